@@ -1,0 +1,88 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# The test runner behind "make check": builds, then runs the suites (all, or
+# those named as arguments) and prints one TAP line per test,
+#   ok N - <suite>: <name>   /   not ok N - <suite>: <name>
+# ending with "N passed, N failed[, N skipped]".  Exits non-zero on any
+# failure.  Guest console logs are kept in out/logs/.
+set -uo pipefail
+
+top=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$top" || exit 1
+export OUT=${OUT:-$top/out}
+export KVER=${KVER:-$(scripts/kernel-release.sh)}
+. tools/testing/lib/tap.sh
+
+# Suites in the order they run, and what runs them.
+declare -A suite_cmd=(
+	[build]="tools/testing/gates.sh"
+	[unit]="tools/testing/unit/run.sh"
+	[vm]="vm 400 tools/testing/vm/selftest.sh"
+)
+order=(build unit vm)
+
+n=0 passed=0 failed=0 skipped=0
+
+# Number and prefix the raw "ok - name" lines of one suite.
+report() {
+	local suite=$1 line status rest
+	while IFS= read -r line; do
+		case $line in
+		"ok - "*) status=ok; rest=${line#ok - } ;;
+		"not ok - "*) status="not ok"; rest=${line#not ok - } ;;
+		"#"*) echo "$line"; continue ;;
+		*) continue ;;
+		esac
+		n=$((n + 1))
+		if [ "$status" = ok ]; then
+			case $rest in
+			*"# SKIP"*) skipped=$((skipped + 1)) ;;
+			*) passed=$((passed + 1)) ;;
+			esac
+		else
+			failed=$((failed + 1))
+		fi
+		echo "$status $n - $suite: $rest"
+	done
+}
+
+run_suite() {
+	local suite=$1 spec=${suite_cmd[$1]} name timeout script
+	case $spec in
+	tools/*) "$top/$spec" 2>&1 ;;
+	*)
+		read -r name timeout script <<<"$spec"
+		if [ "$built" != 0 ]; then
+			tap_not_ok "modules and test programs built (see the build suite)"
+			return
+		fi
+		tools/testing/vm/run-vm.sh --name "$name" --timeout "$timeout" \
+			-- "$script" 2>&1
+		;;
+	esac
+}
+
+if [ $# -gt 0 ]; then
+	wanted=("$@")
+else
+	wanted=("${order[@]}")
+fi
+for suite in "${wanted[@]}"; do
+	if [ -z "${suite_cmd[$suite]+x}" ]; then
+		echo "unknown suite '$suite'; suites: ${order[*]}" >&2
+		exit 2
+	fi
+done
+
+# Everything later suites need; the build suite reports on it in detail.
+mkdir -p "$OUT"
+make --no-print-directory all >"$OUT/build.log" 2>&1
+built=$?
+
+for suite in "${wanted[@]}"; do
+	report "$suite" < <(run_suite "$suite")
+done
+
+echo "$passed passed, $failed failed$([ $skipped -gt 0 ] && echo ", $skipped skipped")"
+[ $failed -eq 0 ]

@@ -1,0 +1,309 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Userspace VFIO client library for the in-guest tests.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include "vfio_test.h"
+
+static int failures;
+
+static void tap_line(const char *prefix, const char *fmt, va_list ap)
+{
+	fputs(prefix, stdout);
+	vprintf(fmt, ap);
+	putchar('\n');
+	fflush(stdout);
+}
+
+void tap_ok(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	tap_line("ok - ", fmt, ap);
+	va_end(ap);
+}
+
+void tap_fail(const char *fmt, ...)
+{
+	va_list ap;
+
+	failures++;
+	va_start(ap, fmt);
+	tap_line("not ok - ", fmt, ap);
+	va_end(ap);
+}
+
+void tap_skip(const char *why, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	fputs("ok - ", stdout);
+	vprintf(fmt, ap);
+	printf(" # SKIP %s\n", why);
+	fflush(stdout);
+	va_end(ap);
+}
+
+void tap_diag(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	tap_line("# ", fmt, ap);
+	va_end(ap);
+}
+
+bool tap_check(bool cond, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!cond)
+		failures++;
+	va_start(ap, fmt);
+	tap_line(cond ? "ok - " : "not ok - ", fmt, ap);
+	va_end(ap);
+	return cond;
+}
+
+int tap_failures(void)
+{
+	return failures;
+}
+
+static int iommu_group_of(const char *bdf)
+{
+	char path[PATH_MAX], target[PATH_MAX];
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/iommu_group", bdf);
+	n = readlink(path, target, sizeof(target) - 1);
+	if (n < 0)
+		return -errno;
+	target[n] = '\0';
+	return atoi(basename(target));
+}
+
+int vfio_group_open(struct vfio_dev *d, const char *bdf)
+{
+	struct vfio_group_status status = { .argsz = sizeof(status) };
+	char path[64];
+	int group, ret;
+
+	memset(d, 0, sizeof(*d));
+	d->container = -1;
+	d->group = -1;
+	d->fd = -1;
+	snprintf(d->bdf, sizeof(d->bdf), "%s", bdf);
+
+	group = iommu_group_of(bdf);
+	if (group < 0)
+		return group;
+
+	d->container = open("/dev/vfio/vfio", O_RDWR | O_CLOEXEC);
+	if (d->container < 0)
+		goto err;
+	if (ioctl(d->container, VFIO_GET_API_VERSION) != VFIO_API_VERSION) {
+		errno = EINVAL;
+		goto err;
+	}
+
+	snprintf(path, sizeof(path), "/dev/vfio/%d", group);
+	d->group = open(path, O_RDWR | O_CLOEXEC);
+	if (d->group < 0)
+		goto err;
+	if (ioctl(d->group, VFIO_GROUP_GET_STATUS, &status))
+		goto err;
+	if (!(status.flags & VFIO_GROUP_FLAGS_VIABLE)) {
+		errno = EBUSY;
+		goto err;
+	}
+	if (ioctl(d->group, VFIO_GROUP_SET_CONTAINER, &d->container))
+		goto err;
+	if (ioctl(d->container, VFIO_SET_IOMMU, VFIO_TYPE1v2_IOMMU))
+		goto err;
+	return 0;
+err:
+	ret = -errno;
+	vfio_dev_close(d);
+	return ret;
+}
+
+int vfio_dev_open(struct vfio_dev *d, const char *bdf)
+{
+	int ret = vfio_group_open(d, bdf);
+
+	if (ret)
+		return ret;
+	d->fd = ioctl(d->group, VFIO_GROUP_GET_DEVICE_FD, d->bdf);
+	if (d->fd < 0) {
+		ret = -errno;
+		vfio_dev_close(d);
+		return ret;
+	}
+	return 0;
+}
+
+void vfio_dev_close(struct vfio_dev *d)
+{
+	if (d->fd >= 0)
+		close(d->fd);
+	if (d->group >= 0)
+		close(d->group);
+	if (d->container >= 0)
+		close(d->container);
+	d->fd = -1;
+	d->group = -1;
+	d->container = -1;
+}
+
+int vfio_device_info(struct vfio_dev *d, struct vfio_device_info *info)
+{
+	memset(info, 0, sizeof(*info));
+	info->argsz = sizeof(*info);
+	return ioctl(d->fd, VFIO_DEVICE_GET_INFO, info) ? -errno : 0;
+}
+
+int vfio_region_info(struct vfio_dev *d, unsigned int index,
+		     struct vfio_region_info *info)
+{
+	memset(info, 0, sizeof(*info));
+	info->argsz = sizeof(*info);
+	info->index = index;
+	return ioctl(d->fd, VFIO_DEVICE_GET_REGION_INFO, info) ? -errno : 0;
+}
+
+int vfio_irq_info(struct vfio_dev *d, unsigned int index,
+		  struct vfio_irq_info *info)
+{
+	memset(info, 0, sizeof(*info));
+	info->argsz = sizeof(*info);
+	info->index = index;
+	return ioctl(d->fd, VFIO_DEVICE_GET_IRQ_INFO, info) ? -errno : 0;
+}
+
+uint64_t vfio_region_offset(struct vfio_dev *d, unsigned int index)
+{
+	struct vfio_region_info info;
+
+	if (vfio_region_info(d, index, &info))
+		return (uint64_t)index << 40;
+	return info.offset;
+}
+
+int vfio_region_read(struct vfio_dev *d, unsigned int index, uint64_t off,
+		     void *buf, size_t len)
+{
+	ssize_t n = pread(d->fd, buf, len, vfio_region_offset(d, index) + off);
+
+	if (n < 0)
+		return -errno;
+	return (size_t)n == len ? 0 : -EIO;
+}
+
+int vfio_region_write(struct vfio_dev *d, unsigned int index, uint64_t off,
+		      const void *buf, size_t len)
+{
+	ssize_t n = pwrite(d->fd, buf, len, vfio_region_offset(d, index) + off);
+
+	if (n < 0)
+		return -errno;
+	return (size_t)n == len ? 0 : -EIO;
+}
+
+int vfio_read32(struct vfio_dev *d, unsigned int index, uint64_t off,
+		uint32_t *val)
+{
+	return vfio_region_read(d, index, off, val, sizeof(*val));
+}
+
+int vfio_write32(struct vfio_dev *d, unsigned int index, uint64_t off,
+		 uint32_t val)
+{
+	return vfio_region_write(d, index, off, &val, sizeof(val));
+}
+
+struct vfio_info_cap_header *vfio_info_cap(void *info, uint32_t cap_offset,
+					   uint16_t id)
+{
+	uint32_t off = cap_offset;
+	int guard = 64;
+
+	while (off && guard--) {
+		struct vfio_info_cap_header *hdr = (void *)((char *)info + off);
+
+		if (hdr->id == id)
+			return hdr;
+		off = hdr->next;
+	}
+	return NULL;
+}
+
+int vfio_find_region(struct vfio_dev *d, uint32_t type, uint32_t subtype,
+		     struct vfio_region_info *out)
+{
+	struct vfio_device_info dinfo;
+	unsigned int i;
+	int ret;
+
+	ret = vfio_device_info(d, &dinfo);
+	if (ret)
+		return ret;
+
+	for (i = VFIO_PCI_NUM_REGIONS; i < dinfo.num_regions; i++) {
+		struct vfio_region_info_cap_type *cap;
+		char buf[4096];
+		struct vfio_region_info *info = (void *)buf;
+
+		memset(buf, 0, sizeof(buf));
+		info->argsz = sizeof(buf);
+		info->index = i;
+		if (ioctl(d->fd, VFIO_DEVICE_GET_REGION_INFO, info))
+			continue;
+		if (!(info->flags & VFIO_REGION_INFO_FLAG_CAPS))
+			continue;
+		cap = (void *)vfio_info_cap(info, info->cap_offset,
+					    VFIO_REGION_INFO_CAP_TYPE);
+		if (cap && cap->type == type && cap->subtype == subtype) {
+			if (out)
+				memcpy(out, info, sizeof(*out));
+			return (int)i;
+		}
+	}
+	return -ENOENT;
+}
+
+int vfio_dma_map(struct vfio_dev *d, void *vaddr, uint64_t iova, uint64_t len)
+{
+	struct vfio_iommu_type1_dma_map map = {
+		.argsz = sizeof(map),
+		.flags = VFIO_DMA_MAP_FLAG_READ | VFIO_DMA_MAP_FLAG_WRITE,
+		.vaddr = (uintptr_t)vaddr,
+		.iova = iova,
+		.size = len,
+	};
+
+	return ioctl(d->container, VFIO_IOMMU_MAP_DMA, &map) ? -errno : 0;
+}
+
+int vfio_dma_unmap(struct vfio_dev *d, uint64_t iova, uint64_t len)
+{
+	struct vfio_iommu_type1_dma_unmap unmap = {
+		.argsz = sizeof(unmap),
+		.iova = iova,
+		.size = len,
+	};
+
+	return ioctl(d->container, VFIO_IOMMU_UNMAP_DMA, &unmap) ? -errno : 0;
+}

@@ -1,0 +1,74 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * A small userspace client library of the VFIO uAPI for the in-guest tests:
+ * open a device through its group and a type1 container, query regions and
+ * irqs, access regions, and print TAP lines.
+ */
+#ifndef VFIO_TEST_H
+#define VFIO_TEST_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include <linux/vfio.h>
+
+/* __printf(a, b) comes from the Makefile, as in kernel code. */
+
+struct vfio_dev {
+	int container;
+	int group;
+	int fd;
+	char bdf[32];
+};
+
+/* Open @bdf: container (type1v2), group, device.  Returns 0 or -errno. */
+int vfio_dev_open(struct vfio_dev *d, const char *bdf);
+/* Same, but only the group and container (no device fd). */
+int vfio_group_open(struct vfio_dev *d, const char *bdf);
+void vfio_dev_close(struct vfio_dev *d);
+
+/* VFIO_DEVICE_GET_INFO / GET_REGION_INFO / GET_IRQ_INFO; 0 or -errno. */
+int vfio_device_info(struct vfio_dev *d, struct vfio_device_info *info);
+int vfio_region_info(struct vfio_dev *d, unsigned int index,
+		     struct vfio_region_info *info);
+int vfio_irq_info(struct vfio_dev *d, unsigned int index,
+		  struct vfio_irq_info *info);
+
+/* Full-length pread/pwrite on a region; 0 or -errno (-EIO if short). */
+int vfio_region_read(struct vfio_dev *d, unsigned int index, uint64_t off,
+		     void *buf, size_t len);
+int vfio_region_write(struct vfio_dev *d, unsigned int index, uint64_t off,
+		      const void *buf, size_t len);
+int vfio_read32(struct vfio_dev *d, unsigned int index, uint64_t off,
+		uint32_t *val);
+int vfio_write32(struct vfio_dev *d, unsigned int index, uint64_t off,
+		 uint32_t val);
+
+/* Offset of region @index in the device fd (from GET_REGION_INFO). */
+uint64_t vfio_region_offset(struct vfio_dev *d, unsigned int index);
+
+/* Find a region by its type capability; returns its index or -ENOENT. */
+int vfio_find_region(struct vfio_dev *d, uint32_t type, uint32_t subtype,
+		     struct vfio_region_info *out);
+
+/* Walk a capability chain in an info buffer; NULL when absent. */
+struct vfio_info_cap_header *vfio_info_cap(void *info, uint32_t cap_offset,
+					   uint16_t id);
+
+/* Enable a type1 identity-ish DMA map of @len bytes at @iova. */
+int vfio_dma_map(struct vfio_dev *d, void *vaddr, uint64_t iova,
+		 uint64_t len);
+int vfio_dma_unmap(struct vfio_dev *d, uint64_t iova, uint64_t len);
+
+/* TAP output; every call prints one line. */
+void tap_ok(const char *fmt, ...) __printf(1, 2);
+void tap_fail(const char *fmt, ...) __printf(1, 2);
+void tap_skip(const char *why, const char *fmt, ...) __printf(2, 3);
+void tap_diag(const char *fmt, ...) __printf(1, 2);
+/* ok or not ok by @cond; returns @cond. */
+bool tap_check(bool cond, const char *fmt, ...) __printf(2, 3);
+/* Number of "not ok" lines printed so far. */
+int tap_failures(void);
+
+#endif /* VFIO_TEST_H */

@@ -1,0 +1,88 @@
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# Helpers for scripts that run inside the test guest (sourced by the job
+# run-vm.sh writes).  VMT_TOP is the source tree (read-only here), OUT its
+# build output, KVER the running kernel.
+
+. "$VMT_TOP/tools/testing/lib/tap.sh"
+
+BIN=$OUT/bin
+EDU_ID=1234:11e8
+PCI=/sys/bus/pci
+
+# Install our modules under updates/ so kmod prefers them to the in-tree
+# ones of the same name (depmod searches updates/ first), as an operator's
+# "make modules_install" of an out-of-tree build would.  The index was made
+# on the host by mkmodtree.sh.
+guest_setup() {
+	cp -a "$OUT/modtree/lib/modules/$KVER/." "/lib/modules/$KVER/"
+	mkdir -p /run/modprobe.d
+}
+
+# The in-tree (Debian) module file of a module name.
+stock_module() {
+	echo "/lib/modules/$KVER/kernel/drivers/vfio/pci/$1.ko"
+}
+
+# Load Debian's stock vfio-pci (our module has the same name, so at most
+# one of the two is loaded at a time).
+load_stock_vfio_pci() {
+	modprobe vfio-pci-core && insmod "$(stock_module vfio-pci)" "$@"
+}
+
+# BDFs of the devices with a given vendor:device, one per line.
+pci_devices() {
+	local want_vendor=0x${1%%:*} want_device=0x${1##*:} dev
+	for dev in "$PCI"/devices/*; do
+		[ "$(cat "$dev/vendor")" = "$want_vendor" ] &&
+			[ "$(cat "$dev/device")" = "$want_device" ] &&
+			basename "$dev"
+	done
+}
+
+edu_devices() { pci_devices "$EDU_ID"; }
+
+# Name of the driver a device is bound to, or nothing.
+pci_driver_of() {
+	local link=$PCI/devices/$1/driver
+	[ -e "$link" ] && basename "$(readlink -f "$link")"
+}
+
+pci_unbind() {
+	local drv
+	drv=$(pci_driver_of "$1") || return 0
+	[ -n "$drv" ] && echo "$1" >"$PCI/drivers/$drv/unbind"
+}
+
+# Bind a device to vfio-pci through driver_override.
+bind_vfio() {
+	pci_unbind "$1"
+	echo vfio-pci >"$PCI/devices/$1/driver_override"
+	echo "$1" >"$PCI/drivers_probe"
+	[ "$(pci_driver_of "$1")" = vfio-pci ]
+}
+
+unbind_vfio() {
+	pci_unbind "$1"
+	echo >"$PCI/devices/$1/driver_override"
+}
+
+iommu_group_of() {
+	basename "$(readlink -f "$PCI/devices/$1/iommu_group")"
+}
+
+# Reference count of a loaded module, or "absent".
+module_refcnt() {
+	local m=${1//-/_}
+	if [ -r "/sys/module/$m/refcnt" ]; then
+		cat "/sys/module/$m/refcnt"
+	else
+		echo absent
+	fi
+}
+
+module_loaded() { [ -d "/sys/module/${1//-/_}" ]; }
+
+# Refuse a module by alias for the rest of this boot (modprobe.d blacklist).
+blacklist_module() { echo "blacklist $1" >>/run/modprobe.d/vmtest.conf; }
+clear_blacklist() { rm -f /run/modprobe.d/vmtest.conf; }

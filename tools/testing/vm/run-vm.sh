@@ -1,0 +1,140 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# Boot the test guest (Debian's 6.1 kernel under TCG, q35, intel-iommu, edu
+# devices), run one command in it and bring its TAP lines back.
+#
+# The guest's root is the host's root, shared read-only over virtio-9p, so
+# the freshly built modules, the test programs and every host tool (kmod,
+# iproute2, QEMU for nested guests) are there without copying anything.
+# The run's folder out/vm/<name> is shared read-write for results.
+#
+# usage: run-vm.sh [options] -- <command> [args...]   (command runs in the guest)
+#        run-vm.sh --shell                             (interactive guest shell)
+# options:
+#   --name N       run name: out/vm/N, console log out/logs/N.console.log
+#   --timeout S    per-boot limit in seconds (default 600)
+#   --mem M        guest memory (default 2G)
+#   --edu N        number of edu devices (default 2)
+#   --qemu BIN     level-0 QEMU (default qemu-system-x86_64)
+#   --qemu-arg A   extra argument for QEMU (repeatable)
+#
+# Prints the command's TAP lines, then two lines of its own: whether the
+# guest finished in time and whether its console is free of kernel
+# failures.  Exits 0 only when all of them passed.
+set -uo pipefail
+
+top=$(cd "$(dirname "$0")/../../.." && pwd)
+. "$top/tools/testing/lib/tap.sh"
+
+OUT=${OUT:-$top/out}
+KVER=${KVER:-$("$top/scripts/kernel-release.sh")}
+name=vm
+timeout=600
+mem=2G
+edu=2
+qemu=qemu-system-x86_64
+qemu_args=()
+shell=0
+
+while [ $# -gt 0 ]; do
+	case $1 in
+	--name) name=$2; shift 2 ;;
+	--timeout) timeout=$2; shift 2 ;;
+	--mem) mem=$2; shift 2 ;;
+	--edu) edu=$2; shift 2 ;;
+	--qemu) qemu=$2; shift 2 ;;
+	--qemu-arg) qemu_args+=("$2"); shift 2 ;;
+	--shell) shell=1; name=shell; shift ;;
+	--) shift; break ;;
+	*) echo "run-vm.sh: unknown option $1" >&2; exit 2 ;;
+	esac
+done
+
+initrd=$OUT/initramfs-$KVER.gz
+if [ ! -f "$initrd" ] || [ "$initrd" -ot "$top/tools/testing/vm/initramfs-init.sh" ] ||
+   [ "$initrd" -ot "$top/tools/testing/vm/mkinitramfs.sh" ]; then
+	mkdir -p "$OUT"
+	"$top/tools/testing/vm/mkinitramfs.sh" "$KVER" "$initrd" || exit 1
+fi
+
+"$top/tools/testing/vm/mkmodtree.sh" "$KVER" "$top" "$OUT/modtree" || exit 1
+
+dir=$OUT/vm/$name
+log=$OUT/logs/$name.console.log
+rm -rf "$dir"
+mkdir -p "$dir" "$OUT/logs"
+
+{
+	echo "export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+	echo "export HOME=/root TERM=${TERM:-linux} KVER=$KVER OUT=$OUT VMT_TOP=$top VMT_DIR=/run/vmtest"
+	echo "cd $top"
+	echo ". tools/testing/vm/guest-lib.sh"
+	if [ $shell -eq 1 ]; then
+		echo "guest_setup"
+		echo "echo 'test guest: modules installed; poweroff with: exit'"
+		echo "setsid -c bash -i </dev/ttyS0 >/dev/ttyS0 2>&1"
+	else
+		printf 'guest_setup >>/run/vmtest/output 2>&1\n'
+		printf '%q ' "$@"
+		printf '>>/run/vmtest/output 2>&1\n'
+		echo 'echo $? >/run/vmtest/status'
+		echo 'dmesg >/run/vmtest/dmesg.txt'
+	fi
+} >"$dir/job"
+
+cmd=("$qemu" -accel tcg -cpu max -smp 2 -m "$mem"
+	-machine q35,kernel-irqchip=split
+	-device intel-iommu,intremap=on,caching-mode=on
+	-display none -no-reboot -monitor none
+	-kernel "/boot/vmlinuz-$KVER" -initrd "$initrd"
+	-append "console=ttyS0 intel_iommu=on iommu=pt panic=-1 oops=panic"
+	-virtfs "local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap"
+	-virtfs "local,path=$dir,mount_tag=vmtest,security_model=none")
+for ((i = 0; i < edu; i++)); do
+	cmd+=(-device edu)
+done
+cmd+=("${qemu_args[@]}")
+
+if [ $shell -eq 1 ]; then
+	exec "${cmd[@]}" -serial mon:stdio
+fi
+
+start=$(date +%s)
+timeout -k 10 "$timeout" "${cmd[@]}" -serial "file:$log" >"$dir/qemu.log" 2>&1
+rc=$?
+elapsed=$(($(date +%s) - start))
+
+if [ -f "$dir/output" ]; then
+	grep -E '^(ok|not ok) - |^# |^(demo|bench): ' "$dir/output"
+fi
+
+status=0
+if [ $rc -eq 124 ] || [ $rc -eq 137 ]; then
+	tap_not_ok "guest $name finished within ${timeout}s (console: $log)"
+	tail -n 20 "$log" | tap_diag
+	status=1
+elif [ ! -f "$dir/status" ]; then
+	tap_not_ok "guest $name ran its job to the end (qemu exit $rc, console: $log)"
+	tail -n 20 "$log" | tap_diag
+	cat "$dir/qemu.log" | tap_diag
+	status=1
+else
+	tap_ok "guest $name finished in ${elapsed}s"
+	[ "$(cat "$dir/status")" = 0 ] || status=1
+fi
+
+# Kernel failures anywhere in the boot fail the run, whatever the job said.
+bad='Oops|BUG:|WARNING:|general protection|Kernel panic|Call Trace|possible circular locking|possible recursive locking|blocked for more than|soft lockup|hard LOCKUP|rcu_sched self-detected|rcu: INFO|segfault at'
+if grep -aEq "$bad" "$log"; then
+	tap_not_ok "guest $name console free of oops, BUG, WARNING and lockups (see $log)"
+	grep -aE -m 20 -A 3 "$bad" "$log" | tap_diag
+	status=1
+else
+	tap_ok "guest $name console free of oops, BUG, WARNING and lockups"
+fi
+
+if grep -q '^not ok' "$dir/output" 2>/dev/null; then
+	status=1
+fi
+exit $status

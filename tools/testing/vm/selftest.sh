@@ -1,0 +1,65 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# Suite "vm": the test guest itself can do what later suites rely on.
+# Runs inside the guest (see run-vm.sh).
+set -u
+. "$VMT_TOP/tools/testing/vm/guest-lib.sh"
+
+tap_result "guest runs Debian's $KVER kernel" \
+	"$([ "$(uname -r)" = "$KVER" ]; echo $?)"
+
+mapfile -t edus < <(edu_devices)
+groups_ok=1
+[ ${#edus[@]} -ge 2 ] || groups_ok=0
+seen=
+for bdf in "${edus[@]}"; do
+	g=$(iommu_group_of "$bdf")
+	members=$(ls "$PCI/devices/$bdf/iommu_group/devices" | wc -l)
+	[ "$members" -eq 1 ] || groups_ok=0
+	case " $seen " in *" $g "*) groups_ok=0 ;; esac
+	seen="$seen $g"
+done
+grep -q DMAR /proc/iomem 2>/dev/null || dmesg | grep -q 'DMAR: Intel' || groups_ok=0
+tap_result "intel-iommu active, ${#edus[@]} edu devices each alone in an IOMMU group" \
+	$((1 - groups_ok))
+
+bdf=${edus[0]}
+modprobe vfio-pci
+if bind_vfio "$bdf"; then
+	tap_check "edu $bdf bound to vfio-pci reads ID 0x010000ed through the VFIO uAPI" \
+		"$BIN/vfio_edu_id" "$bdf"
+else
+	tap_not_ok "edu $bdf bound to vfio-pci reads ID 0x010000ed through the VFIO uAPI"
+fi
+unbind_vfio "$bdf"
+
+# A nested guest: kvm_amd when the CPU model offers SVM, else TCG.
+l2_boot() {
+	local accel=$1 log=/tmp/l2-$1.log
+	timeout 240 qemu-system-x86_64 -accel "$accel" -cpu "$2" -m 128M \
+		-display none -no-reboot -monitor none -serial stdio \
+		-kernel "/boot/vmlinuz-$KVER" -initrd "$OUT/l2-initramfs.gz" \
+		-append "console=ttyS0 panic=-1" >"$log" 2>&1
+	grep -q "L2: guest alive, kernel $KVER" "$log" || { tail -n 20 "$log"; return 1; }
+}
+if modprobe kvm_amd && [ -c /dev/kvm ]; then
+	tap_check "nested QEMU $(qemu-system-x86_64 --version | head -n1 | awk '{print $4}') guest boots with kvm_amd" \
+		l2_boot kvm host
+else
+	tap_diag <<<"kvm_amd not available, nested guest under TCG"
+	tap_check "nested QEMU guest boots with TCG (no kvm_amd)" l2_boot tcg max
+fi
+
+netns_pair() {
+	ip netns add vmt-a && ip netns add vmt-b &&
+	ip link add vmt-va netns vmt-a type veth peer name vmt-vb netns vmt-b &&
+	ip -n vmt-a addr add 10.99.0.1/24 dev vmt-va &&
+	ip -n vmt-b addr add 10.99.0.2/24 dev vmt-vb &&
+	ip -n vmt-a link set vmt-va up && ip -n vmt-b link set vmt-vb up &&
+	ip netns exec vmt-a ping -c 3 -W 2 10.99.0.2
+}
+tap_check "two network namespaces joined by veth pass traffic" netns_pair
+ip netns del vmt-a 2>/dev/null
+ip netns del vmt-b 2>/dev/null
+exit 0
