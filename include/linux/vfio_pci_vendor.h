@@ -22,6 +22,7 @@
 #include <linux/module.h>
 #include <linux/pci.h>
 #include <linux/vfio.h>
+#include <linux/vfio_pci_core.h>
 
 struct vfio_pci_vendor_irq;
 struct vfio_pci_migration_ops;
@@ -56,6 +57,9 @@ struct vfio_pci_migration_ops;
  * @num_irqs: number of entries in @irqs
  * @migration: optional live-migration callbacks; vfio-pci then provides the
  *             migration protocol(s) the callbacks select
+ * @remap_acked: optional; userspace acknowledged remap request @generation
+ *               (see vfio_pci_remap_set_traps()); runs in the ioctl
+ *               caller's context, may sleep
  * @node: private to vfio-pci
  *
  * Register with vfio_pci_vendor_register() from the module's init and
@@ -72,6 +76,7 @@ struct vfio_pci_vendor_driver_ops {
 	const struct vfio_pci_vendor_irq *irqs;
 	unsigned int num_irqs;
 	const struct vfio_pci_migration_ops *migration;
+	void (*remap_acked)(struct vfio_device *vdev, s64 generation);
 	struct list_head node;
 };
 
@@ -115,5 +120,141 @@ void vfio_pci_vendor_request(struct vfio_device *vdev, unsigned int count);
 int vfio_pci_vendor_match(struct vfio_device *vdev, char *buf);
 void vfio_pci_vendor_dma_unmap(struct vfio_device *vdev, u64 iova,
 			       u64 length);
+
+/* Device-specific regions, registered for the current open. */
+int vfio_pci_vendor_add_region(struct vfio_device *vdev, u32 type,
+			       u32 subtype, const struct vfio_pci_regops *ops,
+			       size_t size, u32 flags, void *data);
+
+/*
+ * Live migration.
+ *
+ * A vendor supplies the callbacks below; vfio-pci provides the protocols:
+ * v1, the migration region QEMU 5.2-7.2 use (type 3, subtype 1), and v2,
+ * VFIO_DEVICE_FEATURE_MIG_DEVICE_STATE with data files (QEMU 8.0 and later).
+ * Device state travels in one versioned, checksummed stream that vfio-pci
+ * frames and validates in full before the vendor sees a byte of it.
+ *
+ * Every callback runs in process context with the device's migration lock
+ * held, so callbacks never run concurrently for one device; they may sleep.
+ */
+
+#define VFIO_PCI_MIGRATION_V1	BIT(0)	/* v1 migration region */
+#define VFIO_PCI_MIGRATION_V2	BIT(1)	/* v2 device feature and data fds */
+
+/**
+ * struct vfio_pci_migration_ops - a vendor's live-migration callbacks
+ * @protocols: VFIO_PCI_MIGRATION_V1 and/or VFIO_PCI_MIGRATION_V2
+ * @version: format version of the vendor's state (non-zero); recorded in
+ *           the stream.  A destination loads streams of this version or
+ *           older and passes the version to @load.
+ * @max_state_size: most bytes @save produces in one migration; bounds the
+ *                  buffers vfio-pci allocates on both sides
+ * @start_saving: saving begins, the device still running (pre-copy) or
+ *                not; begin tracking what the device writes
+ * @stop_saving: saving ended or was cancelled; stop tracking
+ * @stop: quiesce the device: no DMA and no state change until @start
+ * @start: let the device run again; after a load, apply the loaded state
+ *         first (config space, and so memory decode, is restored by the
+ *         VMM after the data is loaded)
+ * @start_resuming: a stream is about to be loaded into the stopped device
+ * @pending_bytes: optional; how many bytes @save would produce now
+ * @save: with the device stopped, write the next chunk of its state into
+ *        @buf (at most @len bytes); return the chunk's length, 0 when all
+ *        state has been saved, or a negative errno.  Each chunk is loaded
+ *        back by one @load call.
+ * @load: apply one chunk of a validated stream, in the order it was saved,
+ *        written by state format @version; a negative errno rejects the
+ *        stream
+ * @reset: optional; the device was reset (VFIO_DEVICE_RESET, or leaving the
+ *         error state): forget any half-done save or load
+ * @error: optional; a transition failed and the device is in the error
+ *         state until userspace resets it
+ */
+struct vfio_pci_migration_ops {
+	u32 protocols;
+	u32 version;
+	size_t max_state_size;
+	int (*start_saving)(struct vfio_device *vdev);
+	void (*stop_saving)(struct vfio_device *vdev);
+	int (*stop)(struct vfio_device *vdev);
+	int (*start)(struct vfio_device *vdev);
+	int (*start_resuming)(struct vfio_device *vdev);
+	size_t (*pending_bytes)(struct vfio_device *vdev);
+	ssize_t (*save)(struct vfio_device *vdev, void *buf, size_t len);
+	int (*load)(struct vfio_device *vdev, const void *buf, size_t len,
+		    u32 version);
+	void (*reset)(struct vfio_device *vdev);
+	void (*error)(struct vfio_device *vdev);
+};
+
+bool vfio_pci_migration_saving(struct vfio_device *vdev);
+
+/*
+ * Dirty-page reporting.  While a migration is saving, a vendor reports
+ * every guest page its device writes (or may write) with
+ * vfio_pci_dirty_mark().  Before the first report, the type1 IOMMU reports
+ * every mapped page dirty at every sync (correct, but migration of a busy
+ * guest may never converge); after it, type1 reports only pages marked or
+ * pinned through the device's container, so from then on every device
+ * write must be reported.
+ */
+int vfio_pci_dirty_mark(struct vfio_device *vdev, dma_addr_t iova,
+			size_t len);
+int vfio_pci_dirty_hold(struct vfio_device *vdev, dma_addr_t iova,
+			size_t len);
+void vfio_pci_dirty_release(struct vfio_device *vdev, dma_addr_t iova,
+			    size_t len);
+int vfio_pci_dma_read(struct vfio_device *vdev, dma_addr_t iova, void *buf,
+		      size_t len);
+int vfio_pci_dma_write(struct vfio_device *vdev, dma_addr_t iova,
+		       const void *buf, size_t len);
+
+/*
+ * Device-specific irqs, numbered after the standard vfio-pci irq indexes:
+ * vendor irq n is VFIO irq index VFIO_PCI_NUM_IRQS + n.  vfio-pci reports
+ * them in VFIO_DEVICE_GET_INFO and GET_IRQ_INFO (with a type capability)
+ * and handles VFIO_DEVICE_SET_IRQS for them (eventfd trigger only).
+ */
+
+/**
+ * struct vfio_pci_vendor_irq - a device-specific irq a vendor declares
+ * @type: VFIO_IRQ_TYPE_* reported in the irq's type capability
+ * @subtype: subtype within @type
+ */
+struct vfio_pci_vendor_irq {
+	u32 type;
+	u32 subtype;
+};
+
+int vfio_pci_vendor_irq_signal(struct vfio_device *vdev, unsigned int n,
+			       u64 value);
+bool vfio_pci_vendor_irq_enabled(struct vfio_device *vdev, unsigned int n);
+
+/*
+ * Trapping parts of a BAR, with the remap handshake (the protocol is in
+ * <uapi/linux/vfio_pci_vendor.h>).  A vendor that declares a
+ * VFIO_IRQ_TYPE_REMAP_BAR_REGION irq may change which pages of a BAR can be
+ * mmapped.  Region info and new mmaps follow the change at once; mappings
+ * the VMM already has stay valid until it remaps and acknowledges, so the
+ * vendor may rely on trapping only once vfio_pci_remap_acked() says so.
+ */
+
+#define VFIO_PCI_MAX_TRAPS	4	/* trapped ranges per region */
+
+/**
+ * struct vfio_pci_trap - a range of a region that must not be mmapped
+ * @offset: start, page aligned
+ * @len: length, page aligned, non-zero
+ */
+struct vfio_pci_trap {
+	u64 offset;
+	u64 len;
+};
+
+s64 vfio_pci_remap_set_traps(struct vfio_device *vdev, unsigned int index,
+			     const struct vfio_pci_trap *traps,
+			     unsigned int nr);
+bool vfio_pci_remap_acked(struct vfio_device *vdev, s64 generation);
 
 #endif /* _LINUX_VFIO_PCI_VENDOR_H */

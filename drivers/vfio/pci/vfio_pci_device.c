@@ -8,6 +8,8 @@
 #include <linux/module.h>
 #include <linux/pci.h>
 #include <linux/sysfs.h>
+#include <linux/uaccess.h>
+#include <uapi/linux/vfio_pci_vendor.h>
 
 #include "vfio_pci_vendor_priv.h"
 
@@ -127,7 +129,12 @@ EXPORT_SYMBOL_GPL(vfio_pci_get_barmap);
  */
 int vfio_pci_vendor_init_dev(struct vfio_device *vdev)
 {
-	mutex_init(&to_vfio_pci(vdev)->barmap_lock);
+	struct vfio_pci_device *vpdev = to_vfio_pci(vdev);
+
+	mutex_init(&vpdev->barmap_lock);
+	vfio_pci_mig_init(vpdev);
+	vfio_pci_dirty_init(vpdev);
+	vfio_pci_irq_init(vpdev);
 	return vfio_pci_core_init_dev(vdev);
 }
 EXPORT_SYMBOL_GPL(vfio_pci_vendor_init_dev);
@@ -138,7 +145,12 @@ EXPORT_SYMBOL_GPL(vfio_pci_vendor_init_dev);
  */
 void vfio_pci_vendor_release_dev(struct vfio_device *vdev)
 {
-	mutex_destroy(&to_vfio_pci(vdev)->barmap_lock);
+	struct vfio_pci_device *vpdev = to_vfio_pci(vdev);
+
+	mutex_destroy(&vpdev->irq_lock);
+	mutex_destroy(&vpdev->holds_lock);
+	mutex_destroy(&vpdev->mig.lock);
+	mutex_destroy(&vpdev->barmap_lock);
 	vfio_pci_core_release_dev(vdev);
 }
 EXPORT_SYMBOL_GPL(vfio_pci_vendor_release_dev);
@@ -147,21 +159,28 @@ EXPORT_SYMBOL_GPL(vfio_pci_vendor_release_dev);
  * vfio_pci_vendor_open_device() - default vfio_device_ops.open_device
  * @vdev: the device userspace opens for the first time
  *
- * Enables the device through vfio_pci_core.  A vendor that overrides
- * open_device calls this first and may then map BARs and register
- * device-specific regions before returning.
+ * Enables the device through vfio_pci_core and, for a vendor with
+ * migration ops, readies the migration engine and its region.  A vendor
+ * that overrides open_device calls this first and may then map BARs and
+ * add device-specific regions; if it then fails, it calls
+ * vfio_pci_vendor_close_device() before returning the error.
  *
  * Return: 0 or a negative errno; on error nothing stays enabled.
  */
 int vfio_pci_vendor_open_device(struct vfio_device *vdev)
 {
-	struct vfio_pci_core_device *core = &to_vfio_pci(vdev)->core;
+	struct vfio_pci_device *vpdev = to_vfio_pci(vdev);
 	int ret;
 
-	ret = vfio_pci_core_enable(core);
+	ret = vfio_pci_core_enable(&vpdev->core);
 	if (ret)
 		return ret;
-	vfio_pci_core_finish_enable(core);
+	ret = vfio_pci_mig_open(vpdev);
+	if (ret) {
+		vfio_pci_core_disable(&vpdev->core);
+		return ret;
+	}
+	vfio_pci_core_finish_enable(&vpdev->core);
 	return 0;
 }
 EXPORT_SYMBOL_GPL(vfio_pci_vendor_open_device);
@@ -170,10 +189,17 @@ EXPORT_SYMBOL_GPL(vfio_pci_vendor_open_device);
  * vfio_pci_vendor_close_device() - default vfio_device_ops.close_device
  * @vdev: the device whose last user is gone
  *
- * Disables the device; core releases BAR mappings and device regions.
+ * Ends a migration cut short, releases pages held for dirty reporting and
+ * disables the device; core releases BAR mappings and device regions.
  */
 void vfio_pci_vendor_close_device(struct vfio_device *vdev)
 {
+	struct vfio_pci_device *vpdev = to_vfio_pci(vdev);
+
+	vfio_pci_mig_close(vpdev);
+	vfio_pci_dirty_release_all(vpdev, 0, U64_MAX);
+	vfio_pci_irq_close(vpdev);
+	vfio_pci_remap_close(vpdev);
 	vfio_pci_core_close_device(vdev);
 }
 EXPORT_SYMBOL_GPL(vfio_pci_vendor_close_device);
@@ -189,6 +215,44 @@ EXPORT_SYMBOL_GPL(vfio_pci_vendor_close_device);
 long vfio_pci_vendor_ioctl(struct vfio_device *vdev, unsigned int cmd,
 			   unsigned long arg)
 {
+	struct vfio_pci_device *vpdev = to_vfio_pci(vdev);
+	void __user *uarg = (void __user *)arg;
+	struct vfio_irq_info irq_hdr;
+	struct vfio_device_info __user *dinfo = uarg;
+	long ret;
+
+	switch (cmd) {
+	case VFIO_DEVICE_GET_INFO:
+		ret = vfio_pci_core_ioctl(vdev, cmd, arg);
+		/* Core counts device regions; add the vendor's irqs. */
+		if (!ret && vpdev->vendor && vpdev->vendor->num_irqs &&
+		    put_user(VFIO_PCI_NUM_IRQS + vpdev->vendor->num_irqs,
+			     &dinfo->num_irqs))
+			ret = -EFAULT;
+		return ret;
+	case VFIO_DEVICE_GET_IRQ_INFO:
+	case VFIO_DEVICE_SET_IRQS:
+		/* index follows argsz and flags in both structures */
+		if (copy_from_user(&irq_hdr, uarg,
+				   offsetofend(struct vfio_irq_info, index)))
+			return -EFAULT;
+		if (irq_hdr.index < VFIO_PCI_NUM_IRQS)
+			break;
+		if (cmd == VFIO_DEVICE_GET_IRQ_INFO)
+			return vfio_pci_irq_get_info(vpdev, uarg);
+		return vfio_pci_irq_set(vpdev, uarg);
+	case VFIO_DEVICE_GET_REGION_INFO:
+		ret = vfio_pci_remap_region_info(vpdev, uarg);
+		if (ret != 1)
+			return ret;
+		break;
+	case VFIO_DEVICE_RESET:
+		ret = vfio_pci_core_ioctl(vdev, cmd, arg);
+		/* A reset device holds no migration state, nor error state. */
+		if (!ret)
+			vfio_pci_mig_reset(vpdev);
+		return ret;
+	}
 	return vfio_pci_core_ioctl(vdev, cmd, arg);
 }
 EXPORT_SYMBOL_GPL(vfio_pci_vendor_ioctl);
@@ -205,7 +269,13 @@ EXPORT_SYMBOL_GPL(vfio_pci_vendor_ioctl);
 int vfio_pci_vendor_device_feature(struct vfio_device *vdev, u32 flags,
 				   void __user *arg, size_t argsz)
 {
-	return vfio_pci_core_ioctl_feature(vdev, flags, arg, argsz);
+	switch (flags & VFIO_DEVICE_FEATURE_MASK) {
+	case VFIO_DEVICE_FEATURE_REGION_REMAP:
+		return vfio_pci_remap_feature(to_vfio_pci(vdev), flags, arg,
+					      argsz);
+	default:
+		return vfio_pci_core_ioctl_feature(vdev, flags, arg, argsz);
+	}
 }
 EXPORT_SYMBOL_GPL(vfio_pci_vendor_device_feature);
 
@@ -247,11 +317,15 @@ EXPORT_SYMBOL_GPL(vfio_pci_vendor_write);
  * @vdev: the device
  * @vma: the mapping userspace asks for
  *
+ * Refuses ranges a vendor has trapped (vfio_pci_remap_set_traps()).
+ *
  * Return: 0 or a negative errno (-EINVAL for a region that cannot be mapped).
  */
 int vfio_pci_vendor_mmap(struct vfio_device *vdev, struct vm_area_struct *vma)
 {
-	return vfio_pci_core_mmap(vdev, vma);
+	int ret = vfio_pci_remap_check_mmap(to_vfio_pci(vdev), vma);
+
+	return ret ? ret : vfio_pci_core_mmap(vdev, vma);
 }
 EXPORT_SYMBOL_GPL(vfio_pci_vendor_mmap);
 
@@ -285,14 +359,45 @@ EXPORT_SYMBOL_GPL(vfio_pci_vendor_match);
  * @iova: start of the range userspace unmapped from the container
  * @length: its length
  *
- * Having this callback is what allows vfio_pin_pages() on the device.  A
- * vendor that pins pages overrides it, unpins what lies in the range, and
- * calls this.
+ * Having this callback is what allows vfio_pin_pages() on the device.  It
+ * releases the vfio_pci_dirty_hold() pins in the range, which type1 insists
+ * on before it unmaps.  A vendor that pins pages itself overrides it,
+ * unpins what lies in the range, and must call this too.
  */
 void vfio_pci_vendor_dma_unmap(struct vfio_device *vdev, u64 iova, u64 length)
 {
+	vfio_pci_dirty_release_all(to_vfio_pci(vdev), iova, length);
 }
 EXPORT_SYMBOL_GPL(vfio_pci_vendor_dma_unmap);
+
+/**
+ * vfio_pci_vendor_add_region() - add a device-specific region
+ * @vdev: the device, from its open_device() after the default open
+ * @type: VFIO_REGION_TYPE_* reported in the region's type capability
+ * @subtype: its subtype
+ * @ops: access callbacks (rw mandatory; mmap, add_capability, release)
+ * @size: region size in bytes
+ * @flags: VFIO_REGION_INFO_FLAG_* (READ, WRITE, MMAP)
+ * @data: private pointer, given back in @ops through the region
+ *
+ * The region takes the next index after the standard and earlier added
+ * ones; VFIO_DEVICE_GET_INFO counts it and GET_REGION_INFO describes it
+ * until the device is closed, when @ops->release is called.
+ *
+ * Return: 0, -EINVAL for missing ops or size, or -ENOMEM.
+ */
+int vfio_pci_vendor_add_region(struct vfio_device *vdev, u32 type,
+			       u32 subtype, const struct vfio_pci_regops *ops,
+			       size_t size, u32 flags, void *data)
+{
+	if (!ops || !ops->rw || !size ||
+	    ((flags & VFIO_REGION_INFO_FLAG_MMAP) && !ops->mmap))
+		return -EINVAL;
+	return vfio_pci_core_register_dev_region(&to_vfio_pci(vdev)->core, type,
+						 subtype, ops, size, flags,
+						 data);
+}
+EXPORT_SYMBOL_GPL(vfio_pci_vendor_add_region);
 
 /* The ops of a device no vendor driver owns: core's, as in stock vfio-pci. */
 const struct vfio_device_ops vfio_pci_default_ops = {

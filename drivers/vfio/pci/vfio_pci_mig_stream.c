@@ -97,6 +97,17 @@ int vfio_pci_mig_section_end(struct vfio_pci_mig_writer *w, size_t used)
 }
 
 /**
+ * vfio_pci_mig_section_cancel() - drop the section begun last
+ * @w: writer state
+ *
+ * For a producer that turned out to have nothing more to write.
+ */
+void vfio_pci_mig_section_cancel(struct vfio_pci_mig_writer *w)
+{
+	w->open = false;
+}
+
+/**
  * vfio_pci_mig_writer_finish() - write header and trailer
  * @w: writer state, no section open
  * @id: identity recorded in the header

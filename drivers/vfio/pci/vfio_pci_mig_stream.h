@@ -94,6 +94,7 @@ int vfio_pci_mig_writer_init(struct vfio_pci_mig_writer *w, void *buf,
 void *vfio_pci_mig_section_begin(struct vfio_pci_mig_writer *w,
 				 size_t *space);
 int vfio_pci_mig_section_end(struct vfio_pci_mig_writer *w, size_t used);
+void vfio_pci_mig_section_cancel(struct vfio_pci_mig_writer *w);
 ssize_t vfio_pci_mig_writer_finish(struct vfio_pci_mig_writer *w,
 				   const struct vfio_pci_mig_identity *id);
 

@@ -92,7 +92,8 @@ int vfio_pci_vendor_register(struct vfio_pci_vendor_driver_ops *ops)
 	    !ops->remove || !dops ||
 	    dops->init != vfio_pci_vendor_init_dev ||
 	    dops->release != vfio_pci_vendor_release_dev ||
-	    (ops->num_irqs && !ops->irqs)) {
+	    (ops->num_irqs && !ops->irqs) ||
+	    (ops->migration && !vfio_pci_migration_ops_valid(ops->migration))) {
 		pr_err("vendor driver %s: incomplete ops, not registered\n",
 		       ops->name ?: "(unnamed)");
 		return -EINVAL;

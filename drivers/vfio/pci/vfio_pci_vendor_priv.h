@@ -8,6 +8,65 @@
 #include <linux/vfio_pci_core.h>
 #include <linux/vfio_pci_vendor.h>
 
+#include <linux/eventfd.h>
+
+#include "vfio_pci_mig_fsm.h"
+#include "vfio_pci_mig_stream.h"
+
+/**
+ * struct vfio_pci_mig - migration engine state of one device
+ * @state: current engine state
+ * @id: identity written into and expected from streams
+ * @max_stream: largest stream this device produces or accepts
+ * @stream: the saved stream (stop-copy), vmalloc'ed
+ * @stream_len: its length
+ * @stream_pos: bytes of it handed out so far
+ * @rx: the stream being received, allocated once its header is checked
+ * @rx_hdr: header bytes received before @rx exists
+ * @rx_len: bytes received so far
+ * @rx_total: declared total length (0 until the header is checked)
+ * @rx_loaded: the whole stream was validated and given to the vendor
+ * @v1_data: the v1 region's data section (mmappable), or NULL
+ * @v1_staged: bytes of @stream staged in @v1_data, not yet consumed
+ */
+struct vfio_pci_mig {
+	/** @lock: serialises transitions, data access and vendor callbacks */
+	struct mutex lock;
+	enum vfio_pci_mig_state state;
+	struct vfio_pci_mig_identity id;
+	size_t max_stream;
+	u8 *stream;
+	size_t stream_len;
+	size_t stream_pos;
+	u8 *rx;
+	u8 rx_hdr[sizeof(struct vfio_pci_mig_hdr)];
+	size_t rx_len;
+	u64 rx_total;
+	bool rx_loaded;
+	void *v1_data;
+	u64 v1_staged;
+};
+
+#define VFIO_PCI_MAX_VENDOR_IRQS	8
+
+/**
+ * struct vfio_pci_remap - trapped BAR ranges and the remap handshake
+ * @traps: per BAR, ranges that must not be mmapped
+ * @nr_traps: per BAR, entries used in @traps
+ * @generation: latest remap request (0: none)
+ * @acked: latest generation userspace acknowledged
+ * @changed: regions changed since the last acknowledged request
+ * @unsignalled: regions changed since userspace last read the status
+ */
+struct vfio_pci_remap {
+	struct vfio_pci_trap traps[PCI_STD_NUM_BARS][VFIO_PCI_MAX_TRAPS];
+	u8 nr_traps[PCI_STD_NUM_BARS];
+	u64 generation;
+	u64 acked;
+	u64 changed;
+	u64 unsignalled;
+};
+
 /**
  * struct vfio_pci_device - one device bound to vfio-pci
  * @core: vfio_pci_core's device; must stay first (vfio_alloc_device)
@@ -20,6 +79,18 @@ struct vfio_pci_device {
 	void *vendor_data;
 	/** @barmap_lock: serialises vfio_pci_get_barmap() */
 	struct mutex barmap_lock;
+	/** @mig: migration engine, used when @vendor has migration ops */
+	struct vfio_pci_mig mig;
+	/** @holds_lock: protects @holds */
+	struct mutex holds_lock;
+	/** @holds: pages pinned by vfio_pci_dirty_hold() */
+	struct list_head holds;
+	/** @irq_lock: protects @irq_ctx and @remap */
+	struct mutex irq_lock;
+	/** @irq_ctx: eventfds of the vendor irqs */
+	struct eventfd_ctx *irq_ctx[VFIO_PCI_MAX_VENDOR_IRQS];
+	/** @remap: trapped ranges and handshake state */
+	struct vfio_pci_remap remap;
 };
 
 static inline struct vfio_pci_device *to_vfio_pci(struct vfio_device *vdev)
@@ -32,6 +103,50 @@ const struct vfio_pci_vendor_driver_ops *
 vfio_pci_vendor_find(struct pci_dev *pdev, void **vendor_data);
 void vfio_pci_vendor_release(const struct vfio_pci_vendor_driver_ops *ops,
 			     void *vendor_data);
+
+static inline const struct vfio_pci_migration_ops *
+vfio_pci_mig_ops(struct vfio_pci_device *vpdev)
+{
+	return vpdev->vendor ? vpdev->vendor->migration : NULL;
+}
+
+/* vfio_pci_migration.c */
+void vfio_pci_mig_init(struct vfio_pci_device *vpdev);
+int vfio_pci_mig_open(struct vfio_pci_device *vpdev);
+void vfio_pci_mig_close(struct vfio_pci_device *vpdev);
+void vfio_pci_mig_reset(struct vfio_pci_device *vpdev);
+int vfio_pci_mig_set_state(struct vfio_pci_device *vpdev,
+			   enum vfio_pci_mig_state new);
+size_t vfio_pci_mig_take(struct vfio_pci_device *vpdev, void *dst,
+			 size_t len);
+int vfio_pci_mig_receive(struct vfio_pci_device *vpdev, const void *src,
+			 const void __user *usrc, size_t len);
+size_t vfio_pci_mig_stop_copy_size(struct vfio_pci_device *vpdev);
+bool vfio_pci_migration_ops_valid(const struct vfio_pci_migration_ops *ops);
+
+/* vfio_pci_mig_v1.c */
+int vfio_pci_mig_v1_open(struct vfio_pci_device *vpdev);
+
+/* vfio_pci_dirty.c */
+void vfio_pci_dirty_init(struct vfio_pci_device *vpdev);
+void vfio_pci_dirty_release_all(struct vfio_pci_device *vpdev, u64 iova,
+				u64 len);
+
+/* vfio_pci_vendor_irq.c */
+void vfio_pci_irq_init(struct vfio_pci_device *vpdev);
+void vfio_pci_irq_close(struct vfio_pci_device *vpdev);
+long vfio_pci_irq_get_info(struct vfio_pci_device *vpdev, void __user *arg);
+long vfio_pci_irq_set(struct vfio_pci_device *vpdev, void __user *arg);
+int vfio_pci_irq_find(struct vfio_pci_device *vpdev, u32 type, u32 subtype);
+
+/* vfio_pci_remap.c */
+long vfio_pci_remap_region_info(struct vfio_pci_device *vpdev,
+				void __user *arg);
+int vfio_pci_remap_check_mmap(struct vfio_pci_device *vpdev,
+			      struct vm_area_struct *vma);
+int vfio_pci_remap_feature(struct vfio_pci_device *vpdev, u32 flags,
+			   void __user *arg, size_t argsz);
+void vfio_pci_remap_close(struct vfio_pci_device *vpdev);
 
 /* vfio_pci_device.c */
 extern const struct vfio_device_ops vfio_pci_default_ops;

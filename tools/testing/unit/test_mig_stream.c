@@ -127,6 +127,32 @@ static void test_writer_limits(void **state)
 					       NULL), 0);
 }
 
+static void test_section_cancel(void **state)
+{
+	struct vfio_pci_mig_writer w;
+	const void *payload;
+	size_t space, pos = 0;
+	ssize_t len;
+	u32 plen;
+	u8 *p;
+
+	assert_int_equal(vfio_pci_mig_writer_init(&w, aligned_buf, 256), 0);
+	assert_non_null(vfio_pci_mig_section_begin(&w, &space));
+	vfio_pci_mig_section_cancel(&w);
+	/* The writer accepts a new section and the cancelled one is gone. */
+	p = vfio_pci_mig_section_begin(&w, &space);
+	assert_non_null(p);
+	memset(p, 0x5a, 3);
+	assert_int_equal(vfio_pci_mig_section_end(&w, 3), 0);
+	len = vfio_pci_mig_writer_finish(&w, &edu_id);
+	assert_int_equal(validate(len, NULL), 0);
+	assert_int_equal(vfio_pci_mig_next_section(aligned_buf, len, &pos,
+						   &payload, &plen), 1);
+	assert_int_equal(plen, 3);
+	assert_int_equal(vfio_pci_mig_next_section(aligned_buf, len, &pos,
+						   &payload, &plen), 0);
+}
+
 static void test_truncated(void **state)
 {
 	ssize_t len = build_default();
@@ -328,6 +354,7 @@ int main(void)
 		cmocka_unit_test(test_round_trip),
 		cmocka_unit_test(test_empty_stream),
 		cmocka_unit_test(test_writer_limits),
+		cmocka_unit_test(test_section_cancel),
 		cmocka_unit_test(test_truncated),
 		cmocka_unit_test(test_trailing_garbage),
 		cmocka_unit_test(test_bad_magic),

@@ -1,0 +1,474 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The migration engine: one state machine and one stream behind both uAPI
+ * protocols.  It runs the vendor's callbacks for each transition, builds
+ * the device-state stream at stop-copy, and on the destination buffers an
+ * incoming stream, validates all of it and only then hands its sections to
+ * the vendor.
+ */
+#include <linux/pci.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/uaccess.h>
+#include <linux/vmalloc.h>
+
+#include "vfio_pci_vendor_priv.h"
+
+/* Sections a stream may hold; bounds the framing overhead. */
+#define MIG_MAX_SECTIONS	256
+/* Largest max_state_size a vendor may declare. */
+#define MIG_MAX_STATE		(64UL << 20)
+
+static struct vfio_pci_device *mig_dev(struct vfio_pci_mig *mig)
+{
+	return container_of(mig, struct vfio_pci_device, mig);
+}
+
+static struct vfio_device *mig_vdev(struct vfio_pci_mig *mig)
+{
+	return &mig_dev(mig)->core.vdev;
+}
+
+static struct pci_dev *mig_pdev(struct vfio_pci_mig *mig)
+{
+	return mig_dev(mig)->core.pdev;
+}
+
+static size_t stream_cap(size_t max_state)
+{
+	return VFIO_PCI_MIG_MIN_LEN +
+	       MIG_MAX_SECTIONS * (sizeof(struct vfio_pci_mig_sect) +
+				   VFIO_PCI_MIG_ALIGN) +
+	       ALIGN(max_state, VFIO_PCI_MIG_ALIGN);
+}
+
+void vfio_pci_mig_init(struct vfio_pci_device *vpdev)
+{
+	struct vfio_pci_mig *mig = &vpdev->mig;
+
+	mutex_init(&mig->lock);
+	mig->state = MIG_RUNNING;
+}
+
+/**
+ * vfio_pci_migration_saving() - is a migration saving this device?
+ * @vdev: a device bound to vfio-pci
+ *
+ * True from the moment saving begins (pre-copy or stop-copy) until it ends
+ * or is cancelled: while it is, the device's writes to guest memory must be
+ * reported with vfio_pci_dirty_mark().  A snapshot, for use on fast paths;
+ * the vendor's start_saving() and stop_saving() bound it exactly.
+ *
+ * Return: true while saving.
+ */
+bool vfio_pci_migration_saving(struct vfio_device *vdev)
+{
+	enum vfio_pci_mig_state s = READ_ONCE(to_vfio_pci(vdev)->mig.state);
+
+	return s == MIG_PRECOPY || s == MIG_STOPCOPY;
+}
+EXPORT_SYMBOL_GPL(vfio_pci_migration_saving);
+
+static void mig_drop_stream(struct vfio_pci_mig *mig)
+{
+	vfree(mig->stream);
+	mig->stream = NULL;
+	mig->stream_len = 0;
+	mig->stream_pos = 0;
+	mig->v1_staged = 0;
+}
+
+static void mig_drop_rx(struct vfio_pci_mig *mig)
+{
+	vfree(mig->rx);
+	mig->rx = NULL;
+	mig->rx_len = 0;
+	mig->rx_total = 0;
+	mig->rx_loaded = false;
+}
+
+/* Build the whole stream from the vendor's save() chunks. */
+static int mig_snapshot(struct vfio_pci_mig *mig,
+			const struct vfio_pci_migration_ops *ops)
+{
+	struct vfio_device *vdev = mig_vdev(mig);
+	struct vfio_pci_mig_writer w;
+	ssize_t n;
+	u8 *buf;
+	int ret;
+
+	mig_drop_stream(mig);
+	buf = vmalloc(mig->max_stream);
+	if (!buf)
+		return -ENOMEM;
+	ret = vfio_pci_mig_writer_init(&w, buf, mig->max_stream);
+	if (ret)
+		goto err;
+
+	for (;;) {
+		size_t space;
+		void *p = vfio_pci_mig_section_begin(&w, &space);
+
+		if (!p || w.nr >= MIG_MAX_SECTIONS) {
+			pci_warn(mig_pdev(mig), "migration: vendor state exceeds %zu bytes\n",
+				 ops->max_state_size);
+			ret = -EFBIG;
+			goto err;
+		}
+		n = ops->save(vdev, p, space);
+		if (n <= 0) {
+			vfio_pci_mig_section_cancel(&w);
+			ret = n;
+			if (ret)
+				goto err;
+			break;
+		}
+		ret = vfio_pci_mig_section_end(&w, n);
+		if (ret)
+			goto err;
+	}
+
+	n = vfio_pci_mig_writer_finish(&w, &mig->id);
+	if (n < 0) {
+		ret = n;
+		goto err;
+	}
+	mig->stream = buf;
+	mig->stream_len = n;
+	mig->stream_pos = 0;
+	return 0;
+err:
+	vfree(buf);
+	return ret;
+}
+
+static int mig_run_step(struct vfio_pci_mig *mig, enum vfio_pci_mig_step step)
+{
+	const struct vfio_pci_migration_ops *ops = vfio_pci_mig_ops(mig_dev(mig));
+	struct vfio_device *vdev = mig_vdev(mig);
+
+	switch (step) {
+	case MIG_STEP_STOP:
+		return ops->stop(vdev);
+	case MIG_STEP_START:
+		return ops->start(vdev);
+	case MIG_STEP_SAVE_BEGIN:
+		return ops->start_saving(vdev);
+	case MIG_STEP_SNAPSHOT:
+		return mig_snapshot(mig, ops);
+	case MIG_STEP_SAVE_END:
+		mig_drop_stream(mig);
+		ops->stop_saving(vdev);
+		return 0;
+	case MIG_STEP_RESUME_BEGIN:
+		mig_drop_rx(mig);
+		return ops->start_resuming(vdev);
+	case MIG_STEP_RESUME_END:
+		if (!mig->rx_loaded) {
+			pci_warn(mig_pdev(mig), "migration: stream rejected: truncated (%zu of %llu bytes)\n",
+				 mig->rx_len, mig->rx_total);
+			mig_drop_rx(mig);
+			return -ENODATA;
+		}
+		mig_drop_rx(mig);
+		return 0;
+	}
+	return -EINVAL;
+}
+
+static void mig_enter_error(struct vfio_pci_mig *mig, int err)
+{
+	const struct vfio_pci_migration_ops *ops = vfio_pci_mig_ops(mig_dev(mig));
+	enum vfio_pci_mig_state old = mig->state;
+
+	pci_warn(mig_pdev(mig), "migration: %s failed (%pe), device in error state until reset\n",
+		 vfio_pci_mig_state_name(old), ERR_PTR(err));
+	if (old == MIG_PRECOPY || old == MIG_STOPCOPY)
+		ops->stop_saving(mig_vdev(mig));
+	mig_drop_stream(mig);
+	mig_drop_rx(mig);
+	WRITE_ONCE(mig->state, MIG_ERROR);
+	if (ops->error)
+		ops->error(mig_vdev(mig));
+}
+
+/**
+ * vfio_pci_mig_set_state() - move a device to another migration state
+ * @vpdev: the device; caller holds its migration lock
+ * @new: the requested state
+ *
+ * Return: 0; -EINVAL for a transition that is not allowed (the state does
+ * not change); another negative errno if a step failed, in which case the
+ * device is in the error state.
+ */
+int vfio_pci_mig_set_state(struct vfio_pci_device *vpdev,
+			   enum vfio_pci_mig_state new)
+{
+	struct vfio_pci_mig *mig = &vpdev->mig;
+	enum vfio_pci_mig_step steps[MIG_MAX_STEPS];
+	int i, n, ret;
+
+	lockdep_assert_held(&mig->lock);
+	n = vfio_pci_mig_plan(mig->state, new, steps);
+	if (n < 0)
+		return n;
+
+	for (i = 0; i < n; i++) {
+		/*
+		 * Saving starts before the vendor's start_saving(), so that a
+		 * device write racing with it is already reported dirty.
+		 */
+		if (steps[i] == MIG_STEP_SAVE_BEGIN)
+			WRITE_ONCE(mig->state,
+				   new == MIG_STOPCOPY ? MIG_STOPCOPY : MIG_PRECOPY);
+		ret = mig_run_step(mig, steps[i]);
+		if (ret) {
+			mig_enter_error(mig, ret);
+			return ret;
+		}
+	}
+	WRITE_ONCE(mig->state, new);
+	return 0;
+}
+
+/**
+ * vfio_pci_mig_take() - hand out the next bytes of the saved stream
+ * @vpdev: the device, in stop-copy; caller holds the migration lock
+ * @dst: where to copy them
+ * @len: most bytes to copy
+ *
+ * Return: bytes copied; 0 once the whole stream has been handed out.
+ */
+size_t vfio_pci_mig_take(struct vfio_pci_device *vpdev, void *dst, size_t len)
+{
+	struct vfio_pci_mig *mig = &vpdev->mig;
+	size_t n;
+
+	lockdep_assert_held(&mig->lock);
+	if (mig->state != MIG_STOPCOPY || !mig->stream)
+		return 0;
+	n = min(len, mig->stream_len - mig->stream_pos);
+	memcpy(dst, mig->stream + mig->stream_pos, n);
+	mig->stream_pos += n;
+	return n;
+}
+
+static int mig_reject(struct vfio_pci_mig *mig, int err, const char *why)
+{
+	pci_warn(mig_pdev(mig), "migration: stream rejected: %s (%pe)\n", why,
+		 ERR_PTR(err));
+	mig_enter_error(mig, err);
+	return err;
+}
+
+/* Whole stream received: validate it, then give its sections to the vendor. */
+static int mig_load(struct vfio_pci_mig *mig)
+{
+	const struct vfio_pci_migration_ops *ops = vfio_pci_mig_ops(mig_dev(mig));
+	const char *why = NULL;
+	const void *payload;
+	size_t pos = 0;
+	u32 len, version;
+	int ret;
+
+	ret = vfio_pci_mig_validate(mig->rx, mig->rx_len, &mig->id,
+				    mig->max_stream, &why);
+	if (ret)
+		return mig_reject(mig, ret, why);
+
+	version = vfio_pci_mig_stream_version(mig->rx);
+	while (vfio_pci_mig_next_section(mig->rx, mig->rx_len, &pos, &payload,
+					 &len)) {
+		ret = ops->load(mig_vdev(mig), payload, len, version);
+		if (ret)
+			return mig_reject(mig, ret, "vendor driver refused its state");
+	}
+	mig->rx_loaded = true;
+	return 0;
+}
+
+/* Copy stream bytes from a kernel or a user buffer. */
+static int mig_copy_in(void *dst, const void *src, const void __user *usrc,
+		       size_t off, size_t len)
+{
+	if (src) {
+		memcpy(dst, src + off, len);
+		return 0;
+	}
+	return copy_from_user(dst, usrc + off, len) ? -EFAULT : 0;
+}
+
+/**
+ * vfio_pci_mig_receive() - accept the next bytes of an incoming stream
+ * @vpdev: the device, resuming; caller holds the migration lock
+ * @src: the bytes, in kernel memory, or NULL
+ * @usrc: the bytes, in user memory, when @src is NULL
+ * @len: how many
+ *
+ * The header is checked as soon as it is complete, before any buffer is
+ * sized from it; the last byte triggers validation of the whole stream and
+ * the vendor's load.  A rejected stream puts the device in the error state.
+ *
+ * Return: 0; -EINVAL when not resuming or for bytes beyond the declared
+ * end; -EFAULT for a bad user buffer; -ENOMEM; or the stream's rejection
+ * errno (see vfio_pci_mig_validate()).
+ */
+int vfio_pci_mig_receive(struct vfio_pci_device *vpdev, const void *src,
+			 const void __user *usrc, size_t len)
+{
+	struct vfio_pci_mig *mig = &vpdev->mig;
+	size_t hdr = sizeof(mig->rx_hdr), off = 0, n;
+	const char *why = NULL;
+	u64 total;
+	int ret;
+
+	lockdep_assert_held(&mig->lock);
+	if (mig->state != MIG_RESUMING)
+		return -EINVAL;
+	if (!len)
+		return 0;
+	if (mig->rx_loaded || (mig->rx_total && len > mig->rx_total - mig->rx_len))
+		return mig_reject(mig, -EINVAL, "data beyond the end of the stream");
+
+	if (!mig->rx_total) {
+		n = min(len, hdr - mig->rx_len);
+		ret = mig_copy_in(mig->rx_hdr + mig->rx_len, src, usrc, 0, n);
+		if (ret)
+			return ret;
+		mig->rx_len += n;
+		off = n;
+		if (mig->rx_len < hdr)
+			return 0;
+
+		ret = vfio_pci_mig_check_header(mig->rx_hdr, hdr, &mig->id,
+						mig->max_stream, &total, &why);
+		if (ret)
+			return mig_reject(mig, ret, why);
+		if (len - off > total - hdr)
+			return mig_reject(mig, -EINVAL, "data beyond the end of the stream");
+		mig->rx = vmalloc(total);
+		if (!mig->rx)
+			return -ENOMEM;
+		memcpy(mig->rx, mig->rx_hdr, hdr);
+		mig->rx_total = total;
+	}
+
+	ret = mig_copy_in(mig->rx + mig->rx_len, src, usrc, off, len - off);
+	if (ret)
+		return ret;
+	mig->rx_len += len - off;
+	if (mig->rx_len == mig->rx_total)
+		return mig_load(mig);
+	return 0;
+}
+
+/**
+ * vfio_pci_mig_stop_copy_size() - expected stream size at stop-copy
+ * @vpdev: the device
+ *
+ * Return: the vendor's estimate plus framing, or the most it may produce.
+ */
+size_t vfio_pci_mig_stop_copy_size(struct vfio_pci_device *vpdev)
+{
+	const struct vfio_pci_migration_ops *ops = vfio_pci_mig_ops(vpdev);
+	size_t est;
+
+	if (!ops->pending_bytes)
+		return vpdev->mig.max_stream;
+	est = ops->pending_bytes(&vpdev->core.vdev);
+	return min(vpdev->mig.max_stream,
+		   VFIO_PCI_MIG_MIN_LEN + 4 * sizeof(struct vfio_pci_mig_sect) +
+		   ALIGN(est, VFIO_PCI_MIG_ALIGN));
+}
+
+/**
+ * vfio_pci_mig_open() - ready the engine for a new user of the device
+ * @vpdev: the device, being opened
+ *
+ * Return: 0, or a negative errno if the vendor's ops are unusable or the
+ * protocol regions cannot be set up.
+ */
+int vfio_pci_mig_open(struct vfio_pci_device *vpdev)
+{
+	const struct vfio_pci_migration_ops *ops = vfio_pci_mig_ops(vpdev);
+	struct vfio_pci_mig *mig = &vpdev->mig;
+	struct pci_dev *pdev = vpdev->core.pdev;
+
+	if (!ops)
+		return 0;
+
+	mig->state = MIG_RUNNING;
+	mig->id.vendor = pdev->vendor;
+	mig->id.device = pdev->device;
+	strscpy(mig->id.driver, vpdev->vendor->name, sizeof(mig->id.driver));
+	mig->id.version = ops->version;
+	mig->max_stream = stream_cap(ops->max_state_size);
+
+	if (ops->protocols & VFIO_PCI_MIGRATION_V1)
+		return vfio_pci_mig_v1_open(vpdev);
+	return 0;
+}
+
+/* End whatever migration is in progress, as if it were cancelled. */
+static void mig_abandon(struct vfio_pci_device *vpdev)
+{
+	const struct vfio_pci_migration_ops *ops = vfio_pci_mig_ops(vpdev);
+	struct vfio_pci_mig *mig = &vpdev->mig;
+
+	if (mig->state == MIG_PRECOPY || mig->state == MIG_STOPCOPY)
+		ops->stop_saving(&vpdev->core.vdev);
+	mig_drop_stream(mig);
+	mig_drop_rx(mig);
+	WRITE_ONCE(mig->state, MIG_RUNNING);
+}
+
+/**
+ * vfio_pci_mig_close() - the last user closed the device
+ * @vpdev: the device
+ *
+ * A migration cut short by the close ends here: saving is stopped, buffers
+ * are freed.  The v1 data section goes with the region, released by core.
+ */
+void vfio_pci_mig_close(struct vfio_pci_device *vpdev)
+{
+	if (!vfio_pci_mig_ops(vpdev))
+		return;
+	mutex_lock(&vpdev->mig.lock);
+	mig_abandon(vpdev);
+	mutex_unlock(&vpdev->mig.lock);
+}
+
+/**
+ * vfio_pci_mig_reset() - the device was reset by its user
+ * @vpdev: the device
+ *
+ * Leaves any migration state, the error state included, for running.
+ */
+void vfio_pci_mig_reset(struct vfio_pci_device *vpdev)
+{
+	const struct vfio_pci_migration_ops *ops = vfio_pci_mig_ops(vpdev);
+
+	if (!ops)
+		return;
+	mutex_lock(&vpdev->mig.lock);
+	mig_abandon(vpdev);
+	if (ops->reset)
+		ops->reset(&vpdev->core.vdev);
+	mutex_unlock(&vpdev->mig.lock);
+}
+
+/**
+ * vfio_pci_migration_ops_valid() - check a vendor's migration ops
+ * @ops: the ops a vendor registers
+ *
+ * Return: true if every mandatory callback is there and the bounds are sane.
+ */
+bool vfio_pci_migration_ops_valid(const struct vfio_pci_migration_ops *ops)
+{
+	return ops->protocols &&
+	       !(ops->protocols & ~(VFIO_PCI_MIGRATION_V1 | VFIO_PCI_MIGRATION_V2)) &&
+	       ops->version && ops->max_state_size &&
+	       ops->max_state_size <= MIG_MAX_STATE &&
+	       ops->start_saving && ops->stop_saving && ops->stop &&
+	       ops->start && ops->start_resuming && ops->save && ops->load;
+}

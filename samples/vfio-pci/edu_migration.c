@@ -1,0 +1,688 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * A live-migratable vendor driver for QEMU's edu device: a complete example
+ * of vfio-pci's migration engine.
+ *
+ * What is migrated, and how:
+ *  - liveness, status (the factorial irq enable), irq status and the DMA
+ *    address and count registers are read back from the device when it is
+ *    saved and written on the destination;
+ *  - the factorial register computes on write, so the driver traps BAR0
+ *    (it is never mmapped) and remembers the last argument the device
+ *    accepted; the destination writes it again;
+ *  - the 4 KiB DMA buffer cannot be read by the CPU.  The driver keeps a
+ *    shadow of it from the DMA traffic it sees: when the guest starts a
+ *    RAM-to-device transfer, the driver reads the same guest memory through
+ *    the container (a guest must not change a DMA source before the
+ *    transfer completes, so the shadow is exact).  Bytes no transfer ever
+ *    wrote are not guest state and are not migrated.  The destination
+ *    writes the shadow back with the device's own DMA engine, from a guest
+ *    page it borrows (and restores) while the VM is not running yet;
+ *  - device-to-RAM transfers the guest starts while the source is saving
+ *    are reported dirty: their target pages stay pinned through the
+ *    container until the transfer is over, so every dirty sync reports
+ *    them (vfio_pci_dirty_hold());
+ *  - a transfer still running when the VM stops is started again on the
+ *    destination, which writes the same bytes there.
+ *
+ * Not migrated: the direction and irq bits left in the DMA command register
+ * by a completed transfer (the device ignores command writes without the
+ * run bit), and the byte at buffer offset 4095, which no transfer can
+ * reach (QEMU aborts on a transfer ending at the buffer's end).
+ *
+ * all_dirty=1 turns off precise reporting: nothing is pinned and the type1
+ * IOMMU reports all guest memory dirty at every sync, for comparison.
+ */
+#include <linux/bitmap.h>
+#include <linux/delay.h>
+#include <linux/io.h>
+#include <linux/module.h>
+#include <linux/mutex.h>
+#include <linux/pci.h>
+#include <linux/slab.h>
+#include <linux/sizes.h>
+#include <linux/uaccess.h>
+#include <linux/vfio_pci_vendor.h>
+
+#define EDU_VENDOR_ID		0x1234
+#define EDU_DEVICE_ID		0x11e8
+
+/* BAR0 registers */
+#define EDU_LIVENESS		0x04
+#define EDU_FACTORIAL		0x08
+#define EDU_STATUS		0x20
+#define  EDU_STATUS_COMPUTING	0x01
+#define  EDU_STATUS_IRQFACT	0x80
+#define EDU_IRQ_STATUS		0x24
+#define EDU_IRQ_RAISE		0x60
+#define EDU_IRQ_ACK		0x64
+#define EDU_DMA_SRC		0x80
+#define EDU_DMA_DST		0x88
+#define EDU_DMA_CNT		0x90
+#define EDU_DMA_CMD		0x98
+#define  EDU_DMA_RUN		0x1
+#define  EDU_DMA_TO_RAM		0x2
+#define  EDU_DMA_IRQ		0x4
+#define EDU_BAR0_SIZE		SZ_1M
+
+/* The device's DMA buffer, as its DMA engine addresses it. */
+#define EDU_BUF_BASE		0x40000
+#define EDU_BUF_SIZE		4096
+
+#define EDU_STATE_VERSION	1
+
+static bool all_dirty;
+module_param(all_dirty, bool, 0644);
+MODULE_PARM_DESC(all_dirty, "Do not report DMA writes precisely: type1 then reports all guest memory dirty (for comparison)");
+
+/* Registers as saved, little endian. */
+struct edu_regs_state {
+	__le32 liveness;	/* value read back */
+	__le32 factorial;	/* value read back */
+	__le32 fact_arg;	/* last argument the device accepted */
+	__le32 status;
+	__le32 irq_status;
+	__le32 flags;
+	__le64 dma_src;
+	__le64 dma_dst;
+	__le64 dma_cnt;
+	__le64 dma_cmd;
+};
+
+#define EDU_STATE_FACT_ARG	BIT(0)	/* fact_arg is known */
+#define EDU_STATE_FLAGS		EDU_STATE_FACT_ARG
+
+/* The buffer as saved: which bytes are known, and their values. */
+struct edu_buf_state {
+	u8 known[EDU_BUF_SIZE / BITS_PER_BYTE];
+	u8 data[EDU_BUF_SIZE];
+};
+
+struct edu_mig {
+	struct pci_dev *pdev;
+	struct vfio_device *vdev;
+	void __iomem *bar0;
+	/* Serialises trapped BAR0 writes with migration callbacks. */
+	struct mutex lock;
+	u8 shadow[EDU_BUF_SIZE];
+	DECLARE_BITMAP(known, EDU_BUF_SIZE);
+	u32 fact_arg;
+	bool fact_known;
+	/* A device-to-RAM transfer held dirty while saving. */
+	dma_addr_t held_iova;
+	size_t held_len;
+	/* Save and load cursors (sections in order). */
+	unsigned int save_next;
+	unsigned int load_next;
+	/* Loaded state waiting for start(). */
+	bool restore_pending;
+	struct edu_regs_state restore;
+};
+
+static struct edu_mig *to_edu(struct vfio_device *vdev)
+{
+	return vfio_pci_vendor_data(vdev);
+}
+
+static u32 edu_read32(struct edu_mig *edu, u32 reg)
+{
+	return ioread32(edu->bar0 + reg);
+}
+
+static void edu_write32(struct edu_mig *edu, u32 reg, u32 val)
+{
+	iowrite32(val, edu->bar0 + reg);
+}
+
+static u64 edu_read64(struct edu_mig *edu, u32 reg)
+{
+	return readq(edu->bar0 + reg);
+}
+
+static void edu_write64(struct edu_mig *edu, u32 reg, u64 val)
+{
+	writeq(val, edu->bar0 + reg);
+}
+
+/* Would the device accept this transfer?  QEMU aborts on some it would not. */
+static bool edu_dma_range_ok(u64 buf_addr, u64 cnt)
+{
+	return cnt && buf_addr >= EDU_BUF_BASE &&
+	       buf_addr < EDU_BUF_BASE + EDU_BUF_SIZE &&
+	       cnt < EDU_BUF_BASE + EDU_BUF_SIZE - buf_addr;
+}
+
+static void edu_release_held(struct edu_mig *edu)
+{
+	if (edu->held_len)
+		vfio_pci_dirty_release(edu->vdev, edu->held_iova, edu->held_len);
+	edu->held_len = 0;
+}
+
+static void edu_hold(struct edu_mig *edu, dma_addr_t iova, size_t len)
+{
+	int ret;
+
+	if (all_dirty)
+		return;
+	ret = vfio_pci_dirty_hold(edu->vdev, iova, len);
+	if (ret) {
+		dev_warn_ratelimited(&edu->pdev->dev, "edu_migration: cannot report DMA to %pad+%zu dirty: %d\n",
+				     &iova, len, ret);
+		return;
+	}
+	edu->held_iova = iova;
+	edu->held_len = len;
+}
+
+/*
+ * The guest starts a transfer (a command write with the run bit).  Caller
+ * holds edu->lock.  Returns -EINVAL to refuse a command the device model
+ * would abort on.
+ */
+static int edu_dma_command(struct edu_mig *edu, u64 cmd)
+{
+	u64 src, dst, cnt;
+
+	/* A command written while one runs is ignored by the device. */
+	if (edu_read64(edu, EDU_DMA_CMD) & EDU_DMA_RUN)
+		return 0;
+	edu_release_held(edu);
+
+	src = edu_read64(edu, EDU_DMA_SRC);
+	dst = edu_read64(edu, EDU_DMA_DST);
+	cnt = edu_read64(edu, EDU_DMA_CNT);
+
+	if (cmd & EDU_DMA_TO_RAM) {
+		if (!edu_dma_range_ok(src, cnt))
+			goto refuse;
+		if (vfio_pci_migration_saving(edu->vdev))
+			edu_hold(edu, dst, cnt);
+		return 0;
+	}
+
+	if (!edu_dma_range_ok(dst, cnt))
+		goto refuse;
+	dst -= EDU_BUF_BASE;
+	/* Mirror the transfer; an unreadable source leaves the bytes unknown. */
+	if (vfio_pci_dma_read(edu->vdev, src, edu->shadow + dst, cnt))
+		bitmap_clear(edu->known, dst, cnt);
+	else
+		bitmap_set(edu->known, dst, cnt);
+	return 0;
+
+refuse:
+	dev_warn_ratelimited(&edu->pdev->dev, "edu_migration: refused DMA of %llu bytes outside the device buffer\n",
+			     cnt);
+	return -EINVAL;
+}
+
+/* Look at a trapped BAR0 write before it reaches the device. */
+static int edu_before_write(struct edu_mig *edu, u64 offset, u64 val)
+{
+	switch (offset) {
+	case EDU_FACTORIAL:
+		if (!(edu_read32(edu, EDU_STATUS) & EDU_STATUS_COMPUTING)) {
+			edu->fact_arg = val;
+			edu->fact_known = true;
+		}
+		return 0;
+	case EDU_DMA_CMD:
+		return (val & EDU_DMA_RUN) ? edu_dma_command(edu, val) : 0;
+	default:
+		return 0;
+	}
+}
+
+static ssize_t edu_mig_write(struct vfio_device *vdev, const char __user *buf,
+			     size_t count, loff_t *ppos)
+{
+	struct edu_mig *edu = to_edu(vdev);
+	u64 offset = *ppos & VFIO_PCI_OFFSET_MASK;
+	u64 val = 0;
+	ssize_t ret;
+
+	if (VFIO_PCI_OFFSET_TO_INDEX(*ppos) != VFIO_PCI_BAR0_REGION_INDEX ||
+	    (count != 4 && count != 8))
+		return vfio_pci_vendor_write(vdev, buf, count, ppos);
+	if (copy_from_user(&val, buf, count))
+		return -EFAULT;
+
+	mutex_lock(&edu->lock);
+	ret = edu_before_write(edu, offset, val);
+	if (!ret)
+		ret = vfio_pci_vendor_write(vdev, buf, count, ppos);
+	mutex_unlock(&edu->lock);
+	return ret;
+}
+
+static int edu_mig_open(struct vfio_device *vdev)
+{
+	const struct vfio_pci_trap all = { .offset = 0, .len = EDU_BAR0_SIZE };
+	struct edu_mig *edu = to_edu(vdev);
+	void __iomem *bar0;
+	s64 gen;
+	int ret;
+
+	ret = vfio_pci_vendor_open_device(vdev);
+	if (ret)
+		return ret;
+
+	bar0 = vfio_pci_get_barmap(vdev, 0);
+	if (IS_ERR(bar0)) {
+		ret = PTR_ERR(bar0);
+		goto err;
+	}
+	/* Every BAR0 write must pass edu_mig_write(): never mmap it. */
+	gen = vfio_pci_remap_set_traps(vdev, 0, &all, 1);
+	if (gen < 0) {
+		ret = gen;
+		goto err;
+	}
+
+	mutex_lock(&edu->lock);
+	edu->vdev = vdev;
+	edu->bar0 = bar0;
+	bitmap_zero(edu->known, EDU_BUF_SIZE);
+	edu->fact_known = false;
+	edu->held_len = 0;
+	edu->restore_pending = false;
+	mutex_unlock(&edu->lock);
+	return 0;
+err:
+	vfio_pci_vendor_close_device(vdev);
+	return ret;
+}
+
+static void edu_mig_close(struct vfio_device *vdev)
+{
+	struct edu_mig *edu = to_edu(vdev);
+
+	/* vfio-pci ends any migration and releases held pages first. */
+	vfio_pci_vendor_close_device(vdev);
+	mutex_lock(&edu->lock);
+	edu->held_len = 0;
+	edu->bar0 = NULL;
+	mutex_unlock(&edu->lock);
+}
+
+/* Migration callbacks: vfio-pci holds its migration lock around each. */
+
+static int edu_start_saving(struct vfio_device *vdev)
+{
+	struct edu_mig *edu = to_edu(vdev);
+	u64 cmd;
+
+	mutex_lock(&edu->lock);
+	edu->save_next = 0;
+	/* A device-to-RAM transfer started before saving may still land. */
+	cmd = edu_read64(edu, EDU_DMA_CMD);
+	if ((cmd & EDU_DMA_RUN) && (cmd & EDU_DMA_TO_RAM))
+		edu_hold(edu, edu_read64(edu, EDU_DMA_DST),
+			 edu_read64(edu, EDU_DMA_CNT));
+	mutex_unlock(&edu->lock);
+	return 0;
+}
+
+static void edu_stop_saving(struct vfio_device *vdev)
+{
+	struct edu_mig *edu = to_edu(vdev);
+
+	mutex_lock(&edu->lock);
+	edu_release_held(edu);
+	mutex_unlock(&edu->lock);
+}
+
+/*
+ * The VM no longer runs, so the guest cannot touch the device.  A transfer
+ * still running is saved as such and started again on the destination.
+ */
+static int edu_stop(struct vfio_device *vdev)
+{
+	return 0;
+}
+
+static u32 edu_factorial(u32 n)
+{
+	u32 r = 1;
+
+	while (n > 1)
+		r *= n--;
+	return r;
+}
+
+static ssize_t edu_save_regs(struct edu_mig *edu, struct edu_regs_state *s)
+{
+	u32 status = edu_read32(edu, EDU_STATUS);
+	u32 fact = edu_read32(edu, EDU_FACTORIAL);
+
+	/* Check what the trap saw against the device before trusting it. */
+	if (edu->fact_known && !(status & EDU_STATUS_COMPUTING) &&
+	    edu_factorial(edu->fact_arg) != fact) {
+		pci_warn(edu->pdev, "edu_migration: factorial register 0x%x is not %u!, cannot save it\n",
+			 fact, edu->fact_arg);
+		return -EIO;
+	}
+	memset(s, 0, sizeof(*s));
+	s->liveness = cpu_to_le32(edu_read32(edu, EDU_LIVENESS));
+	s->factorial = cpu_to_le32(fact);
+	s->fact_arg = cpu_to_le32(edu->fact_arg);
+	s->status = cpu_to_le32(status);
+	s->irq_status = cpu_to_le32(edu_read32(edu, EDU_IRQ_STATUS));
+	s->flags = cpu_to_le32(edu->fact_known ? EDU_STATE_FACT_ARG : 0);
+	s->dma_src = cpu_to_le64(edu_read64(edu, EDU_DMA_SRC));
+	s->dma_dst = cpu_to_le64(edu_read64(edu, EDU_DMA_DST));
+	s->dma_cnt = cpu_to_le64(edu_read64(edu, EDU_DMA_CNT));
+	s->dma_cmd = cpu_to_le64(edu_read64(edu, EDU_DMA_CMD));
+	return sizeof(*s);
+}
+
+static ssize_t edu_save_buf(struct edu_mig *edu, struct edu_buf_state *s)
+{
+	unsigned int i;
+
+	bitmap_to_arr32((u32 *)s->known, edu->known, EDU_BUF_SIZE);
+	for (i = 0; i < EDU_BUF_SIZE; i++)
+		s->data[i] = test_bit(i, edu->known) ? edu->shadow[i] : 0;
+	return sizeof(*s);
+}
+
+/* Sections: registers, then the buffer. */
+static ssize_t edu_save(struct vfio_device *vdev, void *buf, size_t len)
+{
+	struct edu_mig *edu = to_edu(vdev);
+	ssize_t ret = 0;
+
+	mutex_lock(&edu->lock);
+	switch (edu->save_next) {
+	case 0:
+		ret = len < sizeof(struct edu_regs_state) ? -ENOSPC :
+		      edu_save_regs(edu, buf);
+		break;
+	case 1:
+		ret = len < sizeof(struct edu_buf_state) ? -ENOSPC :
+		      edu_save_buf(edu, buf);
+		break;
+	}
+	if (ret > 0)
+		edu->save_next++;
+	mutex_unlock(&edu->lock);
+	return ret;
+}
+
+static size_t edu_pending_bytes(struct vfio_device *vdev)
+{
+	return sizeof(struct edu_regs_state) + sizeof(struct edu_buf_state);
+}
+
+static int edu_start_resuming(struct vfio_device *vdev)
+{
+	struct edu_mig *edu = to_edu(vdev);
+
+	mutex_lock(&edu->lock);
+	edu->load_next = 0;
+	edu->restore_pending = false;
+	mutex_unlock(&edu->lock);
+	return 0;
+}
+
+static int edu_check_regs(const struct edu_regs_state *s)
+{
+	u64 cmd = le64_to_cpu(s->dma_cmd);
+	u64 buf_addr = cmd & EDU_DMA_TO_RAM ? le64_to_cpu(s->dma_src) :
+					     le64_to_cpu(s->dma_dst);
+
+	if (le32_to_cpu(s->flags) & ~EDU_STATE_FLAGS)
+		return -EINVAL;
+	/* A transfer to restart must be one the device accepts. */
+	if ((cmd & EDU_DMA_RUN) &&
+	    !edu_dma_range_ok(buf_addr, le64_to_cpu(s->dma_cnt)))
+		return -EINVAL;
+	return 0;
+}
+
+/* Enable memory decode and bus mastering around our own device access. */
+static u16 edu_enable_access(struct pci_dev *pdev)
+{
+	u16 cmd;
+
+	pci_read_config_word(pdev, PCI_COMMAND, &cmd);
+	pci_write_config_word(pdev, PCI_COMMAND,
+			      cmd | PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER);
+	return cmd;
+}
+
+static int edu_wait_dma(struct edu_mig *edu)
+{
+	int ms;
+
+	/* The device model starts a transfer 100 ms after the command. */
+	for (ms = 0; ms < 2000; ms += 10) {
+		if (!(edu_read64(edu, EDU_DMA_CMD) & EDU_DMA_RUN))
+			return 0;
+		usleep_range(10000, 11000);
+	}
+	return -ETIMEDOUT;
+}
+
+/*
+ * Write the known span of the shadow into the device buffer with one
+ * RAM-to-device transfer from a guest page borrowed for the purpose: one
+ * the guest used for DMA, so it is mapped.  The VM is not running.
+ */
+static int edu_restore_buffer(struct edu_mig *edu, const struct edu_regs_state *s)
+{
+	const dma_addr_t candidates[] = {
+		le64_to_cpu(s->dma_src) & PAGE_MASK,
+		le64_to_cpu(s->dma_dst) & PAGE_MASK,
+	};
+	unsigned long first, last;
+	dma_addr_t page = 0;
+	u8 *saved;
+	size_t len;
+	u16 cmd;
+	int i, ret;
+
+	first = find_first_bit(edu->known, EDU_BUF_SIZE);
+	if (first >= EDU_BUF_SIZE)
+		return 0;
+	last = find_last_bit(edu->known, EDU_BUF_SIZE);
+	len = last - first + 1;
+
+	saved = kmalloc(PAGE_SIZE, GFP_KERNEL);
+	if (!saved)
+		return -ENOMEM;
+	ret = -EFAULT;
+	for (i = 0; i < ARRAY_SIZE(candidates); i++) {
+		if (!vfio_pci_dma_read(edu->vdev, candidates[i], saved, PAGE_SIZE)) {
+			page = candidates[i];
+			ret = 0;
+			break;
+		}
+	}
+	if (ret) {
+		pci_warn(edu->pdev, "edu_migration: no mapped guest page to restore the DMA buffer through\n");
+		goto out;
+	}
+
+	ret = vfio_pci_dma_write(edu->vdev, page, edu->shadow + first, len);
+	if (ret)
+		goto out;
+	cmd = edu_enable_access(edu->pdev);
+	edu_write64(edu, EDU_DMA_SRC, page);
+	edu_write64(edu, EDU_DMA_DST, EDU_BUF_BASE + first);
+	edu_write64(edu, EDU_DMA_CNT, len);
+	edu_write64(edu, EDU_DMA_CMD, EDU_DMA_RUN);
+	ret = edu_wait_dma(edu);
+	pci_write_config_word(edu->pdev, PCI_COMMAND, cmd);
+	if (ret)
+		pci_warn(edu->pdev, "edu_migration: restoring the DMA buffer timed out\n");
+	/* Give the guest its page back whatever happened. */
+	if (vfio_pci_dma_write(edu->vdev, page, saved, PAGE_SIZE) && !ret)
+		ret = -EFAULT;
+out:
+	kfree(saved);
+	return ret;
+}
+
+static int edu_load_buf(struct edu_mig *edu, const struct edu_buf_state *s)
+{
+	bitmap_from_arr32(edu->known, (const u32 *)s->known, EDU_BUF_SIZE);
+	/* No transfer can write the last byte: a stream that says so lies. */
+	if (test_bit(EDU_BUF_SIZE - 1, edu->known))
+		return -EINVAL;
+	memcpy(edu->shadow, s->data, EDU_BUF_SIZE);
+	return edu_restore_buffer(edu, &edu->restore);
+}
+
+static int edu_load(struct vfio_device *vdev, const void *buf, size_t len,
+		    u32 version)
+{
+	struct edu_mig *edu = to_edu(vdev);
+	int ret = -EINVAL;
+
+	mutex_lock(&edu->lock);
+	switch (edu->load_next) {
+	case 0:
+		if (len != sizeof(edu->restore))
+			break;
+		memcpy(&edu->restore, buf, len);
+		ret = edu_check_regs(&edu->restore);
+		break;
+	case 1:
+		if (len != sizeof(struct edu_buf_state))
+			break;
+		ret = edu_load_buf(edu, buf);
+		if (!ret)
+			edu->restore_pending = true;
+		break;
+	}
+	if (!ret)
+		edu->load_next++;
+	mutex_unlock(&edu->lock);
+	return ret;
+}
+
+/* With config space restored and interrupts set up: the registers. */
+static void edu_restore_regs(struct edu_mig *edu, const struct edu_regs_state *s)
+{
+	u32 status = le32_to_cpu(s->status);
+	u64 cmd = le64_to_cpu(s->dma_cmd);
+	int ms;
+
+	edu_write32(edu, EDU_LIVENESS, ~le32_to_cpu(s->liveness));
+
+	edu->fact_known = le32_to_cpu(s->flags) & EDU_STATE_FACT_ARG;
+	edu->fact_arg = le32_to_cpu(s->fact_arg);
+	if (edu->fact_known) {
+		/* Recompute without raising the factorial irq again. */
+		edu_write32(edu, EDU_STATUS, 0);
+		edu_write32(edu, EDU_FACTORIAL, edu->fact_arg);
+		for (ms = 0; ms < 1000 &&
+		     (edu_read32(edu, EDU_STATUS) & EDU_STATUS_COMPUTING); ms++)
+			usleep_range(1000, 2000);
+	}
+	edu_write32(edu, EDU_STATUS, status & EDU_STATUS_IRQFACT);
+
+	edu_write32(edu, EDU_IRQ_ACK, ~0U);
+	if (le32_to_cpu(s->irq_status))
+		edu_write32(edu, EDU_IRQ_RAISE, le32_to_cpu(s->irq_status));
+
+	edu_write64(edu, EDU_DMA_SRC, le64_to_cpu(s->dma_src));
+	edu_write64(edu, EDU_DMA_DST, le64_to_cpu(s->dma_dst));
+	edu_write64(edu, EDU_DMA_CNT, le64_to_cpu(s->dma_cnt));
+	if (cmd & EDU_DMA_RUN)
+		edu_write64(edu, EDU_DMA_CMD, cmd);
+}
+
+static int edu_start(struct vfio_device *vdev)
+{
+	struct edu_mig *edu = to_edu(vdev);
+
+	mutex_lock(&edu->lock);
+	if (edu->restore_pending) {
+		edu_restore_regs(edu, &edu->restore);
+		edu->restore_pending = false;
+	}
+	mutex_unlock(&edu->lock);
+	return 0;
+}
+
+static void edu_reset(struct vfio_device *vdev)
+{
+	struct edu_mig *edu = to_edu(vdev);
+
+	mutex_lock(&edu->lock);
+	edu->restore_pending = false;
+	edu->held_len = 0;
+	mutex_unlock(&edu->lock);
+}
+
+static const struct vfio_pci_migration_ops edu_migration_ops = {
+	.protocols	= VFIO_PCI_MIGRATION_V1,
+	.version	= EDU_STATE_VERSION,
+	.max_state_size	= sizeof(struct edu_regs_state) +
+			  sizeof(struct edu_buf_state),
+	.start_saving	= edu_start_saving,
+	.stop_saving	= edu_stop_saving,
+	.stop		= edu_stop,
+	.start		= edu_start,
+	.start_resuming	= edu_start_resuming,
+	.pending_bytes	= edu_pending_bytes,
+	.save		= edu_save,
+	.load		= edu_load,
+	.reset		= edu_reset,
+};
+
+static const struct vfio_device_ops edu_mig_device_ops = {
+	.name		= "edu-migration",
+	.init		= vfio_pci_vendor_init_dev,
+	.release	= vfio_pci_vendor_release_dev,
+	.open_device	= edu_mig_open,
+	.close_device	= edu_mig_close,
+	.ioctl		= vfio_pci_vendor_ioctl,
+	.device_feature	= vfio_pci_vendor_device_feature,
+	.read		= vfio_pci_vendor_read,
+	.write		= edu_mig_write,
+	.mmap		= vfio_pci_vendor_mmap,
+	.request	= vfio_pci_vendor_request,
+	.match		= vfio_pci_vendor_match,
+	.dma_unmap	= vfio_pci_vendor_dma_unmap,
+};
+
+static void *edu_mig_probe(struct pci_dev *pdev)
+{
+	struct edu_mig *edu;
+
+	if (pdev->vendor != EDU_VENDOR_ID || pdev->device != EDU_DEVICE_ID)
+		return ERR_PTR(-ENODEV);
+	edu = kzalloc(sizeof(*edu), GFP_KERNEL);
+	if (!edu)
+		return ERR_PTR(-ENOMEM);
+	edu->pdev = pdev;
+	mutex_init(&edu->lock);
+	return edu;
+}
+
+static void edu_mig_remove(void *vendor_data)
+{
+	struct edu_mig *edu = vendor_data;
+
+	mutex_destroy(&edu->lock);
+	kfree(edu);
+}
+
+static struct vfio_pci_vendor_driver_ops edu_mig_ops = {
+	.name		= "edu_migration",
+	.owner		= THIS_MODULE,
+	.probe		= edu_mig_probe,
+	.remove		= edu_mig_remove,
+	.device_ops	= &edu_mig_device_ops,
+	.migration	= &edu_migration_ops,
+};
+
+module_vfio_pci_vendor_driver(edu_mig_ops);
+
+VFIO_PCI_VENDOR_ALIAS(1234, 11e8);
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("Live-migratable vfio-pci vendor driver for QEMU's edu device");
