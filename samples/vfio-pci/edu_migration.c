@@ -234,6 +234,32 @@ static int edu_before_write(struct edu_mig *edu, u64 offset, u64 val)
 	}
 }
 
+/*
+ * The device's 64-bit DMA registers need 64-bit accesses, which vfio-pci's
+ * region path splits in two; with BAR0 trapped, do them whole here.
+ */
+static bool edu_is_wide(u64 offset, size_t count)
+{
+	return count == 8 && offset >= EDU_DMA_SRC && offset <= EDU_DMA_CMD &&
+	       !(offset % 8);
+}
+
+static ssize_t edu_mig_read(struct vfio_device *vdev, char __user *buf,
+			    size_t count, loff_t *ppos)
+{
+	struct edu_mig *edu = to_edu(vdev);
+	u64 offset = *ppos & VFIO_PCI_OFFSET_MASK;
+	u64 val;
+
+	if (VFIO_PCI_OFFSET_TO_INDEX(*ppos) != VFIO_PCI_BAR0_REGION_INDEX ||
+	    !edu_is_wide(offset, count))
+		return vfio_pci_vendor_read(vdev, buf, count, ppos);
+	mutex_lock(&edu->lock);
+	val = edu_read64(edu, offset);
+	mutex_unlock(&edu->lock);
+	return copy_to_user(buf, &val, count) ? -EFAULT : count;
+}
+
 static ssize_t edu_mig_write(struct vfio_device *vdev, const char __user *buf,
 			     size_t count, loff_t *ppos)
 {
@@ -250,8 +276,12 @@ static ssize_t edu_mig_write(struct vfio_device *vdev, const char __user *buf,
 
 	mutex_lock(&edu->lock);
 	ret = edu_before_write(edu, offset, val);
-	if (!ret)
+	if (!ret && edu_is_wide(offset, count)) {
+		edu_write64(edu, offset, val);
+		ret = count;
+	} else if (!ret) {
 		ret = vfio_pci_vendor_write(vdev, buf, count, ppos);
+	}
 	mutex_unlock(&edu->lock);
 	return ret;
 }
@@ -351,8 +381,11 @@ static u32 edu_factorial(u32 n)
 	return r;
 }
 
+static u16 edu_enable_access(struct pci_dev *pdev);
+
 static ssize_t edu_save_regs(struct edu_mig *edu, struct edu_regs_state *s)
 {
+	u16 cmd = edu_enable_access(edu->pdev);
 	u32 status = edu_read32(edu, EDU_STATUS);
 	u32 fact = edu_read32(edu, EDU_FACTORIAL);
 
@@ -361,6 +394,7 @@ static ssize_t edu_save_regs(struct edu_mig *edu, struct edu_regs_state *s)
 	    edu_factorial(edu->fact_arg) != fact) {
 		pci_warn(edu->pdev, "edu_migration: factorial register 0x%x is not %u!, cannot save it\n",
 			 fact, edu->fact_arg);
+		pci_write_config_word(edu->pdev, PCI_COMMAND, cmd);
 		return -EIO;
 	}
 	memset(s, 0, sizeof(*s));
@@ -374,6 +408,7 @@ static ssize_t edu_save_regs(struct edu_mig *edu, struct edu_regs_state *s)
 	s->dma_dst = cpu_to_le64(edu_read64(edu, EDU_DMA_DST));
 	s->dma_cnt = cpu_to_le64(edu_read64(edu, EDU_DMA_CNT));
 	s->dma_cmd = cpu_to_le64(edu_read64(edu, EDU_DMA_CMD));
+	pci_write_config_word(edu->pdev, PCI_COMMAND, cmd);
 	return sizeof(*s);
 }
 
@@ -568,6 +603,7 @@ static void edu_restore_regs(struct edu_mig *edu, const struct edu_regs_state *s
 {
 	u32 status = le32_to_cpu(s->status);
 	u64 cmd = le64_to_cpu(s->dma_cmd);
+	u16 pci_cmd = edu_enable_access(edu->pdev);
 	int ms;
 
 	edu_write32(edu, EDU_LIVENESS, ~le32_to_cpu(s->liveness));
@@ -593,6 +629,7 @@ static void edu_restore_regs(struct edu_mig *edu, const struct edu_regs_state *s
 	edu_write64(edu, EDU_DMA_CNT, le64_to_cpu(s->dma_cnt));
 	if (cmd & EDU_DMA_RUN)
 		edu_write64(edu, EDU_DMA_CMD, cmd);
+	pci_write_config_word(edu->pdev, PCI_COMMAND, pci_cmd);
 }
 
 static int edu_start(struct vfio_device *vdev)
@@ -642,7 +679,7 @@ static const struct vfio_device_ops edu_mig_device_ops = {
 	.close_device	= edu_mig_close,
 	.ioctl		= vfio_pci_vendor_ioctl,
 	.device_feature	= vfio_pci_vendor_device_feature,
-	.read		= vfio_pci_vendor_read,
+	.read		= edu_mig_read,
 	.write		= edu_mig_write,
 	.mmap		= vfio_pci_vendor_mmap,
 	.request	= vfio_pci_vendor_request,

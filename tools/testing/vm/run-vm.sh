@@ -15,7 +15,8 @@
 #   --name N       run name: out/vm/N, console log out/logs/N.console.log
 #   --timeout S    per-boot limit in seconds (default 600)
 #   --mem M        guest memory (default 2G)
-#   --edu N        number of edu devices (default 2)
+#   --edu N        number of edu devices (default 2), each behind its own
+#                  PCIe root port (so a secondary bus reset resets it)
 #   --qemu BIN     level-0 QEMU (default qemu-system-x86_64)
 #   --qemu-arg A   extra argument for QEMU (repeatable)
 #
@@ -91,8 +92,9 @@ cmd=("$qemu" -accel tcg -cpu max -smp 2 -m "$mem"
 	-append "console=ttyS0 intel_iommu=on iommu=pt panic=-1 oops=panic"
 	-virtfs "local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap"
 	-virtfs "local,path=$dir,mount_tag=vmtest,security_model=none")
-for ((i = 0; i < edu; i++)); do
-	cmd+=(-device edu)
+for ((i = 1; i <= edu; i++)); do
+	cmd+=(-device "pcie-root-port,id=rp$i,chassis=$i,slot=$i"
+	      -device "edu,bus=rp$i")
 done
 cmd+=("${qemu_args[@]}")
 

@@ -1,0 +1,58 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * QEMU edu device helpers for the in-guest tests: registers through the
+ * VFIO region (BAR0 may be trapped, so no mmap), DMA through a type1
+ * mapping of test memory.
+ */
+#ifndef EDU_TEST_H
+#define EDU_TEST_H
+
+#include <stdint.h>
+
+#include "vfio_test.h"
+
+#define EDU_ID			0x00
+#define EDU_LIVENESS		0x04
+#define EDU_FACTORIAL		0x08
+#define EDU_STATUS		0x20
+#define  EDU_STATUS_COMPUTING	0x01
+#define  EDU_STATUS_IRQFACT	0x80
+#define EDU_IRQ_STATUS		0x24
+#define EDU_IRQ_RAISE		0x60
+#define EDU_IRQ_ACK		0x64
+#define EDU_DMA_SRC		0x80
+#define EDU_DMA_DST		0x88
+#define EDU_DMA_CNT		0x90
+#define EDU_DMA_CMD		0x98
+#define  EDU_DMA_RUN		0x1
+#define  EDU_DMA_TO_RAM		0x2
+#define  EDU_DMA_IRQ		0x4
+#define EDU_BUF_BASE		0x40000
+#define EDU_BUF_SIZE		4096
+/* The device model aborts on a transfer ending at the buffer's end. */
+#define EDU_BUF_USABLE		(EDU_BUF_SIZE - 1)
+
+/* A device with its test memory mapped for DMA at EDU_IOVA. */
+struct edu_dev {
+	struct vfio_dev vfio;
+	uint8_t *mem;
+	uint64_t mem_size;
+};
+
+#define EDU_IOVA		0x100000ULL
+#define EDU_MEM_SIZE		0x100000ULL
+
+int edu_open(struct edu_dev *e, const char *bdf);
+void edu_close(struct edu_dev *e);
+uint32_t edu_rd(struct edu_dev *e, uint32_t reg);
+void edu_wr(struct edu_dev *e, uint32_t reg, uint32_t val);
+uint64_t edu_rd64(struct edu_dev *e, uint32_t reg);
+void edu_wr64(struct edu_dev *e, uint32_t reg, uint64_t val);
+/* Start a transfer; wait for it when @wait.  0, or -ETIMEDOUT. */
+int edu_dma(struct edu_dev *e, uint64_t src, uint64_t dst, uint64_t cnt,
+	    uint32_t cmd, int wait);
+int edu_dma_wait(struct edu_dev *e);
+/* Compute n! on the device; returns the register after computing. */
+uint32_t edu_factorial(struct edu_dev *e, uint32_t n);
+
+#endif /* EDU_TEST_H */
