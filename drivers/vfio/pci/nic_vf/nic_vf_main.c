@@ -1,0 +1,10 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The nic_vf library module: vendor-neutral helpers that NIC VF migration
+ * drivers of vfio-pci share (see nic_vf.h).  Everything else is pure logic
+ * in the other nic_vf_*.c files, also built by the userspace unit tests.
+ */
+#include <linux/module.h>
+
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("Vendor-neutral helpers for NIC VF live-migration drivers of vfio-pci");
