@@ -1,0 +1,571 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The VF's migration state: trapped tail writes, the dirty-tracking phases,
+ * and the device state in the stream.
+ *
+ * Stream: three chunks, in this order, each a 16-byte header (le32 tag,
+ * le16 version, le16 flags (zero), le32 payload length, le32 reserved
+ * (zero)) and its payload:
+ *
+ *   ADMN  the administrator's settings (nic_vf admin record)
+ *   REGS  le32 flags (I40E_VFM_REGS_*), le32 reserved, the register set
+ *   VCHL  the guest's configuration messages (nic_vf message log)
+ *
+ * Restore policy (design in Documentation/networking/device_drivers/
+ * ethernet/intel/i40e_vf_migration.rst): the administrator's settings
+ * first, through the PF; then a VF reset, after which the guest's iavf
+ * renegotiates and re-sends its own configuration; then the interrupt (and
+ * register-based RSS) registers.  The admin queue registers are saved but
+ * never restored: a disabled admin queue is how the guest notices the
+ * reset.  The captured messages are compared with what the guest re-sends.
+ */
+#include <linux/bits.h>
+#include <linux/errno.h>
+#include <linux/kernel.h>
+#include <linux/string.h>
+
+#include "i40e_vf_mig.h"
+
+#define REGS_HDR	8
+#define CHUNK_ADMIN	0
+#define CHUNK_REGS	1
+#define CHUNK_VCHNL	2
+#define CHUNKS_ALL	(BIT(CHUNK_ADMIN) | BIT(CHUNK_REGS) | BIT(CHUNK_VCHNL))
+
+#define IRQ		I40E_VFM_GROUP_IRQ
+#define RSS		I40E_VFM_GROUP_RSS
+#define SAVE_ONLY	NIC_VF_REG_SAVE_ONLY
+
+/* The guest-visible registers a VF driver relies on.  Never ICR0, whose
+ * read clears the causes.  Dynamic control is restored without its
+ * triggers and with "no ITR update", ITR intervals separately.
+ */
+static const struct nic_vf_reg_block vfm_regs[] = {
+	{ I40E_VFM_ITRN(0, 0), I40E_VFM_VECTORS, 4, I40E_VFM_ITR_INTERVAL, 0, IRQ },
+	{ I40E_VFM_ITRN(1, 0), I40E_VFM_VECTORS, 4, I40E_VFM_ITR_INTERVAL, 0, IRQ },
+	{ I40E_VFM_ITRN(2, 0), I40E_VFM_VECTORS, 4, I40E_VFM_ITR_INTERVAL, 0, IRQ },
+	{ I40E_VFM_DYN_CTLN(0), I40E_VFM_VECTORS, 4, I40E_VFM_DYN_INTENA,
+	  I40E_VFM_DYN_ITR_NONE, IRQ },
+	{ I40E_VFM_ICR0_ENA, 1, 4, I40E_VFM_ICR0_ENA_CAUSES, 0, IRQ },
+	{ I40E_VFM_DYN_CTL0, 1, 4, I40E_VFM_DYN_INTENA, I40E_VFM_DYN_ITR_NONE,
+	  IRQ },
+	{ I40E_VFM_HENA(0), I40E_VFM_HENA_REGS, 4, ~0U, 0, RSS },
+	{ I40E_VFM_HKEY(0), I40E_VFM_HKEY_REGS, 4, ~0U, 0, RSS },
+	{ I40E_VFM_HLUT(0), I40E_VFM_HLUT_REGS, 4, ~0U, 0, RSS },
+	{ I40E_VFM_ATQBAL, 1, 4, 0, 0, SAVE_ONLY },
+	{ I40E_VFM_ATQBAH, 1, 4, 0, 0, SAVE_ONLY },
+	{ I40E_VFM_ATQLEN, 1, 4, 0, 0, SAVE_ONLY },
+	{ I40E_VFM_ATQH, 1, 4, 0, 0, SAVE_ONLY },
+	{ I40E_VFM_ATQT, 1, 4, 0, 0, SAVE_ONLY },
+	{ I40E_VFM_ARQBAL, 1, 4, 0, 0, SAVE_ONLY },
+	{ I40E_VFM_ARQBAH, 1, 4, 0, 0, SAVE_ONLY },
+	{ I40E_VFM_ARQLEN, 1, 4, 0, 0, SAVE_ONLY },
+	{ I40E_VFM_ARQH, 1, 4, 0, 0, SAVE_ONLY },
+	{ I40E_VFM_ARQT, 1, 4, 0, 0, SAVE_ONLY },
+};
+
+/* Index in regs[] of a save-only register, for the state flags. */
+static int reg_index(u32 offset)
+{
+	unsigned int i, idx = 0;
+
+	for (i = 0; i < ARRAY_SIZE(vfm_regs); i++) {
+		if (vfm_regs[i].count == 1 && vfm_regs[i].offset == offset)
+			return idx;
+		idx += vfm_regs[i].count;
+	}
+	return -1;
+}
+
+/**
+ * i40e_vfm_init() - set up the migration logic of one VF
+ * @m: the VF's state, zeroed by the caller
+ * @seam: its seam (copied)
+ * @device: its PCI device ID
+ *
+ * Return: 0, -ENODEV for a device this driver does not know, -ENOMEM.
+ */
+int i40e_vfm_init(struct i40e_vfm *m, const struct nic_vf_seam *seam,
+		  u16 device)
+{
+	void *log, *expected;
+	int q;
+
+	if (device != I40E_VFM_DEV_XL710_VF && device != I40E_VFM_DEV_X722_VF)
+		return -ENODEV;
+	if (nic_vf_regs_count(vfm_regs, ARRAY_SIZE(vfm_regs)) !=
+	    I40E_VFM_NR_REGS)
+		return -EINVAL;
+
+	memset(m, 0, sizeof(*m));
+	m->seam = *seam;
+	m->device = device;
+	m->max_ring = device == I40E_VFM_DEV_X722_VF ?
+		      I40E_VFM_RING_MAX_X722 : I40E_VFM_RING_MAX_XL710;
+
+	for (q = 0; q < I40E_VFM_QUEUES; q++) {
+		nic_vf_ring_init(&m->rings[I40E_VFM_RING_TX(q)],
+				 &i40e_vfm_tx_ring, NULL);
+		nic_vf_ring_init(&m->rings[I40E_VFM_RING_RX(q)],
+				 &i40e_vfm_rx_ring, &m->rxq[q]);
+	}
+	nic_vf_ring_init(&m->rings[I40E_VFM_RING_ATQ], &i40e_vfm_atq_ring,
+			 NULL);
+	nic_vf_ring_init(&m->rings[I40E_VFM_RING_ARQ], &i40e_vfm_arq_ring,
+			 NULL);
+	/* The ATQ tail is trapped for the device's whole life. */
+	m->rings[I40E_VFM_RING_ATQ].tail_always_seen = true;
+	nic_vf_tracker_init(&m->trk, &m->seam, m->rings, I40E_VFM_NR_RINGS);
+
+	m->msgbuf = seam->ops->zalloc(seam->ctx, I40E_VFM_AQ_BUF_MAX);
+	log = seam->ops->zalloc(seam->ctx, I40E_VFM_LOG_CAP);
+	expected = seam->ops->zalloc(seam->ctx, I40E_VFM_LOG_CAP);
+	if (!m->msgbuf || !log || !expected ||
+	    nic_vf_msglog_init(&m->log, log, I40E_VFM_LOG_CAP,
+			       I40E_VFM_LOG_ENTRIES, I40E_VFM_AQ_BUF_MAX) ||
+	    nic_vf_msglog_init(&m->expected, expected, I40E_VFM_LOG_CAP,
+			       I40E_VFM_LOG_ENTRIES, I40E_VFM_AQ_BUF_MAX)) {
+		seam->ops->free(seam->ctx, m->msgbuf);
+		seam->ops->free(seam->ctx, log);
+		seam->ops->free(seam->ctx, expected);
+		m->msgbuf = NULL;
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+/**
+ * i40e_vfm_destroy() - release everything the logic holds
+ * @m: the VF's state
+ */
+void i40e_vfm_destroy(struct i40e_vfm *m)
+{
+	const struct nic_vf_seam *s = &m->seam;
+
+	if (!m->msgbuf)
+		return;
+	nic_vf_tracker_end(&m->trk);
+	s->ops->free(s->ctx, m->msgbuf);
+	s->ops->free(s->ctx, m->log.buf);
+	s->ops->free(s->ctx, m->expected.buf);
+	m->msgbuf = NULL;
+}
+
+/**
+ * i40e_vfm_traps() - the BAR0 pages to trap
+ * @saving: a migration is saving the device
+ * @traps: filled in, at most I40E_VFM_MAX_TRAPS entries
+ *
+ * Always the ATQ tail page, for the capture; while saving also the pages of
+ * the TX, RX and ARQ tails, for dirty tracking.
+ *
+ * Return: entries filled.
+ */
+unsigned int i40e_vfm_traps(bool saving, struct i40e_vfm_trap *traps)
+{
+	static const u32 pages[] = {
+		I40E_VFM_PAGE_TX_TAILS, I40E_VFM_PAGE_RX_TAILS,
+		I40E_VFM_PAGE_ARQ_TAIL, I40E_VFM_PAGE_ATQ_TAIL,
+	};
+	unsigned int i, n = 0;
+
+	for (i = 0; i < ARRAY_SIZE(pages); i++) {
+		if (!saving && pages[i] != I40E_VFM_PAGE_ATQ_TAIL)
+			continue;
+		traps[n].offset = pages[i];
+		traps[n++].len = I40E_VFM_TRAP_PAGE;
+	}
+	return n;
+}
+
+/* Follow the admin queue registers: the guest sets a queue up (base and
+ * length with the enable bit) before it writes the tail.
+ */
+static struct nic_vf_ring *aq_ring(struct i40e_vfm *m, bool atq)
+{
+	const struct nic_vf_seam *s = &m->seam;
+	struct nic_vf_ring *ring =
+		&m->rings[atq ? I40E_VFM_RING_ATQ : I40E_VFM_RING_ARQ];
+	u32 lenreg = s->ops->reg_read(s->ctx, atq ? I40E_VFM_ATQLEN :
+						    I40E_VFM_ARQLEN);
+	u32 len = lenreg & I40E_VFM_AQ_LEN_MASK;
+	u64 base;
+
+	if (!(lenreg & I40E_VFM_AQ_ENABLE) || !len) {
+		nic_vf_ring_disable(&m->trk, ring);
+		return NULL;
+	}
+	base = (u64)s->ops->reg_read(s->ctx, atq ? I40E_VFM_ATQBAH :
+						   I40E_VFM_ARQBAH) << 32 |
+	       s->ops->reg_read(s->ctx, atq ? I40E_VFM_ATQBAL :
+					      I40E_VFM_ARQBAL);
+	if (ring->len == len && ring->base == base)
+		return ring;
+	if (nic_vf_ring_configure(&m->trk, ring, base, len, NULL)) {
+		m->stats.bad_ring++;
+		nic_vf_ring_disable(&m->trk, ring);
+		if (atq)
+			m->log.flags |= NIC_VF_LOG_INCOMPLETE;
+		return NULL;
+	}
+	return ring;
+}
+
+/**
+ * i40e_vfm_bar0_write() - the guest wrote a trapped BAR0 register
+ * @m: the VF
+ * @offset: register offset
+ * @value: value written (4-byte write)
+ *
+ * Call before the write is passed on to the device: descriptors are read
+ * while the device has not seen them.  Only tail registers matter here.
+ *
+ * Return: I40E_VFM_EV_* events for the caller to report.
+ */
+u32 i40e_vfm_bar0_write(struct i40e_vfm *m, u32 offset, u32 value)
+{
+	struct nic_vf_ring *ring;
+	bool verify = m->verify_pending;
+	u64 msgs = m->stats.msgs;
+	u32 ev = 0;
+
+	if (offset % 4)
+		return 0;
+	if (offset < I40E_VFM_QTX_TAIL(I40E_VFM_QUEUES)) {
+		ring = &m->rings[I40E_VFM_RING_TX(offset / 4)];
+		value &= I40E_VFM_TAIL_MASK;
+	} else if (offset >= I40E_VFM_QRX_TAIL(0) &&
+		   offset < I40E_VFM_QRX_TAIL(I40E_VFM_QUEUES)) {
+		ring = &m->rings[I40E_VFM_RING_RX((offset -
+						   I40E_VFM_QRX_TAIL(0)) / 4)];
+		value &= I40E_VFM_TAIL_MASK;
+	} else if (offset == I40E_VFM_ATQT || offset == I40E_VFM_ARQT) {
+		ring = aq_ring(m, offset == I40E_VFM_ATQT);
+		value &= I40E_VFM_AQ_LEN_MASK;
+		if (!ring)
+			return 0;
+	} else {
+		return 0;
+	}
+
+	m->stats.tail_writes++;
+	if (ring == &m->rings[I40E_VFM_RING_ATQ])
+		nic_vf_ring_tail(&m->trk, ring, value, i40e_vfm_atq_visit, m);
+	else
+		nic_vf_ring_tail(&m->trk, ring, value, NULL, NULL);
+
+	if (m->stats.msgs != msgs)
+		ev |= I40E_VFM_EV_CAPTURED;
+	if (verify && !m->verify_pending)
+		ev |= I40E_VFM_EV_VERIFIED;
+	return ev;
+}
+
+/**
+ * i40e_vfm_saving_begin() - saving begins; tracking is not established
+ * @m: the VF
+ *
+ * Until i40e_vfm_tracking_precise(), nothing is marked: the IOMMU keeps
+ * reporting all guest memory dirty.
+ */
+void i40e_vfm_saving_begin(struct i40e_vfm *m)
+{
+	m->save_step = 0;
+	nic_vf_tracker_begin(&m->trk);
+}
+
+/**
+ * i40e_vfm_tracking_precise() - the tail pages are trapped for certain
+ * @m: the VF, saving
+ *
+ * Return: 0, or the error that makes precise tracking incomplete (the save
+ * then fails).
+ */
+int i40e_vfm_tracking_precise(struct i40e_vfm *m)
+{
+	aq_ring(m, true);
+	aq_ring(m, false);
+	return nic_vf_tracker_precise(&m->trk);
+}
+
+/**
+ * i40e_vfm_saving_end() - saving ended or was cancelled
+ * @m: the VF
+ */
+void i40e_vfm_saving_end(struct i40e_vfm *m)
+{
+	nic_vf_tracker_end(&m->trk);
+	m->save_step = 0;
+}
+
+/**
+ * i40e_vfm_vf_was_reset() - the VF was reset (function reset by the user)
+ * @m: the VF
+ *
+ * The PF clears every queue and filter of a reset VF; the guest will
+ * renegotiate, so its previous configuration is forgotten (but for what the
+ * PF itself keeps across resets).
+ */
+void i40e_vfm_vf_was_reset(struct i40e_vfm *m)
+{
+	int i;
+
+	for (i = 0; i < I40E_VFM_NR_RINGS; i++)
+		nic_vf_ring_disable(&m->trk, &m->rings[i]);
+	nic_vf_msglog_record(&m->log, 0, 0, NIC_VF_MSG_CLEAR, NULL, 0);
+	m->vf_v11 = false;
+	m->caps = 0;
+}
+
+static size_t regs_len(void)
+{
+	return REGS_HDR + 8 + ARRAY_SIZE(vfm_regs) * 8 + I40E_VFM_NR_REGS * 4;
+}
+
+/**
+ * i40e_vfm_pending() - bytes the saved state will take
+ * @m: the VF
+ *
+ * Return: the size of the three chunks as things stand.
+ */
+size_t i40e_vfm_pending(const struct i40e_vfm *m)
+{
+	return 3 * I40E_VFM_CHUNK_HDR + NIC_VF_ADMIN_REC_LEN + regs_len() +
+	       NIC_VF_LOG_HDR_LEN + m->log.used;
+}
+
+static void chunk_header(u8 *p, u32 tag, u32 len)
+{
+	memset(p, 0, I40E_VFM_CHUNK_HDR);
+	nic_vf_put32(p, tag);
+	nic_vf_put16(p + 4, I40E_VFM_STATE_VERSION);
+	nic_vf_put32(p + 8, len);
+}
+
+static void snapshot(struct i40e_vfm *m)
+{
+	int atq = reg_index(I40E_VFM_ATQLEN), arq = reg_index(I40E_VFM_ARQLEN);
+
+	nic_vf_regs_snapshot(&m->seam, vfm_regs, ARRAY_SIZE(vfm_regs),
+			     m->regs);
+	m->flags = 0;
+	if ((m->regs[atq] | m->regs[arq]) & I40E_VFM_AQ_ENABLE)
+		m->flags |= I40E_VFM_REGS_AQ_ACTIVE;
+	if (m->caps && i40e_vfm_rss_by_registers(m->device, m->caps))
+		m->flags |= I40E_VFM_REGS_RSS_REG;
+}
+
+/**
+ * i40e_vfm_save() - produce the next chunk of the VF's state
+ * @m: the VF, stopped
+ * @buf: where
+ * @len: room
+ *
+ * The first call reads the administrator's settings and the registers.
+ *
+ * Return: chunk length, 0 after the last chunk, -EIO if dirty tracking
+ * failed during this migration (the destination would miss guest memory),
+ * -ENOSPC, or the PF's error reading the settings.
+ */
+ssize_t i40e_vfm_save(struct i40e_vfm *m, void *buf, size_t len)
+{
+	u8 *p = buf;
+	ssize_t n;
+	int ret;
+
+	if (len < I40E_VFM_CHUNK_HDR)
+		return -ENOSPC;
+	switch (m->save_step) {
+	case CHUNK_ADMIN:
+		if (m->trk.lost)
+			return -EIO;
+		ret = nic_vf_admin_read(&m->seam, &m->admin);
+		if (ret)
+			return ret;
+		snapshot(m);
+		n = nic_vf_admin_save(&m->admin, p + I40E_VFM_CHUNK_HDR,
+				      len - I40E_VFM_CHUNK_HDR);
+		if (n < 0)
+			return n;
+		chunk_header(p, I40E_VFM_TAG_ADMIN, n);
+		break;
+	case CHUNK_REGS:
+		if (len < I40E_VFM_CHUNK_HDR + REGS_HDR)
+			return -ENOSPC;
+		memset(p + I40E_VFM_CHUNK_HDR, 0, REGS_HDR);
+		nic_vf_put32(p + I40E_VFM_CHUNK_HDR, m->flags);
+		n = nic_vf_regs_save(vfm_regs, ARRAY_SIZE(vfm_regs), m->regs,
+				     p + I40E_VFM_CHUNK_HDR + REGS_HDR,
+				     len - I40E_VFM_CHUNK_HDR - REGS_HDR);
+		if (n < 0)
+			return n;
+		n += REGS_HDR;
+		chunk_header(p, I40E_VFM_TAG_REGS, n);
+		break;
+	case CHUNK_VCHNL:
+		n = nic_vf_msglog_save(&m->log, p + I40E_VFM_CHUNK_HDR,
+				       len - I40E_VFM_CHUNK_HDR);
+		if (n < 0)
+			return n;
+		chunk_header(p, I40E_VFM_TAG_VCHNL, n);
+		break;
+	default:
+		return 0;
+	}
+	m->save_step++;
+	return I40E_VFM_CHUNK_HDR + n;
+}
+
+/**
+ * i40e_vfm_load_begin() - a stream is about to be loaded
+ * @m: the VF
+ */
+void i40e_vfm_load_begin(struct i40e_vfm *m)
+{
+	m->loaded = 0;
+	m->flags = 0;
+	m->verify_pending = false;
+	m->verified = false;
+	m->verify_diff = 0;
+	memset(&m->admin, 0, sizeof(m->admin));
+	nic_vf_msglog_clear(&m->expected);
+}
+
+static int load_regs(struct i40e_vfm *m, const u8 *p, u32 len)
+{
+	u32 flags;
+
+	if (len < REGS_HDR)
+		return -EINVAL;
+	flags = nic_vf_get32(p);
+	if (flags & ~(I40E_VFM_REGS_AQ_ACTIVE | I40E_VFM_REGS_RSS_REG) ||
+	    nic_vf_get32(p + 4))
+		return -EINVAL;
+	if (nic_vf_regs_load(vfm_regs, ARRAY_SIZE(vfm_regs), m->regs,
+			     p + REGS_HDR, len - REGS_HDR))
+		return -EINVAL;
+	m->flags = flags;
+	return 0;
+}
+
+static int load_vchnl(struct i40e_vfm *m, const u8 *p, u32 len)
+{
+	if (nic_vf_msglog_load(&m->expected, p, len))
+		return -EINVAL;
+	/* Every message must be one the capture could have logged. */
+	if (i40e_vfm_summarize(&m->expected, &m->sum_src)) {
+		nic_vf_msglog_clear(&m->expected);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/**
+ * i40e_vfm_load() - take one chunk of a validated stream
+ * @m: the VF, resuming
+ * @buf: the chunk
+ * @len: its length
+ * @version: the stream's state format version
+ *
+ * Chunks must come once each, in the order they are saved, each exactly
+ * as long as it says, in a format this driver reads.
+ *
+ * Return: 0, or -EINVAL to reject the stream.
+ */
+int i40e_vfm_load(struct i40e_vfm *m, const void *buf, size_t len,
+		  u32 version)
+{
+	const u8 *p = buf;
+	u32 tag, plen;
+	int chunk, ret;
+
+	if (version != I40E_VFM_STATE_VERSION || len < I40E_VFM_CHUNK_HDR)
+		return -EINVAL;
+	tag = nic_vf_get32(p);
+	plen = nic_vf_get32(p + 8);
+	if (nic_vf_get16(p + 4) != I40E_VFM_STATE_VERSION ||
+	    nic_vf_get16(p + 6) || nic_vf_get32(p + 12) ||
+	    plen != len - I40E_VFM_CHUNK_HDR)
+		return -EINVAL;
+
+	switch (tag) {
+	case I40E_VFM_TAG_ADMIN:
+		chunk = CHUNK_ADMIN;
+		break;
+	case I40E_VFM_TAG_REGS:
+		chunk = CHUNK_REGS;
+		break;
+	case I40E_VFM_TAG_VCHNL:
+		chunk = CHUNK_VCHNL;
+		break;
+	default:
+		return -EINVAL;
+	}
+	/* In order, once each: nothing may be skipped or repeated. */
+	if (m->loaded != BIT(chunk) - 1)
+		return -EINVAL;
+
+	p += I40E_VFM_CHUNK_HDR;
+	switch (chunk) {
+	case CHUNK_ADMIN:
+		ret = nic_vf_admin_load(&m->admin, p, plen);
+		break;
+	case CHUNK_REGS:
+		ret = load_regs(m, p, plen);
+		break;
+	default:
+		ret = load_vchnl(m, p, plen);
+		break;
+	}
+	if (ret)
+		return ret;
+	m->loaded |= BIT(chunk);
+	return 0;
+}
+
+/**
+ * i40e_vfm_restore() - apply a loaded state to the destination VF
+ * @m: the VF, stopped, with a whole stream loaded
+ * @res: what was done with the administrator's settings (may be NULL)
+ *
+ * See the restore policy at the top of this file.  The capture starts
+ * afresh: what the guest re-sends is compared with the source's log when
+ * it enables its queues again.
+ *
+ * Return: 0, -EINVAL if a chunk is missing, or the PF's or the reset's
+ * error.
+ */
+int i40e_vfm_restore(struct i40e_vfm *m, struct nic_vf_admin_result *res)
+{
+	struct nic_vf_restore_plan plan = {
+		.admin = &m->admin,
+		.blocks = vfm_regs,
+		.nr_blocks = ARRAY_SIZE(vfm_regs),
+		.vals = m->regs,
+		.groups = BIT(I40E_VFM_GROUP_IRQ),
+	};
+	int i, ret;
+
+	if (m->loaded != CHUNKS_ALL)
+		return -EINVAL;
+	plan.reset = nic_vf_restore_needs_reset(&m->expected, m->flags &
+						I40E_VFM_REGS_AQ_ACTIVE);
+	if (m->flags & I40E_VFM_REGS_RSS_REG)
+		plan.groups |= BIT(I40E_VFM_GROUP_RSS);
+
+	ret = nic_vf_restore(&m->seam, &plan, res);
+	m->loaded = 0;
+	if (ret)
+		return ret;
+
+	/* The destination VF starts with nothing configured. */
+	for (i = 0; i < I40E_VFM_NR_RINGS; i++)
+		nic_vf_ring_disable(&m->trk, &m->rings[i]);
+	nic_vf_msglog_clear(&m->log);
+	m->vf_v11 = false;
+	m->caps = 0;
+	m->verify_pending = m->expected.nr &&
+			    !(m->expected.flags & NIC_VF_LOG_FLAGS) &&
+			    !i40e_vfm_summarize(&m->expected, &m->sum_src);
+	return 0;
+}
