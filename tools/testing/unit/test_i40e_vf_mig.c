@@ -1117,7 +1117,7 @@ static void test_dirty_queue_reconfigured_while_tracking(void **state)
 	assert_false(sim_page_held(s, RX_BUF(0, 3)));
 	assert_true(sim_page_held(s, RX_RING(5)));
 	assert_true(sim_page_held(s, TX_RING(5)));
-	/* A fresh ring's tail is known: posting holds at once. */
+	/* The new ring's postings are held from its first tail write. */
 	g->rx_tail[0] = 0;
 	g->rx_ring[0] = RX_RING(5);
 	guest_post_rx(g, 0, 4, 2);
@@ -1126,6 +1126,40 @@ static void test_dirty_queue_reconfigured_while_tracking(void **state)
 	guest_send(g, I40E_VC_RESET_VF, mb, 0);
 	assert_false(sim_page_held(s, RX_RING(5)));
 	assert_false(sim_page_held(s, RX_BUF(0, 64)));
+	i40e_vfm_saving_end(m);
+}
+
+/*
+ * iavf posts its RX buffers and writes the tails before it sends
+ * CONFIG_VSI_QUEUES: configuring a ring while tracking must find them.
+ */
+static void test_dirty_buffers_posted_before_config(void **state)
+{
+	struct fixture *f = *state;
+	struct i40e_vfm *m = &f->src;
+	struct guest *g = &f->g;
+	struct vf_sim *s = &f->src_sim;
+	u32 i;
+
+	guest_configure(g, 1, GUEST_CAPS);
+	i40e_vfm_saving_begin(m);
+	assert_int_equal(i40e_vfm_tracking_precise(m), 0);
+	/* Queue 1 comes up: buffers and tail first (its ring is unknown). */
+	guest_post_rx(g, 1, RX_LEN - 1, 0);
+	assert_false(sim_page_held(s, RX_BUF(1, 0)));
+	assert_int_equal(m->trk.stats.bad_tail, 1);
+	guest_send(g, I40E_VC_CONFIG_VSI_QUEUES, mb, m_vsi_queues_n(mb, 2));
+	for (i = 0; i < RX_LEN - 1; i++)
+		assert_true(sim_page_held(s, RX_BUF(1, i)));
+	assert_true(sim_page_held(s, RX_RING(1)));
+	/* Later postings are followed from the next tail write on. */
+	for (i = 0; i < 4; i++)
+		rx_writeback(s, 1, i);
+	guest_post_rx(g, 1, 4, 1);
+	assert_true(sim_page_held(s, RX_BUF(1, RX_LEN + RX_LEN - 1)));
+	assert_true(sim_page_held(s, RX_BUF(1, RX_LEN + 2)));
+	assert_false(sim_page_held(s, RX_BUF(1, 0)));
+	assert_int_equal(m->trk.lost, 0);
 	i40e_vfm_saving_end(m);
 }
 
@@ -1555,6 +1589,7 @@ int main(void)
 						setup_x722, teardown),
 		T(test_dirty_known_pattern),
 		T(test_dirty_queue_reconfigured_while_tracking),
+		T(test_dirty_buffers_posted_before_config),
 		T(test_dirty_failure_fails_save),
 		T(test_save_restore_roundtrip),
 		T(test_restore_detects_different_config),

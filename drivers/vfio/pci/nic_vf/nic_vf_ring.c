@@ -273,9 +273,12 @@ EXPORT_SYMBOL_GPL(nic_vf_tracker_init);
  * @len: descriptors
  * @extra: other memory the device writes for the ring, or NULL
  *
- * The device starts a configured ring empty, at descriptor 0.  While
- * tracking precisely, the old ring's holds are dropped and the new ring's
- * memory is held.  On error the ring is left as it was.
+ * The device starts a configured ring at descriptor 0, but the guest may
+ * have posted descriptors and written the tail before it configured the
+ * ring (Intel's VF drivers do), so the tail is not assumed.  While tracking
+ * precisely, the old ring's holds are dropped, the new ring's memory is
+ * held and the ring is scanned for what is already posted.  On error the
+ * ring is left as it was.
  *
  * Return: 0, or -EINVAL (see nic_vf_ring_check(); also a wrapping @extra).
  */
@@ -294,10 +297,12 @@ int nic_vf_ring_configure(struct nic_vf_tracker *t, struct nic_vf_ring *ring,
 	ring->len = len;
 	ring->extra = extra ? *extra : (struct nic_vf_range){};
 	ring->tail = 0;
-	/* Only a tracker that sees every tail write knows where it is. */
-	ring->tail_known = precise(t) || ring->tail_always_seen;
-	if (precise(t))
+	ring->tail_known = ring->tail_always_seen;
+	if (precise(t)) {
 		ring_hold(t, ring);
+		if (ring->ops->parse)
+			ring_scan(t, ring);
+	}
 	return 0;
 }
 EXPORT_SYMBOL_GPL(nic_vf_ring_configure);
