@@ -9,6 +9,8 @@
 # with no i40e PF present it never takes a device: each edu device bound
 # to vfio-pci while it is registered gets the default ops.
 # Runs inside the guest (see run-vm.sh).
+# Helpers below run through check(), which shellcheck cannot follow.
+# shellcheck disable=SC2317
 set -u
 . "$VMT_TOP/tools/testing/vm/guest-lib.sh"
 
@@ -31,6 +33,13 @@ mark() {
 since_mark() {
 	dmesg | awk -v m="vmtest-i40e-mark-$MARK\$" 'found { print } $0 ~ m { found = 1 }'
 }
+
+logged() { since_mark | grep -q -- "$1"; }
+not_logged() { ! since_mark | grep -qiE -- "$1"; }
+not_loaded() { ! module_loaded "$1"; }
+all_loaded() { module_loaded "$MOD" && module_loaded "$LIB" && module_loaded vfio_pci; }
+cycle() { modprobe "$MOD" && modprobe -r "$MOD" && ! module_loaded "$MOD"; }
+unload_deps() { modprobe -r "$LIB" && modprobe -r vfio-pci && ! module_loaded "$LIB"; }
 
 unload_all() {
 	local m
@@ -69,9 +78,9 @@ mark
 check "modprobe $MOD loads it with $LIB and vfio-pci" \
 	modprobe "$MOD"
 check "$MOD, $LIB and vfio_pci are loaded" \
-	eval 'module_loaded "$MOD" && module_loaded "$LIB" && module_loaded vfio_pci'
+	all_loaded
 check "vfio-pci registered vendor driver $MOD" \
-	eval 'since_mark | grep -q "vendor driver $MOD registered (module $MOD)"'
+	logged "vendor driver $MOD registered (module $MOD)"
 check "$MOD depends on $LIB (module holders)" \
 	test -e "/sys/module/$LIB/holders/$MOD"
 
@@ -93,9 +102,9 @@ for bdf in "${edus[@]}"; do
 		check "edu $bdf gets vfio-pci's default ops with $MOD registered" \
 			test "$owner" = none
 		check "edu $bdf: vfio-pci logged its default ops" \
-			eval 'since_mark | grep -q "$bdf: no vendor driver for 1234:11e8, default ops"'
+			logged "$bdf: no vendor driver for 1234:11e8, default ops"
 		check "edu $bdf: $MOD declined it as not its own (-ENODEV, silent)" \
-			eval '! since_mark | grep -q "vendor driver $MOD declined"'
+			not_logged "vendor driver $MOD declined"
 	else
 		tap_not_ok "edu $bdf binds to vfio-pci"
 	fi
@@ -107,17 +116,17 @@ check "$MOD holds no reference after the devices are gone (refcnt 0)" \
 
 mark
 check "modprobe -r $MOD unloads it" modprobe -r "$MOD"
-check "$MOD is gone" eval '! module_loaded "$MOD"'
+check "$MOD is gone" not_loaded "$MOD"
 check "vfio-pci unregistered $MOD" \
-	eval 'since_mark | grep -q "vendor driver $MOD unregistered"'
+	logged "vendor driver $MOD unregistered"
 
 # A second cycle, then everything out, and nothing the kernel complained of.
 mark
 check "load and unload $MOD again" \
-	eval 'modprobe "$MOD" && modprobe -r "$MOD" && ! module_loaded "$MOD"'
+	cycle
 check "$LIB and vfio-pci unload after it" \
-	eval 'modprobe -r "$LIB" && modprobe -r vfio-pci && ! module_loaded "$LIB"'
+	unload_deps
 check "no warning, oops or error of the module logged during the cycles" \
-	eval '! since_mark | grep -qiE "WARNING|BUG|Oops|general protection|refcount|$MOD.*(error|fail)"'
+	not_logged "WARNING|BUG|Oops|general protection|refcount|$MOD.*(error|fail)"
 unload_all
 exit 0
