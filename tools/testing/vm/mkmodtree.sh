@@ -5,7 +5,9 @@
 # under updates/ beside a link to Debian's own kernel/ tree, indexed by the
 # host's depmod.  The guest copies the index files and updates/ over its
 # /lib/modules/<release>, which takes a second instead of running depmod
-# over 9p under TCG (minutes).
+# over 9p under TCG (minutes).  The registry suite's test-only vendor
+# driver (tools/testing/selftests/vfio-pci/modules/) is installed too; it
+# has no alias, so nothing loads it unless a test asks for it by name.
 #
 # usage: mkmodtree.sh <kernel-release> <source-tree> <output-root>
 set -euo pipefail
@@ -21,7 +23,8 @@ ln -s "/lib/modules/$kver/kernel" "$dir/kernel"
 for f in modules.order modules.builtin modules.builtin.modinfo; do
 	cp "/lib/modules/$kver/$f" "$dir/"
 done
-(cd "$src" && find drivers samples -name '*.ko') | while read -r ko; do
+(cd "$src" && find drivers samples tools/testing/selftests/vfio-pci/modules \
+	-name '*.ko') | while read -r ko; do
 	mkdir -p "$dir/updates/vfio-pci-vendor/$(dirname "$ko")"
 	cp "$src/$ko" "$dir/updates/vfio-pci-vendor/$ko"
 done

@@ -1,0 +1,126 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * A test-only vfio-pci vendor driver whose behaviour the registry tests
+ * choose with module parameters: which device it claims, whether its probe
+ * fails and with which errno, the name it registers under (to provoke a
+ * duplicate), whether its ops are complete (to provoke a refused
+ * registration), and whether it registers at all (to tell the reference
+ * vfio-pci takes at registration from the one the module loader takes for
+ * the symbol dependency).  It counts the probes it sees so a test can tell whether
+ * the registry asked it at all.
+ *
+ * It has no module alias: tests load it by name.  Never install it on a
+ * real system.
+ */
+#include <linux/atomic.h>
+#include <linux/module.h>
+#include <linux/moduleparam.h>
+#include <linux/pci.h>
+#include <linux/vfio_pci_vendor.h>
+
+static char *vname = "test_vendor";
+module_param(vname, charp, 0444);
+MODULE_PARM_DESC(vname, "Name to register as (default test_vendor)");
+
+static int probe_errno;
+module_param(probe_errno, int, 0644);
+MODULE_PARM_DESC(probe_errno, "Fail probe of a matching device with this errno (0: accept it)");
+
+static ushort vendor_id = 0x1234;
+module_param(vendor_id, ushort, 0644);
+MODULE_PARM_DESC(vendor_id, "PCI vendor ID to claim (default 0x1234)");
+
+static ushort device_id = 0x11e8;
+module_param(device_id, ushort, 0644);
+MODULE_PARM_DESC(device_id, "PCI device ID to claim (default 0x11e8)");
+
+static bool incomplete;
+module_param(incomplete, bool, 0444);
+MODULE_PARM_DESC(incomplete, "Register without a remove callback (vfio-pci must refuse)");
+
+static bool noregister;
+module_param(noregister, bool, 0444);
+MODULE_PARM_DESC(noregister, "Load without registering (only links against vfio-pci)");
+
+static atomic_t probes = ATOMIC_INIT(0);
+static atomic_t owned = ATOMIC_INIT(0);
+
+static int counter_get(char *buf, const struct kernel_param *kp)
+{
+	return sysfs_emit(buf, "%d\n", atomic_read(kp->arg));
+}
+
+static const struct kernel_param_ops counter_ops = {
+	.get = counter_get,
+};
+
+module_param_cb(probes, &counter_ops, &probes, 0444);
+MODULE_PARM_DESC(probes, "Number of probe calls seen (read only)");
+module_param_cb(owned, &counter_ops, &owned, 0444);
+MODULE_PARM_DESC(owned, "Number of devices currently owned (read only)");
+
+static void *test_vendor_probe(struct pci_dev *pdev)
+{
+	int err = abs(READ_ONCE(probe_errno));
+
+	atomic_inc(&probes);
+	if (pdev->vendor != READ_ONCE(vendor_id) ||
+	    pdev->device != READ_ONCE(device_id))
+		return ERR_PTR(-ENODEV);
+	if (err) {
+		pci_info(pdev, "test_vendor: failing probe with %d\n", -err);
+		return ERR_PTR(-err);
+	}
+	atomic_inc(&owned);
+	pci_info(pdev, "test_vendor: taking the device\n");
+	return pdev;
+}
+
+static void test_vendor_remove(void *vendor_data)
+{
+	atomic_dec(&owned);
+}
+
+static const struct vfio_device_ops test_vendor_device_ops = {
+	.name		= "vfio-pci-test-vendor",
+	.init		= vfio_pci_vendor_init_dev,
+	.release	= vfio_pci_vendor_release_dev,
+	.open_device	= vfio_pci_vendor_open_device,
+	.close_device	= vfio_pci_vendor_close_device,
+	.ioctl		= vfio_pci_vendor_ioctl,
+	.device_feature	= vfio_pci_vendor_device_feature,
+	.read		= vfio_pci_vendor_read,
+	.write		= vfio_pci_vendor_write,
+	.mmap		= vfio_pci_vendor_mmap,
+	.request	= vfio_pci_vendor_request,
+	.match		= vfio_pci_vendor_match,
+	.dma_unmap	= vfio_pci_vendor_dma_unmap,
+};
+
+static struct vfio_pci_vendor_driver_ops test_vendor_ops = {
+	.owner		= THIS_MODULE,
+	.probe		= test_vendor_probe,
+	.remove		= test_vendor_remove,
+	.device_ops	= &test_vendor_device_ops,
+};
+
+static int __init test_vendor_init(void)
+{
+	test_vendor_ops.name = vname;
+	if (incomplete)
+		test_vendor_ops.remove = NULL;
+	if (noregister)
+		return 0;
+	return vfio_pci_vendor_register(&test_vendor_ops);
+}
+module_init(test_vendor_init);
+
+static void __exit test_vendor_exit(void)
+{
+	if (!noregister)
+		vfio_pci_vendor_unregister(&test_vendor_ops);
+}
+module_exit(test_vendor_exit);
+
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("Test-only vfio-pci vendor driver with a configurable probe");
