@@ -20,10 +20,11 @@ declare -A suite_cmd=(
 	[unit]="tools/testing/unit/run.sh"
 	[vm]="vm 400 tools/testing/vm/selftest.sh"
 	[registry]="registry 900 tools/testing/selftests/vfio-pci/registry.sh"
+	[passthrough]="passthrough 900 tools/testing/selftests/vfio-pci/passthrough.sh"
 	[migration]="migration 600 tools/testing/selftests/vfio-pci/migration.sh"
 	[i40e]="i40e 400 tools/testing/selftests/vfio-pci/i40e.sh"
 )
-order=(build unit vm registry migration i40e)
+order=(build unit vm registry passthrough migration i40e)
 
 n=0 passed=0 failed=0 skipped=0
 

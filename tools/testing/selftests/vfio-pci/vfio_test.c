@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <linux/pci_regs.h>
 #include <unistd.h>
 
 #include "vfio_test.h"
@@ -306,4 +307,68 @@ int vfio_dma_unmap(struct vfio_dev *d, uint64_t iova, uint64_t len)
 	};
 
 	return ioctl(d->container, VFIO_IOMMU_UNMAP_DMA, &unmap) ? -errno : 0;
+}
+
+int vfio_pci_command_set(struct vfio_dev *d, uint16_t bits)
+{
+	uint16_t cmd;
+	int ret;
+
+	ret = vfio_region_read(d, VFIO_PCI_CONFIG_REGION_INDEX, PCI_COMMAND,
+			       &cmd, sizeof(cmd));
+	if (ret)
+		return ret;
+	cmd |= bits;
+	return vfio_region_write(d, VFIO_PCI_CONFIG_REGION_INDEX, PCI_COMMAND,
+				 &cmd, sizeof(cmd));
+}
+
+int vfio_irq_trigger(struct vfio_dev *d, unsigned int index, int fd)
+{
+	char buf[sizeof(struct vfio_irq_set) + sizeof(int32_t)];
+	struct vfio_irq_set *set = (void *)buf;
+	int32_t efd = fd;
+
+	memset(buf, 0, sizeof(buf));
+	set->argsz = sizeof(buf);
+	set->index = index;
+	set->start = 0;
+	if (fd < 0) {
+		set->flags = VFIO_IRQ_SET_DATA_NONE |
+			     VFIO_IRQ_SET_ACTION_TRIGGER;
+		set->count = 0;
+	} else {
+		set->flags = VFIO_IRQ_SET_DATA_EVENTFD |
+			     VFIO_IRQ_SET_ACTION_TRIGGER;
+		set->count = 1;
+		memcpy(set->data, &efd, sizeof(efd));
+	}
+	return ioctl(d->fd, VFIO_DEVICE_SET_IRQS, set) ? -errno : 0;
+}
+
+const char *vfio_errname(int err)
+{
+	static const struct {
+		int err;
+		const char *name;
+	} names[] = {
+		{ 0, "ok" }, { EPERM, "EPERM" }, { ENOENT, "ENOENT" },
+		{ EIO, "EIO" }, { ENXIO, "ENXIO" }, { EBADF, "EBADF" },
+		{ EAGAIN, "EAGAIN" }, { ENOMEM, "ENOMEM" },
+		{ EACCES, "EACCES" }, { EFAULT, "EFAULT" }, { EBUSY, "EBUSY" },
+		{ EEXIST, "EEXIST" }, { ENODEV, "ENODEV" },
+		{ EINVAL, "EINVAL" }, { ENOTTY, "ENOTTY" }, { ENOSPC, "ENOSPC" },
+		{ ERANGE, "ERANGE" },
+		{ EOPNOTSUPP, "EOPNOTSUPP" }, { ETIMEDOUT, "ETIMEDOUT" },
+	};
+	static char other[16];
+	unsigned int i;
+
+	if (err < 0)
+		err = -err;
+	for (i = 0; i < ARRAY_SIZE(names); i++)
+		if (names[i].err == err)
+			return names[i].name;
+	snprintf(other, sizeof(other), "E%d", err);
+	return other;
 }

@@ -15,6 +15,10 @@
 
 /* __printf(a, b) comes from the Makefile, as in kernel code. */
 
+#ifndef ARRAY_SIZE
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#endif
+
 struct vfio_dev {
 	int container;
 	int group;
@@ -60,6 +64,22 @@ struct vfio_info_cap_header *vfio_info_cap(void *info, uint32_t cap_offset,
 int vfio_dma_map(struct vfio_dev *d, void *vaddr, uint64_t iova,
 		 uint64_t len);
 int vfio_dma_unmap(struct vfio_dev *d, uint64_t iova, uint64_t len);
+
+/*
+ * Set bits in the PCI command register through the config region (e.g.
+ * PCI_COMMAND_MEMORY, which BAR access needs).  Returns 0 or -errno.
+ */
+int vfio_pci_command_set(struct vfio_dev *d, uint16_t bits);
+
+/*
+ * Attach eventfd @fd as the trigger of all @count vectors from 0 of irq
+ * @index (VFIO_IRQ_SET_ACTION_TRIGGER), or with @fd < 0 disable the irq
+ * (DATA_NONE, count 0).  Returns 0 or -errno.
+ */
+int vfio_irq_trigger(struct vfio_dev *d, unsigned int index, int fd);
+
+/* "EINVAL" for -EINVAL or EINVAL, "ok" for 0, "E<n>" when unknown. */
+const char *vfio_errname(int err);
 
 /* TAP output; every call prints one line. */
 void tap_ok(const char *fmt, ...) __printf(1, 2);
