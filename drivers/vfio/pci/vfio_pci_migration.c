@@ -136,6 +136,8 @@ static int mig_snapshot(struct vfio_pci_mig *mig,
 	mig->stream = buf;
 	mig->stream_len = n;
 	mig->stream_pos = 0;
+	pci_info(mig_pdev(mig), "migration: device state saved, %zd bytes in %u sections\n",
+		 n, w.nr);
 	return 0;
 err:
 	vfree(buf);
@@ -284,6 +286,8 @@ static int mig_load(struct vfio_pci_mig *mig)
 			return mig_reject(mig, ret, "vendor driver refused its state");
 	}
 	mig->rx_loaded = true;
+	pci_info(mig_pdev(mig), "migration: device state loaded, %zu bytes\n",
+		 mig->rx_len);
 	return 0;
 }
 

@@ -15,7 +15,7 @@ PCI=/sys/bus/pci
 # "make modules_install" of an out-of-tree build would.  The index was made
 # on the host by mkmodtree.sh.
 guest_setup() {
-	cp -a "$OUT/modtree/lib/modules/$KVER/." "/lib/modules/$KVER/"
+	cp -a "$VMT_MODTREE/lib/modules/$KVER/." "/lib/modules/$KVER/"
 	mkdir -p /run/modprobe.d
 }
 

@@ -59,16 +59,17 @@ if [ ! -f "$initrd" ] || [ "$initrd" -ot "$top/tools/testing/vm/initramfs-init.s
 	"$top/tools/testing/vm/mkinitramfs.sh" "$KVER" "$initrd" || exit 1
 fi
 
-"$top/tools/testing/vm/mkmodtree.sh" "$KVER" "$top" "$OUT/modtree" || exit 1
-
 dir=$OUT/vm/$name
 log=$OUT/logs/$name.console.log
 rm -rf "$dir"
 mkdir -p "$dir" "$OUT/logs"
+# Per run, so runs in parallel never share a half-written module tree.
+"$top/tools/testing/vm/mkmodtree.sh" "$KVER" "$top" "$dir/modtree" || exit 1
 
 {
 	echo "export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 	echo "export HOME=/root TERM=${TERM:-linux} KVER=$KVER OUT=$OUT VMT_TOP=$top VMT_DIR=/run/vmtest"
+	echo "export VMT_MODTREE=$dir/modtree"
 	echo "cd $top"
 	echo ". tools/testing/vm/guest-lib.sh"
 	if [ $shell -eq 1 ]; then

@@ -1,0 +1,342 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The nested (L2) guest's program for the live-migration runs.  It drives
+ * the edu device assigned to its VM through sysfs (BAR0) and /dev/mem (DMA
+ * memory above the kernel's mem= limit), and proves after a migration that
+ * the device came across intact.
+ *
+ *  1. Put the device in a distinctive state: liveness, a factorial, the
+ *     factorial irq enable, an irq status, a 4095-byte pattern moved into the
+ *     device buffer by DMA.  Print "EDU-READY".
+ *  2. Until a line "GO" arrives on the console (the test sends it to the
+ *     destination once QEMU reports the migration complete), keep issuing
+ *     device-to-RAM transfers of changing slices of the buffer, each into a
+ *     page the CPU first filled with 0xee, and log each completed one.
+ *  3. Check every register, the device buffer, and that every logged
+ *     transfer's data is in RAM.  Print "EDU-CHECK <what> ok|FAIL ..." lines
+ *     and "EDU-DONE <failures> <transfers>".
+ *
+ * Kernel command line of the L2 guest: iomem=relaxed mem=112M.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <time.h>
+#include <unistd.h>
+
+#define EDU_LIVENESS		0x04
+#define EDU_FACTORIAL		0x08
+#define EDU_STATUS		0x20
+#define  EDU_STATUS_COMPUTING	0x01
+#define  EDU_STATUS_IRQFACT	0x80
+#define EDU_IRQ_STATUS		0x24
+#define EDU_IRQ_RAISE		0x60
+#define EDU_DMA_SRC		0x80
+#define EDU_DMA_DST		0x88
+#define EDU_DMA_CNT		0x90
+#define EDU_DMA_CMD		0x98
+#define  EDU_DMA_RUN		0x1
+#define  EDU_DMA_TO_RAM		0x2
+#define EDU_BUF_BASE		0x40000
+#define PATTERN_LEN		4095	/* the device aborts on 4096 */
+#define SLICE_LEN		2048
+#define ARRAY_SIZE(a)		(sizeof(a) / sizeof((a)[0]))
+
+/* DMA memory: guest-physical, above mem=112M, below edu's 28-bit mask. */
+#define DMA_PHYS		0x7000000UL
+#define DMA_SIZE		0x400000UL
+#define PATTERN_OFF		0x0
+#define CHECK_OFF		0x1000
+#define SLOTS_OFF		0x100000UL
+#define NR_SLOTS		512
+
+#define LIVENESS_VALUE		0xa5a5f00dU
+#define FACT_ARG		10
+#define FACT_VALUE		3628800U
+#define IRQ_VALUE		0x5U
+
+static uint8_t *bar;
+static uint8_t *mem;
+static int failures;
+
+struct logged {
+	uint32_t slot;
+	uint32_t off;
+};
+
+static struct logged dma_log[1 << 16];
+
+/*
+ * MMIO: exactly one access of the register's width (a relaxed atomic is a
+ * plain mov), kept in program order by compiler barriers.
+ */
+#define barrier() __atomic_signal_fence(__ATOMIC_SEQ_CST)
+
+static uint32_t rd32(uint32_t reg)
+{
+	uint32_t v;
+
+	barrier();
+	v = __atomic_load_n((uint32_t *)(bar + reg), __ATOMIC_RELAXED);
+	barrier();
+	return v;
+}
+
+static void wr32(uint32_t reg, uint32_t v)
+{
+	barrier();
+	__atomic_store_n((uint32_t *)(bar + reg), v, __ATOMIC_RELAXED);
+	barrier();
+}
+
+static uint64_t rd64(uint32_t reg)
+{
+	uint64_t v;
+
+	barrier();
+	v = __atomic_load_n((uint64_t *)(bar + reg), __ATOMIC_RELAXED);
+	barrier();
+	return v;
+}
+
+static void wr64(uint32_t reg, uint64_t v)
+{
+	barrier();
+	__atomic_store_n((uint64_t *)(bar + reg), v, __ATOMIC_RELAXED);
+	barrier();
+}
+
+static void sleep_ms(int ms)
+{
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+
+	nanosleep(&ts, NULL);
+}
+
+static int dma_wait(void)
+{
+	int ms;
+
+	for (ms = 0; ms < 5000; ms++) {
+		if (!(rd64(EDU_DMA_CMD) & EDU_DMA_RUN))
+			return 0;
+		sleep_ms(1);
+	}
+	return -1;
+}
+
+static int dma(uint64_t src, uint64_t dst, uint64_t cnt, uint64_t cmd)
+{
+	wr64(EDU_DMA_SRC, src);
+	wr64(EDU_DMA_DST, dst);
+	wr64(EDU_DMA_CNT, cnt);
+	wr64(EDU_DMA_CMD, cmd | EDU_DMA_RUN);
+	return dma_wait();
+}
+
+static uint8_t pattern(unsigned int i)
+{
+	return (uint8_t)(i * 13 + 7);
+}
+
+static void check(int ok, const char *what, const char *fmt, uint64_t a,
+		  uint64_t b)
+{
+	printf("EDU-CHECK %s %s ", what, ok ? "ok" : "FAIL");
+	printf(fmt, (unsigned long long)a, (unsigned long long)b);
+	printf("\n");
+	if (!ok)
+		failures++;
+}
+
+static int find_edu(char *path, size_t len)
+{
+	struct dirent *de;
+	DIR *d = opendir("/sys/bus/pci/devices");
+
+	if (!d)
+		return -1;
+	while ((de = readdir(d))) {
+		char p[512], id[32] = "";
+		FILE *f;
+
+		snprintf(p, sizeof(p), "/sys/bus/pci/devices/%s/device", de->d_name);
+		f = fopen(p, "r");
+		if (!f)
+			continue;
+		if (fgets(id, sizeof(id), f) && !strncmp(id, "0x11e8", 6)) {
+			snprintf(path, len, "/sys/bus/pci/devices/%.64s", de->d_name);
+			fclose(f);
+			closedir(d);
+			return 0;
+		}
+		fclose(f);
+	}
+	closedir(d);
+	return -1;
+}
+
+static int map_device(void)
+{
+	char dev[300], p[400];
+	uint16_t cmd;
+	int fd;
+
+	if (find_edu(dev, sizeof(dev)))
+		return -1;
+	/* Memory decode, bus mastering; INTx off: nobody handles it here. */
+	snprintf(p, sizeof(p), "%s/config", dev);
+	fd = open(p, O_RDWR);
+	if (fd < 0 || pread(fd, &cmd, 2, 4) != 2)
+		return -1;
+	cmd |= 0x2 | 0x4 | 0x400;
+	if (pwrite(fd, &cmd, 2, 4) != 2)
+		return -1;
+	close(fd);
+
+	snprintf(p, sizeof(p), "%s/resource0", dev);
+	fd = open(p, O_RDWR | O_SYNC);
+	if (fd < 0)
+		return -1;
+	bar = mmap(NULL, 1 << 20, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (bar == MAP_FAILED)
+		return -1;
+
+	fd = open("/dev/mem", O_RDWR | O_SYNC);
+	if (fd < 0)
+		return -1;
+	mem = mmap(NULL, DMA_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, fd,
+		   DMA_PHYS);
+	return mem == MAP_FAILED ? -1 : 0;
+}
+
+static int setup_state(void)
+{
+	unsigned int i;
+	int ms;
+
+	wr32(EDU_LIVENESS, LIVENESS_VALUE);
+	wr32(EDU_FACTORIAL, FACT_ARG);
+	for (ms = 0; ms < 1000 && (rd32(EDU_STATUS) & EDU_STATUS_COMPUTING); ms++)
+		sleep_ms(1);
+	wr32(EDU_STATUS, EDU_STATUS_IRQFACT);
+	wr32(EDU_IRQ_RAISE, IRQ_VALUE);
+	for (i = 0; i < PATTERN_LEN; i++)
+		mem[PATTERN_OFF + i] = pattern(i);
+	return dma(DMA_PHYS + PATTERN_OFF, EDU_BUF_BASE, PATTERN_LEN, 0);
+}
+
+static int go_received(void)
+{
+	struct pollfd pfd = { .fd = 0, .events = POLLIN };
+	char buf[64];
+	ssize_t n;
+
+	if (poll(&pfd, 1, 0) <= 0)
+		return 0;
+	n = read(0, buf, sizeof(buf) - 1);
+	if (n <= 0)
+		return 0;
+	buf[n] = '\0';
+	return !!strstr(buf, "GO");
+}
+
+/* Device-to-RAM transfers until told to stop; returns how many completed. */
+static unsigned int transfer_loop(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(dma_log); i++) {
+		uint32_t slot = i % NR_SLOTS, off = (i * 40) % (PATTERN_LEN - SLICE_LEN);
+		uint8_t *page = mem + SLOTS_OFF + slot * 4096UL;
+
+		if (go_received())
+			break;
+		memset(page, 0xee, SLICE_LEN);
+		if (dma(EDU_BUF_BASE + off, DMA_PHYS + SLOTS_OFF + slot * 4096UL,
+			SLICE_LEN, EDU_DMA_TO_RAM)) {
+			printf("EDU-CHECK transfer FAIL timeout at %u\n", i);
+			failures++;
+			break;
+		}
+		dma_log[i].slot = slot;
+		dma_log[i].off = off;
+		if (i % 20 == 0) {
+			printf("EDU-PROGRESS %u\n", i);
+			fflush(stdout);
+		}
+	}
+	return i;
+}
+
+static void final_checks(unsigned int n)
+{
+	unsigned int i, j, first = n > NR_SLOTS ? n - NR_SLOTS : 0, bad = 0;
+	uint64_t last_dst = DMA_PHYS + SLOTS_OFF +
+			    ((n ? n - 1 : 0) % NR_SLOTS) * 4096UL;
+
+	check(rd32(EDU_LIVENESS) == (uint32_t)~LIVENESS_VALUE, "liveness",
+	      "0x%llx want 0x%llx", rd32(EDU_LIVENESS), (uint32_t)~LIVENESS_VALUE);
+	check(rd32(EDU_FACTORIAL) == FACT_VALUE, "factorial", "%llu want %llu",
+	      rd32(EDU_FACTORIAL), FACT_VALUE);
+	check(rd32(EDU_STATUS) & EDU_STATUS_IRQFACT, "status", "0x%llx%.0llu",
+	      rd32(EDU_STATUS), 0);
+	check(rd32(EDU_IRQ_STATUS) == IRQ_VALUE, "irq-status", "0x%llx want 0x%llx",
+	      rd32(EDU_IRQ_STATUS), IRQ_VALUE);
+	if (n) {
+		check(rd64(EDU_DMA_DST) == last_dst &&
+		      rd64(EDU_DMA_CNT) == SLICE_LEN, "dma-registers",
+		      "dst 0x%llx cnt %llu", rd64(EDU_DMA_DST), rd64(EDU_DMA_CNT));
+	}
+
+	for (i = first; i < n; i++) {
+		uint8_t *page = mem + SLOTS_OFF + dma_log[i].slot * 4096UL;
+
+		for (j = 0; j < SLICE_LEN; j++) {
+			if (page[j] != pattern(dma_log[i].off + j)) {
+				if (bad++ < 3)
+					printf("EDU-MISS transfer %u slot %u byte %u is 0x%x\n",
+					       i, dma_log[i].slot, j, page[j]);
+				break;
+			}
+		}
+	}
+	check(!bad, "dma-to-ram", "%llu of %llu logged transfers missing",
+	      bad, n - first);
+
+	memset(mem + CHECK_OFF, 0, PATTERN_LEN);
+	if (dma(EDU_BUF_BASE, DMA_PHYS + CHECK_OFF, PATTERN_LEN, EDU_DMA_TO_RAM)) {
+		check(0, "device-buffer", "%llu%llu", 0, 0);
+	} else {
+		for (i = 0, bad = 0; i < PATTERN_LEN; i++)
+			bad += mem[CHECK_OFF + i] != pattern(i);
+		check(!bad, "device-buffer", "%llu of %llu bytes differ", bad,
+		      PATTERN_LEN);
+	}
+}
+
+int main(void)
+{
+	unsigned int n;
+
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (map_device()) {
+		printf("EDU-DONE 1 0 cannot map the edu device: %s\n", strerror(errno));
+		return 1;
+	}
+	if (setup_state()) {
+		printf("EDU-DONE 1 0 setting up the device failed\n");
+		return 1;
+	}
+	printf("EDU-READY\n");
+	n = transfer_loop();
+	final_checks(n);
+	printf("EDU-DONE %d %u\n", failures, n);
+	return failures ? 1 : 0;
+}

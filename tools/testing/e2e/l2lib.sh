@@ -1,0 +1,153 @@
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# Nested (L2) QEMU guests for the live-migration runs, sourced by the e2e
+# scripts inside the test guest.  Each L2 QEMU runs in a network namespace,
+# with its serial console and HMP monitor on FIFO pairs
+# ($L2DIR/<role>-{ser,mon}.{in,out}) that are read into logs in the
+# background.  Nothing here ever blocks on a dead QEMU: writes to a FIFO
+# and every wait have timeouts.  Logs go to the run's folder (kept on the
+# host); FIFOs live in tmpfs (9p cannot hold them).
+
+L2DIR=${L2DIR:-${VMT_DIR:-/tmp}/l2}
+L2FIFO=${L2FIFO:-/tmp/l2fifo}
+L2QEMU=${L2QEMU:-qemu-system-x86_64}
+L2_MIG_PORT=4444
+declare -A L2PID
+
+# Two namespaces joined by veth: source 10.99.0.1, destination 10.99.0.2.
+l2_netns_setup() {
+	ip netns add l2src && ip netns add l2dst &&
+	ip link add l2veth-s netns l2src type veth peer name l2veth-d netns l2dst &&
+	ip -n l2src addr add 10.99.0.1/24 dev l2veth-s &&
+	ip -n l2dst addr add 10.99.0.2/24 dev l2veth-d &&
+	ip -n l2src link set l2veth-s up && ip -n l2dst link set l2veth-d up &&
+	ip -n l2src link set lo up && ip -n l2dst link set lo up
+}
+
+l2_netns_teardown() {
+	ip netns del l2src 2>/dev/null
+	ip netns del l2dst 2>/dev/null
+}
+
+# kvm_amd when the CPU model offers SVM, else TCG.
+l2_accel() {
+	if modprobe kvm_amd 2>/dev/null && [ -c /dev/kvm ]; then
+		L2ACCEL=(-accel kvm -cpu host)
+		L2ACCEL_NAME=kvm
+	else
+		L2ACCEL=(-accel tcg -cpu max)
+		L2ACCEL_NAME=tcg
+	fi
+}
+
+# l2_start <role> <netns> <bdf> [qemu args...]: start an L2 QEMU in the
+# background with the edu device <bdf> assigned.
+l2_start() {
+	local role=$1 ns=$2 bdf=$3 f
+	shift 3
+	mkdir -p "$L2DIR" "$L2FIFO"
+	for f in ser mon; do
+		rm -f "$L2FIFO/$role-$f.in" "$L2FIFO/$role-$f.out"
+		mkfifo "$L2FIFO/$role-$f.in" "$L2FIFO/$role-$f.out"
+	done
+	: >"$L2DIR/$role-serial.log"
+	: >"$L2DIR/$role-mon.log"
+	# Readers first, so QEMU's writes never fill a FIFO; drop the CRs.
+	sed -u 's/\r$//' "$L2FIFO/$role-ser.out" >>"$L2DIR/$role-serial.log" &
+	sed -u 's/\r$//' "$L2FIFO/$role-mon.out" >>"$L2DIR/$role-mon.log" &
+	ulimit -l unlimited
+	ip netns exec "$ns" "$L2QEMU" -name "$role" "${L2ACCEL[@]}" -m 128M \
+		-nodefaults -display none -no-reboot \
+		-kernel "/boot/vmlinuz-$KVER" -initrd "$OUT/l2-initramfs.gz" \
+		-append "console=ttyS0 iomem=relaxed mem=112M l2prog=edu_guest panic=-1" \
+		-chardev "pipe,id=ser,path=$L2FIFO/$role-ser" -serial chardev:ser \
+		-chardev "pipe,id=mon,path=$L2FIFO/$role-mon" -mon chardev=mon,mode=readline \
+		-device "vfio-pci,host=$bdf,x-enable-migration=on" \
+		"$@" >"$L2DIR/$role-qemu.log" 2>&1 &
+	L2PID[$role]=$!
+}
+
+l2_alive() {
+	kill -0 "${L2PID[$1]}" 2>/dev/null
+}
+
+# Send a line to a role's monitor or serial console, never blocking long.
+l2_hmp() {
+	timeout 5 bash -c 'echo "$1" >"$2"' _ "$2" "$L2FIFO/$1-mon.in"
+}
+
+l2_console() {
+	timeout 5 bash -c 'echo "$1" >"$2"' _ "$2" "$L2FIFO/$1-ser.in"
+}
+
+# l2_wait <file> <regex> <seconds> [role]: wait for a line; fail early if
+# the role's QEMU died.
+l2_wait() {
+	local file=$1 re=$2 secs=$3 role=${4:-} i
+	for ((i = 0; i < secs * 4; i++)); do
+		grep -aEq "$re" "$file" 2>/dev/null && return 0
+		if [ -n "$role" ] && ! l2_alive "$role"; then
+			grep -aEq "$re" "$file" 2>/dev/null && return 0
+			return 2
+		fi
+		sleep 0.25
+	done
+	return 1
+}
+
+# Wait for the destination to listen for the incoming migration.
+l2_wait_listen() {
+	local i
+	for ((i = 0; i < 120; i++)); do
+		ip netns exec l2dst ss -ltn 2>/dev/null | grep -q ":$L2_MIG_PORT " &&
+			return 0
+		l2_alive dst || return 2
+		sleep 0.5
+	done
+	return 1
+}
+
+# Latest "Migration status" the source's monitor reported.
+l2_mig_status() {
+	grep -a 'Migration status:' "$L2DIR/src-mon.log" | tail -n1 | awk '{print $3}'
+}
+
+# Poll "info migrate" until the status is final; prints it.
+l2_mig_wait() {
+	local secs=$1 i st
+	for ((i = 0; i < secs; i++)); do
+		l2_hmp src "info migrate" || break
+		sleep 1
+		st=$(l2_mig_status)
+		case $st in
+		completed|failed|cancelled) echo "$st"; return 0 ;;
+		esac
+		l2_alive src || break
+	done
+	echo "${st:-unknown}"
+	return 1
+}
+
+# A figure from the last "info migrate" answer, e.g. "downtime" -> ms.
+l2_mig_figure() {
+	grep -a "^$1:" "$L2DIR/src-mon.log" | tail -n1 | awk '{print $2}'
+}
+
+# Stop every L2 QEMU still running and its FIFO readers.
+l2_stop_all() {
+	local role
+	for role in "${!L2PID[@]}"; do
+		l2_alive "$role" && l2_hmp "$role" quit
+	done
+	sleep 1
+	for role in "${!L2PID[@]}"; do
+		if l2_alive "$role"; then
+			kill "${L2PID[$role]}" 2>/dev/null
+			sleep 1
+			kill -9 "${L2PID[$role]}" 2>/dev/null
+		fi
+		wait "${L2PID[$role]}" 2>/dev/null
+	done
+	L2PID=()
+	pkill -f "sed -u s/.*$L2FIFO/" 2>/dev/null
+}

@@ -1,0 +1,129 @@
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# One live migration of an L2 guest with an assigned edu device, by real
+# QEMU, between network namespaces over TCP.  Sourced by the e2e suite, the
+# demo and the benchmarks inside the test guest (needs guest-lib.sh and
+# l2lib.sh).
+#
+# e2e_prepare: bind the first two edu devices to vfio-pci with the
+#   edu_migration sample (the other samples blacklisted), set up namespaces.
+# e2e_migrate <mode>: boot the source L2 on edu 0, a destination listening
+#   on edu 1, migrate, and leave results in E2E_* variables:
+#   mode good      the real thing, QEMU's default migration parameters
+#        nosample  destination device driven by plain default ops
+#        corrupt   the device-state stream rewritten in transit
+#        cancel    migration cancelled during pre-copy
+#   E2E_STATUS (QEMU's final status), E2E_TOTAL_MS, E2E_DOWNTIME_MS,
+#   E2E_DEVICE_BYTES, E2E_DMAS (transfers the guest completed),
+#   E2E_CHECKS (the guest's check lines), E2E_WHERE (src|dst: where the
+#   guest program finished), E2E_GUEST_OK (1 when all its checks passed).
+
+E2E_TIMEOUT=${E2E_TIMEOUT:-300}
+
+e2e_prepare() {
+	local bdf
+	blacklist_module edu_skeleton
+	blacklist_module edu_override
+	modprobe vfio-pci || return 1
+	mapfile -t E2E_EDU < <(edu_devices)
+	[ ${#E2E_EDU[@]} -ge 2 ] || return 1
+	for bdf in "${E2E_EDU[@]:0:2}"; do
+		bind_vfio "$bdf" || return 1
+	done
+	l2_netns_setup || return 1
+	l2_accel
+}
+
+# Rebind a device, choosing whether a vendor driver may take it.
+e2e_rebind() {
+	local bdf=$1 policy=$2
+	echo "$policy" >/sys/module/vfio_pci/parameters/vendor_drivers
+	unbind_vfio "$bdf"
+	bind_vfio "$bdf"
+	echo auto >/sys/module/vfio_pci/parameters/vendor_drivers
+}
+
+# The guest program finishes where "GO" is sent; collect its verdict.
+e2e_finish_guest() {
+	local role=$1 log
+	log=$L2DIR/$role-serial.log
+	l2_console "$role" GO
+	if ! l2_wait "$log" '^EDU-DONE ' 120 "$role"; then
+		E2E_CHECKS="no EDU-DONE from the $role guest"
+		E2E_GUEST_OK=0
+		return 1
+	fi
+	E2E_WHERE=$role
+	E2E_CHECKS=$(grep -a '^EDU-CHECK\|^EDU-MISS' "$log")
+	E2E_DMAS=$(grep -a '^EDU-DONE ' "$log" | awk '{print $3}')
+	[ "$(grep -a '^EDU-DONE ' "$log" | awk '{print $2}')" = 0 ] &&
+		E2E_GUEST_OK=1 || E2E_GUEST_OK=0
+}
+
+e2e_migrate() {
+	local mode=$1 port=$L2_MIG_PORT st i
+	E2E_STATUS=none E2E_TOTAL_MS= E2E_DOWNTIME_MS= E2E_DEVICE_BYTES=
+	E2E_DMAS=0 E2E_CHECKS= E2E_WHERE= E2E_GUEST_OK=0
+	rm -rf "$L2DIR"
+	dmesg -C
+
+	[ "$mode" = nosample ] && e2e_rebind "${E2E_EDU[1]}" off
+	l2_start src l2src "${E2E_EDU[0]}"
+	if ! l2_wait "$L2DIR/src-serial.log" '^EDU-READY' 180 src; then
+		E2E_STATUS="source guest not ready"
+		return 1
+	fi
+	l2_start dst l2dst "${E2E_EDU[1]}" -incoming "tcp:10.99.0.2:$L2_MIG_PORT"
+	if ! l2_wait_listen; then
+		E2E_STATUS="destination not listening"
+		return 1
+	fi
+
+	if [ "$mode" = corrupt ]; then
+		port=$((L2_MIG_PORT + 1))
+		ip netns exec l2dst python3 "$VMT_TOP/tools/testing/e2e/corrupt-proxy.py" \
+			10.99.0.2 "$port" 10.99.0.2 "$L2_MIG_PORT" 1000 \
+			>"$L2DIR/proxy.log" 2>&1 &
+		sleep 1
+	fi
+	# Failure paths: let the source learn the destination's verdict.
+	[ "$mode" != good ] && l2_hmp src "migrate_set_capability return-path on"
+	[ "$mode" = cancel ] && l2_hmp src "migrate_set_parameter max-bandwidth 1"
+	l2_hmp src "migrate -d tcp:10.99.0.2:$port"
+	if [ "$mode" = cancel ]; then
+		sleep 3
+		l2_hmp src migrate_cancel
+	fi
+	E2E_STATUS=$(l2_mig_wait "$E2E_TIMEOUT")
+
+	if [ "$E2E_STATUS" = completed ]; then
+		# The first answer after completion may lack the figures.
+		for i in 1 2 3; do
+			l2_hmp src "info migrate"
+			sleep 1
+			E2E_DOWNTIME_MS=$(l2_mig_figure downtime)
+			[ -n "$E2E_DOWNTIME_MS" ] && [ "$E2E_DOWNTIME_MS" != 0 ] && break
+		done
+		E2E_TOTAL_MS=$(grep -a '^total time:' "$L2DIR/src-mon.log" | tail -n1 | awk '{print $3}')
+		E2E_DEVICE_BYTES=$(dmesg | sed -n 's/.*migration: device state saved, \([0-9]*\) bytes.*/\1/p' | tail -n1)
+		e2e_finish_guest dst
+	else
+		# Failed or cancelled: the source must run on with its device.
+		sleep 2
+		e2e_finish_guest src
+	fi
+	l2_stop_all
+	[ "$mode" = nosample ] && e2e_rebind "${E2E_EDU[1]}" auto
+	return 0
+}
+
+# Human-readable summary of the last run, as "# " lines.
+e2e_report() {
+	{
+		echo "mode $1: QEMU status $E2E_STATUS, accel $L2ACCEL_NAME"
+		[ -n "$E2E_TOTAL_MS" ] &&
+			echo "total ${E2E_TOTAL_MS} ms, downtime ${E2E_DOWNTIME_MS} ms, device state ${E2E_DEVICE_BYTES} bytes"
+		echo "guest program finished on ${E2E_WHERE:-?} after ${E2E_DMAS} device-to-RAM transfers"
+		echo "$E2E_CHECKS"
+	} | tap_diag
+}

@@ -1,0 +1,56 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# Suite "qemu-e2e": Debian's QEMU 7.2 live-migrates an L2 guest whose edu
+# device is driven by the edu_migration sample, between two network
+# namespaces over TCP; then three runs that must fail cleanly.  Runs inside
+# the test guest.
+set -u
+. "$VMT_TOP/tools/testing/vm/guest-lib.sh"
+. "$VMT_TOP/tools/testing/e2e/l2lib.sh"
+. "$VMT_TOP/tools/testing/e2e/migrate-lib.sh"
+
+trap 'l2_stop_all; l2_netns_teardown' EXIT
+
+if ! e2e_prepare; then
+	tap_not_ok "two edu devices bound to vfio-pci with edu_migration, namespaces set up"
+	exit 1
+fi
+tap_ok "two edu devices bound to vfio-pci with edu_migration, L2 accel $L2ACCEL_NAME"
+
+# The real migration.
+e2e_migrate good
+e2e_report good
+tap_result "QEMU 7.2 migration completed over TCP between namespaces" \
+	"$([ "$E2E_STATUS" = completed ]; echo $?)"
+tap_result "guest program finished on the destination" \
+	"$([ "$E2E_WHERE" = dst ]; echo $?)"
+for what in liveness factorial status irq-status dma-registers device-buffer dma-to-ram; do
+	tap_result "destination: $what carried across" \
+		"$(grep -q "^EDU-CHECK $what ok" <<<"$E2E_CHECKS"; echo $?)"
+done
+tap_result "device-to-RAM DMA kept running during the migration (${E2E_DMAS} transfers)" \
+	"$([ "${E2E_DMAS:-0}" -ge 5 ]; echo $?)"
+tap_result "device state bytes reported (${E2E_DEVICE_BYTES:-none})" \
+	"$([ -n "$E2E_DEVICE_BYTES" ]; echo $?)"
+tap_result "downtime reported by QEMU (${E2E_DOWNTIME_MS:-none} ms)" \
+	"$([ -n "$E2E_DOWNTIME_MS" ]; echo $?)"
+
+for mode in nosample corrupt cancel; do
+	case $mode in
+	nosample) what="destination device without the migration sample" ;;
+	corrupt) what="device-state stream corrupted in transit" ;;
+	cancel) what="migration cancelled during pre-copy" ;;
+	esac
+	e2e_migrate "$mode"
+	e2e_report "$mode"
+	tap_result "$what: migration does not complete ($E2E_STATUS)" \
+		"$([ "$E2E_STATUS" = failed ] || [ "$E2E_STATUS" = cancelled ]; echo $?)"
+	tap_result "$what: source guest runs on, device intact" \
+		"$([ "$E2E_WHERE" = src ] && [ "$E2E_GUEST_OK" = 1 ]; echo $?)"
+	if [ "$mode" = corrupt ]; then
+		tap_result "$what: destination refused it (dmesg: stream checksum mismatch)" \
+			"$(dmesg | grep -q 'stream rejected: stream checksum mismatch'; echo $?)"
+	fi
+done
+exit 0
