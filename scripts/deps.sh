@@ -66,3 +66,11 @@ if [ ! -r /boot/vmlinuz-"$("$top/scripts/kernel-release.sh")" ]; then
 	echo "deps: the guest kernel image is not readable" >&2
 	exit 1
 fi
+
+# QEMU 10.0 (migration protocol v2, emulated igb with SR-IOV) beside 7.2.
+if [ "$(id -u)" = 0 ]; then
+	"$top/scripts/qemu10.sh" fetch
+elif [ ! -x "${OUT:-$top/out}/qemu10/usr/bin/qemu-system-x86_64" ]; then
+	echo "deps: QEMU 10.0 not unpacked yet; run 'make deps' as root" >&2
+	exit 1
+fi
