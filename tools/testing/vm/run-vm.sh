@@ -18,6 +18,7 @@
 #   --edu N        number of edu devices (default 2), each behind its own
 #                  PCIe root port (so a secondary bus reset resets it)
 #   --qemu BIN     level-0 QEMU (default qemu-system-x86_64)
+#   --qemu10       level-0 QEMU is 10.0 from backports (scripts/qemu10.sh)
 #   --qemu-arg A   extra argument for QEMU (repeatable)
 #
 # Prints the command's TAP lines, then two lines of its own: whether the
@@ -34,7 +35,7 @@ name=vm
 timeout=600
 mem=2G
 edu=2
-qemu=qemu-system-x86_64
+qemu=(qemu-system-x86_64)
 qemu_args=()
 shell=0
 
@@ -44,7 +45,8 @@ while [ $# -gt 0 ]; do
 	--timeout) timeout=$2; shift 2 ;;
 	--mem) mem=$2; shift 2 ;;
 	--edu) edu=$2; shift 2 ;;
-	--qemu) qemu=$2; shift 2 ;;
+	--qemu) qemu=("$2"); shift 2 ;;
+	--qemu10) qemu=("$top/scripts/qemu10.sh" run); shift ;;
 	--qemu-arg) qemu_args+=("$2"); shift 2 ;;
 	--shell) shell=1; name=shell; shift ;;
 	--) shift; break ;;
@@ -85,7 +87,7 @@ mkdir -p "$dir" "$OUT/logs"
 	fi
 } >"$dir/job"
 
-cmd=("$qemu" -accel tcg -cpu max -smp 2 -m "$mem"
+cmd=("${qemu[@]}" -accel tcg -cpu max -smp 2 -m "$mem"
 	-machine q35,kernel-irqchip=split
 	-device intel-iommu,intremap=on,caching-mode=on
 	-display none -no-reboot -monitor none
