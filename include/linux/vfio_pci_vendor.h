@@ -150,9 +150,15 @@ int vfio_pci_vendor_add_region(struct vfio_device *vdev, u32 type,
  *           older and passes the version to @load.
  * @max_state_size: most bytes @save produces in one migration; bounds the
  *                  buffers vfio-pci allocates on both sides
- * @start_saving: saving begins, the device still running (pre-copy) or
- *                not; begin tracking what the device writes
- * @stop_saving: saving ended or was cancelled; stop tracking
+ * @reports_all_dma: the vendor reports every write its device makes to guest
+ *                   memory (vfio_pci_dirty_mark()/hold()) whenever
+ *                   vfio_pci_migration_saving() is true; vfio-pci then offers
+ *                   v2 clients device DMA logging, which QEMU 8.0 and later
+ *                   need to migrate without extra options
+ * @start_saving: device writes must be reported from now on (a save begins,
+ *                with the device running or not, or a v2 client turned
+ *                device DMA logging on); begin tracking what it writes
+ * @stop_saving: no more reason to report device writes; stop tracking
  * @stop: quiesce the device: no DMA and no state change until @start
  * @start: let the device run again; after a load, apply the loaded state
  *         first (config space, and so memory decode, is restored by the
@@ -175,6 +181,7 @@ struct vfio_pci_migration_ops {
 	u32 protocols;
 	u32 version;
 	size_t max_state_size;
+	bool reports_all_dma;
 	int (*start_saving)(struct vfio_device *vdev);
 	void (*stop_saving)(struct vfio_device *vdev);
 	int (*stop)(struct vfio_device *vdev);
@@ -191,13 +198,21 @@ struct vfio_pci_migration_ops {
 bool vfio_pci_migration_saving(struct vfio_device *vdev);
 
 /*
- * Dirty-page reporting.  While a migration is saving, a vendor reports
- * every guest page its device writes (or may write) with
- * vfio_pci_dirty_mark().  Before the first report, the type1 IOMMU reports
- * every mapped page dirty at every sync (correct, but migration of a busy
- * guest may never converge); after it, type1 reports only pages marked or
- * pinned through the device's container, so from then on every device
- * write must be reported.
+ * Dirty-page reporting.  While vfio_pci_migration_saving() is true, a
+ * vendor reports every guest page its device writes (or may write) with
+ * vfio_pci_dirty_mark(), or vfio_pci_dirty_hold() for DMA in flight.
+ *
+ * For a v1 client the reports go through the type1 IOMMU.  Before the
+ * first report, type1 reports every mapped page dirty at every sync
+ * (correct, but migration of a busy guest may never converge); after it,
+ * type1 reports only pages marked or pinned through the device's container,
+ * so from then on every device write must be reported.  For a v2 client
+ * with device DMA logging on (see @reports_all_dma), reports go to the
+ * device's log and nothing is pinned.
+ *
+ * -EINVAL and -EFAULT from vfio_pci_dirty_mark() and vfio_pci_dirty_hold()
+ * always mean the range is not guest memory mapped in the container, so
+ * there is nothing to report; other errors are real failures.
  */
 int vfio_pci_dirty_mark(struct vfio_device *vdev, dma_addr_t iova,
 			size_t len);
@@ -205,6 +220,7 @@ int vfio_pci_dirty_hold(struct vfio_device *vdev, dma_addr_t iova,
 			size_t len);
 void vfio_pci_dirty_release(struct vfio_device *vdev, dma_addr_t iova,
 			    size_t len);
+bool vfio_pci_dirty_logging(struct vfio_device *vdev);
 int vfio_pci_dma_read(struct vfio_device *vdev, dma_addr_t iova, void *buf,
 		      size_t len);
 int vfio_pci_dma_write(struct vfio_device *vdev, dma_addr_t iova,

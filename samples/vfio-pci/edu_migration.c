@@ -30,8 +30,12 @@
  * run bit), and the byte at buffer offset 4095, which no transfer can
  * reach (QEMU aborts on a transfer ending at the buffer's end).
  *
- * all_dirty=1 turns off precise reporting: nothing is pinned and the type1
- * IOMMU reports all guest memory dirty at every sync, for comparison.
+ * Both protocols: v1 for QEMU 7.2, v2 (with device DMA logging, since the
+ * driver sees every transfer) for QEMU 8.0 and later.
+ *
+ * all_dirty=1 turns off precise reporting to the type1 IOMMU: nothing is
+ * pinned, and type1 reports all guest memory dirty at every sync, for
+ * comparison (v1 only; a v2 DMA log is always fed).
  */
 #include <linux/bitmap.h>
 #include <linux/delay.h>
@@ -163,7 +167,8 @@ static void edu_hold(struct edu_mig *edu, dma_addr_t iova, size_t len)
 {
 	int ret;
 
-	if (all_dirty)
+	/* all_dirty is a v1 comparison: a DMA log must see every write. */
+	if (all_dirty && !vfio_pci_dirty_logging(edu->vdev))
 		return;
 	ret = vfio_pci_dirty_hold(edu->vdev, iova, len);
 	if (ret) {
@@ -656,8 +661,9 @@ static void edu_reset(struct vfio_device *vdev)
 }
 
 static const struct vfio_pci_migration_ops edu_migration_ops = {
-	.protocols	= VFIO_PCI_MIGRATION_V1,
+	.protocols	= VFIO_PCI_MIGRATION_V1 | VFIO_PCI_MIGRATION_V2,
 	.version	= EDU_STATE_VERSION,
+	.reports_all_dma = true,
 	.max_state_size	= sizeof(struct edu_regs_state) +
 			  sizeof(struct edu_buf_state),
 	.start_saving	= edu_start_saving,

@@ -148,7 +148,7 @@ void vfio_pci_vendor_release_dev(struct vfio_device *vdev)
 	struct vfio_pci_device *vpdev = to_vfio_pci(vdev);
 
 	mutex_destroy(&vpdev->irq_lock);
-	mutex_destroy(&vpdev->holds_lock);
+	mutex_destroy(&vpdev->dirty_lock);
 	mutex_destroy(&vpdev->mig.lock);
 	mutex_destroy(&vpdev->barmap_lock);
 	vfio_pci_core_release_dev(vdev);
@@ -272,6 +272,9 @@ int vfio_pci_vendor_device_feature(struct vfio_device *vdev, u32 flags,
 	switch (flags & VFIO_DEVICE_FEATURE_MASK) {
 	case VFIO_DEVICE_FEATURE_REGION_REMAP:
 		return vfio_pci_remap_feature(to_vfio_pci(vdev), flags, arg,
+					      argsz);
+	case VFIO_PCI_FEATURE_MIG_DATA_SIZE:
+		return vfio_pci_mig_data_size(to_vfio_pci(vdev), flags, arg,
 					      argsz);
 	default:
 		return vfio_pci_core_ioctl_feature(vdev, flags, arg, argsz);

@@ -1,12 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * Dirty-page reporting for vendor drivers, through the device's container.
+ * Dirty-page reporting for vendor drivers.
  *
- * The type1 IOMMU marks a page dirty when a driver pins it while dirty
- * tracking is on, and from a device's first pin on it reports only such
- * pages for that device ("pinned-page dirty scope").  A transient pin and
- * unpin therefore reports a page once; a page held pinned is reported at
- * every sync until released, which suits DMA still in flight.
+ * Two consumers, chosen by the VMM:
+ *  - the type1 IOMMU's dirty tracking (VFIO_IOMMU_DIRTY_PAGES, protocol v1
+ *    clients): type1 marks a page dirty when a driver pins it while
+ *    tracking is on, and from a device's first pin on it reports only such
+ *    pages for that device ("pinned-page dirty scope").  A transient pin
+ *    and unpin reports a page once; a page held pinned is reported at every
+ *    sync until released, which suits DMA still in flight;
+ *  - the device's own DMA log (VFIO_DEVICE_FEATURE_DMA_LOGGING_*, v2
+ *    clients, vfio_pci_dirty_log.c): while it is on, reports go there and
+ *    nothing is pinned.
  */
 #include <linux/iommu.h>
 #include <linux/mm.h>
@@ -14,16 +19,17 @@
 
 #include "vfio_pci_vendor_priv.h"
 
-/* A range pinned by vfio_pci_dirty_hold(), released by iova and length. */
+/* A range held dirty by vfio_pci_dirty_hold(), released by iova and length. */
 struct dirty_hold {
 	struct list_head node;
 	dma_addr_t iova;
 	int npage;
+	bool pinned;	/* through type1; else recorded in the DMA log */
 };
 
 void vfio_pci_dirty_init(struct vfio_pci_device *vpdev)
 {
-	mutex_init(&vpdev->holds_lock);
+	mutex_init(&vpdev->dirty_lock);
 	INIT_LIST_HEAD(&vpdev->holds);
 }
 
@@ -59,16 +65,19 @@ static int pin_batch(struct vfio_device *vdev, dma_addr_t iova, int npage,
  * @iova: start of the range, an IOVA of the device's container
  * @len: length in bytes, non-zero
  *
- * Pins and unpins each page of the range through the container, which
- * makes the type1 IOMMU report it dirty at the next sync while dirty
- * tracking is on.  Call it for every device write to guest memory while
- * vfio_pci_migration_saving() is true.  May sleep.
+ * Call it for every device write to guest memory while
+ * vfio_pci_migration_saving() is true.  With device DMA logging on, the
+ * pages are logged; otherwise each is pinned and unpinned through the
+ * container, which makes the type1 IOMMU report it dirty at the next sync.
+ * May sleep.
  *
- * Return: 0; -EINVAL if the range is empty, wraps, or is not mapped in the
- * container; -ENOMEM; -EFAULT if a page cannot be pinned.
+ * Return: 0; -EINVAL if the range is empty or wraps, and -EINVAL or -EFAULT
+ * if it is not guest memory mapped in the container (nothing to report);
+ * -ENOMEM.
  */
 int vfio_pci_dirty_mark(struct vfio_device *vdev, dma_addr_t iova, size_t len)
 {
+	struct vfio_pci_device *vpdev = to_vfio_pci(vdev);
 	struct page **pages;
 	dma_addr_t start;
 	u64 npage;
@@ -77,11 +86,19 @@ int vfio_pci_dirty_mark(struct vfio_device *vdev, dma_addr_t iova, size_t len)
 	ret = page_span(iova, len, &start, &npage);
 	if (ret)
 		return ret;
+
+	mutex_lock(&vpdev->dirty_lock);
+	if (vpdev->log) {
+		vfio_pci_dirty_log_record(vpdev, iova, len);
+		mutex_unlock(&vpdev->dirty_lock);
+		return 0;
+	}
+	mutex_unlock(&vpdev->dirty_lock);
+
 	pages = kmalloc_array(min_t(u64, npage, VFIO_PIN_PAGES_MAX_ENTRIES),
 			      sizeof(*pages), GFP_KERNEL);
 	if (!pages)
 		return -ENOMEM;
-
 	while (npage) {
 		int n = min_t(u64, npage, VFIO_PIN_PAGES_MAX_ENTRIES);
 
@@ -103,19 +120,21 @@ EXPORT_SYMBOL_GPL(vfio_pci_dirty_mark);
  * @iova: start of the range
  * @len: length in bytes, at most VFIO_PIN_PAGES_MAX_ENTRIES pages
  *
- * For DMA that has been started but may not have landed yet: the pages stay
- * pinned, so every sync reports them, until vfio_pci_dirty_release() with
- * the same range, until userspace unmaps them from the container, or until
- * the device is closed, whichever comes first.  May sleep.
+ * For DMA that has been started but may not have landed yet: the pages are
+ * reported at every sync (type1: they stay pinned; DMA log: every report)
+ * until vfio_pci_dirty_release() with the same range, until userspace
+ * unmaps them from the container, or until the device is closed, whichever
+ * comes first.  May sleep.
  *
- * Return: 0; -EINVAL for an empty, wrapping or unmapped range; -E2BIG for a
- * range of more pages than one hold may pin; -ENOMEM; -EFAULT.
+ * Return: 0; -EINVAL for an empty or wrapping range, -EINVAL or -EFAULT
+ * for a range that is not guest memory mapped in the container; -E2BIG for
+ * more pages than one hold may pin; -ENOMEM.
  */
 int vfio_pci_dirty_hold(struct vfio_device *vdev, dma_addr_t iova, size_t len)
 {
 	struct vfio_pci_device *vpdev = to_vfio_pci(vdev);
 	struct dirty_hold *hold;
-	struct page **pages;
+	struct page **pages = NULL;
 	dma_addr_t start;
 	u64 npage;
 	int ret;
@@ -127,27 +146,37 @@ int vfio_pci_dirty_hold(struct vfio_device *vdev, dma_addr_t iova, size_t len)
 		return -E2BIG;
 
 	hold = kzalloc(sizeof(*hold), GFP_KERNEL);
-	pages = kmalloc_array(npage, sizeof(*pages), GFP_KERNEL);
-	if (!hold || !pages) {
-		ret = -ENOMEM;
-		goto out;
-	}
+	if (!hold)
+		return -ENOMEM;
 	hold->iova = start;
 	hold->npage = npage;
 
-	mutex_lock(&vpdev->holds_lock);
-	ret = pin_batch(vdev, start, npage, pages);
+	mutex_lock(&vpdev->dirty_lock);
+	if (vpdev->log) {
+		vfio_pci_dirty_log_record(vpdev, start, npage * PAGE_SIZE);
+	} else {
+		pages = kmalloc_array(npage, sizeof(*pages), GFP_KERNEL);
+		ret = pages ? pin_batch(vdev, start, npage, pages) : -ENOMEM;
+		hold->pinned = true;
+	}
 	if (!ret) {
 		list_add_tail(&hold->node, &vpdev->holds);
 		hold = NULL;
 	}
-	mutex_unlock(&vpdev->holds_lock);
-out:
+	mutex_unlock(&vpdev->dirty_lock);
 	kfree(pages);
 	kfree(hold);
 	return ret;
 }
 EXPORT_SYMBOL_GPL(vfio_pci_dirty_hold);
+
+static void hold_free(struct vfio_pci_device *vpdev, struct dirty_hold *hold)
+{
+	if (hold->pinned)
+		vfio_unpin_pages(&vpdev->core.vdev, hold->iova, hold->npage);
+	list_del(&hold->node);
+	kfree(hold);
+}
 
 /**
  * vfio_pci_dirty_release() - end a vfio_pci_dirty_hold()
@@ -169,44 +198,51 @@ void vfio_pci_dirty_release(struct vfio_device *vdev, dma_addr_t iova,
 	if (page_span(iova, len, &start, &npage))
 		return;
 
-	mutex_lock(&vpdev->holds_lock);
+	mutex_lock(&vpdev->dirty_lock);
 	list_for_each_entry(hold, &vpdev->holds, node) {
 		if (hold->iova == start && hold->npage == npage) {
-			vfio_unpin_pages(vdev, hold->iova, hold->npage);
-			list_del(&hold->node);
-			kfree(hold);
+			hold_free(vpdev, hold);
 			break;
 		}
 	}
-	mutex_unlock(&vpdev->holds_lock);
+	mutex_unlock(&vpdev->dirty_lock);
 }
 EXPORT_SYMBOL_GPL(vfio_pci_dirty_release);
 
 /*
  * Release every hold that overlaps [iova, iova + len): userspace is
- * unmapping it (type1 insists that pins go first) or the device is closing
- * (len == U64_MAX).
+ * unmapping it (type1 insists that pins go first) or the device is closing.
  */
 void vfio_pci_dirty_release_all(struct vfio_pci_device *vpdev, u64 iova,
 				u64 len)
 {
 	struct dirty_hold *hold, *tmp;
-	u64 last = len ? iova + (len - 1) : iova;
+	u64 last;
 
-	if (last < iova)
+	if (!len || check_add_overflow(iova, len - 1, &last))
 		last = U64_MAX;
 
-	mutex_lock(&vpdev->holds_lock);
+	mutex_lock(&vpdev->dirty_lock);
 	list_for_each_entry_safe(hold, tmp, &vpdev->holds, node) {
 		u64 hold_last = hold->iova + (u64)hold->npage * PAGE_SIZE - 1;
 
-		if (hold->iova > last || hold_last < iova)
-			continue;
-		vfio_unpin_pages(&vpdev->core.vdev, hold->iova, hold->npage);
-		list_del(&hold->node);
-		kfree(hold);
+		if (hold->iova <= last && hold_last >= iova)
+			hold_free(vpdev, hold);
 	}
-	mutex_unlock(&vpdev->holds_lock);
+	mutex_unlock(&vpdev->dirty_lock);
+}
+
+/*
+ * Log every page still held: a report must include DMA in flight.  Caller
+ * holds dirty_lock, with the log on.
+ */
+void vfio_pci_dirty_log_holds(struct vfio_pci_device *vpdev)
+{
+	struct dirty_hold *hold;
+
+	list_for_each_entry(hold, &vpdev->holds, node)
+		vfio_pci_dirty_log_record(vpdev, hold->iova,
+					  (u64)hold->npage * PAGE_SIZE);
 }
 
 /**
@@ -235,7 +271,8 @@ EXPORT_SYMBOL_GPL(vfio_pci_dma_read);
  * @buf: kernel buffer
  * @len: bytes to write
  *
- * While dirty tracking is on, type1 reports the written pages dirty.
+ * While type1 dirty tracking is on, type1 reports the written pages dirty;
+ * with device DMA logging on, the caller reports them.
  *
  * Return: 0, or a negative errno (-EINVAL/-EFAULT for an unmapped range).
  */

@@ -51,26 +51,59 @@ void vfio_pci_mig_init(struct vfio_pci_device *vpdev)
 }
 
 /**
- * vfio_pci_migration_saving() - is a migration saving this device?
+ * vfio_pci_migration_saving() - must device writes be reported now?
  * @vdev: a device bound to vfio-pci
  *
- * True from the moment saving begins (pre-copy or stop-copy) until it ends
- * or is cancelled: while it is, the device's writes to guest memory must be
- * reported with vfio_pci_dirty_mark().  A snapshot, for use on fast paths;
- * the vendor's start_saving() and stop_saving() bound it exactly.
+ * True while a migration is saving the device (v1 pre-copy and stop-copy,
+ * v2 stop-copy) or while userspace has device DMA logging on (v2): every
+ * device write to guest memory must then be reported with
+ * vfio_pci_dirty_mark() or vfio_pci_dirty_hold().  A snapshot, for fast
+ * paths; the vendor's start_saving() and stop_saving() bound it exactly.
  *
- * Return: true while saving.
+ * Return: true while writes must be reported.
  */
 bool vfio_pci_migration_saving(struct vfio_device *vdev)
 {
-	enum vfio_pci_mig_state s = READ_ONCE(to_vfio_pci(vdev)->mig.state);
-
-	return s == MIG_PRECOPY || s == MIG_STOPCOPY;
+	return READ_ONCE(to_vfio_pci(vdev)->mig.reporting);
 }
 EXPORT_SYMBOL_GPL(vfio_pci_migration_saving);
 
+/**
+ * vfio_pci_mig_report() - start or stop one reason to report device writes
+ * @vpdev: the device; caller holds its migration lock
+ * @why: MIG_REPORT_SAVING or MIG_REPORT_LOGGING
+ * @on: start or stop
+ *
+ * The vendor's start_saving() runs when the first reason starts and
+ * stop_saving() when the last one stops.  The flag is set before
+ * start_saving(), so a device write racing with it is already reported.
+ *
+ * Return: 0, or what start_saving() returned (the reason is then off).
+ */
+int vfio_pci_mig_report(struct vfio_pci_device *vpdev, u32 why, bool on)
+{
+	const struct vfio_pci_migration_ops *ops = vfio_pci_mig_ops(vpdev);
+	struct vfio_pci_mig *mig = &vpdev->mig;
+	u32 old = mig->reporting;
+	int ret = 0;
+
+	lockdep_assert_held(&mig->lock);
+	if (on == !!(old & why))
+		return 0;
+	WRITE_ONCE(mig->reporting, on ? old | why : old & ~why);
+	if (on && !old) {
+		ret = ops->start_saving(&vpdev->core.vdev);
+		if (ret)
+			WRITE_ONCE(mig->reporting, old);
+	} else if (!on && !mig->reporting) {
+		ops->stop_saving(&vpdev->core.vdev);
+	}
+	return ret;
+}
+
 static void mig_drop_stream(struct vfio_pci_mig *mig)
 {
+	vfio_pci_mig_v2_end_file(mig_dev(mig));
 	vfree(mig->stream);
 	mig->stream = NULL;
 	mig->stream_len = 0;
@@ -80,6 +113,7 @@ static void mig_drop_stream(struct vfio_pci_mig *mig)
 
 static void mig_drop_rx(struct vfio_pci_mig *mig)
 {
+	vfio_pci_mig_v2_end_file(mig_dev(mig));
 	vfree(mig->rx);
 	mig->rx = NULL;
 	mig->rx_len = 0;
@@ -155,13 +189,12 @@ static int mig_run_step(struct vfio_pci_mig *mig, enum vfio_pci_mig_step step)
 	case MIG_STEP_START:
 		return ops->start(vdev);
 	case MIG_STEP_SAVE_BEGIN:
-		return ops->start_saving(vdev);
+		return vfio_pci_mig_report(mig_dev(mig), MIG_REPORT_SAVING, true);
 	case MIG_STEP_SNAPSHOT:
 		return mig_snapshot(mig, ops);
 	case MIG_STEP_SAVE_END:
 		mig_drop_stream(mig);
-		ops->stop_saving(vdev);
-		return 0;
+		return vfio_pci_mig_report(mig_dev(mig), MIG_REPORT_SAVING, false);
 	case MIG_STEP_RESUME_BEGIN:
 		mig_drop_rx(mig);
 		return ops->start_resuming(vdev);
@@ -185,8 +218,7 @@ static void mig_enter_error(struct vfio_pci_mig *mig, int err)
 
 	pci_warn(mig_pdev(mig), "migration: %s failed (%pe), device in error state until reset\n",
 		 vfio_pci_mig_state_name(old), ERR_PTR(err));
-	if (old == MIG_PRECOPY || old == MIG_STOPCOPY)
-		ops->stop_saving(mig_vdev(mig));
+	vfio_pci_mig_report(mig_dev(mig), MIG_REPORT_SAVING, false);
 	mig_drop_stream(mig);
 	mig_drop_rx(mig);
 	WRITE_ONCE(mig->state, MIG_ERROR);
@@ -216,13 +248,6 @@ int vfio_pci_mig_set_state(struct vfio_pci_device *vpdev,
 		return n;
 
 	for (i = 0; i < n; i++) {
-		/*
-		 * Saving starts before the vendor's start_saving(), so that a
-		 * device write racing with it is already reported dirty.
-		 */
-		if (steps[i] == MIG_STEP_SAVE_BEGIN)
-			WRITE_ONCE(mig->state,
-				   new == MIG_STOPCOPY ? MIG_STOPCOPY : MIG_PRECOPY);
 		ret = mig_run_step(mig, steps[i]);
 		if (ret) {
 			mig_enter_error(mig, ret);
@@ -413,14 +438,16 @@ int vfio_pci_mig_open(struct vfio_pci_device *vpdev)
 	return 0;
 }
 
-/* End whatever migration is in progress, as if it were cancelled. */
+/* End whatever migration or logging is in progress, as if cancelled. */
 static void mig_abandon(struct vfio_pci_device *vpdev)
 {
-	const struct vfio_pci_migration_ops *ops = vfio_pci_mig_ops(vpdev);
 	struct vfio_pci_mig *mig = &vpdev->mig;
 
-	if (mig->state == MIG_PRECOPY || mig->state == MIG_STOPCOPY)
-		ops->stop_saving(&vpdev->core.vdev);
+	mutex_lock(&vpdev->dirty_lock);
+	vfio_pci_dirty_log_free(vpdev);
+	mutex_unlock(&vpdev->dirty_lock);
+	vfio_pci_mig_report(vpdev, MIG_REPORT_LOGGING, false);
+	vfio_pci_mig_report(vpdev, MIG_REPORT_SAVING, false);
 	mig_drop_stream(mig);
 	mig_drop_rx(mig);
 	WRITE_ONCE(mig->state, MIG_RUNNING);
@@ -459,6 +486,26 @@ void vfio_pci_mig_reset(struct vfio_pci_device *vpdev)
 	if (ops->reset)
 		ops->reset(&vpdev->core.vdev);
 	mutex_unlock(&vpdev->mig.lock);
+}
+
+/**
+ * vfio_pci_mig_setup() - offer the protocols the vendor chose
+ * @vpdev: a device just allocated, before it is registered with vfio
+ *
+ * v2 goes through vfio core (mig_ops, and device DMA logging for a vendor
+ * that reports every device write); v1 is a region added at each open.
+ */
+void vfio_pci_mig_setup(struct vfio_pci_device *vpdev)
+{
+	const struct vfio_pci_migration_ops *ops = vfio_pci_mig_ops(vpdev);
+
+	if (!ops || !(ops->protocols & VFIO_PCI_MIGRATION_V2))
+		return;
+	vpdev->core.vdev.mig_ops = &vfio_pci_mig_v2_ops;
+	/* No P2P: a vendor has no way to quiesce outbound peer DMA alone. */
+	vpdev->core.vdev.migration_flags = VFIO_MIGRATION_STOP_COPY;
+	if (ops->reports_all_dma)
+		vpdev->core.vdev.log_ops = &vfio_pci_dirty_log_ops;
 }
 
 /**

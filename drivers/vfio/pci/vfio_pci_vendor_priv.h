@@ -9,6 +9,7 @@
 #include <linux/vfio_pci_vendor.h>
 
 #include <linux/eventfd.h>
+#include <linux/xarray.h>
 
 #include "vfio_pci_mig_fsm.h"
 #include "vfio_pci_mig_stream.h"
@@ -28,6 +29,8 @@
  * @rx_loaded: the whole stream was validated and given to the vendor
  * @v1_data: the v1 region's data section (mmappable), or NULL
  * @v1_staged: bytes of @stream staged in @v1_data, not yet consumed
+ * @reporting: why device writes must be reported now (MIG_REPORT_*)
+ * @v2_file: the v2 data file of the current transfer state, or NULL
  */
 struct vfio_pci_mig {
 	/** @lock: serialises transitions, data access and vendor callbacks */
@@ -45,6 +48,34 @@ struct vfio_pci_mig {
 	bool rx_loaded;
 	void *v1_data;
 	u64 v1_staged;
+	u32 reporting;
+	struct vfio_pci_mig_file *v2_file;
+};
+
+#define MIG_REPORT_SAVING	BIT(0)	/* a v1 or v2 save is in progress */
+#define MIG_REPORT_LOGGING	BIT(1)	/* v2 device DMA logging is on */
+
+/**
+ * struct vfio_pci_dirty_log - v2 device DMA logging of one device
+ * @page_size: logging granularity
+ * @page_shift: log2 of @page_size
+ * @nr_ranges: entries in @ranges
+ * @ranges: the IOVA ranges userspace asked to log (inclusive ends)
+ * @pages: dirty pages, indexed by IOVA >> @page_shift
+ * @nr_pages: entries in @pages
+ * @overflow: too many dirty pages to track: report whole ranges
+ */
+struct vfio_pci_dirty_log {
+	u64 page_size;
+	unsigned int page_shift;
+	unsigned int nr_ranges;
+	struct vfio_pci_log_range {
+		u64 start;
+		u64 last;
+	} *ranges;
+	struct xarray pages;
+	unsigned long nr_pages;
+	bool overflow;
 };
 
 #define VFIO_PCI_MAX_VENDOR_IRQS	8
@@ -81,10 +112,12 @@ struct vfio_pci_device {
 	struct mutex barmap_lock;
 	/** @mig: migration engine, used when @vendor has migration ops */
 	struct vfio_pci_mig mig;
-	/** @holds_lock: protects @holds */
-	struct mutex holds_lock;
-	/** @holds: pages pinned by vfio_pci_dirty_hold() */
+	/** @dirty_lock: protects @holds and @log */
+	struct mutex dirty_lock;
+	/** @holds: ranges held dirty by vfio_pci_dirty_hold() */
 	struct list_head holds;
+	/** @log: v2 device DMA logging, or NULL when off */
+	struct vfio_pci_dirty_log *log;
 	/** @irq_lock: protects @irq_ctx and @remap */
 	struct mutex irq_lock;
 	/** @irq_ctx: eventfds of the vendor irqs */
@@ -123,6 +156,27 @@ int vfio_pci_mig_receive(struct vfio_pci_device *vpdev, const void *src,
 			 const void __user *usrc, size_t len);
 size_t vfio_pci_mig_stop_copy_size(struct vfio_pci_device *vpdev);
 bool vfio_pci_migration_ops_valid(const struct vfio_pci_migration_ops *ops);
+int vfio_pci_mig_report(struct vfio_pci_device *vpdev, u32 why, bool on);
+void vfio_pci_mig_setup(struct vfio_pci_device *vpdev);
+
+/*
+ * VFIO_DEVICE_FEATURE_MIG_DATA_SIZE, which upstream added after 6.1: QEMU
+ * 8.0 and later size their buffers and, above all, estimate the remaining
+ * downtime with it (without it QEMU assumes 100 GiB and never converges).
+ */
+#define VFIO_PCI_FEATURE_MIG_DATA_SIZE	9
+
+/* vfio_pci_mig_v2.c */
+extern const struct vfio_migration_ops vfio_pci_mig_v2_ops;
+void vfio_pci_mig_v2_end_file(struct vfio_pci_device *vpdev);
+int vfio_pci_mig_data_size(struct vfio_pci_device *vpdev, u32 flags,
+			   void __user *arg, size_t argsz);
+
+/* vfio_pci_dirty_log.c */
+extern const struct vfio_log_ops vfio_pci_dirty_log_ops;
+void vfio_pci_dirty_log_record(struct vfio_pci_device *vpdev, u64 iova,
+			       u64 len);
+void vfio_pci_dirty_log_free(struct vfio_pci_device *vpdev);
 
 /* vfio_pci_mig_v1.c */
 int vfio_pci_mig_v1_open(struct vfio_pci_device *vpdev);
@@ -131,6 +185,7 @@ int vfio_pci_mig_v1_open(struct vfio_pci_device *vpdev);
 void vfio_pci_dirty_init(struct vfio_pci_device *vpdev);
 void vfio_pci_dirty_release_all(struct vfio_pci_device *vpdev, u64 iova,
 				u64 len);
+void vfio_pci_dirty_log_holds(struct vfio_pci_device *vpdev);
 
 /* vfio_pci_vendor_irq.c */
 void vfio_pci_irq_init(struct vfio_pci_device *vpdev);

@@ -64,6 +64,8 @@ e2e_migrate() {
 	local mode=$1 port=$L2_MIG_PORT st i
 	E2E_STATUS=none E2E_TOTAL_MS= E2E_DOWNTIME_MS= E2E_DEVICE_BYTES=
 	E2E_DMAS=0 E2E_CHECKS= E2E_WHERE= E2E_GUEST_OK=0
+	# Each run keeps its own logs (in the run's folder on the host).
+	L2DIR=${VMT_DIR:-/tmp}/l2-$mode
 	rm -rf "$L2DIR"
 	dmesg -C
 

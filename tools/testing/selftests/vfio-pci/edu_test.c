@@ -3,6 +3,7 @@
  * QEMU edu device helpers for the in-guest tests.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <linux/pci_regs.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -123,4 +124,69 @@ uint32_t edu_factorial(struct edu_dev *e, uint32_t n)
 	for (i = 0; i < 1000 && (edu_rd(e, EDU_STATUS) & EDU_STATUS_COMPUTING); i++)
 		sleep_ms(1);
 	return edu_rd(e, EDU_FACTORIAL);
+}
+
+/* Put a recognisable state into a device (the migration source). */
+int edu_program_state(struct edu_dev *e)
+{
+	unsigned int i;
+
+	edu_wr(e, EDU_STATUS, 0);
+	edu_wr(e, EDU_IRQ_ACK, ~0U);
+	edu_wr(e, EDU_LIVENESS, 0x12345678);
+	if (edu_factorial(e, 7) != 5040)
+		return -EIO;
+	edu_wr(e, EDU_STATUS, EDU_STATUS_IRQFACT);
+	edu_wr(e, EDU_IRQ_RAISE, 0x2);
+	for (i = 0; i < EDU_BUF_USABLE; i++)
+		e->mem[i] = (uint8_t)(i * 7 + 3);
+	return edu_dma(e, EDU_IOVA, EDU_BUF_BASE, EDU_BUF_USABLE, 0, 1);
+}
+
+/* Does @e hold what edu_program_state() put in? Reason in @why if not. */
+int edu_check_state(struct edu_dev *e, char *why, size_t whylen)
+{
+	uint8_t *back = e->mem + 0x10000;
+	unsigned int i;
+
+	if (edu_rd(e, EDU_LIVENESS) != (uint32_t)~0x12345678U)
+		return snprintf(why, whylen, "liveness 0x%x", edu_rd(e, EDU_LIVENESS)), -1;
+	if (edu_rd(e, EDU_FACTORIAL) != 5040)
+		return snprintf(why, whylen, "factorial %u", edu_rd(e, EDU_FACTORIAL)), -1;
+	if (!(edu_rd(e, EDU_STATUS) & EDU_STATUS_IRQFACT))
+		return snprintf(why, whylen, "status 0x%x", edu_rd(e, EDU_STATUS)), -1;
+	if (edu_rd(e, EDU_IRQ_STATUS) != 0x2)
+		return snprintf(why, whylen, "irq status 0x%x", edu_rd(e, EDU_IRQ_STATUS)), -1;
+	if (edu_rd64(e, EDU_DMA_SRC) != EDU_IOVA ||
+	    edu_rd64(e, EDU_DMA_DST) != EDU_BUF_BASE ||
+	    edu_rd64(e, EDU_DMA_CNT) != EDU_BUF_USABLE)
+		return snprintf(why, whylen, "dma registers 0x%llx 0x%llx 0x%llx",
+				(unsigned long long)edu_rd64(e, EDU_DMA_SRC),
+				(unsigned long long)edu_rd64(e, EDU_DMA_DST),
+				(unsigned long long)edu_rd64(e, EDU_DMA_CNT)), -1;
+	/* Read the device buffer back with the device's own engine. */
+	memset(back, 0, EDU_BUF_SIZE);
+	if (edu_dma(e, EDU_BUF_BASE, EDU_IOVA + 0x10000, EDU_BUF_USABLE,
+		    EDU_DMA_TO_RAM, 1))
+		return snprintf(why, whylen, "read-back DMA timed out"), -1;
+	for (i = 0; i < EDU_BUF_USABLE; i++)
+		if (back[i] != (uint8_t)(i * 7 + 3))
+			return snprintf(why, whylen, "buffer byte %u is 0x%x", i, back[i]), -1;
+	/* Put the registers back as they were for the next round. */
+	edu_wr64(e, EDU_DMA_SRC, EDU_IOVA);
+	edu_wr64(e, EDU_DMA_DST, EDU_BUF_BASE);
+	edu_wr64(e, EDU_DMA_CNT, EDU_BUF_USABLE);
+	return 0;
+}
+
+/* Make the destination forget everything a previous round restored. */
+void edu_scrub(struct edu_dev *e)
+{
+	memset(e->mem + 0x20000, 0, EDU_BUF_SIZE);
+	edu_dma(e, EDU_IOVA + 0x20000, EDU_BUF_BASE, EDU_BUF_USABLE, 0, 1);
+	edu_wr(e, EDU_LIVENESS, 0);
+	/* No factorial irq: the device raises it late, after the BQL. */
+	edu_wr(e, EDU_STATUS, 0);
+	edu_factorial(e, 1);
+	edu_wr(e, EDU_IRQ_ACK, ~0U);
 }

@@ -7,6 +7,7 @@
 #ifndef EDU_TEST_H
 #define EDU_TEST_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "vfio_test.h"
@@ -54,5 +55,13 @@ int edu_dma(struct edu_dev *e, uint64_t src, uint64_t dst, uint64_t cnt,
 int edu_dma_wait(struct edu_dev *e);
 /* Compute n! on the device; returns the register after computing. */
 uint32_t edu_factorial(struct edu_dev *e, uint32_t n);
+
+/*
+ * A distinctive device state for migration tests: program it into the
+ * source, check it in the destination, and scrub a device of it.
+ */
+int edu_program_state(struct edu_dev *e);
+int edu_check_state(struct edu_dev *e, char *why, size_t whylen);
+void edu_scrub(struct edu_dev *e);
 
 #endif /* EDU_TEST_H */

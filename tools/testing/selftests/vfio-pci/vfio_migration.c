@@ -220,71 +220,6 @@ static void fix_header_crc(uint8_t *s)
 	memcpy(s + HDR_CRC, &crc, 4);
 }
 
-/* Put a recognisable state into the source device. */
-static int program_source(struct edu_dev *e)
-{
-	unsigned int i;
-
-	edu_wr(e, EDU_STATUS, 0);
-	edu_wr(e, EDU_IRQ_ACK, ~0U);
-	edu_wr(e, EDU_LIVENESS, 0x12345678);
-	if (edu_factorial(e, 7) != 5040)
-		return -EIO;
-	edu_wr(e, EDU_STATUS, EDU_STATUS_IRQFACT);
-	edu_wr(e, EDU_IRQ_RAISE, 0x2);
-	for (i = 0; i < EDU_BUF_USABLE; i++)
-		e->mem[i] = (uint8_t)(i * 7 + 3);
-	return edu_dma(e, EDU_IOVA, EDU_BUF_BASE, EDU_BUF_USABLE, 0, 1);
-}
-
-/* Does @e hold what program_source() put in the source? */
-static int check_destination(struct edu_dev *e, char *why, size_t whylen)
-{
-	uint8_t *back = e->mem + 0x10000;
-	unsigned int i;
-
-	if (edu_rd(e, EDU_LIVENESS) != (uint32_t)~0x12345678U)
-		return snprintf(why, whylen, "liveness 0x%x", edu_rd(e, EDU_LIVENESS)), -1;
-	if (edu_rd(e, EDU_FACTORIAL) != 5040)
-		return snprintf(why, whylen, "factorial %u", edu_rd(e, EDU_FACTORIAL)), -1;
-	if (!(edu_rd(e, EDU_STATUS) & EDU_STATUS_IRQFACT))
-		return snprintf(why, whylen, "status 0x%x", edu_rd(e, EDU_STATUS)), -1;
-	if (edu_rd(e, EDU_IRQ_STATUS) != 0x2)
-		return snprintf(why, whylen, "irq status 0x%x", edu_rd(e, EDU_IRQ_STATUS)), -1;
-	if (edu_rd64(e, EDU_DMA_SRC) != EDU_IOVA ||
-	    edu_rd64(e, EDU_DMA_DST) != EDU_BUF_BASE ||
-	    edu_rd64(e, EDU_DMA_CNT) != EDU_BUF_USABLE)
-		return snprintf(why, whylen, "dma registers 0x%llx 0x%llx 0x%llx",
-				(unsigned long long)edu_rd64(e, EDU_DMA_SRC),
-				(unsigned long long)edu_rd64(e, EDU_DMA_DST),
-				(unsigned long long)edu_rd64(e, EDU_DMA_CNT)), -1;
-	/* Read the device buffer back with the device's own engine. */
-	memset(back, 0, EDU_BUF_SIZE);
-	if (edu_dma(e, EDU_BUF_BASE, EDU_IOVA + 0x10000, EDU_BUF_USABLE,
-		    EDU_DMA_TO_RAM, 1))
-		return snprintf(why, whylen, "read-back DMA timed out"), -1;
-	for (i = 0; i < EDU_BUF_USABLE; i++)
-		if (back[i] != (uint8_t)(i * 7 + 3))
-			return snprintf(why, whylen, "buffer byte %u is 0x%x", i, back[i]), -1;
-	/* Put the registers back as they were for the next round. */
-	edu_wr64(e, EDU_DMA_SRC, EDU_IOVA);
-	edu_wr64(e, EDU_DMA_DST, EDU_BUF_BASE);
-	edu_wr64(e, EDU_DMA_CNT, EDU_BUF_USABLE);
-	return 0;
-}
-
-/* Make the destination forget everything a previous round restored. */
-static void scrub(struct edu_dev *e)
-{
-	memset(e->mem + 0x20000, 0, EDU_BUF_SIZE);
-	edu_dma(e, EDU_IOVA + 0x20000, EDU_BUF_BASE, EDU_BUF_USABLE, 0, 1);
-	edu_wr(e, EDU_LIVENESS, 0);
-	/* No factorial irq: the device raises it late, after the BQL. */
-	edu_wr(e, EDU_STATUS, 0);
-	edu_factorial(e, 1);
-	edu_wr(e, EDU_IRQ_ACK, ~0U);
-}
-
 static void test_region(struct mig *s, struct vfio_region_info *ri)
 {
 	char buf[4096];
@@ -457,7 +392,7 @@ static void test_save_resume(struct mig *s, struct mig *d, int save_mmap,
 	ssize_t len = 0;
 	int ret;
 
-	ret = program_source(&s->edu);
+	ret = edu_program_state(&s->edu);
 	if (ret) {
 		tap_fail("program the source device (%d)", ret);
 		return;
@@ -479,13 +414,13 @@ static void test_save_resume(struct mig *s, struct mig *d, int save_mmap,
 	tap_check(!ret && state_of(d) == V1_RUNNING,
 		  "resume loop with %s in 4 KiB chunks, then RUNNING (ret %d)",
 		  load_how, ret);
-	tap_check(!ret && !check_destination(&d->edu, why, sizeof(why)),
+	tap_check(!ret && !edu_check_state(&d->edu, why, sizeof(why)),
 		  "destination holds liveness, factorial, status, irq status, DMA registers and the 4095-byte buffer %s",
 		  why);
 	tap_check(edu_factorial(&d->edu, 6) == 720 &&
 		  edu_rd(&s->edu, EDU_ID) == 0x010000ed,
 		  "both devices keep working after the migration");
-	scrub(&d->edu);
+	edu_scrub(&d->edu);
 	edu_wr(&s->edu, EDU_IRQ_ACK, ~0U);
 }
 
@@ -497,7 +432,7 @@ static void test_rejections(struct mig *s, struct mig *d)
 	uint64_t total;
 	int ret;
 
-	if (program_source(&s->edu) || do_save(s, stream, 0, &len)) {
+	if (edu_program_state(&s->edu) || do_save(s, stream, 0, &len)) {
 		tap_fail("save a stream to damage");
 		return;
 	}
@@ -654,7 +589,7 @@ int main(int argc, char **argv)
 	test_error_state(&s);
 
 	tap_check(!mig_map(&s) && !mig_map(&d), "data sections mmapped");
-	scrub(&d.edu);
+	edu_scrub(&d.edu);
 	test_save_resume(&s, &d, 1, 0);
 	test_save_resume(&s, &d, 0, 1);
 	test_rejections(&s, &d);

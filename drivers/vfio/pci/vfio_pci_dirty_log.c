@@ -1,0 +1,213 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Device DMA logging (VFIO_DEVICE_FEATURE_DMA_LOGGING_START/STOP/REPORT,
+ * protocol v2 clients) for vendors that report every device write with
+ * vfio_pci_dirty_mark() and vfio_pci_dirty_hold().
+ *
+ * Dirty pages are kept in an xarray, so memory follows the number of pages
+ * the device actually wrote, not the size of the logged ranges (QEMU logs
+ * whole address-space holes).  Past MAX_DIRTY_PAGES the log stops counting
+ * and reports every logged page dirty until it is restarted.
+ */
+#include <linux/interval_tree.h>
+#include <linux/iova_bitmap.h>
+#include <linux/log2.h>
+#include <linux/slab.h>
+
+#include "vfio_pci_vendor_priv.h"
+
+#define MAX_DIRTY_PAGES		BIT(20)
+#define MIN_LOG_PAGE		SZ_4K
+#define MAX_LOG_PAGE		SZ_1G
+
+/**
+ * vfio_pci_dirty_logging() - is device DMA logging on?
+ * @vdev: a device bound to vfio-pci
+ *
+ * Return: true while a v2 client has device DMA logging on: device writes
+ * then go to the device's log, not through type1.
+ */
+bool vfio_pci_dirty_logging(struct vfio_device *vdev)
+{
+	return READ_ONCE(to_vfio_pci(vdev)->log);
+}
+EXPORT_SYMBOL_GPL(vfio_pci_dirty_logging);
+
+static struct vfio_pci_device *log_dev(struct vfio_device *vdev)
+{
+	return to_vfio_pci(vdev);
+}
+
+/* Caller holds dirty_lock, with the log on. */
+void vfio_pci_dirty_log_record(struct vfio_pci_device *vpdev, u64 iova,
+			       u64 len)
+{
+	struct vfio_pci_dirty_log *log = vpdev->log;
+	unsigned int i;
+
+	if (log->overflow || !len)
+		return;
+	for (i = 0; i < log->nr_ranges; i++) {
+		u64 first = max(iova, log->ranges[i].start);
+		u64 last = min(iova + len - 1, log->ranges[i].last);
+		unsigned long idx;
+
+		if (first > last)
+			continue;
+		for (idx = first >> log->page_shift;
+		     idx <= last >> log->page_shift; idx++) {
+			if (xa_load(&log->pages, idx))
+				continue;
+			if (log->nr_pages >= MAX_DIRTY_PAGES ||
+			    xa_err(xa_store(&log->pages, idx, xa_mk_value(1),
+					    GFP_KERNEL))) {
+				log->overflow = true;
+				return;
+			}
+			log->nr_pages++;
+		}
+	}
+}
+
+void vfio_pci_dirty_log_free(struct vfio_pci_device *vpdev)
+{
+	struct vfio_pci_dirty_log *log = vpdev->log;
+
+	if (!log)
+		return;
+	xa_destroy(&log->pages);
+	kfree(log->ranges);
+	kfree(log);
+	vpdev->log = NULL;
+}
+
+static int vfio_pci_log_start(struct vfio_device *vdev,
+			      struct rb_root_cached *ranges, u32 nnodes,
+			      u64 *page_size)
+{
+	struct vfio_pci_device *vpdev = log_dev(vdev);
+	struct vfio_pci_dirty_log *log;
+	struct interval_tree_node *node;
+	unsigned int i = 0;
+	int ret;
+
+	/* The core checked the ranges: aligned, not overlapping, bounded. */
+	if (!is_power_of_2(*page_size) || *page_size < MIN_LOG_PAGE ||
+	    *page_size > MAX_LOG_PAGE || !nnodes)
+		return -EINVAL;
+
+	log = kzalloc(sizeof(*log), GFP_KERNEL);
+	if (!log)
+		return -ENOMEM;
+	log->ranges = kcalloc(nnodes, sizeof(*log->ranges), GFP_KERNEL);
+	if (!log->ranges) {
+		kfree(log);
+		return -ENOMEM;
+	}
+	log->page_size = *page_size;
+	log->page_shift = ilog2(*page_size);
+	xa_init(&log->pages);
+	for (node = interval_tree_iter_first(ranges, 0, ULONG_MAX);
+	     node && i < nnodes; node = interval_tree_iter_next(node, 0, ULONG_MAX)) {
+		log->ranges[i].start = node->start;
+		log->ranges[i].last = node->last;
+		i++;
+	}
+	log->nr_ranges = i;
+
+	mutex_lock(&vpdev->mig.lock);
+	mutex_lock(&vpdev->dirty_lock);
+	if (vpdev->log) {
+		ret = -EBUSY;
+	} else {
+		vpdev->log = log;
+		log = NULL;
+		/* What is already in flight is dirty from the start. */
+		vfio_pci_dirty_log_holds(vpdev);
+		ret = 0;
+	}
+	mutex_unlock(&vpdev->dirty_lock);
+	if (!ret) {
+		ret = vfio_pci_mig_report(vpdev, MIG_REPORT_LOGGING, true);
+		if (ret) {
+			mutex_lock(&vpdev->dirty_lock);
+			vfio_pci_dirty_log_free(vpdev);
+			mutex_unlock(&vpdev->dirty_lock);
+		}
+	}
+	mutex_unlock(&vpdev->mig.lock);
+
+	if (log) {
+		kfree(log->ranges);
+		kfree(log);
+	}
+	return ret;
+}
+
+static int vfio_pci_log_stop(struct vfio_device *vdev)
+{
+	struct vfio_pci_device *vpdev = log_dev(vdev);
+
+	mutex_lock(&vpdev->mig.lock);
+	mutex_lock(&vpdev->dirty_lock);
+	if (vpdev->log) {
+		vfio_pci_dirty_log_free(vpdev);
+		mutex_unlock(&vpdev->dirty_lock);
+		vfio_pci_mig_report(vpdev, MIG_REPORT_LOGGING, false);
+	} else {
+		mutex_unlock(&vpdev->dirty_lock);
+	}
+	mutex_unlock(&vpdev->mig.lock);
+	return 0;
+}
+
+static int vfio_pci_log_read_and_clear(struct vfio_device *vdev,
+				       unsigned long iova, unsigned long length,
+				       struct iova_bitmap *dirty)
+{
+	struct vfio_pci_device *vpdev = log_dev(vdev);
+	struct vfio_pci_dirty_log *log;
+	unsigned long idx, first, last;
+	unsigned int i;
+	void *entry;
+	int ret = 0;
+
+	if (!length)
+		return 0;
+	mutex_lock(&vpdev->dirty_lock);
+	log = vpdev->log;
+	if (!log) {
+		ret = -EINVAL;
+		goto out;
+	}
+
+	if (log->overflow) {
+		for (i = 0; i < log->nr_ranges; i++) {
+			u64 lo = max_t(u64, iova, log->ranges[i].start);
+			u64 hi = min_t(u64, iova + length - 1, log->ranges[i].last);
+
+			if (lo <= hi)
+				iova_bitmap_set(dirty, lo, hi - lo + 1);
+		}
+		goto out;
+	}
+
+	first = iova >> log->page_shift;
+	last = (iova + length - 1) >> log->page_shift;
+	xa_for_each_range(&log->pages, idx, entry, first, last) {
+		iova_bitmap_set(dirty, idx << log->page_shift, log->page_size);
+		xa_erase(&log->pages, idx);
+		log->nr_pages--;
+	}
+	/* DMA still in flight stays dirty for the next report too. */
+	vfio_pci_dirty_log_holds(vpdev);
+out:
+	mutex_unlock(&vpdev->dirty_lock);
+	return ret;
+}
+
+const struct vfio_log_ops vfio_pci_dirty_log_ops = {
+	.log_start		= vfio_pci_log_start,
+	.log_stop		= vfio_pci_log_stop,
+	.log_read_and_clear	= vfio_pci_log_read_and_clear,
+};

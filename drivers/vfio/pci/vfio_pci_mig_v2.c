@@ -1,0 +1,299 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * VFIO migration protocol v2 (VFIO_DEVICE_FEATURE_MIG_DEVICE_STATE with data
+ * files), the one QEMU 8.0 and later speak, on the same engine, vendor
+ * callbacks and stream as v1.
+ *
+ * 6.1's state graph without P2P: RUNNING <-> STOP <-> STOP_COPY and
+ * STOP <-> RESUMING.  vfio core steps multi-arc requests one arc at a time
+ * (vfio_mig_get_next_state()); each arc is one engine transition.  STOP ->
+ * STOP_COPY and STOP -> RESUMING return a data file: reading the saving
+ * file yields the stream and then EOF; the resuming file takes the stream,
+ * validated and loaded as its last byte arrives.  A data file ends (reads
+ * and writes fail with -ENODEV) when the device leaves that state, is
+ * reset or closed; closing the file itself changes no state.
+ *
+ * The file pins the vfio device's memory and the vendor's module, so it may
+ * outlive the device's user and even its driver binding.
+ */
+#include <linux/anon_inodes.h>
+#include <linux/file.h>
+#include <linux/module.h>
+#include <linux/poll.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+
+#include "vfio_pci_vendor_priv.h"
+
+/* VFIO_PCI_FEATURE_MIG_DATA_SIZE's result (see vfio_pci_vendor_priv.h). */struct mig_data_size {
+	__aligned_u64 stop_copy_length;
+};
+
+/**
+ * struct vfio_pci_mig_file - an open v2 data file
+ * @vpdev: the device (its memory is pinned by a device reference)
+ * @owner: the vendor's module, pinned while the file is open
+ * @resuming: a resuming file (else a saving file)
+ */
+struct vfio_pci_mig_file {
+	struct vfio_pci_device *vpdev;
+	struct module *owner;
+	bool resuming;
+};
+
+static enum vfio_device_mig_state to_v2(enum vfio_pci_mig_state s)
+{
+	switch (s) {
+	case MIG_STOP:
+		return VFIO_DEVICE_STATE_STOP;
+	case MIG_STOPCOPY:
+		return VFIO_DEVICE_STATE_STOP_COPY;
+	case MIG_RESUMING:
+		return VFIO_DEVICE_STATE_RESUMING;
+	case MIG_ERROR:
+		return VFIO_DEVICE_STATE_ERROR;
+	case MIG_RUNNING:
+	case MIG_PRECOPY:	/* a v1 pre-copy: running, as far as v2 knows */
+	default:
+		return VFIO_DEVICE_STATE_RUNNING;
+	}
+}
+
+static int from_v2(enum vfio_device_mig_state s, enum vfio_pci_mig_state *out)
+{
+	switch (s) {
+	case VFIO_DEVICE_STATE_STOP:
+		*out = MIG_STOP;
+		return 0;
+	case VFIO_DEVICE_STATE_RUNNING:
+		*out = MIG_RUNNING;
+		return 0;
+	case VFIO_DEVICE_STATE_STOP_COPY:
+		*out = MIG_STOPCOPY;
+		return 0;
+	case VFIO_DEVICE_STATE_RESUMING:
+		*out = MIG_RESUMING;
+		return 0;
+	default:
+		return -EINVAL;
+	}
+}
+
+/* Is @migf still the device's current data file?  Caller holds mig.lock. */
+static bool file_current(struct vfio_pci_mig_file *migf)
+{
+	return migf->vpdev->mig.v2_file == migf;
+}
+
+static ssize_t mig_file_read(struct file *filp, char __user *buf, size_t len,
+			     loff_t *pos)
+{
+	struct vfio_pci_mig_file *migf = filp->private_data;
+	struct vfio_pci_mig *mig = &migf->vpdev->mig;
+	ssize_t ret;
+
+	if (*pos < 0)
+		return -EINVAL;
+	mutex_lock(&mig->lock);
+	if (!file_current(migf) || mig->state != MIG_STOPCOPY || !mig->stream) {
+		ret = -ENODEV;
+	} else if (*pos >= mig->stream_len) {
+		ret = 0;
+	} else {
+		ret = min_t(size_t, len, mig->stream_len - *pos);
+		if (copy_to_user(buf, mig->stream + *pos, ret))
+			ret = -EFAULT;
+		else
+			*pos += ret;
+	}
+	mutex_unlock(&mig->lock);
+	return ret;
+}
+
+static ssize_t mig_file_write(struct file *filp, const char __user *buf,
+			      size_t len, loff_t *pos)
+{
+	struct vfio_pci_mig_file *migf = filp->private_data;
+	struct vfio_pci_mig *mig = &migf->vpdev->mig;
+	ssize_t ret;
+
+	if (*pos < 0)
+		return -EINVAL;
+	mutex_lock(&mig->lock);
+	if (!file_current(migf) || mig->state != MIG_RESUMING) {
+		ret = -ENODEV;
+	} else {
+		ret = vfio_pci_mig_receive(migf->vpdev, NULL, buf, len);
+		if (!ret) {
+			*pos += len;
+			ret = len;
+		}
+	}
+	mutex_unlock(&mig->lock);
+	return ret;
+}
+
+static __poll_t mig_file_poll(struct file *filp, struct poll_table_struct *wait)
+{
+	struct vfio_pci_mig_file *migf = filp->private_data;
+	struct vfio_pci_mig *mig = &migf->vpdev->mig;
+	__poll_t mask;
+
+	/* Data is always ready: the stream exists as soon as the file does. */
+	mutex_lock(&mig->lock);
+	if (!file_current(migf))
+		mask = EPOLLERR | EPOLLHUP;
+	else if (migf->resuming)
+		mask = EPOLLOUT | EPOLLWRNORM;
+	else
+		mask = EPOLLIN | EPOLLRDNORM;
+	mutex_unlock(&mig->lock);
+	return mask;
+}
+
+static int mig_file_release(struct inode *inode, struct file *filp)
+{
+	struct vfio_pci_mig_file *migf = filp->private_data;
+	struct vfio_pci_device *vpdev = migf->vpdev;
+
+	mutex_lock(&vpdev->mig.lock);
+	if (file_current(migf))
+		vpdev->mig.v2_file = NULL;
+	mutex_unlock(&vpdev->mig.lock);
+	put_device(&vpdev->core.vdev.device);
+	module_put(migf->owner);
+	kfree(migf);
+	return 0;
+}
+
+static const struct file_operations vfio_pci_mig_fops = {
+	.owner		= THIS_MODULE,
+	.read		= mig_file_read,
+	.write		= mig_file_write,
+	.poll		= mig_file_poll,
+	.release	= mig_file_release,
+	.llseek		= no_llseek,
+};
+
+/**
+ * vfio_pci_mig_v2_end_file() - end the current data file, if any
+ * @vpdev: the device; caller holds its migration lock
+ *
+ * The file stays open for its user but reads and writes fail from now on.
+ */
+void vfio_pci_mig_v2_end_file(struct vfio_pci_device *vpdev)
+{
+	lockdep_assert_held(&vpdev->mig.lock);
+	vpdev->mig.v2_file = NULL;
+}
+
+static struct file *mig_file_new(struct vfio_pci_device *vpdev, bool resuming)
+{
+	struct vfio_pci_mig_file *migf;
+	struct file *filp;
+
+	migf = kzalloc(sizeof(*migf), GFP_KERNEL);
+	if (!migf)
+		return ERR_PTR(-ENOMEM);
+	migf->vpdev = vpdev;
+	migf->resuming = resuming;
+	migf->owner = vpdev->vendor->owner;
+	if (!try_module_get(migf->owner)) {
+		kfree(migf);
+		return ERR_PTR(-ENODEV);
+	}
+	filp = anon_inode_getfile("vfio_pci_mig", &vfio_pci_mig_fops, migf,
+				  resuming ? O_WRONLY : O_RDONLY);
+	if (IS_ERR(filp)) {
+		module_put(migf->owner);
+		kfree(migf);
+		return filp;
+	}
+	filp->f_mode |= FMODE_PREAD | FMODE_PWRITE | FMODE_STREAM;
+	get_device(&vpdev->core.vdev.device);
+	vpdev->mig.v2_file = migf;
+	return filp;
+}
+
+static struct file *
+vfio_pci_mig_set_state_v2(struct vfio_device *vdev,
+			  enum vfio_device_mig_state new)
+{
+	struct vfio_pci_device *vpdev = to_vfio_pci(vdev);
+	struct vfio_pci_mig *mig = &vpdev->mig;
+	enum vfio_device_mig_state cur, next;
+	enum vfio_pci_mig_state arc;
+	struct file *filp = NULL;
+	int ret = 0;
+
+	mutex_lock(&mig->lock);
+	while ((cur = to_v2(mig->state)) != new) {
+		ret = vfio_mig_get_next_state(vdev, cur, new, &next);
+		if (!ret)
+			ret = from_v2(next, &arc);
+		if (!ret)
+			ret = vfio_pci_mig_set_state(vpdev, arc);
+		if (ret)
+			break;
+		if (next == VFIO_DEVICE_STATE_STOP_COPY ||
+		    next == VFIO_DEVICE_STATE_RESUMING) {
+			filp = mig_file_new(vpdev, next == VFIO_DEVICE_STATE_RESUMING);
+			if (IS_ERR(filp)) {
+				ret = PTR_ERR(filp);
+				filp = NULL;
+				break;
+			}
+		}
+	}
+	mutex_unlock(&mig->lock);
+
+	if (ret) {
+		if (filp)
+			fput(filp);
+		return ERR_PTR(ret);
+	}
+	return filp;
+}
+
+static int vfio_pci_mig_get_state_v2(struct vfio_device *vdev,
+				     enum vfio_device_mig_state *state)
+{
+	struct vfio_pci_mig *mig = &to_vfio_pci(vdev)->mig;
+
+	mutex_lock(&mig->lock);
+	*state = to_v2(mig->state);
+	mutex_unlock(&mig->lock);
+	return 0;
+}
+
+const struct vfio_migration_ops vfio_pci_mig_v2_ops = {
+	.migration_set_state = vfio_pci_mig_set_state_v2,
+	.migration_get_state = vfio_pci_mig_get_state_v2,
+};
+
+/**
+ * vfio_pci_mig_data_size() - VFIO_DEVICE_FEATURE_MIG_DATA_SIZE (GET)
+ * @vpdev: a device with v2 migration
+ * @flags: feature flags from the ioctl
+ * @arg: user pointer to the result
+ * @argsz: its size
+ *
+ * Return: 0, -ENOTTY without v2 migration, -EINVAL, -EFAULT.
+ */
+int vfio_pci_mig_data_size(struct vfio_pci_device *vpdev, u32 flags,
+			   void __user *arg, size_t argsz)
+{
+	struct mig_data_size size = {};
+	int ret;
+
+	if (!vpdev->core.vdev.mig_ops)
+		return -ENOTTY;
+	ret = vfio_check_feature(flags, argsz, VFIO_DEVICE_FEATURE_GET,
+				 sizeof(size));
+	if (ret != 1)
+		return ret;
+	mutex_lock(&vpdev->mig.lock);
+	size.stop_copy_length = vfio_pci_mig_stop_copy_size(vpdev);
+	mutex_unlock(&vpdev->mig.lock);
+	return copy_to_user(arg, &size, sizeof(size)) ? -EFAULT : 0;
+}
