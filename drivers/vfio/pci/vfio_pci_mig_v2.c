@@ -34,11 +34,13 @@
  * @vpdev: the device (its memory is pinned by a device reference)
  * @owner: the vendor's module, pinned while the file is open
  * @resuming: a resuming file (else a saving file)
+ * @pos: bytes read or written so far (a stream: no file position)
  */
 struct vfio_pci_mig_file {
 	struct vfio_pci_device *vpdev;
 	struct module *owner;
 	bool resuming;
+	size_t pos;
 };
 
 static enum vfio_device_mig_state to_v2(enum vfio_pci_mig_state s)
@@ -92,19 +94,19 @@ static ssize_t mig_file_read(struct file *filp, char __user *buf, size_t len,
 	struct vfio_pci_mig *mig = &migf->vpdev->mig;
 	ssize_t ret;
 
-	if (*pos < 0)
-		return -EINVAL;
+	if (pos)
+		return -ESPIPE;
 	mutex_lock(&mig->lock);
 	if (!file_current(migf) || mig->state != MIG_STOPCOPY || !mig->stream) {
 		ret = -ENODEV;
-	} else if (*pos >= mig->stream_len) {
+	} else if (migf->pos >= mig->stream_len) {
 		ret = 0;
 	} else {
-		ret = min_t(size_t, len, mig->stream_len - *pos);
-		if (copy_to_user(buf, mig->stream + *pos, ret))
+		ret = min_t(size_t, len, mig->stream_len - migf->pos);
+		if (copy_to_user(buf, mig->stream + migf->pos, ret))
 			ret = -EFAULT;
 		else
-			*pos += ret;
+			migf->pos += ret;
 	}
 	mutex_unlock(&mig->lock);
 	return ret;
@@ -117,15 +119,15 @@ static ssize_t mig_file_write(struct file *filp, const char __user *buf,
 	struct vfio_pci_mig *mig = &migf->vpdev->mig;
 	ssize_t ret;
 
-	if (*pos < 0)
-		return -EINVAL;
+	if (pos)
+		return -ESPIPE;
 	mutex_lock(&mig->lock);
 	if (!file_current(migf) || mig->state != MIG_RESUMING) {
 		ret = -ENODEV;
 	} else {
 		ret = vfio_pci_mig_receive(migf->vpdev, NULL, buf, len);
 		if (!ret) {
-			*pos += len;
+			migf->pos += len;
 			ret = len;
 		}
 	}
@@ -209,7 +211,8 @@ static struct file *mig_file_new(struct vfio_pci_device *vpdev, bool resuming)
 		kfree(migf);
 		return filp;
 	}
-	filp->f_mode |= FMODE_PREAD | FMODE_PWRITE | FMODE_STREAM;
+	/* A stream: read() and write() only, no file position. */
+	stream_open(file_inode(filp), filp);
 	get_device(&vpdev->core.vdev.device);
 	vpdev->mig.v2_file = migf;
 	return filp;
@@ -227,7 +230,10 @@ vfio_pci_mig_set_state_v2(struct vfio_device *vdev,
 	int ret = 0;
 
 	mutex_lock(&mig->lock);
-	while ((cur = to_v2(mig->state)) != new) {
+	/* Nobody asks for ERROR, and only a reset leaves it. */
+	if (new == VFIO_DEVICE_STATE_ERROR || mig->state == MIG_ERROR)
+		ret = -EINVAL;
+	while (!ret && (cur = to_v2(mig->state)) != new) {
 		ret = vfio_mig_get_next_state(vdev, cur, new, &next);
 		if (!ret)
 			ret = from_v2(next, &arc);

@@ -6,7 +6,7 @@
 # l2lib.sh).
 #
 # e2e_prepare: bind the first two edu devices to vfio-pci with the
-#   edu_migration sample (the other samples blacklisted), set up namespaces.
+#   edu_migration sample (other edu samples blacklisted), set up namespaces.
 # e2e_migrate <mode>: boot the source L2 on edu 0, a destination listening
 #   on edu 1, migrate, and leave results in E2E_* variables:
 #   mode good      the real thing, QEMU's default migration parameters
@@ -22,8 +22,7 @@ E2E_TIMEOUT=${E2E_TIMEOUT:-300}
 
 e2e_prepare() {
 	local bdf
-	blacklist_module edu_skeleton
-	blacklist_module edu_override
+	only_edu_sample edu_migration
 	modprobe vfio-pci || return 1
 	mapfile -t E2E_EDU < <(edu_devices)
 	[ ${#E2E_EDU[@]} -ge 2 ] || return 1

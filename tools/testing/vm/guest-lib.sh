@@ -86,3 +86,12 @@ module_loaded() { [ -d "/sys/module/${1//-/_}" ]; }
 # Refuse a module by alias for the rest of this boot (modprobe.d blacklist).
 blacklist_module() { echo "blacklist $1" >>/run/modprobe.d/vmtest.conf; }
 clear_blacklist() { rm -f /run/modprobe.d/vmtest.conf; }
+
+# Let only one of the vendor modules that claim the edu alias autoload.
+only_edu_sample() {
+	local m
+	for m in $(awk '$2 == "vfio-pci:1234-11e8" { print $3 }' \
+		   "/lib/modules/$KVER/modules.alias"); do
+		[ "$m" = "$1" ] || blacklist_module "$m"
+	done
+}

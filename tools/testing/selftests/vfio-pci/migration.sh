@@ -7,8 +7,7 @@
 set -u
 . "$VMT_TOP/tools/testing/vm/guest-lib.sh"
 
-blacklist_module edu_skeleton
-blacklist_module edu_override
+only_edu_sample edu_migration
 modprobe vfio-pci
 
 mapfile -t edus < <(edu_devices)

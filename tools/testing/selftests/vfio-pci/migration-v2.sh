@@ -1,0 +1,29 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# Suite "migration-v2": migration protocol v2 (device feature, data files,
+# DMA logging) driven by a userspace client (no QEMU), on two edu devices
+# owned by the edu_migration sample.  Runs inside the test guest.
+set -u
+. "$VMT_TOP/tools/testing/vm/guest-lib.sh"
+
+only_edu_sample edu_migration
+modprobe vfio-pci
+
+mapfile -t edus < <(edu_devices)
+if [ ${#edus[@]} -lt 2 ]; then
+	tap_not_ok "two edu devices present"
+	exit 1
+fi
+for bdf in "${edus[@]:0:2}"; do
+	bind_vfio "$bdf"
+done
+
+"$BIN/vfio_migration_v2" "${edus[0]}" "${edus[1]}"
+
+for bdf in "${edus[@]:0:2}"; do
+	unbind_vfio "$bdf"
+done
+tap_check "edu_migration and vfio-pci unload after the devices are released" \
+	modprobe -r edu_migration vfio-pci
+exit 0

@@ -1,0 +1,504 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Suite "migration-v2": a userspace client of VFIO migration protocol v2
+ * (VFIO_DEVICE_FEATURE_MIG_DEVICE_STATE, data files, DMA logging) against
+ * two edu devices driven by samples/vfio-pci/edu_migration.
+ *
+ * usage: vfio_migration_v2 <source-bdf> <destination-bdf>
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include "edu_test.h"
+
+#define STREAM_MAX	(1024 * 1024)
+#define HDR_PCI_DEVICE	14
+#define HDR_CRC		68
+/* Not in 6.1's uAPI header: upstream's number, served by vfio-pci. */
+#define FEATURE_MIG_DATA_SIZE	9
+
+static const char * const state_names[] = {
+	"ERROR", "STOP", "RUNNING", "STOP_COPY", "RESUMING", "RUNNING_P2P",
+	"PRE_COPY", "PRE_COPY_P2P",
+};
+
+static int feature(int fd, uint32_t flags, void *data, size_t len)
+{
+	char buf[sizeof(struct vfio_device_feature) + 512];
+	struct vfio_device_feature *f = (void *)buf;
+
+	memset(buf, 0, sizeof(buf));
+	f->argsz = sizeof(*f) + len;
+	f->flags = flags;
+	if (len)
+		memcpy(f->data, data, len);
+	if (ioctl(fd, VFIO_DEVICE_FEATURE, f))
+		return -errno;
+	if (len)
+		memcpy(data, f->data, len);
+	return 0;
+}
+
+/* Set a state; returns 0 or -errno, and the data fd (or -1) in *fd. */
+static int set_state(struct edu_dev *e, uint32_t state, int *fd)
+{
+	struct vfio_device_feature_mig_state st = { .device_state = state };
+	int ret = feature(e->vfio.fd, VFIO_DEVICE_FEATURE_SET |
+			  VFIO_DEVICE_FEATURE_MIG_DEVICE_STATE, &st, sizeof(st));
+
+	if (fd)
+		*fd = ret ? -1 : st.data_fd;
+	else if (!ret && st.data_fd >= 0)
+		close(st.data_fd);
+	return ret;
+}
+
+static uint32_t get_state(struct edu_dev *e)
+{
+	struct vfio_device_feature_mig_state st = {};
+
+	if (feature(e->vfio.fd, VFIO_DEVICE_FEATURE_GET |
+		    VFIO_DEVICE_FEATURE_MIG_DEVICE_STATE, &st, sizeof(st)))
+		return ~0U;
+	return st.device_state;
+}
+
+static int reset(struct edu_dev *e)
+{
+	return ioctl(e->vfio.fd, VFIO_DEVICE_RESET) ? -errno : 0;
+}
+
+/* Back to RUNNING from wherever; a reset when nothing else works. */
+static void back_to_running(struct edu_dev *e)
+{
+	if (set_state(e, VFIO_DEVICE_STATE_RUNNING, NULL))
+		reset(e);
+}
+
+static ssize_t read_all(int fd, uint8_t *buf, size_t max, size_t chunk)
+{
+	size_t total = 0;
+	ssize_t n;
+
+	while (total < max) {
+		n = read(fd, buf + total, chunk < max - total ? chunk : max - total);
+		if (n < 0)
+			return -errno;
+		if (!n)
+			return total;
+		total += n;
+	}
+	return -E2BIG;
+}
+
+static int write_all(int fd, const uint8_t *buf, size_t len, size_t chunk)
+{
+	size_t done = 0;
+	ssize_t n;
+
+	while (done < len) {
+		n = write(fd, buf + done, chunk < len - done ? chunk : len - done);
+		if (n < 0)
+			return -errno;
+		if (!n)
+			return -EIO;
+		done += n;
+	}
+	return 0;
+}
+
+static void test_flags(struct edu_dev *s)
+{
+	struct vfio_device_feature_migration mig = {};
+	struct { uint64_t len; } size = { 0 };
+	int ret;
+
+	ret = feature(s->vfio.fd, VFIO_DEVICE_FEATURE_GET |
+		      VFIO_DEVICE_FEATURE_MIGRATION, &mig, sizeof(mig));
+	tap_check(!ret && mig.flags == VFIO_MIGRATION_STOP_COPY,
+		  "VFIO_DEVICE_FEATURE_MIGRATION: STOP_COPY only, no P2P (flags 0x%llx, %d)",
+		  (unsigned long long)mig.flags, ret);
+	tap_check(get_state(s) == VFIO_DEVICE_STATE_RUNNING,
+		  "MIG_DEVICE_STATE reads RUNNING after open");
+	ret = feature(s->vfio.fd, VFIO_DEVICE_FEATURE_GET | FEATURE_MIG_DATA_SIZE,
+		      &size, sizeof(size));
+	tap_check(!ret && size.len > 72 && size.len < STREAM_MAX,
+		  "MIG_DATA_SIZE gives the stop-copy size (%llu bytes)",
+		  (unsigned long long)size.len);
+	tap_check(feature(s->vfio.fd, VFIO_DEVICE_FEATURE_PROBE |
+			  VFIO_DEVICE_FEATURE_GET |
+			  VFIO_DEVICE_FEATURE_DMA_LOGGING_START, NULL, 0) == -EINVAL &&
+		  feature(s->vfio.fd, VFIO_DEVICE_FEATURE_PROBE |
+			  VFIO_DEVICE_FEATURE_SET |
+			  VFIO_DEVICE_FEATURE_DMA_LOGGING_START, NULL, 0) == 0,
+		  "DMA logging is offered (PROBE of SET succeeds, of GET is EINVAL)");
+}
+
+/* Expected result of a single request from @from to @to (6.1, no P2P). */
+static int expect(uint32_t from, uint32_t to)
+{
+	if (to == VFIO_DEVICE_STATE_ERROR || to > VFIO_DEVICE_STATE_RESUMING)
+		return -EINVAL;
+	if (from == VFIO_DEVICE_STATE_RESUMING && to != from)
+		return -ENODATA;	/* no stream was written */
+	return 0;
+}
+
+static void test_arcs(struct edu_dev *s)
+{
+	static const uint32_t from[] = {
+		VFIO_DEVICE_STATE_RUNNING, VFIO_DEVICE_STATE_STOP,
+		VFIO_DEVICE_STATE_STOP_COPY, VFIO_DEVICE_STATE_RESUMING,
+	};
+	unsigned int i, to;
+
+	for (i = 0; i < 4; i++) {
+		for (to = 0; to < 8; to++) {
+			int fd = -1, want = expect(from[i], to), ret;
+			uint32_t after, want_after;
+
+			if (set_state(s, from[i], NULL) || get_state(s) != from[i]) {
+				tap_fail("reach %s", state_names[from[i]]);
+				back_to_running(s);
+				continue;
+			}
+			ret = set_state(s, to, &fd);
+			after = get_state(s);
+			want_after = !want ? to : want == -EINVAL ? from[i] :
+				     VFIO_DEVICE_STATE_ERROR;
+			tap_check(ret == want && after == want_after &&
+				  (fd >= 0) == (!want && to != from[i] &&
+						(to == VFIO_DEVICE_STATE_STOP_COPY ||
+						 to == VFIO_DEVICE_STATE_RESUMING)),
+				  "%s -> %s: %s, then %s, data fd %s (got %d, %s)",
+				  state_names[from[i]], state_names[to],
+				  want ? strerror(-want) : "ok",
+				  state_names[want_after],
+				  fd >= 0 ? "returned" : "none", ret,
+				  after < 8 ? state_names[after] : "?");
+			if (fd >= 0)
+				close(fd);
+			back_to_running(s);
+		}
+	}
+	tap_check(!reset(s) && get_state(s) == VFIO_DEVICE_STATE_RUNNING,
+		  "VFIO_DEVICE_RESET leaves ERROR for RUNNING");
+}
+
+static ssize_t save(struct edu_dev *s, uint8_t *stream, size_t chunk)
+{
+	ssize_t len;
+	int fd;
+
+	if (set_state(s, VFIO_DEVICE_STATE_STOP_COPY, &fd))
+		return -EIO;
+	len = read_all(fd, stream, STREAM_MAX, chunk);
+	close(fd);
+	set_state(s, VFIO_DEVICE_STATE_STOP, NULL);
+	back_to_running(s);
+	return len;
+}
+
+static int load(struct edu_dev *d, const uint8_t *stream, size_t len,
+		size_t chunk)
+{
+	int fd, ret;
+
+	ret = set_state(d, VFIO_DEVICE_STATE_RESUMING, &fd);
+	if (ret)
+		return ret;
+	ret = write_all(fd, stream, len, chunk);
+	if (!ret)
+		ret = set_state(d, VFIO_DEVICE_STATE_STOP, NULL);
+	if (!ret)
+		ret = set_state(d, VFIO_DEVICE_STATE_RUNNING, NULL);
+	close(fd);
+	return ret;
+}
+
+static void test_round_trip(struct edu_dev *s, struct edu_dev *d,
+			    uint8_t *stream)
+{
+	char why[160] = "";
+	ssize_t len;
+	int ret;
+
+	edu_scrub(d);
+	if (edu_program_state(s)) {
+		tap_fail("program the source device");
+		return;
+	}
+	len = save(s, stream, 1);
+	tap_check(len > 72 && !memcmp(stream, "VFPCIMIG", 8),
+		  "saving fd read one byte at a time: %zd bytes, then EOF", len);
+	if (len <= 0)
+		return;
+	ret = load(d, stream, len, 1000);
+	tap_check(!ret && get_state(d) == VFIO_DEVICE_STATE_RUNNING,
+		  "resuming fd written in 1000-byte chunks, RESUMING -> STOP -> RUNNING (%d)",
+		  ret);
+	tap_check(!ret && !edu_check_state(d, why, sizeof(why)),
+		  "destination holds every register and the DMA buffer %s", why);
+	edu_scrub(d);
+}
+
+static void test_data_fd(struct edu_dev *s, struct edu_dev *d, uint8_t *stream)
+{
+	struct pollfd pfd;
+	char bdf[32];
+	uint8_t byte;
+	ssize_t len;
+	int fd, fd2, ret;
+
+	if (edu_program_state(s)) {
+		tap_fail("program the source device");
+		return;
+	}
+	len = save(s, stream, 65536);
+
+	/* EOF is sticky; the file ends when the device leaves STOP_COPY. */
+	set_state(s, VFIO_DEVICE_STATE_STOP_COPY, &fd);
+	ret = read_all(fd, stream, STREAM_MAX, 4096);
+	tap_check(ret == len && read(fd, &byte, 1) == 0 && read(fd, &byte, 1) == 0,
+		  "saving fd: the same %zd bytes again, then EOF, EOF", len);
+	pfd.fd = fd;
+	pfd.events = POLLIN;
+	tap_check(poll(&pfd, 1, 0) == 1 && (pfd.revents & POLLIN),
+		  "saving fd polls readable");
+	tap_check(write(fd, "x", 1) < 0 && errno == EBADF,
+		  "saving fd is read-only (write: EBADF)");
+	set_state(s, VFIO_DEVICE_STATE_STOP, NULL);
+	tap_check(read(fd, &byte, 1) < 0 && errno == ENODEV,
+		  "saving fd read after leaving STOP_COPY: ENODEV");
+	close(fd);
+
+	/* Close mid-stream, then a second transfer. */
+	set_state(s, VFIO_DEVICE_STATE_STOP_COPY, &fd);
+	ret = read(fd, stream, 100) == 100;
+	close(fd);
+	ret = ret && !set_state(s, VFIO_DEVICE_STATE_STOP, NULL) &&
+	      !set_state(s, VFIO_DEVICE_STATE_STOP_COPY, &fd2) &&
+	      read_all(fd2, stream, STREAM_MAX, 65536) == len;
+	close(fd2);
+	back_to_running(s);
+	tap_check(ret, "saving fd closed mid-stream: state kept, a new transfer reads it whole");
+
+	/* Two fds at once: one saving on the source, one resuming. */
+	set_state(s, VFIO_DEVICE_STATE_STOP_COPY, &fd);
+	set_state(d, VFIO_DEVICE_STATE_RESUMING, &fd2);
+	ret = read_all(fd, stream, STREAM_MAX, 3000) == len &&
+	      !write_all(fd2, stream, len, 3000) &&
+	      !set_state(d, VFIO_DEVICE_STATE_STOP, NULL);
+	tap_check(ret && write(fd2, "x", 1) < 0 && errno == ENODEV,
+		  "a saving and a resuming fd at once; writes after RESUMING ended: ENODEV");
+	close(fd);
+	close(fd2);
+	back_to_running(s);
+	back_to_running(d);
+
+	/* Bytes beyond the end of the stream. */
+	set_state(d, VFIO_DEVICE_STATE_RESUMING, &fd);
+	ret = write_all(fd, stream, len, 65536);
+	tap_check(!ret && write(fd, "x", 1) < 0 && errno == EINVAL &&
+		  get_state(d) == VFIO_DEVICE_STATE_ERROR,
+		  "resuming fd: a byte after the end is refused (EINVAL), device in ERROR");
+	tap_check(read(fd, &byte, 1) < 0 && errno == EBADF,
+		  "resuming fd is write-only (read: EBADF)");
+	close(fd);
+	reset(d);
+
+	/* The device closes under an open data fd. */
+	snprintf(bdf, sizeof(bdf), "%s", s->vfio.bdf);
+	set_state(s, VFIO_DEVICE_STATE_STOP_COPY, &fd);
+	edu_close(s);
+	ret = !edu_open(s, bdf);
+	tap_check(ret && read(fd, &byte, 1) < 0 && errno == ENODEV &&
+		  get_state(s) == VFIO_DEVICE_STATE_RUNNING,
+		  "device closed with a saving fd open: the fd ends (ENODEV), reopened RUNNING");
+	close(fd);
+}
+
+static void test_rejections(struct edu_dev *s, struct edu_dev *d,
+			    uint8_t *stream)
+{
+	static uint8_t bad[STREAM_MAX];
+	ssize_t len;
+	int ret;
+
+	if (edu_program_state(s)) {
+		tap_fail("program the source device");
+		return;
+	}
+	len = save(s, stream, 65536);
+	memcpy(bad, stream, len);
+	bad[HDR_PCI_DEVICE] ^= 1;
+	{
+		uint32_t crc = ~0U;
+		int i, k;
+
+		for (k = 0; k < HDR_CRC; k++) {
+			crc ^= bad[k];
+			for (i = 0; i < 8; i++)
+				crc = (crc >> 1) ^ (0xedb88320U & -(crc & 1));
+		}
+		crc = ~crc;
+		memcpy(bad + HDR_CRC, &crc, 4);
+	}
+	ret = load(d, bad, len, 65536);
+	tap_check(ret == -ENODEV && get_state(d) == VFIO_DEVICE_STATE_ERROR,
+		  "v2 stream of another PCI device refused with ENODEV (%d)", ret);
+	reset(d);
+
+	memcpy(bad, stream, len);
+	bad[len - 100] ^= 0xff;
+	ret = load(d, bad, len, 65536);
+	tap_check(ret == -EBADMSG && get_state(d) == VFIO_DEVICE_STATE_ERROR,
+		  "corrupted v2 stream refused with EBADMSG (%d)", ret);
+	reset(d);
+
+	ret = load(d, stream, len - 8, 65536);
+	tap_check(ret == -ENODATA && get_state(d) == VFIO_DEVICE_STATE_ERROR,
+		  "truncated v2 stream: RESUMING -> STOP fails with ENODATA (%d)", ret);
+	reset(d);
+	tap_check(!load(d, stream, len, 65536), "the intact stream still loads");
+}
+
+struct range {
+	uint64_t iova;
+	uint64_t length;
+};
+
+static int log_start(struct edu_dev *e, const struct range *r, unsigned int n,
+		     uint64_t page_size)
+{
+	char buf[sizeof(struct vfio_device_feature_dma_logging_control)];
+	struct vfio_device_feature_dma_logging_control *c = (void *)buf;
+	struct vfio_device_feature_dma_logging_range ranges[300];
+	unsigned int i;
+
+	for (i = 0; i < n && i < 300; i++) {
+		ranges[i].iova = r[i].iova;
+		ranges[i].length = r[i].length;
+	}
+	c->page_size = page_size;
+	c->num_ranges = n;
+	c->__reserved = 0;
+	c->ranges = (uintptr_t)ranges;
+	return feature(e->vfio.fd, VFIO_DEVICE_FEATURE_SET |
+		       VFIO_DEVICE_FEATURE_DMA_LOGGING_START, c, sizeof(*c));
+}
+
+static int log_stop(struct edu_dev *e)
+{
+	return feature(e->vfio.fd, VFIO_DEVICE_FEATURE_SET |
+		       VFIO_DEVICE_FEATURE_DMA_LOGGING_STOP, NULL, 0);
+}
+
+static int log_report(struct edu_dev *e, uint64_t iova, uint64_t length,
+		      uint64_t page_size, uint64_t *bitmap)
+{
+	struct vfio_device_feature_dma_logging_report r = {
+		.iova = iova, .length = length, .page_size = page_size,
+		.bitmap = (uintptr_t)bitmap,
+	};
+
+	return feature(e->vfio.fd, VFIO_DEVICE_FEATURE_GET |
+		       VFIO_DEVICE_FEATURE_DMA_LOGGING_REPORT, &r, sizeof(r));
+}
+
+static int popcount(const uint64_t *b, unsigned int words)
+{
+	int n = 0;
+
+	while (words--)
+		n += __builtin_popcountll(b[words]);
+	return n;
+}
+
+static void test_dma_logging(struct edu_dev *s)
+{
+	struct range all = { EDU_IOVA, EDU_MEM_SIZE };
+	struct range many[300];
+	uint64_t bitmap[EDU_MEM_SIZE / 4096 / 64];
+	unsigned int i;
+	int bad = 0, ret;
+
+	bad += log_start(s, &all, 0, 4096) != -EINVAL;
+	for (i = 0; i < 300; i++) {
+		many[i].iova = EDU_IOVA + i * 8192ULL;
+		many[i].length = 4096;
+	}
+	bad += log_start(s, many, 300, 4096) != -E2BIG;
+	many[1].iova = EDU_IOVA + 2048;
+	bad += log_start(s, many, 2, 4096) != -EINVAL;	/* unaligned */
+	many[1].iova = EDU_IOVA;
+	bad += log_start(s, many, 2, 4096) != -EINVAL;	/* overlapping */
+	bad += log_start(s, &all, 1, 4096 * 3) != -EINVAL;	/* not a power of 2 */
+	bad += log_start(s, &all, 1, 1024) != -EINVAL;	/* below 4 KiB */
+	tap_check(!bad, "%s%s", "DMA logging start refuses: no range, 300 ranges (E2BIG),",
+		  " unaligned, overlapping, bad page sizes");
+
+	bad = log_stop(s) != 0;
+	bad += log_report(s, EDU_IOVA, EDU_MEM_SIZE, 4096, bitmap) != -EINVAL;
+	tap_check(!bad, "stop without start is harmless; report without start: EINVAL");
+
+	ret = log_start(s, &all, 1, 4096);
+	bad = ret != 0;
+	bad += log_start(s, &all, 1, 4096) != -EBUSY;
+	bad += log_report(s, EDU_IOVA, EDU_MEM_SIZE, 4096 + 1, bitmap) != -EINVAL;
+	tap_check(!bad, "%s (start %d)",
+		  "start succeeds once (then EBUSY); report with a bad page size: EINVAL", ret);
+
+	memset(bitmap, 0, sizeof(bitmap));
+	log_report(s, EDU_IOVA, EDU_MEM_SIZE, 4096, bitmap);	/* clear */
+	memset(bitmap, 0, sizeof(bitmap));
+	/* The device writes 5000 bytes at page 0x30 of the test memory. */
+	edu_dma(s, EDU_BUF_BASE, EDU_IOVA + 0x30000 + 100, 3000, EDU_DMA_TO_RAM, 1);
+	ret = log_report(s, EDU_IOVA, EDU_MEM_SIZE, 4096, bitmap);
+	tap_check(!ret && (bitmap[0] & (1ULL << 0x30)) && popcount(bitmap, 4) >= 1 &&
+		  popcount(bitmap, EDU_MEM_SIZE / 4096 / 64) <= 2,
+		  "a device-to-RAM transfer is reported dirty, and little else (%d pages)",
+		  popcount(bitmap, EDU_MEM_SIZE / 4096 / 64));
+	/* The next DMA command releases the held pages; then it is clean. */
+	edu_dma(s, EDU_IOVA, EDU_BUF_BASE, 16, 0, 1);
+	memset(bitmap, 0, sizeof(bitmap));
+	log_report(s, EDU_IOVA, EDU_MEM_SIZE, 4096, bitmap);
+	memset(bitmap, 0, sizeof(bitmap));
+	ret = log_report(s, EDU_IOVA, EDU_MEM_SIZE, 4096, bitmap);
+	tap_check(!ret && !popcount(bitmap, EDU_MEM_SIZE / 4096 / 64),
+		  "a report clears what it returned (%d pages left)",
+		  popcount(bitmap, EDU_MEM_SIZE / 4096 / 64));
+	tap_check(!log_stop(s) && log_report(s, EDU_IOVA, 4096, 4096, bitmap) == -EINVAL,
+		  "stop ends logging (report: EINVAL)");
+}
+
+int main(int argc, char **argv)
+{
+	static uint8_t stream[STREAM_MAX];
+	struct edu_dev s, d;
+
+	if (argc != 3) {
+		fprintf(stderr, "usage: %s <source-bdf> <destination-bdf>\n", argv[0]);
+		return 2;
+	}
+	if (!tap_check(!edu_open(&s, argv[1]) && !edu_open(&d, argv[2]),
+		       "open %s and %s", argv[1], argv[2]))
+		return 1;
+
+	test_flags(&s);
+	test_arcs(&s);
+	test_round_trip(&s, &d, stream);
+	test_data_fd(&s, &d, stream);
+	test_rejections(&s, &d, stream);
+	test_dma_logging(&s);
+
+	edu_close(&s);
+	edu_close(&d);
+	return tap_failures() ? 1 : 0;
+}
