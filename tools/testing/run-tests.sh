@@ -23,10 +23,12 @@ declare -A suite_cmd=(
 	[passthrough]="passthrough 900 tools/testing/selftests/vfio-pci/passthrough.sh"
 	[migration]="migration 600 tools/testing/selftests/vfio-pci/migration.sh"
 	[migration-v2]="migration-v2 600 tools/testing/selftests/vfio-pci/migration-v2.sh"
+	[irq]="irq 900 tools/testing/selftests/vfio-pci/irq.sh"
+	[qemu10-e2e]="qemu10-e2e 1500 tools/testing/e2e/qemu10-e2e.sh"
 	[qemu-e2e]="qemu-e2e 1500 tools/testing/e2e/qemu-e2e.sh"
 	[i40e]="i40e 400 tools/testing/selftests/vfio-pci/i40e.sh"
 )
-order=(build unit vm registry passthrough migration migration-v2 qemu-e2e i40e)
+order=(build unit vm registry passthrough migration migration-v2 irq qemu-e2e qemu10-e2e i40e)
 
 n=0 passed=0 failed=0 skipped=0
 

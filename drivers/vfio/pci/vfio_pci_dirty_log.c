@@ -125,6 +125,8 @@ static int vfio_pci_log_start(struct vfio_device *vdev,
 		/* What is already in flight is dirty from the start. */
 		vfio_pci_dirty_log_holds(vpdev);
 		ret = 0;
+		pci_info(vpdev->core.pdev, "migration: device DMA logging started, %u ranges, %llu-byte pages\n",
+			 vpdev->log->nr_ranges, vpdev->log->page_size);
 	}
 	mutex_unlock(&vpdev->dirty_lock);
 	if (!ret) {

@@ -7,12 +7,25 @@
 # background.  Nothing here ever blocks on a dead QEMU: writes to a FIFO
 # and every wait have timeouts.  Logs go to the run's folder (kept on the
 # host); FIFOs live in tmpfs (9p cannot hold them).
+#
+# What l2_start boots can be changed through the environment (the defaults
+# are the edu guest of the qemu-e2e suite):
+#   L2QEMU        the L2 QEMU command (words split; default Debian's 7.2)
+#   L2_MEM        guest memory (128M)
+#   L2_INITRD     initramfs ($OUT/l2-initramfs.gz)
+#   L2_APPEND     kernel command line (the edu guest's)
+#   L2_VFIO_OPTS  options of the assigned vfio-pci device after host=
+#                 (x-enable-migration=on, which QEMU 7.2 needs)
+#   L2_SERIAL_TS  1: prefix each serial console line with the L1 time it
+#                 arrived ($EPOCHREALTIME, seconds), for timing the guest
 
 L2DIR=${L2DIR:-${VMT_DIR:-/tmp}/l2}
 L2FIFO=${L2FIFO:-/tmp/l2fifo}
 L2QEMU=${L2QEMU:-qemu-system-x86_64}
 L2_MIG_PORT=4444
+L2_EDU_APPEND="console=ttyS0 iomem=relaxed mem=112M l2prog=edu_guest panic=-1"
 declare -A L2PID
+L2READERS=()
 
 # Two namespaces joined by veth: source 10.99.0.1, destination 10.99.0.2.
 l2_netns_setup() {
@@ -40,11 +53,20 @@ l2_accel() {
 	fi
 }
 
+# Copy a serial console FIFO to a log, each line stamped with L1's time.
+l2_ts_reader() {
+	local line
+	while IFS= read -r line; do
+		printf '%s %s\n' "$EPOCHREALTIME" "${line%$'\r'}"
+	done
+}
+
 # l2_start <role> <netns> <bdf> [qemu args...]: start an L2 QEMU in the
-# background with the edu device <bdf> assigned.
+# background with the device <bdf> assigned (see the environment above).
 l2_start() {
-	local role=$1 ns=$2 bdf=$3 f
+	local role=$1 ns=$2 bdf=$3 f qemu
 	shift 3
+	read -ra qemu <<<"$L2QEMU"
 	mkdir -p "$L2DIR" "$L2FIFO"
 	for f in ser mon; do
 		rm -f "$L2FIFO/$role-$f.in" "$L2FIFO/$role-$f.out"
@@ -53,16 +75,21 @@ l2_start() {
 	: >"$L2DIR/$role-serial.log"
 	: >"$L2DIR/$role-mon.log"
 	# Readers first, so QEMU's writes never fill a FIFO; drop the CRs.
-	sed -u 's/\r$//' "$L2FIFO/$role-ser.out" >>"$L2DIR/$role-serial.log" &
+	if [ "${L2_SERIAL_TS:-0}" = 1 ]; then
+		l2_ts_reader <"$L2FIFO/$role-ser.out" >>"$L2DIR/$role-serial.log" &
+		L2READERS+=($!)
+	else
+		sed -u 's/\r$//' "$L2FIFO/$role-ser.out" >>"$L2DIR/$role-serial.log" &
+	fi
 	sed -u 's/\r$//' "$L2FIFO/$role-mon.out" >>"$L2DIR/$role-mon.log" &
 	ulimit -l unlimited
-	ip netns exec "$ns" "$L2QEMU" -name "$role" "${L2ACCEL[@]}" -m 128M \
-		-nodefaults -display none -no-reboot \
-		-kernel "/boot/vmlinuz-$KVER" -initrd "$OUT/l2-initramfs.gz" \
-		-append "console=ttyS0 iomem=relaxed mem=112M l2prog=edu_guest panic=-1" \
+	ip netns exec "$ns" "${qemu[@]}" -name "$role" "${L2ACCEL[@]}" \
+		-m "${L2_MEM:-128M}" -nodefaults -display none -no-reboot \
+		-kernel "/boot/vmlinuz-$KVER" -initrd "${L2_INITRD:-$OUT/l2-initramfs.gz}" \
+		-append "${L2_APPEND:-$L2_EDU_APPEND}" \
 		-chardev "pipe,id=ser,path=$L2FIFO/$role-ser" -serial chardev:ser \
 		-chardev "pipe,id=mon,path=$L2FIFO/$role-mon" -mon chardev=mon,mode=readline \
-		-device "vfio-pci,host=$bdf,x-enable-migration=on" \
+		-device "vfio-pci,host=$bdf,${L2_VFIO_OPTS:-x-enable-migration=on}" \
 		"$@" >"$L2DIR/$role-qemu.log" 2>&1 &
 	L2PID[$role]=$!
 }
@@ -135,7 +162,7 @@ l2_mig_figure() {
 
 # Stop every L2 QEMU still running and its FIFO readers.
 l2_stop_all() {
-	local role
+	local role f
 	for role in "${!L2PID[@]}"; do
 		l2_alive "$role" && l2_hmp "$role" quit
 	done
@@ -150,4 +177,8 @@ l2_stop_all() {
 	done
 	L2PID=()
 	pkill -f "sed -u s/.*$L2FIFO/" 2>/dev/null
+	for f in "${L2READERS[@]}"; do
+		kill "$f" 2>/dev/null
+	done
+	L2READERS=()
 }

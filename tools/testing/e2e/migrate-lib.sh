@@ -13,6 +13,10 @@
 #        nosample  destination device driven by plain default ops
 #        corrupt   the device-state stream rewritten in transit
 #        cancel    migration cancelled during pre-copy
+#        any other name: like good (e.g. v2, upgrade), with
+#   E2E_DST_QEMU, E2E_DST_VFIO_OPTS  the destination's QEMU and vfio-pci
+#                  options, when they differ from the source's (L2QEMU...)
+#   E2E_MACHINE    a machine type for both ends
 #   E2E_STATUS (QEMU's final status), E2E_TOTAL_MS, E2E_DOWNTIME_MS,
 #   E2E_DEVICE_BYTES, E2E_DMAS (transfers the guest completed),
 #   E2E_CHECKS (the guest's check lines), E2E_WHERE (src|dst: where the
@@ -69,12 +73,17 @@ e2e_migrate() {
 	dmesg -C
 
 	[ "$mode" = nosample ] && e2e_rebind "${E2E_EDU[1]}" off
-	l2_start src l2src "${E2E_EDU[0]}"
+	local machine=()
+	[ -n "${E2E_MACHINE:-}" ] && machine=(-machine "$E2E_MACHINE")
+	l2_start src l2src "${E2E_EDU[0]}" "${machine[@]}"
 	if ! l2_wait "$L2DIR/src-serial.log" '^EDU-READY' 180 src; then
 		E2E_STATUS="source guest not ready"
 		return 1
 	fi
-	l2_start dst l2dst "${E2E_EDU[1]}" -incoming "tcp:10.99.0.2:$L2_MIG_PORT"
+	L2QEMU=${E2E_DST_QEMU:-${L2QEMU:-}} \
+	L2_VFIO_OPTS=${E2E_DST_VFIO_OPTS:-${L2_VFIO_OPTS:-}} \
+		l2_start dst l2dst "${E2E_EDU[1]}" "${machine[@]}" \
+		-incoming "tcp:10.99.0.2:$L2_MIG_PORT"
 	if ! l2_wait_listen; then
 		E2E_STATUS="destination not listening"
 		return 1
@@ -88,7 +97,10 @@ e2e_migrate() {
 		sleep 1
 	fi
 	# Failure paths: let the source learn the destination's verdict.
-	[ "$mode" != good ] && l2_hmp src "migrate_set_capability return-path on"
+	case $mode in
+	nosample|corrupt|cancel)
+		l2_hmp src "migrate_set_capability return-path on" ;;
+	esac
 	[ "$mode" = cancel ] && l2_hmp src "migrate_set_parameter max-bandwidth 1"
 	l2_hmp src "migrate -d tcp:10.99.0.2:$port"
 	if [ "$mode" = cancel ]; then
