@@ -23,7 +23,7 @@ cd "$top" || exit 1
 export OUT=${OUT:-$top/out}
 export KVER=${KVER:-$(scripts/kernel-release.sh)}
 
-SECTIONS=(passthrough)
+SECTIONS=(passthrough migration)
 BOOTS=${BENCH_BOOTS:-4}
 PAIRS=${BENCH_PAIRS:-40}
 SECS=${BENCH_SECONDS:-0.5}
@@ -87,6 +87,26 @@ section_passthrough() {
 	awk '$1 != "boot" { printf "# passthrough: %s over %d pairs (%d boots)\n", $1, $5, '"${#files[@]}"' }' <<<"$ratios" | head -n 1
 	awk '$1 != "boot" { print "bench: " $1, $2, $3, $4 }' <<<"$ratios"
 	return "$failed"
+}
+
+# ---- migration: downtime and total time, precise against all-dirty -------
+# One boot runs the qemu-e2e migration with QEMU's default parameters:
+# BENCH_MIG_RUNS times with precise dirty reporting (v1, QEMU 7.2), once
+# with the sample's reporting off (all_dirty=1; capped, it may never
+# converge), once more so but with QEMU's pre-copy dirty tracking off, and
+# BENCH_MIG_RUNS times with QEMU 10.0 (v2).  Figures are medians.
+section_migration() {
+	local runs=${BENCH_MIG_RUNS:-3} cap=${BENCH_MIG_CAP:-90} raw
+	raw=$results/migration.raw
+	echo "# migration: 128 MiB L2 guest with an edu device, QEMU defaults, $runs runs per mode"
+	if ! bench_boot bench-migration 3600 \
+		tools/testing/bench/migration-guest.sh "$runs" "$cap" >"$raw.out"; then
+		cat "$raw.out"
+		return 1
+	fi
+	grep '^# ' "$raw.out"
+	grep -E '^(run|tracking) ' "$OUT/vm/bench-migration/output" >"$raw"
+	python3 tools/testing/bench/migration.py "$raw"
 }
 
 status=0

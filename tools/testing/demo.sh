@@ -10,7 +10,7 @@ export OUT=${OUT:-$top/out}
 export KVER=${KVER:-$("$top/scripts/kernel-release.sh")}
 
 echo "demo: booting Debian's $KVER kernel under TCG (q35, intel-iommu, 2 edu devices)"
-"$top/tools/testing/vm/run-vm.sh" --name demo --timeout 600 -- \
+"$top/tools/testing/vm/run-vm.sh" --name demo --timeout 1500 -- \
 	tools/testing/demo-guest.sh | grep -v '^ok - guest'
 rc=${PIPESTATUS[0]}
 [ "$rc" -eq 0 ] || echo "demo: FAILED (guest console: $OUT/logs/demo.console.log)"

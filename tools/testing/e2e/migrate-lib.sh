@@ -75,8 +75,17 @@ e2e_migrate() {
 	[ "$mode" = nosample ] && e2e_rebind "${E2E_EDU[1]}" off
 	local machine=()
 	[ -n "${E2E_MACHINE:-}" ] && machine=(-machine "$E2E_MACHINE")
-	l2_start src l2src "${E2E_EDU[0]}" "${machine[@]}"
-	if ! l2_wait "$L2DIR/src-serial.log" '^EDU-READY' 180 src; then
+	# A nested guest under TCG occasionally stalls while booting: one
+	# retry, said out loud.
+	for i in 1 2; do
+		l2_start src l2src "${E2E_EDU[0]}" "${machine[@]}"
+		l2_wait "$L2DIR/src-serial.log" '^EDU-READY' 150 src && break
+		echo "L2 source guest not ready (attempt $i): $(tail -n1 "$L2DIR/src-serial.log")" | tap_diag
+		l2_stop_all
+		mv "$L2DIR/src-serial.log" "$L2DIR/src-serial.attempt$i.log"
+		i=fail
+	done
+	if [ "$i" = fail ]; then
 		E2E_STATUS="source guest not ready"
 		return 1
 	fi
@@ -121,6 +130,15 @@ e2e_migrate() {
 		E2E_DEVICE_BYTES=$(dmesg | sed -n 's/.*migration: device state saved, \([0-9]*\) bytes.*/\1/p' | tail -n1)
 		e2e_finish_guest dst
 	else
+		# Still running when we gave up: cancel, as an operator would.
+		case $E2E_STATUS in
+		failed|cancelled) ;;
+		*)
+			l2_hmp src migrate_cancel
+			l2_mig_wait 60 >/dev/null
+			E2E_STATUS="not-converged-in-${E2E_TIMEOUT}s"
+			;;
+		esac
 		# Failed or cancelled: the source must run on with its device.
 		sleep 2
 		e2e_finish_guest src

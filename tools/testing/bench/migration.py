@@ -1,0 +1,67 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-only
+"""Summarise the raw lines of the migration benchmark (bench.sh, section
+migration) into "bench: <name> <value> <unit>" lines.
+
+Input lines: run <label> <status> <total-ms> <downtime-ms> <bytes> <dmas> <ok>
+and tracking v2 <device|iommu>.
+"""
+import statistics
+import sys
+
+
+def median(values):
+    return statistics.median(values) if values else None
+
+
+def main():
+    runs = {}
+    tracking = []
+    for line in open(sys.argv[1]):
+        f = line.split()
+        if f[0] == "tracking":
+            tracking.append(f[2])
+            continue
+        label, status, total, down, size = f[1], f[2], f[3], f[4], f[5]
+        runs.setdefault(label, []).append((status, total, down, size))
+
+    def figures(label):
+        done = [r for r in runs.get(label, []) if r[0] == "completed"]
+        total = median([float(r[1]) for r in done if r[1] != "-"])
+        down = median([float(r[2]) for r in done if r[2] != "-"])
+        size = median([float(r[3]) for r in done if r[3] != "-"])
+        return len(done), len(runs.get(label, [])), total, down, size
+
+    failed = 0
+    for label, suffix in (("precise", ""), ("all-dirty", "-all-dirty"),
+                          ("all-dirty-notrack", "-all-dirty-notrack"),
+                          ("v2", "")):
+        ok, n, total, down, size = figures(label)
+        prefix = "v2-" if label == "v2" else ""
+        if not n:
+            continue
+        print("# migration: %s: %d of %d runs completed (%s)" %
+              (label, ok, n, ", ".join(r[0] for r in runs[label])))
+        if not ok:
+            print("bench: %smigration-downtime-ms%s none (did not converge)"
+                  % (prefix, suffix))
+            if label in ("precise", "v2"):
+                failed = 1
+            continue
+        print("bench: %smigration-downtime-ms%s %.0f ms" % (prefix, suffix, down))
+        print("bench: %smigration-total-s%s %.1f s" % (prefix, suffix, total / 1000))
+        if label in ("precise", "v2") and size is not None:
+            print("bench: %sdevice-state-bytes %.0f bytes" % (prefix, size))
+    p = figures("precise")
+    a = figures("all-dirty")
+    if p[0] and a[0]:
+        print("bench: downtime-precise-vs-all-dirty %.2f" % (p[3] / a[3]))
+    elif p[0]:
+        print("bench: downtime-precise-vs-all-dirty 0 (all-dirty never converged)")
+    if tracking:
+        print("bench: v2-dirty-tracking %s" % statistics.mode(tracking))
+    return failed
+
+
+if __name__ == "__main__":
+    sys.exit(main())
