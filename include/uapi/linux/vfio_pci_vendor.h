@@ -52,6 +52,11 @@
  *    one fails with -ESTALE (the VMM must read again), so a late ack never
  *    confirms a newer request; repeating an ack is harmless.
  *
+ *    If a migration is in progress, the VMM then treats all guest memory
+ *    as dirty once more: a driver may only begin reporting device writes
+ *    precisely once the acknowledgment arrives, and writes between the
+ *    VMM's previous dirty sync and that moment would otherwise be missed.
+ *
  * 5. Until the acknowledgment, mappings the VMM already has keep working
  *    and the driver stays conservative.  No kernel path waits for the VMM:
  *    the driver learns of the ack when it arrives, and migration state
