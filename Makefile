@@ -43,16 +43,20 @@ check: deps
 check-run:
 	@tools/testing/run-tests.sh $(TESTS)
 
+# Build quietly; show the log only if the build fails.
+BUILD_QUIETLY = mkdir -p $(OUT) && $(MAKE) --no-print-directory all >$(OUT)/build.log 2>&1 || \
+	{ tail -n 40 $(OUT)/build.log; echo "build failed (log: $(OUT)/build.log)"; exit 1; }
+
 demo: deps
-	@$(MAKE) --no-print-directory all >/dev/null
+	@$(BUILD_QUIETLY)
 	@tools/testing/demo.sh
 
 bench: deps
-	@$(MAKE) --no-print-directory all >/dev/null
+	@$(BUILD_QUIETLY)
 	@tools/testing/bench.sh
 
 vm-shell: deps
-	@$(MAKE) --no-print-directory all >/dev/null
+	@$(BUILD_QUIETLY)
 	@tools/testing/vm/run-vm.sh --shell
 
 clean:
