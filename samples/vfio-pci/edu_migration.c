@@ -48,30 +48,7 @@
 #include <linux/uaccess.h>
 #include <linux/vfio_pci_vendor.h>
 
-#define EDU_VENDOR_ID		0x1234
-#define EDU_DEVICE_ID		0x11e8
-
-/* BAR0 registers */
-#define EDU_LIVENESS		0x04
-#define EDU_FACTORIAL		0x08
-#define EDU_STATUS		0x20
-#define  EDU_STATUS_COMPUTING	0x01
-#define  EDU_STATUS_IRQFACT	0x80
-#define EDU_IRQ_STATUS		0x24
-#define EDU_IRQ_RAISE		0x60
-#define EDU_IRQ_ACK		0x64
-#define EDU_DMA_SRC		0x80
-#define EDU_DMA_DST		0x88
-#define EDU_DMA_CNT		0x90
-#define EDU_DMA_CMD		0x98
-#define  EDU_DMA_RUN		0x1
-#define  EDU_DMA_TO_RAM		0x2
-#define  EDU_DMA_IRQ		0x4
-#define EDU_BAR0_SIZE		SZ_1M
-
-/* The device's DMA buffer, as its DMA engine addresses it. */
-#define EDU_BUF_BASE		0x40000
-#define EDU_BUF_SIZE		4096
+#include "edu_regs.h"
 
 #define EDU_STATE_VERSION	1
 

@@ -30,21 +30,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#define EDU_LIVENESS		0x04
-#define EDU_FACTORIAL		0x08
-#define EDU_STATUS		0x20
-#define  EDU_STATUS_COMPUTING	0x01
-#define  EDU_STATUS_IRQFACT	0x80
-#define EDU_IRQ_STATUS		0x24
-#define EDU_IRQ_RAISE		0x60
-#define EDU_DMA_SRC		0x80
-#define EDU_DMA_DST		0x88
-#define EDU_DMA_CNT		0x90
-#define EDU_DMA_CMD		0x98
-#define  EDU_DMA_RUN		0x1
-#define  EDU_DMA_TO_RAM		0x2
-#define EDU_BUF_BASE		0x40000
-#define PATTERN_LEN		4095	/* the device aborts on 4096 */
+#include "edu_regs.h"
+
+#define PATTERN_LEN		EDU_BUF_USABLE
 #define SLICE_LEN		2048
 #define ARRAY_SIZE(a)		(sizeof(a) / sizeof((a)[0]))
 

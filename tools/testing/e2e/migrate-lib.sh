@@ -158,3 +158,18 @@ e2e_report() {
 		echo "$E2E_CHECKS"
 	} | tap_diag
 }
+
+# TAP lines for a migration that must have completed with every check.
+e2e_tap_success() {
+	local what
+	tap_result "guest program finished on the destination" \
+		"$([ "$E2E_WHERE" = dst ]; echo $?)"
+	for what in liveness factorial status irq-status dma-registers device-buffer dma-to-ram; do
+		tap_result "destination: $what carried across" \
+			"$(grep -q "^EDU-CHECK $what ok" <<<"$E2E_CHECKS"; echo $?)"
+	done
+	tap_result "device-to-RAM DMA kept running during the migration (${E2E_DMAS} transfers)" \
+		"$([ "${E2E_DMAS:-0}" -ge 5 ]; echo $?)"
+	tap_result "downtime reported by QEMU (${E2E_DOWNTIME_MS:-none} ms)" \
+		"$([ -n "$E2E_DOWNTIME_MS" ]; echo $?)"
+}

@@ -12,26 +12,7 @@
 
 #include "vfio_test.h"
 
-#define EDU_ID			0x00
-#define EDU_LIVENESS		0x04
-#define EDU_FACTORIAL		0x08
-#define EDU_STATUS		0x20
-#define  EDU_STATUS_COMPUTING	0x01
-#define  EDU_STATUS_IRQFACT	0x80
-#define EDU_IRQ_STATUS		0x24
-#define EDU_IRQ_RAISE		0x60
-#define EDU_IRQ_ACK		0x64
-#define EDU_DMA_SRC		0x80
-#define EDU_DMA_DST		0x88
-#define EDU_DMA_CNT		0x90
-#define EDU_DMA_CMD		0x98
-#define  EDU_DMA_RUN		0x1
-#define  EDU_DMA_TO_RAM		0x2
-#define  EDU_DMA_IRQ		0x4
-#define EDU_BUF_BASE		0x40000
-#define EDU_BUF_SIZE		4096
-/* The device model aborts on a transfer ending at the buffer's end. */
-#define EDU_BUF_USABLE		(EDU_BUF_SIZE - 1)
+#include "edu_regs.h"
 
 /* A device with its test memory mapped for DMA at EDU_IOVA. */
 struct edu_dev {
