@@ -53,7 +53,7 @@ gate "sparse (C=2) reports nothing on our sources" "$log/sparse.log" \
 # use the CamelCase names of external APIs (cmocka, libFuzzer).
 mapfile -t kernel_sources < <(find drivers include samples -name '*.[ch]' \
 	-not -name '*.mod.c' | sort)
-mapfile -t tool_sources < <(find tools -name '*.[ch]' | sort)
+mapfile -t tool_sources < <(find tools -name '*.[ch]' -not -name '*.mod.c' | sort)
 {
 	scripts/checkpatch.sh "${kernel_sources[@]}"
 	scripts/checkpatch.sh --ignore CAMELCASE "${tool_sources[@]}"
