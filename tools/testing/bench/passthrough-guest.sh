@@ -27,7 +27,9 @@ mapfile -t edus < <(edu_devices)
 [ ${#edus[@]} -ge 1 ] || { echo "# bench: no edu device"; exit 1; }
 # Alternate the device between boots, so no one device's speed dominates.
 bdf=${edus[$(((boot - 1) % ${#edus[@]}))]}
-for m in edu_skeleton edu_override edu_migration; do
+# Every module with the edu alias is blacklisted: "none" rounds must get
+# no vendor driver, "skeleton" rounds load edu_skeleton by name.
+for m in $(modprobe -R vfio-pci:1234-11e8 2>/dev/null); do
 	blacklist_module "$m"
 done
 

@@ -16,7 +16,9 @@
 set -u
 . "$VMT_TOP/tools/testing/vm/guest-lib.sh"
 
-SAMPLES=(edu_skeleton edu_override edu_migration)
+# Every installed module with the edu alias: all but the wanted one are
+# blacklisted in each configuration.
+mapfile -t SAMPLES < <(modprobe -R vfio-pci:1234-11e8 2>/dev/null | sort -u)
 WORK=/tmp/passthrough
 mkdir -p "$WORK"
 
