@@ -17,7 +17,7 @@ set -u
 MOD=i40e_vf_migration
 LIB=vfio_pci_nic_vf
 ALIASES=(vfio-pci:8086-154c vfio-pci:8086-37cd)
-EDU_SAMPLES=(edu_skeleton edu_override edu_migration)
+EDU_SAMPLES=(edu_skeleton edu_override edu_migration edu_remap)
 
 check() {
 	local name=$1
