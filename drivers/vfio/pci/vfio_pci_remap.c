@@ -270,8 +270,12 @@ out:
  * @arg: user pointer to struct vfio_device_feature_region_remap
  * @argsz: its size
  *
+ * An acknowledgment (SET) is only taken from a user that has opted in, i.e.
+ * attached an eventfd to the remap irq: the vendor relies on nothing else.
+ *
  * Return: 0; -ENOTTY if the device has no remap irq; -EINVAL for bad flags,
- * size or generation; -ESTALE for an ack of a superseded request; -EFAULT.
+ * size or generation; -ENOTCONN for an ack while no eventfd is attached;
+ * -ESTALE for an ack of a superseded request; -EFAULT.
  */
 int vfio_pci_remap_feature(struct vfio_pci_device *vpdev, u32 flags,
 			   void __user *arg, size_t argsz)
@@ -305,8 +309,11 @@ int vfio_pci_remap_feature(struct vfio_pci_device *vpdev, u32 flags,
 
 	if (copy_from_user(&st, arg, sizeof(st)))
 		return -EFAULT;
+	ret = 0;	/* vfio_check_feature() returned 1 */
 	mutex_lock(&vpdev->irq_lock);
-	if (!st.generation || st.generation > remap->generation) {
+	if (!vpdev->irq_ctx[irq]) {
+		ret = -ENOTCONN;
+	} else if (!st.generation || st.generation > remap->generation) {
 		ret = -EINVAL;
 	} else if (st.generation < remap->generation) {
 		ret = -ESTALE;
