@@ -358,7 +358,8 @@ const char *vfio_errname(int err)
 		{ EACCES, "EACCES" }, { EFAULT, "EFAULT" }, { EBUSY, "EBUSY" },
 		{ EEXIST, "EEXIST" }, { ENODEV, "ENODEV" },
 		{ EINVAL, "EINVAL" }, { ENOTTY, "ENOTTY" }, { ENOSPC, "ENOSPC" },
-		{ ERANGE, "ERANGE" },
+		{ ERANGE, "ERANGE" }, { ESTALE, "ESTALE" },
+		{ ENOTCONN, "ENOTCONN" }, { EPROTO, "EPROTO" },
 		{ EOPNOTSUPP, "EOPNOTSUPP" }, { ETIMEDOUT, "ETIMEDOUT" },
 	};
 	static char other[16];

@@ -1,0 +1,1355 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Suite "irq": device-specific irqs and the remap protocol, against an edu
+ * device owned by samples/vfio-pci/edu_remap and one owned by a vendor
+ * driver without irqs (vfio_pci_test_vendor).  The remap side is driven
+ * with the reference client (tools/vfio/remap_client.c), step by step
+ * where a test needs to stop between steps.
+ *
+ * usage: vfio_irq [-c CYCLES] [-o OPENS] <edu_remap-bdf> <plain-bdf>
+ *   -c  remap cycles of the leak test (default 1000)
+ *   -o  opens closed with a request outstanding (default 300)
+ *
+ * The driver's knob is /sys/module/edu_remap/parameters/trap, its view
+ * of each device /sys/kernel/debug/edu_remap/<bdf> (debugfs mounted).
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <time.h>
+#include <unistd.h>
+#include <linux/pci_regs.h>
+
+#include "edu_regs.h"
+#include "remap_client.h"
+#include "vfio_test.h"
+
+#define KNOB		"/sys/module/edu_remap/parameters/trap"
+#define STATUS_DIR	"/sys/kernel/debug/edu_remap"
+#define TRAP_PAGE0	"0x0,0x1000"
+#define BAR0		VFIO_PCI_BAR0_REGION_INDEX
+#define BAR0_SIZE	((uint64_t)EDU_BAR0_SIZE)
+#define PAGE		4096ULL
+#define REMAP_IRQ	VFIO_PCI_NUM_IRQS	/* edu_remap's only vendor irq */
+/* A request must not take the driver this long: nothing waits. */
+#define PROMPT_MS	1000
+/* How long a signal may take to arrive (TCG guests are slow). */
+#define SIGNAL_MS	2000
+
+static const char *remap_bdf, *plain_bdf;
+static const char *section = "start";
+
+/* ---- watchdog: a hang is a failure, reported as one ---------------- */
+
+static void on_alarm(int sig)
+{
+	char line[160];
+	int n;
+
+	n = snprintf(line, sizeof(line),
+		     "not ok - %s: finished without hanging (watchdog fired)\n",
+		     section);
+	if (write(STDOUT_FILENO, line, n) < 0)
+		_exit(2);
+	_exit(1);
+}
+
+static void enter(const char *name, unsigned int seconds)
+{
+	section = name;
+	tap_diag("--- %s", name);
+	alarm(seconds);
+}
+
+/* ---- time ----------------------------------------------------------- */
+
+static long long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
+}
+
+static void sleep_ms(int ms)
+{
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+
+	nanosleep(&ts, NULL);
+}
+
+/* ---- the driver's knob and its view of a device ------------------- */
+
+static long long knob_ms;	/* how long the last knob write took */
+
+static int knob(const char *val)
+{
+	long long t0 = now_ms();
+	int fd, ret = 0;
+
+	fd = open(KNOB, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if (write(fd, val, strlen(val)) < 0)
+		ret = -errno;
+	close(fd);
+	knob_ms = now_ms() - t0;
+	return ret;
+}
+
+struct drv {
+	int open;
+	char trap[64];
+	long long requested, acked, acks, writes;
+	char mode[64];
+};
+
+static int drv_status(const char *bdf, struct drv *s)
+{
+	char path[128], line[128], key[32], val[64];
+	FILE *f;
+
+	memset(s, 0, sizeof(*s));
+	snprintf(path, sizeof(path), STATUS_DIR "/%s", bdf);
+	f = fopen(path, "re");
+	if (!f)
+		return -errno;
+	/* "key value" lines, see samples/vfio-pci/edu_remap.c */
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%31s %63s", key, val) != 2)
+			continue;
+		if (!strcmp(key, "open"))
+			s->open = atoi(val);
+		else if (!strcmp(key, "trap"))
+			snprintf(s->trap, sizeof(s->trap), "%s", val);
+		else if (!strcmp(key, "requested"))
+			s->requested = strtoll(val, NULL, 0);
+		else if (!strcmp(key, "acked"))
+			s->acked = strtoll(val, NULL, 0);
+		else if (!strcmp(key, "acks"))
+			s->acks = strtoll(val, NULL, 0);
+		else if (!strcmp(key, "writes"))
+			s->writes = strtoll(val, NULL, 0);
+		else if (!strcmp(key, "mode"))
+			snprintf(s->mode, sizeof(s->mode), "%s", val);
+	}
+	fclose(f);
+	return 0;
+}
+
+static struct drv drv(void)
+{
+	struct drv s;
+
+	if (drv_status(remap_bdf, &s))
+		strcpy(s.mode, "<no status>");
+	return s;
+}
+
+static bool mode_is(const char *want)
+{
+	struct drv s = drv();
+
+	if (strcmp(s.mode, want))
+		tap_diag("driver mode is %s, expected %s", s.mode, want);
+	return !strcmp(s.mode, want);
+}
+
+/* ---- devices -------------------------------------------------------- */
+
+/* Open @bdf with memory decoding on, as a VMM's guest would have it. */
+static int dev_open(struct vfio_dev *d, const char *bdf)
+{
+	int ret = vfio_dev_open(d, bdf);
+
+	if (!ret)
+		ret = vfio_pci_command_set(d, PCI_COMMAND_MEMORY);
+	if (ret)
+		vfio_dev_close(d);
+	return ret;
+}
+
+/* Open and set up the reference client on it; 0 or -errno. */
+static int client_open(struct vfio_dev *d, struct vrc *c)
+{
+	int ret = dev_open(d, remap_bdf);
+
+	if (ret)
+		return ret;
+	memset(c, 0, sizeof(*c));
+	ret = vrc_init(c, d->fd);
+	if (ret)
+		vfio_dev_close(d);
+	return ret;
+}
+
+static void client_close(struct vfio_dev *d, struct vrc *c)
+{
+	vrc_cleanup(c);
+	vfio_dev_close(d);
+}
+
+/* mmap() of [@off, @off + @len) of BAR0: 0 or -errno; unmapped again. */
+static int try_mmap(struct vfio_dev *d, uint64_t off, uint64_t len)
+{
+	void *p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, d->fd,
+		       vfio_region_offset(d, BAR0) + off);
+
+	if (p == MAP_FAILED)
+		return -errno;
+	munmap(p, len);
+	return 0;
+}
+
+/*
+ * BAR0's mmap areas as GET_REGION_INFO reports them: -1 if the MMAP flag
+ * is clear, 0 for "whole region" (no sparse capability), else the count.
+ */
+static int bar0_areas(struct vfio_dev *d, struct vfio_region_sparse_mmap_area *out,
+		      int max)
+{
+	struct vfio_region_info_cap_sparse_mmap *sparse;
+	char buf[1024];
+	struct vfio_region_info *info = (void *)buf;
+	int i;
+
+	memset(buf, 0, sizeof(buf));
+	info->argsz = sizeof(buf);
+	info->index = BAR0;
+	if (ioctl(d->fd, VFIO_DEVICE_GET_REGION_INFO, info))
+		return -2;
+	if (!(info->flags & VFIO_REGION_INFO_FLAG_MMAP))
+		return -1;
+	if (!(info->flags & VFIO_REGION_INFO_FLAG_CAPS))
+		return 0;
+	sparse = (void *)vfio_info_cap(info, info->cap_offset,
+				       VFIO_REGION_INFO_CAP_SPARSE_MMAP);
+	if (!sparse)
+		return 0;
+	for (i = 0; i < (int)sparse->nr_areas && i < max; i++)
+		out[i] = sparse->areas[i];
+	return sparse->nr_areas;
+}
+
+/* BAR0 is mmappable except page 0: one area [0x1000, 1 MiB). */
+static bool bar0_page0_trapped(struct vfio_dev *d)
+{
+	struct vfio_region_sparse_mmap_area a[4];
+	int n = bar0_areas(d, a, 4);
+
+	if (n != 1 || a[0].offset != PAGE || a[0].size != BAR0_SIZE - PAGE) {
+		tap_diag("BAR0 areas: %d (first 0x%llx+0x%llx)", n,
+			 n > 0 ? (unsigned long long)a[0].offset : 0ULL,
+			 n > 0 ? (unsigned long long)a[0].size : 0ULL);
+		return false;
+	}
+	return true;
+}
+
+/* ---- raw ioctls ----------------------------------------------------- */
+
+static int set_irqs(int fd, uint32_t flags, uint32_t index, uint32_t start,
+		    uint32_t count, const void *data, size_t len, size_t argsz)
+{
+	uint64_t buf[8];
+	struct vfio_irq_set *set = (void *)buf;
+
+	memset(buf, 0, sizeof(buf));
+	set->argsz = argsz ? argsz : sizeof(*set) + len;
+	set->flags = flags;
+	set->index = index;
+	set->start = start;
+	set->count = count;
+	if (len)
+		memcpy(set->data, data, len);
+	return ioctl(fd, VFIO_DEVICE_SET_IRQS, set) ? -errno : 0;
+}
+
+static int attach(int fd, uint32_t index, int32_t efd)
+{
+	return set_irqs(fd, VFIO_IRQ_SET_DATA_EVENTFD |
+			VFIO_IRQ_SET_ACTION_TRIGGER, index, 0, 1, &efd,
+			sizeof(efd), 0);
+}
+
+static int fire(int fd, uint32_t index)
+{
+	return set_irqs(fd, VFIO_IRQ_SET_DATA_NONE |
+			VFIO_IRQ_SET_ACTION_TRIGGER, index, 0, 1, NULL, 0, 0);
+}
+
+/* Wait up to @ms for @efd; its value, or 0 if it was not signalled. */
+static uint64_t efd_wait(int efd, int ms)
+{
+	struct pollfd pfd = { .fd = efd, .events = POLLIN };
+	uint64_t v = 0;
+
+	if (poll(&pfd, 1, ms) != 1)
+		return 0;
+	if (read(efd, &v, sizeof(v)) != sizeof(v))
+		return 0;
+	return v;
+}
+
+static int feature(int fd, uint32_t flags,
+		   struct vfio_device_feature_region_remap *st, size_t len)
+{
+	uint64_t buf[8];
+	struct vfio_device_feature *f = (void *)buf;
+	int ret;
+
+	memset(buf, 0, sizeof(buf));
+	f->argsz = sizeof(*f) + len;
+	f->flags = flags | VFIO_DEVICE_FEATURE_REGION_REMAP;
+	if (st)
+		memcpy(f->data, st, sizeof(*st));
+	ret = ioctl(fd, VFIO_DEVICE_FEATURE, f);
+	if (ret < 0)
+		return -errno;
+	if (st)
+		memcpy(st, f->data, sizeof(*st));
+	return ret;	/* > 0 would be a kernel bug: ioctls return 0 */
+}
+
+static int ack(int fd, uint64_t gen)
+{
+	struct vfio_device_feature_region_remap st = { .generation = gen };
+
+	return feature(fd, VFIO_DEVICE_FEATURE_SET, &st, sizeof(st));
+}
+
+static bool check_err(int got, int want, const char *name)
+{
+	bool ok = got == want;
+
+	if (!ok && got > 0)
+		tap_diag("%s: the ioctl returned %d, expected %s", name, got,
+			 vfio_errname(want));
+	else if (!ok)
+		tap_diag("%s: got %s, expected %s", name, vfio_errname(got),
+			 vfio_errname(want));
+	return tap_check(ok, "%s (%s)", name, vfio_errname(want));
+}
+
+/* ---- 1. discovery: counts, capability chain, argsz ----------------- */
+
+static void test_info(void)
+{
+	struct vfio_device_info dinfo;
+	struct vfio_dev d, p;
+	int ret;
+
+	enter("discovery", 120);
+	ret = dev_open(&d, remap_bdf);
+	if (ret) {
+		tap_fail("open %s (%s)", remap_bdf, vfio_errname(ret));
+		return;
+	}
+	ret = dev_open(&p, plain_bdf);
+	if (ret) {
+		tap_fail("open %s (%s)", plain_bdf, vfio_errname(ret));
+		vfio_dev_close(&d);
+		return;
+	}
+
+	ret = vfio_device_info(&d, &dinfo);
+	tap_check(!ret && dinfo.num_irqs == VFIO_PCI_NUM_IRQS + 1 &&
+		  dinfo.num_regions == VFIO_PCI_NUM_REGIONS,
+		  "GET_INFO with one vendor irq: num_irqs %u (standard + 1), num_regions %u",
+		  dinfo.num_irqs, dinfo.num_regions);
+	ret = vfio_device_info(&p, &dinfo);
+	tap_check(!ret && dinfo.num_irqs == VFIO_PCI_NUM_IRQS,
+		  "GET_INFO of a vendor without irqs: num_irqs %u (standard only)",
+		  dinfo.num_irqs);
+
+	/* The old caller: struct vfio_irq_info, 16 bytes. */
+	{
+		uint8_t buf[64];
+		struct vfio_irq_info_cap *info = (void *)buf;
+		bool canary = true;
+		unsigned int i;
+
+		memset(buf, 0xa5, sizeof(buf));
+		info->argsz = sizeof(struct vfio_irq_info);
+		info->index = REMAP_IRQ;
+		ret = ioctl(d.fd, VFIO_DEVICE_GET_IRQ_INFO, info) ? -errno : 0;
+		for (i = sizeof(struct vfio_irq_info); i < sizeof(buf); i++)
+			canary &= buf[i] == 0xa5;
+		tap_check(!ret && info->count == 1 &&
+			  info->argsz == sizeof(struct vfio_irq_info) &&
+			  info->flags == (VFIO_IRQ_INFO_EVENTFD |
+					  VFIO_IRQ_INFO_NORESIZE) && canary,
+			  "GET_IRQ_INFO with the old argsz (16): eventfd irq, count 1, no CAPS flag, nothing written past 16 bytes (flags 0x%x)",
+			  info->flags);
+	}
+
+	/* argsz covers cap_offset but not the chain: told the size. */
+	{
+		uint8_t buf[64];
+		struct vfio_irq_info_cap *info = (void *)buf;
+		bool canary = true;
+		unsigned int i;
+
+		memset(buf, 0xa5, sizeof(buf));
+		info->argsz = sizeof(*info);
+		info->index = REMAP_IRQ;
+		ret = ioctl(d.fd, VFIO_DEVICE_GET_IRQ_INFO, info) ? -errno : 0;
+		for (i = sizeof(*info); i < sizeof(buf); i++)
+			canary &= buf[i] == 0xa5;
+		tap_check(!ret && (info->flags & VFIO_IRQ_INFO_FLAG_CAPS) &&
+			  info->cap_offset == 0 &&
+			  info->argsz >= sizeof(*info) +
+					 sizeof(struct vfio_irq_info_cap_type) &&
+			  canary,
+			  "GET_IRQ_INFO with argsz %zu (no room for the chain): CAPS flag, cap_offset 0, argsz raised to %u",
+			  sizeof(*info), info->argsz);
+	}
+
+	/* Room for the chain: the type capability. */
+	{
+		uint64_t buf[512];
+		struct vfio_irq_info_cap *info = (void *)buf;
+		struct vfio_irq_info_cap_type *type;
+		uint32_t sizes[] = { 40, sizeof(buf) };
+		unsigned int i;
+
+		for (i = 0; i < ARRAY_SIZE(sizes); i++) {
+			memset(buf, 0, sizeof(buf));
+			info->argsz = sizes[i];
+			info->index = REMAP_IRQ;
+			ret = ioctl(d.fd, VFIO_DEVICE_GET_IRQ_INFO, info) ?
+			      -errno : 0;
+			type = (void *)((char *)buf + info->cap_offset);
+			tap_check(!ret && (info->flags & VFIO_IRQ_INFO_FLAG_CAPS) &&
+				  info->cap_offset >= sizeof(*info) &&
+				  info->cap_offset % 8 == 0 &&
+				  info->cap_offset + sizeof(*type) <= sizes[i] &&
+				  info->argsz == sizes[i] &&
+				  type->header.id == VFIO_IRQ_INFO_CAP_TYPE &&
+				  type->header.version == 1 &&
+				  type->header.next == 0 &&
+				  type->type == VFIO_IRQ_TYPE_REMAP_BAR_REGION &&
+				  type->subtype == VFIO_IRQ_SUBTYPE_REMAP_BAR_REGION,
+				  "GET_IRQ_INFO with argsz %u: one VFIO_IRQ_INFO_CAP_TYPE v1 at offset %u, type %u subtype %u, end of chain",
+				  sizes[i], info->cap_offset, type->type,
+				  type->subtype);
+		}
+	}
+
+	/* Standard indexes stay core's: no capability. */
+	{
+		uint64_t buf[8];
+		struct vfio_irq_info_cap *info = (void *)buf;
+
+		memset(buf, 0, sizeof(buf));
+		info->argsz = sizeof(buf);
+		info->index = VFIO_PCI_MSI_IRQ_INDEX;
+		ret = ioctl(d.fd, VFIO_DEVICE_GET_IRQ_INFO, info) ? -errno : 0;
+		tap_check(!ret && !(info->flags & VFIO_IRQ_INFO_FLAG_CAPS) &&
+			  info->cap_offset == 0,
+			  "GET_IRQ_INFO of a standard irq (MSI) with a large argsz: no capability");
+	}
+
+	{
+		struct vfio_irq_info info = { .argsz = 12, .index = REMAP_IRQ };
+
+		ret = ioctl(d.fd, VFIO_DEVICE_GET_IRQ_INFO, &info) ? -errno : 0;
+		check_err(ret, -EINVAL, "GET_IRQ_INFO of the vendor irq with argsz 12");
+	}
+	{
+		struct vfio_irq_info info;
+
+		check_err(vfio_irq_info(&d, REMAP_IRQ + 1, &info), -EINVAL,
+			  "GET_IRQ_INFO of index num_irqs");
+		check_err(vfio_irq_info(&d, 0xffffffff, &info), -EINVAL,
+			  "GET_IRQ_INFO of index 0xffffffff");
+		check_err(vfio_irq_info(&p, REMAP_IRQ, &info), -EINVAL,
+			  "GET_IRQ_INFO of index 5 on a vendor without irqs");
+	}
+
+	ret = vrc_find_irq(d.fd);
+	tap_check(ret == REMAP_IRQ,
+		  "the reference client finds the remap irq by its capability (index %d)",
+		  ret);
+	ret = vrc_find_irq(p.fd);
+	tap_check(ret == -ENOENT,
+		  "... and finds none on a vendor without irqs (%s)",
+		  vfio_errname(ret));
+
+	/* The status and acknowledgment feature. */
+	check_err(feature(d.fd, VFIO_DEVICE_FEATURE_PROBE |
+			  VFIO_DEVICE_FEATURE_GET | VFIO_DEVICE_FEATURE_SET,
+			  NULL, 0), 0,
+		  "VFIO_DEVICE_FEATURE_REGION_REMAP: PROBE for GET and SET");
+	check_err(feature(p.fd, VFIO_DEVICE_FEATURE_PROBE |
+			  VFIO_DEVICE_FEATURE_GET, NULL, 0), -ENOTTY,
+		  "... PROBE on a device without a remap irq");
+	{
+		struct vfio_device_feature_region_remap st;
+
+		memset(&st, 0xa5, sizeof(st));
+		check_err(feature(d.fd, VFIO_DEVICE_FEATURE_GET, &st, 8),
+			  -EINVAL, "... GET with a short argsz");
+		memset(&st, 0xa5, sizeof(st));
+		ret = feature(d.fd, VFIO_DEVICE_FEATURE_GET, &st, sizeof(st));
+		tap_check(!ret && st.generation == 0 && st.regions == 0 &&
+			  st.acked == 0 && st.irq_index == REMAP_IRQ &&
+			  st.reserved == 0,
+			  "... GET on a fresh open: generation 0, regions 0, acked 0, irq_index %u",
+			  st.irq_index);
+		check_err(ack(d.fd, 1), -ENOTCONN,
+			  "... SET (an ack) before anyone opted in");
+	}
+	vfio_dev_close(&p);
+	vfio_dev_close(&d);
+}
+
+/* ---- 2. VFIO_DEVICE_SET_IRQS on the vendor index ------------------- */
+
+static void test_set_irqs(void)
+{
+	const uint32_t trig = VFIO_IRQ_SET_ACTION_TRIGGER;
+	int efd, efd2, pipefd[2], closed;
+	struct vfio_dev d;
+	int32_t fds[2];
+	uint8_t b;
+	int ret;
+
+	enter("SET_IRQS", 120);
+	ret = dev_open(&d, remap_bdf);
+	if (ret) {
+		tap_fail("open %s (%s)", remap_bdf, vfio_errname(ret));
+		return;
+	}
+	efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	efd2 = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (efd < 0 || efd2 < 0 || pipe(pipefd)) {
+		tap_fail("eventfds and a pipe for the SET_IRQS tests");
+		vfio_dev_close(&d);
+		return;
+	}
+	closed = dup(efd2);
+	close(closed);
+
+	check_err(attach(d.fd, REMAP_IRQ, efd), 0, "attach an eventfd");
+	check_err(fire(d.fd, REMAP_IRQ), 0, "DATA_NONE, count 1 fires the irq");
+	tap_check(efd_wait(efd, SIGNAL_MS) == 1,
+		  "... and the eventfd reads 1");
+	b = 1;
+	ret = set_irqs(d.fd, VFIO_IRQ_SET_DATA_BOOL | trig, REMAP_IRQ, 0, 1,
+		       &b, 1, 0);
+	tap_check(!ret && efd_wait(efd, SIGNAL_MS) == 1,
+		  "DATA_BOOL true fires it");
+	b = 0;
+	ret = set_irqs(d.fd, VFIO_IRQ_SET_DATA_BOOL | trig, REMAP_IRQ, 0, 1,
+		       &b, 1, 0);
+	tap_check(!ret && efd_wait(efd, 200) == 0,
+		  "DATA_BOOL false does not");
+
+	check_err(set_irqs(d.fd, VFIO_IRQ_SET_DATA_NONE |
+			   VFIO_IRQ_SET_ACTION_MASK, REMAP_IRQ, 0, 1, NULL, 0, 0),
+		  -EINVAL, "bad flags: ACTION_MASK (the irq cannot be masked)");
+	check_err(set_irqs(d.fd, VFIO_IRQ_SET_DATA_NONE |
+			   VFIO_IRQ_SET_ACTION_UNMASK, REMAP_IRQ, 0, 1, NULL, 0,
+			   0),
+		  -EINVAL, "bad flags: ACTION_UNMASK");
+	check_err(set_irqs(d.fd, VFIO_IRQ_SET_DATA_NONE |
+			   VFIO_IRQ_SET_DATA_BOOL | trig, REMAP_IRQ, 0, 1, &b,
+			   1, 0),
+		  -EINVAL, "bad flags: two data types");
+	check_err(set_irqs(d.fd, VFIO_IRQ_SET_DATA_NONE | trig |
+			   VFIO_IRQ_SET_ACTION_MASK, REMAP_IRQ, 0, 1, NULL, 0,
+			   0),
+		  -EINVAL, "bad flags: two actions");
+	check_err(set_irqs(d.fd, VFIO_IRQ_SET_DATA_NONE | trig | (1U << 8),
+			   REMAP_IRQ, 0, 1, NULL, 0, 0),
+		  -EINVAL, "bad flags: an undefined bit");
+	check_err(set_irqs(d.fd, VFIO_IRQ_SET_DATA_NONE | trig, REMAP_IRQ + 1,
+			   0, 1, NULL, 0, 0),
+		  -EINVAL, "bad index: num_irqs");
+	check_err(set_irqs(d.fd, VFIO_IRQ_SET_DATA_NONE | trig, 0x7fffffff, 0,
+			   1, NULL, 0, 0),
+		  -EINVAL, "bad index: 0x7fffffff");
+	fds[0] = efd;
+	fds[1] = efd2;
+	check_err(set_irqs(d.fd, VFIO_IRQ_SET_DATA_EVENTFD | trig, REMAP_IRQ,
+			   0, 2, fds, sizeof(fds), 0),
+		  -EINVAL, "bad count: two eventfds for a one-vector irq");
+	check_err(set_irqs(d.fd, VFIO_IRQ_SET_DATA_EVENTFD | trig, REMAP_IRQ,
+			   0, 0, NULL, 0, 0),
+		  -EINVAL, "bad count: DATA_EVENTFD with count 0");
+	check_err(set_irqs(d.fd, VFIO_IRQ_SET_DATA_EVENTFD | trig, REMAP_IRQ,
+			   1, 1, &efd2, sizeof(int32_t), 0),
+		  -EINVAL, "bad start: vector 1");
+	check_err(set_irqs(d.fd, VFIO_IRQ_SET_DATA_EVENTFD | trig, REMAP_IRQ,
+			   0, 1, &efd2, sizeof(int32_t),
+			   sizeof(struct vfio_irq_set)),
+		  -EINVAL, "argsz without room for the eventfd");
+	check_err(attach(d.fd, REMAP_IRQ, pipefd[0]), -EINVAL,
+		  "an fd that is not an eventfd (a pipe)");
+	check_err(attach(d.fd, REMAP_IRQ, closed), -EBADF,
+		  "an fd that is not open");
+	check_err(attach(d.fd, REMAP_IRQ, -2), -EINVAL, "fd -2");
+	tap_check(!fire(d.fd, REMAP_IRQ) && efd_wait(efd, SIGNAL_MS) == 1 &&
+		  efd_wait(efd2, 100) == 0,
+		  "after the refused calls the first eventfd is still the one attached");
+
+	check_err(attach(d.fd, REMAP_IRQ, efd2), 0,
+		  "attaching another eventfd replaces it");
+	tap_check(!fire(d.fd, REMAP_IRQ) && efd_wait(efd2, SIGNAL_MS) == 1 &&
+		  efd_wait(efd, 100) == 0,
+		  "... signals reach the new one only");
+	check_err(attach(d.fd, REMAP_IRQ, -1), 0, "detach with fd -1");
+	tap_check(!fire(d.fd, REMAP_IRQ) && efd_wait(efd2, 200) == 0,
+		  "... then firing reaches no eventfd");
+	check_err(attach(d.fd, REMAP_IRQ, efd), 0, "attach again");
+	check_err(set_irqs(d.fd, VFIO_IRQ_SET_DATA_NONE | trig, REMAP_IRQ, 0,
+			   0, NULL, 0, 0),
+		  0, "detach with DATA_NONE, count 0");
+	tap_check(!fire(d.fd, REMAP_IRQ) && efd_wait(efd, 200) == 0,
+		  "... then firing reaches no eventfd");
+
+	close(pipefd[0]);
+	close(pipefd[1]);
+	close(efd);
+	close(efd2);
+	vfio_dev_close(&d);
+}
+
+/* ---- 3. opting in after a request ---------------------------------- */
+
+static void test_optin(void)
+{
+	struct vrc_status st;
+	struct vfio_dev d;
+	struct vrc c;
+	uint64_t v;
+	int ret, efd;
+
+	enter("opt-in", 120);
+	knob("none");
+	ret = client_open(&d, &c);
+	if (ret) {
+		tap_fail("open %s with the client (%s)", remap_bdf,
+			 vfio_errname(ret));
+		return;
+	}
+	efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	/* The VMM has mapped BAR0 but not attached its eventfd yet. */
+	ret = knob(TRAP_PAGE0);
+	tap_check(!ret && mode_is("conservative"),
+		  "a trap requested before the VMM opts in: driver conservative");
+	ret = attach(d.fd, REMAP_IRQ, efd);
+	v = efd_wait(efd, SIGNAL_MS);
+	tap_check(!ret && v == 1,
+		  "opting in signals the request already outstanding (eventfd reads 0x%llx, want 0x1)",
+		  (unsigned long long)v);
+	ret = vrc_status(&c, &st);
+	tap_check(!ret && st.generation == (uint64_t)drv().requested &&
+		  st.regions == 1 && st.acked == 0,
+		  "the status names it: generation %llu, regions 0x%llx, acked %llu",
+		  (unsigned long long)st.generation,
+		  (unsigned long long)st.regions,
+		  (unsigned long long)st.acked);
+	knob("none");
+	v = efd_wait(efd, SIGNAL_MS);
+	tap_check(v == 1, "a request after the status was read signals again (0x%llx)",
+		  (unsigned long long)v);
+	/* Leave through the client, opted in with our eventfd. */
+	c.eventfd = efd;
+	ret = vrc_handle(&c);
+	tap_check(ret == 1 && mode_is("direct"),
+		  "the client applies and acknowledges the latest request");
+	client_close(&d, &c);
+}
+
+/* ---- 4. a full remap cycle with the reference client ---------------- */
+
+static uint64_t acked_hook;
+
+static void count_ack(void *arg, uint64_t generation)
+{
+	*(uint64_t *)arg = generation;
+}
+
+static void test_cycle(void)
+{
+	struct vfio_dev d;
+	struct drv before, s;
+	struct vrc_status st;
+	uint32_t v = 0;
+	uint64_t hint;
+	struct vrc c;
+	int ret;
+
+	enter("remap cycle", 120);
+	knob("none");
+	ret = client_open(&d, &c);
+	if (ret) {
+		tap_fail("open %s with the client (%s)", remap_bdf,
+			 vfio_errname(ret));
+		return;
+	}
+	tap_check(vrc_mapped(&c, BAR0, 0, PAGE) &&
+		  vrc_mapped(&c, BAR0, BAR0_SIZE - PAGE, PAGE),
+		  "before: the client maps all of BAR0");
+	c.acked = count_ack;
+	c.log_arg = &acked_hook;
+	ret = vrc_enable(&c);
+	tap_check(!ret && mode_is("direct"),
+		  "the client opts in (nothing outstanding); driver mode direct");
+
+	before = drv();
+	ret = vrc_write32(&c, BAR0, EDU_LIVENESS, 0x12345678) ?:
+	      vrc_read32(&c, BAR0, EDU_LIVENESS, &v);
+	tap_check(!ret && v == ~0x12345678U && drv().writes == before.writes,
+		  "before: a BAR0 write goes through the mapping to the device, not the driver");
+
+	ret = knob(TRAP_PAGE0);
+	tap_check(!ret && knob_ms < PROMPT_MS,
+		  "the driver requests a trap of page 0 and returns at once (%lld ms)",
+		  knob_ms);
+	tap_check(bar0_page0_trapped(&d),
+		  "GET_REGION_INFO reports it at once: one sparse area [0x1000, 1 MiB)");
+	check_err(try_mmap(&d, 0, PAGE), -EINVAL,
+		  "a new mmap of the trapped page is refused");
+	check_err(try_mmap(&d, PAGE, PAGE), 0,
+		  "a new mmap of another page is allowed");
+	tap_check(mode_is("conservative"),
+		  "until the VMM acknowledges, the driver is conservative");
+	before = drv();
+	v = 0;
+	ret = vrc_write32(&c, BAR0, EDU_LIVENESS, 0x0badcafe) ?:
+	      vrc_read32(&c, BAR0, EDU_LIVENESS, &v);
+	tap_check(!ret && vrc_mapped(&c, BAR0, EDU_LIVENESS, 4) &&
+		  v == ~0x0badcafeU && drv().writes == before.writes,
+		  "the VMM's old mapping of page 0 keeps working until it remaps");
+
+	ret = vrc_wait(&c, SIGNAL_MS);
+	hint = vrc_drain(&c);
+	tap_check(ret == 1 && hint == 1,
+		  "the remap irq fired; its value 0x%llx names region 0 (BAR0)",
+		  (unsigned long long)hint);
+	ret = vrc_status(&c, &st);
+	s = drv();
+	tap_check(!ret && st.generation == (uint64_t)s.requested &&
+		  st.regions == 1 && st.acked != st.generation,
+		  "the status: generation %llu (the driver's request), regions 0x%llx, not acked",
+		  (unsigned long long)st.generation,
+		  (unsigned long long)st.regions);
+	ret = vrc_apply(&c, st.regions);
+	tap_check(ret == 1 && !vrc_mapped(&c, BAR0, 0, 4) &&
+		  vrc_mapped(&c, BAR0, PAGE, PAGE) &&
+		  vrc_mapped(&c, BAR0, BAR0_SIZE - PAGE, PAGE),
+		  "the client remaps: page 0 unmapped, the rest still mapped");
+	tap_check(mode_is("conservative"),
+		  "remapped but not yet acknowledged: still conservative");
+	before = drv();
+	ret = vrc_ack(&c, st.generation);
+	s = drv();
+	tap_check(!ret && s.acked == (long long)st.generation &&
+		  s.acks == before.acks + 1,
+		  "the acknowledgment reaches the driver's remap_acked (acked %lld)",
+		  s.acked);
+	tap_check(mode_is("trapping"), "after it the driver relies on the trap");
+	memset(&st, 0, sizeof(st));
+	ret = vrc_status(&c, &st);
+	tap_check(!ret && st.acked == st.generation && st.regions == 0,
+		  "the status: acked == generation, no region outstanding");
+
+	before = drv();
+	v = 0;
+	ret = vrc_write32(&c, BAR0, EDU_LIVENESS, 0x600dd00d) ?:
+	      vrc_read32(&c, BAR0, EDU_LIVENESS, &v);
+	s = drv();
+	tap_check(!ret && v == ~0x600dd00dU && s.writes == before.writes + 1,
+		  "a write to page 0 now reaches the driver (and the device)");
+
+	acked_hook = 0;
+	ret = knob("none");
+	if (!ret && vrc_wait(&c, SIGNAL_MS) != 1)
+		ret = -ETIMEDOUT;
+	if (!ret && vrc_handle(&c) != 1)
+		ret = -EPROTO;
+	tap_check(acked_hook == c.last_acked && acked_hook,
+		  "the client's acked hook ran for generation %llu (where a migrating VMM marks all memory dirty)",
+		  (unsigned long long)acked_hook);
+	tap_check(!ret && mode_is("direct") &&
+		  vrc_mapped(&c, BAR0, 0, PAGE) && bar0_areas(&d, NULL, 0) == 0,
+		  "untrap: signalled, region info whole again, the client maps page 0 again and acks");
+	before = drv();
+	ret = vrc_write32(&c, BAR0, EDU_LIVENESS, 0x1) ?:
+	      vrc_read32(&c, BAR0, EDU_LIVENESS, &v);
+	tap_check(!ret && v == ~0x1U && drv().writes == before.writes,
+		  "after untrap, writes go through the mapping again");
+	client_close(&d, &c);
+}
+
+/* ---- 5. late and duplicated acknowledgments ------------------------ */
+
+static void test_late_ack(void)
+{
+	long long g1, g2, g3;
+	struct vrc_status st;
+	struct vfio_dev d;
+	struct drv s, t;
+	struct vrc c;
+	int ret;
+
+	enter("late ack", 120);
+	knob("none");
+	ret = client_open(&d, &c);
+	if (!ret)
+		ret = vrc_enable(&c);
+	if (ret) {
+		tap_fail("open %s with the client, opted in (%s)", remap_bdf,
+			 vfio_errname(ret));
+		return;
+	}
+	/* Three requests before the VMM gets round to the first. */
+	knob(TRAP_PAGE0);
+	g1 = drv().requested;
+	knob("none");
+	g2 = drv().requested;
+	knob(TRAP_PAGE0);
+	g3 = drv().requested;
+	tap_diag("requests %lld, %lld, %lld", g1, g2, g3);
+	s = drv();
+	check_err(ack(d.fd, g1), -ESTALE, "an ack of the first of three requests");
+	check_err(ack(d.fd, g2), -ESTALE, "an ack of the second");
+	t = drv();
+	tap_check(t.acks == s.acks && t.acked == s.acked &&
+		  !strcmp(t.mode, "conservative"),
+		  "late acks confirm nothing: no remap_acked call, driver still conservative");
+	check_err(ack(d.fd, g3 + 1), -EINVAL, "an ack of a generation not yet requested");
+	check_err(ack(d.fd, 0), -EINVAL, "an ack of generation 0");
+
+	vrc_drain(&c);
+	ret = vrc_status(&c, &st);
+	tap_check(!ret && st.generation == (uint64_t)g3 && st.regions == 1,
+		  "the status names the latest request and region 0");
+	vrc_apply(&c, st.regions);
+	check_err(ack(d.fd, g3), 0, "the ack of the latest request");
+	s = drv();
+	tap_check(s.acked == g3 && !strcmp(s.mode, "trapping"),
+		  "... confirms it (driver trapping)");
+	check_err(ack(d.fd, g3), 0, "the same ack again is harmless");
+	t = drv();
+	tap_check(t.acks == s.acks && !strcmp(t.mode, "trapping"),
+		  "... and does not call remap_acked again");
+	check_err(ack(d.fd, g1), -ESTALE, "an older ack after it");
+	knob("none");
+	check_err(ack(d.fd, g3), -ESTALE,
+		  "a repeated ack once a newer request exists");
+	tap_check(vrc_wait(&c, SIGNAL_MS) == 1 && vrc_handle(&c) == 1 &&
+		  mode_is("direct"),
+		  "the client then handles the newer request");
+	client_close(&d, &c);
+}
+
+/* ---- 6. the driver changing its mind while the VMM remaps ---------- */
+
+struct flipper {
+	int flips;
+	int errors;
+};
+
+static void *flip(void *arg)
+{
+	struct flipper *f = arg;
+	int i;
+
+	for (i = 0; i < f->flips; i++)
+		if (knob(i % 2 ? "none" : TRAP_PAGE0))
+			f->errors++;
+	return NULL;
+}
+
+static void test_race(void)
+{
+	struct flipper f = { .flips = 501 };	/* ends trapped */
+	struct vrc_status st;
+	struct vfio_dev d;
+	pthread_t thread;
+	struct vrc c;
+	int ret, done = 0, rounds = 0;
+
+	enter("race", 300);
+	knob("none");
+	ret = client_open(&d, &c);
+	if (!ret)
+		ret = vrc_enable(&c);
+	if (ret) {
+		tap_fail("open %s with the client, opted in (%s)", remap_bdf,
+			 vfio_errname(ret));
+		return;
+	}
+	if (pthread_create(&thread, NULL, flip, &f)) {
+		tap_fail("start the knob thread");
+		client_close(&d, &c);
+		return;
+	}
+	/* The VMM's loop, while the driver traps and untraps page 0. */
+	while (!done) {
+		done = pthread_tryjoin_np(thread, NULL) == 0;
+		if (vrc_wait(&c, done ? 0 : 50) == 1 || done) {
+			ret = vrc_handle(&c);
+			if (ret < 0)
+				break;
+			rounds++;
+		}
+	}
+	if (!done)
+		pthread_join(thread, NULL);
+	tap_check(ret >= 0 && !f.errors,
+		  "%d trap/untrap requests in a row while the client remaps: no error (%d rounds, %llu acks refused as stale, %llu mmaps refused)",
+		  f.flips, rounds, (unsigned long long)c.stale,
+		  (unsigned long long)c.mmap_refused);
+	ret = vrc_status(&c, &st);
+	tap_check(!ret && st.generation == (uint64_t)drv().requested &&
+		  st.acked == st.generation && mode_is("trapping") &&
+		  !vrc_mapped(&c, BAR0, 0, 4) && bar0_page0_trapped(&d) &&
+		  vrc_mapped(&c, BAR0, PAGE, BAR0_SIZE - PAGE),
+		  "afterwards the client's mappings match region info, the last request (%llu) is acknowledged and the driver traps",
+		  (unsigned long long)st.generation);
+	knob("none");
+	tap_check(vrc_wait(&c, SIGNAL_MS) == 1 && vrc_handle(&c) == 1 &&
+		  mode_is("direct") && vrc_mapped(&c, BAR0, 0, BAR0_SIZE),
+		  "and the next request is handled as usual");
+	client_close(&d, &c);
+}
+
+/* ---- 7. a VMM that never opts in (stock QEMU 7.2) ------------------ */
+
+static void test_never_opts_in(void)
+{
+	struct vfio_device_feature_region_remap st = {};
+	struct vfio_dev d;
+	struct drv before;
+	uint32_t v = 0;
+	struct vrc c;
+	int ret;
+
+	enter("never opts in", 120);
+	knob("none");
+	ret = client_open(&d, &c);
+	if (ret) {
+		tap_fail("open %s with the client (%s)", remap_bdf,
+			 vfio_errname(ret));
+		return;
+	}
+	/* Like stock QEMU: map BAR0, never look at the remap irq. */
+	ret = knob(TRAP_PAGE0);
+	tap_check(!ret && knob_ms < PROMPT_MS,
+		  "a request with no VMM listening returns at once (%lld ms)",
+		  knob_ms);
+	before = drv();
+	ret = vrc_write32(&c, BAR0, EDU_LIVENESS, 0xfeed) ?:
+	      vrc_read32(&c, BAR0, EDU_LIVENESS, &v);
+	tap_check(!ret && vrc_mapped(&c, BAR0, EDU_LIVENESS, 4) &&
+		  v == ~0xfeedU && drv().writes == before.writes,
+		  "the VMM's mapping keeps working; its writes bypass the driver");
+	tap_check(mode_is("conservative"),
+		  "the driver knows it: conservative");
+	tap_check(bar0_page0_trapped(&d) && try_mmap(&d, 0, PAGE) == -EINVAL &&
+		  try_mmap(&d, 0, BAR0_SIZE) == -EINVAL &&
+		  try_mmap(&d, PAGE, BAR0_SIZE - PAGE) == 0,
+		  "region info and new mmaps follow the trap all the same");
+	before = drv();
+	ret = vfio_write32(&d, BAR0, EDU_LIVENESS, 0xbeef) ?:
+	      vfio_read32(&d, BAR0, EDU_LIVENESS, &v);
+	tap_check(!ret && v == ~0xbeefU && drv().writes == before.writes + 1,
+		  "accesses through the device fd reach the driver");
+	ret = feature(d.fd, VFIO_DEVICE_FEATURE_GET, &st, sizeof(st));
+	tap_check(!ret && st.generation && st.acked != st.generation,
+		  "the request stays outstanding (generation %llu, acked %llu)",
+		  (unsigned long long)st.generation,
+		  (unsigned long long)st.acked);
+	/* A VMM that reads the status and acks without opting in. */
+	check_err(ack(d.fd, st.generation), -ENOTCONN,
+		  "an ack from a VMM that never attached an eventfd is refused");
+	tap_check(mode_is("conservative"),
+		  "... and the driver does not rely on it");
+	sleep_ms(500);
+	tap_check(mode_is("conservative") && vrc_mapped(&c, BAR0, 0, PAGE),
+		  "nothing changes by itself: still conservative, still mapped");
+	ret = knob("none");
+	tap_check(!ret && knob_ms < PROMPT_MS && mode_is("direct") &&
+		  try_mmap(&d, 0, BAR0_SIZE) == 0,
+		  "untrap: direct at once, BAR0 mappable again");
+	client_close(&d, &c);
+}
+
+/* ---- 8. closing the device with a request outstanding -------------- */
+
+static void test_close_outstanding(void)
+{
+	struct vrc_status st;
+	long long t0, dt;
+	struct vfio_dev d;
+	struct vrc c;
+	int ret, efd;
+
+	enter("close outstanding", 120);
+	knob("none");
+	ret = client_open(&d, &c);
+	if (!ret)
+		ret = vrc_enable(&c);
+	if (ret) {
+		tap_fail("open %s with the client, opted in (%s)", remap_bdf,
+			 vfio_errname(ret));
+		return;
+	}
+	knob(TRAP_PAGE0);
+	tap_check(vrc_wait(&c, SIGNAL_MS) == 1 && mode_is("conservative"),
+		  "a request is signalled and left outstanding");
+	/* Close as a VMM that dies would: eventfd still attached. */
+	efd = c.eventfd;
+	c.eventfd = -1;
+	efd_wait(efd, 0);
+	t0 = now_ms();
+	client_close(&d, &c);
+	dt = now_ms() - t0;
+	tap_check(dt < PROMPT_MS + 2000 && mode_is("closed"),
+		  "closing the device with the request outstanding returns (%lld ms)",
+		  dt);
+	knob("none");
+	knob(TRAP_PAGE0);
+	tap_check(efd_wait(efd, 300) == 0,
+		  "the closed device's eventfd was detached: no signal after close");
+
+	ret = client_open(&d, &c);
+	if (ret) {
+		tap_fail("reopen %s (%s)", remap_bdf, vfio_errname(ret));
+		close(efd);
+		return;
+	}
+	ret = vrc_status(&c, &st);
+	tap_check(!ret && st.generation == 1 && st.acked == 0 &&
+		  mode_is("trapping") && bar0_page0_trapped(&d) &&
+		  !vrc_mapped(&c, BAR0, 0, 4),
+		  "reopened: a fresh request history (generation %llu), the trap set at open holds at once",
+		  (unsigned long long)st.generation);
+	tap_check(!fire(d.fd, REMAP_IRQ) && efd_wait(efd, 200) == 0,
+		  "the new open starts opted out (the old eventfd is not attached)");
+	ret = vrc_enable(&c);
+	tap_check(!ret && c.handled == 1 && c.last_acked == 1 &&
+		  mode_is("trapping"),
+		  "opting in acknowledges the open's request");
+	knob("none");
+	tap_check(vrc_wait(&c, SIGNAL_MS) == 1 && vrc_handle(&c) == 1 &&
+		  mode_is("direct"), "then untrap as usual");
+	client_close(&d, &c);
+	close(efd);
+}
+
+/* ---- 9. many cycles, no leak --------------------------------------- */
+
+#define MAX_CACHES	128
+
+struct slab {
+	int n;
+	char name[MAX_CACHES][64];
+	long long active[MAX_CACHES];
+};
+
+static bool measured(const char *name)
+{
+	return !strncmp(name, "kmalloc-", 8) ||
+	       !strcmp(name, "vm_area_struct") || !strcmp(name, "filp");
+}
+
+/* One reading of /proc/slabinfo, measured caches only. */
+static void slab_sample(struct slab *s)
+{
+	char line[512], name[64];
+	long long active;
+	FILE *f;
+
+	s->n = 0;
+	f = fopen("/proc/slabinfo", "re");
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f) && s->n < MAX_CACHES) {
+		if (sscanf(line, "%63s %lld", name, &active) != 2 ||
+		    !measured(name))
+			continue;
+		snprintf(s->name[s->n], sizeof(s->name[0]), "%s", name);
+		s->active[s->n++] = active;
+	}
+	fclose(f);
+}
+
+static void slab_shrink(const struct slab *s)
+{
+	char path[128];
+	int i, fd;
+
+	for (i = 0; i < s->n; i++) {
+		snprintf(path, sizeof(path), "/sys/kernel/slab/%s/shrink",
+			 s->name[i]);
+		fd = open(path, O_WRONLY | O_CLOEXEC);
+		if (fd < 0)
+			continue;
+		if (write(fd, "1", 1) < 0)
+			tap_diag("cannot shrink %s", s->name[i]);
+		close(fd);
+	}
+}
+
+/*
+ * Objects in use per kmalloc cache (and VMAs, files).  slabinfo counts
+ * the free objects of per-CPU slabs as active; shrinking a cache flushes
+ * those, but our own reading refills some, so the noise is only ever
+ * upwards: take the smallest of a few shrink-and-read rounds.
+ */
+static void slab_read(struct slab *s)
+{
+	struct slab t;
+	int round, i;
+
+	slab_sample(s);
+	for (round = 0; round < 3; round++) {
+		sleep_ms(100);	/* let RCU-deferred frees land */
+		slab_shrink(s);
+		slab_sample(&t);
+		if (t.n != s->n)
+			continue;
+		for (i = 0; i < s->n; i++)
+			if (t.active[i] < s->active[i])
+				s->active[i] = t.active[i];
+	}
+}
+
+/* Largest growth of one cache from @a to @b; its name in *@which. */
+static long long slab_growth(const struct slab *a, const struct slab *b,
+			     const char **which)
+{
+	long long grow = 0;
+	int i, j;
+
+	*which = "none";
+	for (i = 0; i < b->n; i++) {
+		for (j = 0; j < a->n; j++)
+			if (!strcmp(a->name[j], b->name[i]))
+				break;
+		if (j < a->n && b->active[i] - a->active[j] > grow) {
+			grow = b->active[i] - a->active[j];
+			*which = b->name[i];
+		}
+	}
+	return grow;
+}
+
+static int count_lines(const char *path)
+{
+	char line[512];
+	int n = 0;
+	FILE *f = fopen(path, "re");
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		n++;
+	fclose(f);
+	return n;
+}
+
+static int count_fds(void)
+{
+	struct dirent *e;
+	DIR *dir = opendir("/proc/self/fd");
+	int n = 0;
+
+	if (!dir)
+		return -1;
+	while ((e = readdir(dir)))
+		n++;
+	closedir(dir);
+	return n;
+}
+
+/* One trap/untrap cycle; 0, or a description of what went wrong. */
+static const char *one_cycle(struct vrc *c)
+{
+	long long w;
+	uint32_t v;
+
+	if (knob(TRAP_PAGE0))
+		return "knob write failed";
+	if (vrc_wait(c, SIGNAL_MS) != 1)
+		return "no signal for the trap";
+	if (vrc_handle(c) != 1)
+		return "trap request not handled";
+	if (vrc_mapped(c, BAR0, 0, 4))
+		return "page 0 still mapped after the trap";
+	w = drv().writes;
+	if (vrc_write32(c, BAR0, EDU_LIVENESS, 0x5a5a) ||
+	    vrc_read32(c, BAR0, EDU_LIVENESS, &v) || v != ~0x5a5aU)
+		return "trapped liveness write/read failed";
+	if (drv().writes != w + 1)
+		return "trapped write did not reach the driver";
+	if (strcmp(drv().mode, "trapping"))
+		return "driver not trapping after the ack";
+	if (knob("none"))
+		return "knob write failed";
+	if (vrc_wait(c, SIGNAL_MS) != 1)
+		return "no signal for the untrap";
+	if (vrc_handle(c) != 1)
+		return "untrap request not handled";
+	if (!vrc_mapped(c, BAR0, 0, 4))
+		return "page 0 not mapped again";
+	return NULL;
+}
+
+static void test_cycles(int cycles)
+{
+	int fds0, maps0, i, failed = 0;
+	static struct slab s0, s1;
+	const char *which;
+	long long grow;
+	struct drv a, b;
+	const char *why;
+	struct vfio_dev d;
+	struct vrc c;
+	long long t0;
+	int ret;
+
+	enter("cycles", 60 + cycles);
+	knob("none");
+	ret = client_open(&d, &c);
+	if (!ret)
+		ret = vrc_enable(&c);
+	if (ret) {
+		tap_fail("open %s with the client, opted in (%s)", remap_bdf,
+			 vfio_errname(ret));
+		return;
+	}
+	for (i = 0; i < 20 && !failed; i++) {
+		why = one_cycle(&c);
+		if (why) {
+			tap_diag("warm-up cycle %d: %s", i, why);
+			failed = 1;
+		}
+	}
+	fds0 = count_fds();
+	maps0 = count_lines("/proc/self/maps");
+	slab_read(&s0);
+	a = drv();
+
+	t0 = now_ms();
+	for (i = 0; i < cycles && !failed; i++) {
+		why = one_cycle(&c);
+		if (why) {
+			tap_diag("cycle %d: %s", i, why);
+			failed = 1;
+		}
+	}
+	tap_check(!failed,
+		  "%d remap cycles (trap, signal, remap, ack, trapped write, untrap, remap, ack): all handled (%lld ms)",
+		  cycles, now_ms() - t0);
+	b = drv();
+	tap_check(b.acks - a.acks == 2LL * cycles &&
+		  b.writes - a.writes == cycles,
+		  "the driver saw %lld acknowledgments and %lld trapped writes (want %d and %d)",
+		  b.acks - a.acks, b.writes - a.writes, 2 * cycles, cycles);
+	tap_check(c.stale == 0 && c.mmap_refused == 0,
+		  "no stale ack and no refused mmap on the way (%llu, %llu)",
+		  (unsigned long long)c.stale,
+		  (unsigned long long)c.mmap_refused);
+
+	slab_read(&s1);
+	tap_check(count_fds() == fds0 &&
+		  count_lines("/proc/self/maps") == maps0,
+		  "no fd or mapping leaked in the VMM (%d fds, %d maps)",
+		  count_fds(), count_lines("/proc/self/maps"));
+	/* One object lost per cycle would be >= cycles. */
+	grow = slab_growth(&s0, &s1, &which);
+	tap_check(s0.n > 0 && grow < cycles / 2,
+		  "no kernel memory leaked: largest slab growth %lld objects (%s) over %d cycles",
+		  grow, which, cycles);
+	client_close(&d, &c);
+}
+
+/* Opens closed with a request outstanding: nothing left behind. */
+static void test_open_close(int n)
+{
+	static struct slab s0, s1;
+	int i, failed = 0, efd;
+	const char *which;
+	struct vfio_dev d;
+	long long grow;
+	int ret;
+
+	enter("open/close", 60 + 5 * n);
+	knob("none");
+	slab_read(&s0);
+	for (i = 0; i < n && !failed; i++) {
+		ret = dev_open(&d, remap_bdf);
+		if (ret) {
+			tap_diag("open %d: %s", i, vfio_errname(ret));
+			failed = 1;
+			break;
+		}
+		efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+		if (attach(d.fd, REMAP_IRQ, efd) || knob(TRAP_PAGE0) ||
+		    efd_wait(efd, SIGNAL_MS) != 1) {
+			tap_diag("open %d: attach/trap/signal failed", i);
+			failed = 1;
+		}
+		close(efd);	/* the kernel holds its own reference */
+		vfio_dev_close(&d);
+		knob("none");
+	}
+	slab_read(&s1);
+	grow = slab_growth(&s0, &s1, &which);
+	tap_check(!failed && s0.n > 0 && grow < n / 2,
+		  "%d opens closed with a request outstanding and an eventfd attached: largest slab growth %lld objects (%s)",
+		  n, grow, which);
+}
+
+int main(int argc, char **argv)
+{
+	int cycles = 1000, opens = 300, opt;
+
+	while ((opt = getopt(argc, argv, "c:o:")) != -1) {
+		if (opt == 'c')
+			cycles = atoi(optarg);
+		else if (opt == 'o')
+			opens = atoi(optarg);
+		else
+			return 2;
+	}
+	if (argc - optind != 2) {
+		fprintf(stderr, "usage: %s [-c CYCLES] [-o OPENS] <edu_remap-bdf> <plain-bdf>\n",
+			argv[0]);
+		return 2;
+	}
+	remap_bdf = argv[optind];
+	plain_bdf = argv[optind + 1];
+	signal(SIGALRM, on_alarm);
+	setvbuf(stdout, NULL, _IOLBF, 0);
+
+	test_info();
+	test_set_irqs();
+	test_optin();
+	test_cycle();
+	test_late_ack();
+	test_race();
+	test_never_opts_in();
+	test_close_outstanding();
+	test_cycles(cycles);
+	test_open_close(opens);
+	knob("none");
+	alarm(0);
+	return tap_failures() ? 1 : 0;
+}
