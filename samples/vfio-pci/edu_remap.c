@@ -18,7 +18,9 @@
  * driver owns, through vfio_pci_remap_set_traps(), and to devices opened
  * later.  vfio-pci then reports the new sparse-mmap areas, refuses new
  * mmaps of the trapped range and signals the VMM through the remap irq.
- * The driver counts the BAR0 writes that reach its .write callback.
+ * The driver counts the BAR0 writes that reach its .write callback, and
+ * does the guest's 64-bit accesses to edu's DMA registers whole when they
+ * come that way.
  *
  * It can only rely on seeing every write to the trapped range once the
  * VMM has dropped its old mapping, which the VMM says by acknowledging
@@ -46,6 +48,7 @@
  */
 #include <linux/atomic.h>
 #include <linux/debugfs.h>
+#include <linux/io.h>
 #include <linux/kernel.h>
 #include <linux/list.h>
 #include <linux/module.h>
@@ -298,16 +301,57 @@ static void edu_remap_close(struct vfio_device *vdev)
 	vfio_pci_vendor_close_device(vdev);
 }
 
+/*
+ * edu's DMA registers only take 64-bit accesses, and vfio-pci's region
+ * path (6.1) splits an 8-byte access in two 4-byte ones.  A VMM sends the
+ * guest's accesses to trapped pages down that path, so do them whole.
+ */
+static void __iomem *edu_remap_wide(struct vfio_device *vdev, loff_t pos,
+				    size_t count)
+{
+	u64 off = pos & VFIO_PCI_OFFSET_MASK;
+	void __iomem *bar0;
+
+	if (VFIO_PCI_OFFSET_TO_INDEX(pos) != VFIO_PCI_BAR0_REGION_INDEX ||
+	    count != 8 || off < EDU_DMA_SRC || off > EDU_DMA_CMD || off % 8)
+		return NULL;
+	bar0 = vfio_pci_get_barmap(vdev, VFIO_PCI_BAR0_REGION_INDEX);
+	return IS_ERR(bar0) ? NULL : bar0 + off;
+}
+
+static ssize_t edu_remap_read(struct vfio_device *vdev, char __user *buf,
+			      size_t count, loff_t *ppos)
+{
+	void __iomem *reg = edu_remap_wide(vdev, *ppos, count);
+	u64 val;
+
+	if (!reg)
+		return vfio_pci_vendor_read(vdev, buf, count, ppos);
+	val = readq(reg);
+	if (copy_to_user(buf, &val, sizeof(val)))
+		return -EFAULT;
+	*ppos += sizeof(val);
+	return sizeof(val);
+}
+
 /* Every BAR0 write that is not made through a mapping arrives here. */
 static ssize_t edu_remap_write(struct vfio_device *vdev,
 			       const char __user *buf, size_t count,
 			       loff_t *ppos)
 {
 	struct edu_remap *edu = vfio_pci_vendor_data(vdev);
+	void __iomem *reg = edu_remap_wide(vdev, *ppos, count);
+	u64 val;
 
 	if (VFIO_PCI_OFFSET_TO_INDEX(*ppos) == VFIO_PCI_BAR0_REGION_INDEX)
 		atomic64_inc(&edu->writes);
-	return vfio_pci_vendor_write(vdev, buf, count, ppos);
+	if (!reg)
+		return vfio_pci_vendor_write(vdev, buf, count, ppos);
+	if (copy_from_user(&val, buf, sizeof(val)))
+		return -EFAULT;
+	writeq(val, reg);
+	*ppos += sizeof(val);
+	return sizeof(val);
 }
 
 /* Userspace has dropped the mappings request @generation asked it to. */
@@ -333,7 +377,7 @@ static const struct vfio_device_ops edu_remap_device_ops = {
 	.close_device	= edu_remap_close,
 	.ioctl		= vfio_pci_vendor_ioctl,
 	.device_feature	= vfio_pci_vendor_device_feature,
-	.read		= vfio_pci_vendor_read,
+	.read		= edu_remap_read,
 	.write		= edu_remap_write,
 	.mmap		= vfio_pci_vendor_mmap,
 	.request	= vfio_pci_vendor_request,
