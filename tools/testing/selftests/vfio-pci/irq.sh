@@ -6,7 +6,8 @@
 # irq, a knob that traps BAR0 pages), edu device 1 by vfio_pci_test_vendor
 # (a vendor driver without irqs).  vfio_irq runs the uAPI tests, driving
 # the reference client's library (tools/vfio/remap_client.c); then the
-# reference client program itself follows a trap and an untrap.
+# reference client program itself follows a trap and an untrap, and
+# irq-qemu.sh runs stock QEMU 7.2 (which never opts in) on the device.
 # Runs inside the guest (see run-vm.sh).
 set -u
 . "$VMT_TOP/tools/testing/vm/guest-lib.sh"
@@ -105,6 +106,9 @@ else
 	tap_diag <<<"exit status $rc, driver trapping after the first ack: $trapped, missing: ${missing[*]}"
 	tap_diag <"$out"
 fi
+
+# ---- stock QEMU 7.2, a VMM that never opts in ------------------------------
+"$VMT_TOP/tools/testing/selftests/vfio-pci/irq-qemu.sh" "$remap"
 
 echo none >"$KNOB"
 unbind_vfio "$remap"
