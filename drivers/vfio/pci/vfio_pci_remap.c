@@ -45,7 +45,7 @@ static bool traps_valid(struct pci_dev *pdev, unsigned int index,
  * is closed.
  *
  * Return: the request's generation (> 0), or -EINVAL for a bad index or
- * range.
+ * range.  Process context (takes a mutex).
  */
 s64 vfio_pci_remap_set_traps(struct vfio_device *vdev, unsigned int index,
 			     const struct vfio_pci_trap *traps,
@@ -73,9 +73,9 @@ s64 vfio_pci_remap_set_traps(struct vfio_device *vdev, unsigned int index,
 	remap->changed |= BIT_ULL(index);
 	/* Add only bits not yet signalled, so the eventfd sum is their OR. */
 	if (irq >= 0 && vpdev->irq_ctx[irq] &&
-	    !(remap->unsignalled & BIT_ULL(index)))
+	    !(remap->signalled & BIT_ULL(index)))
 		eventfd_signal(vpdev->irq_ctx[irq], BIT_ULL(index));
-	remap->unsignalled |= BIT_ULL(index);
+	remap->signalled |= BIT_ULL(index);
 	mutex_unlock(&vpdev->irq_lock);
 	return gen;
 }
@@ -87,7 +87,7 @@ EXPORT_SYMBOL_GPL(vfio_pci_remap_set_traps);
  * @generation: what vfio_pci_remap_set_traps() returned
  *
  * Return: true once userspace acknowledged @generation or a later request;
- * never for a VMM that did not opt in to the remap irq.
+ * never for a VMM that did not opt in to the remap irq.  Process context.
  */
 bool vfio_pci_remap_acked(struct vfio_device *vdev, s64 generation)
 {
@@ -274,7 +274,7 @@ out:
  * attached an eventfd to the remap irq: the vendor relies on nothing else.
  *
  * Return: 0; -ENOTTY if the device has no remap irq; -EINVAL for bad flags,
- * size or generation; -ENOTCONN for an ack while no eventfd is attached;
+ * size, generation or a non-zero reserved field; -ENOTCONN for an ack while no eventfd is attached;
  * -ESTALE for an ack of a superseded request; -EFAULT.
  */
 int vfio_pci_remap_feature(struct vfio_pci_device *vpdev, u32 flags,
@@ -302,13 +302,15 @@ int vfio_pci_remap_feature(struct vfio_pci_device *vpdev, u32 flags,
 		st.regions = remap->changed;
 		st.acked = remap->acked;
 		st.irq_index = VFIO_PCI_NUM_IRQS + irq;
-		remap->unsignalled = 0;
+		remap->signalled = 0;
 		mutex_unlock(&vpdev->irq_lock);
 		return copy_to_user(arg, &st, sizeof(st)) ? -EFAULT : 0;
 	}
 
 	if (copy_from_user(&st, arg, sizeof(st)))
 		return -EFAULT;
+	if (st.reserved)
+		return -EINVAL;
 	ret = 0;	/* vfio_check_feature() returned 1 */
 	mutex_lock(&vpdev->irq_lock);
 	if (!vpdev->irq_ctx[irq]) {

@@ -125,7 +125,7 @@ long vfio_pci_irq_get_info(struct vfio_pci_device *vpdev, void __user *arg)
 static void remap_opted_in(struct vfio_pci_remap *remap,
 			   struct eventfd_ctx *ctx)
 {
-	remap->unsignalled = remap->changed;
+	remap->signalled = remap->changed;
 	if (remap->changed)
 		eventfd_signal(ctx, remap->changed);
 }
@@ -217,6 +217,8 @@ long vfio_pci_irq_set(struct vfio_pci_device *vpdev, void __user *arg)
  * @vdev: a device owned by a vendor driver
  * @n: the vendor irq, 0-based (VFIO index VFIO_PCI_NUM_IRQS + @n)
  * @value: what to add to the eventfd's counter (non-zero)
+ *
+ * Process context (takes a mutex).
  *
  * Return: 0, -EINVAL for a bad @n or @value, or -ENOTCONN if userspace has
  * not attached an eventfd to the irq.

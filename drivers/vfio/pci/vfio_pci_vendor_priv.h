@@ -87,7 +87,8 @@ struct vfio_pci_dirty_log {
  * @generation: latest remap request (0: none)
  * @acked: latest generation userspace acknowledged
  * @changed: regions changed since the last acknowledged request
- * @unsignalled: regions changed since userspace last read the status
+ * @signalled: regions added to the eventfd since userspace last read the
+ *             status (each bit is added once, so the eventfd sums to an OR)
  */
 struct vfio_pci_remap {
 	struct vfio_pci_trap traps[PCI_STD_NUM_BARS][VFIO_PCI_MAX_TRAPS];
@@ -95,7 +96,7 @@ struct vfio_pci_remap {
 	u64 generation;
 	u64 acked;
 	u64 changed;
-	u64 unsignalled;
+	u64 signalled;
 };
 
 /**

@@ -29,26 +29,33 @@
  *    eventfd with VFIO_DEVICE_SET_IRQS.  Until it does, the driver never
  *    relies on the protocol: it keeps working in a conservative mode its
  *    documentation describes (for instance reporting all guest memory
- *    dirty).  Detaching the eventfd, or closing the device, opts out again.
+ *    dirty), and acknowledgments are refused with ENOTCONN.  Attaching
+ *    signals at once any request made before, so the VMM handles one
+ *    signal right after opting in.  Detaching the eventfd opts out again;
+ *    closing the device drops every trap and request (the next open starts
+ *    opted out, generations from 0).
  *
  * 2. Signal.  When the driver changes which parts of a region may be
  *    mmapped it raises the request generation and signals the eventfd.
  *    The value added to the eventfd has bit n set for region index n (for
  *    vfio-pci, index n < 6 is BAR n) among the regions changed since the
  *    VMM last read VFIO_DEVICE_FEATURE_REGION_REMAP, so what the VMM reads
- *    from the eventfd is the OR of those bits; the feature below is the
- *    authoritative answer.
+ *    from the eventfd is usually the OR of those bits.  It is only a hint
+ *    (a test trigger through SET_IRQS adds 1; a change racing with the
+ *    status read may add a bit twice): the feature below is the
+ *    authoritative answer.  Bits name region indexes below 64; only BARs
+ *    can change today.
  *
- * 3. Remap.  The VMM reads VFIO_DEVICE_FEATURE_REGION_REMAP (GET): it
- *    returns the latest generation and the regions changed since the last
- *    acknowledged one.  For each, it re-reads VFIO_DEVICE_GET_REGION_INFO,
+ * 3. Remap.  The VMM drains the eventfd, then reads
+ *    VFIO_DEVICE_FEATURE_REGION_REMAP (GET): it returns the latest
+ *    generation and the regions changed since the last acknowledged one.  For each, it re-reads VFIO_DEVICE_GET_REGION_INFO,
  *    whose sparse-mmap capability (or the absence of the MMAP flag) is
  *    always the current truth, unmaps what is no longer listed and maps
  *    what is.  mmap() of a range that is not listed fails with -EINVAL.
  *
  * 4. Acknowledge, on a different channel from the signal: a SET of
  *    VFIO_DEVICE_FEATURE_REGION_REMAP with the generation the VMM has
- *    applied.  Only the latest generation can be acknowledged: an older
+ *    applied, meaning "I map nothing outside the listed areas".  Only the latest generation can be acknowledged: an older
  *    one fails with -ESTALE (the VMM must read again), so a late ack never
  *    confirms a newer request; repeating an ack is harmless.
  *
