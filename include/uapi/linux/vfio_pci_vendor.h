@@ -48,16 +48,17 @@
  *
  * 3. Remap.  The VMM drains the eventfd, then reads
  *    VFIO_DEVICE_FEATURE_REGION_REMAP (GET): it returns the latest
- *    generation and the regions changed since the last acknowledged one.  For each, it re-reads VFIO_DEVICE_GET_REGION_INFO,
- *    whose sparse-mmap capability (or the absence of the MMAP flag) is
- *    always the current truth, unmaps what is no longer listed and maps
- *    what is.  mmap() of a range that is not listed fails with -EINVAL.
+ *    generation and the regions changed since the last acknowledged one.
+ *    For each, it re-reads VFIO_DEVICE_GET_REGION_INFO, whose sparse-mmap
+ *    capability (or the absence of the MMAP flag) is always the current
+ *    truth, unmaps what is no longer listed and maps what is.  mmap() of a range that is not listed fails with -EINVAL.
  *
  * 4. Acknowledge, on a different channel from the signal: a SET of
  *    VFIO_DEVICE_FEATURE_REGION_REMAP with the generation the VMM has
- *    applied, meaning "I map nothing outside the listed areas".  Only the latest generation can be acknowledged: an older
- *    one fails with -ESTALE (the VMM must read again), so a late ack never
- *    confirms a newer request; repeating an ack is harmless.
+ *    applied, meaning "I map nothing outside the listed areas".  Only the
+ *    latest generation can be acknowledged: an older one fails with
+ *    -ESTALE (the VMM must read again), so a late ack never confirms a
+ *    newer request; repeating an ack is harmless.
  *
  *    If a migration is in progress, the VMM then treats all guest memory
  *    as dirty once more: a driver may only begin reporting device writes
