@@ -51,7 +51,8 @@
  *    generation and the regions changed since the last acknowledged one.
  *    For each, it re-reads VFIO_DEVICE_GET_REGION_INFO, whose sparse-mmap
  *    capability (or the absence of the MMAP flag) is always the current
- *    truth, unmaps what is no longer listed and maps what is.  mmap() of a range that is not listed fails with -EINVAL.
+ *    truth, unmaps what is no longer listed and maps what is.  mmap() of a
+ *    range that is not listed fails with -EINVAL.
  *
  * 4. Acknowledge, on a different channel from the signal: a SET of
  *    VFIO_DEVICE_FEATURE_REGION_REMAP with the generation the VMM has
