@@ -195,6 +195,8 @@ int vfio_pci_mig_check_header(const void *buf, size_t len,
 		return reject(why, "saved from a different PCI device", -ENODEV);
 	if (strncmp(h->driver, expect->driver, VFIO_PCI_MIG_NAME_LEN))
 		return reject(why, "saved by a different vendor driver", -ENODEV);
+	if (!h->driver_version)
+		return reject(why, "malformed header", -EINVAL);
 	if (le32_to_cpu(h->driver_version) > expect->version)
 		return reject(why, "newer vendor state version", -EOPNOTSUPP);
 

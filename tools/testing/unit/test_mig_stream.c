@@ -278,6 +278,11 @@ static void test_versions(void **state)
 	len = build(aligned_buf, sizeof(aligned_buf), NULL, 0, &older);
 	assert_int_equal(validate(len, NULL), 0);
 	assert_int_equal(vfio_pci_mig_stream_version(aligned_buf), 1);
+
+	/* Found by the fuzz target: version 0 is not a version. */
+	older.version = 0;
+	len = build(aligned_buf, sizeof(aligned_buf), NULL, 0, &older);
+	assert_int_equal(validate(len, NULL), -EINVAL);
 }
 
 static void test_too_long_for_reader(void **state)
