@@ -88,6 +88,8 @@ static int vfio_pci_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 		return -EINVAL;
 
 	vendor = vfio_pci_vendor_find(pdev, &vendor_data);
+	if (IS_ERR(vendor))
+		return PTR_ERR(vendor);
 	if (vendor)
 		ops = vendor->device_ops;
 
@@ -209,12 +211,14 @@ static int __init vfio_pci_init(void)
 
 	if (disable_denylist)
 		pr_warn("device denylist disabled by disable_denylist=1\n");
+	vfio_pci_vendor_loaded();
 	return 0;
 }
 module_init(vfio_pci_init);
 
 static void __exit vfio_pci_exit(void)
 {
+	vfio_pci_vendor_unloading();
 	pci_unregister_driver(&vfio_pci_driver);
 }
 module_exit(vfio_pci_exit);

@@ -5,11 +5,14 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/device.h>
 #include <linux/kmod.h>
 #include <linux/module.h>
 #include <linux/moduleparam.h>
 #include <linux/mutex.h>
+#include <linux/slab.h>
 #include <linux/string.h>
+#include <linux/workqueue.h>
 
 #include "vfio_pci_vendor_priv.h"
 
@@ -144,9 +147,82 @@ void vfio_pci_vendor_unregister(struct vfio_pci_vendor_driver_ops *ops)
 EXPORT_SYMBOL_GPL(vfio_pci_vendor_unregister);
 
 /*
+ * A vendor module links against vfio-pci, so it cannot finish loading
+ * before vfio-pci's init has returned.  A probe run from that init (ids=,
+ * or a driver_override set before the load) would wait in request_module()
+ * for a modprobe that waits for vfio-pci: such probes are deferred, and
+ * retried by a work item once vfio-pci is live.
+ */
+struct vendor_deferred {
+	struct list_head node;
+	struct pci_dev *pdev;
+};
+
+static LIST_HEAD(deferred_list);
+static bool vfio_pci_loading = true;	/* under vendor_lock */
+
+static void vendor_deferred_retry(struct work_struct *work)
+{
+	struct vendor_deferred *d, *tmp;
+	LIST_HEAD(list);
+
+	mutex_lock(&vendor_lock);
+	list_splice_init(&deferred_list, &list);
+	mutex_unlock(&vendor_lock);
+
+	list_for_each_entry_safe(d, tmp, &list, node) {
+		int ret;
+
+		/* The probe now loads the vendor module itself. */
+		ret = device_attach(&d->pdev->dev);
+		if (ret < 0)
+			pci_warn(d->pdev, "deferred bind failed: %d\n", ret);
+		pci_dev_put(d->pdev);
+		kfree(d);
+	}
+}
+
+static DECLARE_WORK(deferred_work, vendor_deferred_retry);
+
+/* Called with vendor_lock held, from a probe during vfio-pci's init. */
+static int vendor_defer(struct pci_dev *pdev)
+{
+	struct vendor_deferred *d;
+
+	list_for_each_entry(d, &deferred_list, node)
+		if (d->pdev == pdev)
+			return -EPROBE_DEFER;
+
+	d = kzalloc(sizeof(*d), GFP_KERNEL);
+	if (!d)
+		return -ENOMEM;
+	d->pdev = pci_dev_get(pdev);
+	list_add_tail(&d->node, &deferred_list);
+	pci_info(pdev, "bind deferred until vfio-pci has loaded (its vendor module needs it)\n");
+	return -EPROBE_DEFER;
+}
+
+/* The end of vfio-pci's init: binds from now on load vendor modules. */
+void vfio_pci_vendor_loaded(void)
+{
+	mutex_lock(&vendor_lock);
+	vfio_pci_loading = false;
+	if (!list_empty(&deferred_list))
+		schedule_work(&deferred_work);
+	mutex_unlock(&vendor_lock);
+}
+
+/* vfio-pci's exit: let a retry in flight finish first. */
+void vfio_pci_vendor_unloading(void)
+{
+	flush_work(&deferred_work);
+}
+
+/*
  * Find the vendor driver for @pdev: first whose probe() accepts it, in
  * registration order.  On success the owner's module is pinned until
- * vfio_pci_vendor_release().
+ * vfio_pci_vendor_release().  Returns NULL for none, or an error pointer
+ * (-EPROBE_DEFER while vfio-pci itself loads) that fails the probe.
  */
 const struct vfio_pci_vendor_driver_ops *
 vfio_pci_vendor_find(struct pci_dev *pdev, void **vendor_data)
@@ -157,6 +233,17 @@ vfio_pci_vendor_find(struct pci_dev *pdev, void **vendor_data)
 
 	if (policy == VENDOR_POLICY_OFF)
 		return NULL;
+
+	if (policy == VENDOR_POLICY_AUTO) {
+		int ret = 0;
+
+		mutex_lock(&vendor_lock);
+		if (vfio_pci_loading)
+			ret = vendor_defer(pdev);
+		mutex_unlock(&vendor_lock);
+		if (ret)
+			return ERR_PTR(ret);
+	}
 
 	/* Failure only means no module has the alias. */
 	if (policy == VENDOR_POLICY_AUTO)

@@ -135,6 +135,8 @@ static inline struct vfio_pci_device *to_vfio_pci(struct vfio_device *vdev)
 /* vfio_pci_registry.c */
 const struct vfio_pci_vendor_driver_ops *
 vfio_pci_vendor_find(struct pci_dev *pdev, void **vendor_data);
+void vfio_pci_vendor_loaded(void);
+void vfio_pci_vendor_unloading(void);
 void vfio_pci_vendor_release(const struct vfio_pci_vendor_driver_ops *ops,
 			     void *vendor_data);
 

@@ -476,22 +476,59 @@ load_in_time() {
 	return 124
 }
 
+# owners_within <seconds> <bdf...>: the devices' owners, once all are bound
+# or the time is up.  Binds deferred by vfio-pci's init complete from a work
+# item after modprobe returns (the vendor module loads only then).
+owners_within() {
+	local secs=$1 i d out
+	shift
+	for ((i = 0; i <= secs * 10; i++)); do
+		out=
+		for d in "$@"; do out+="${out:+ }$(owner "$d")"; done
+		[[ "$out" = *"<no attribute>"* ]] || break
+		sleep 0.1
+	done
+	echo "$out"
+}
+
 section "devices bound while vfio-pci loads"
 allow_autoload edu_skeleton
 echo vfio-pci >"$PCI/devices/$dev0/driver_override"
+mark
 load_in_time 30 vfio-pci
 result "modprobe vfio-pci with a device's driver_override already set finishes (30 s)"
 check_eq "... and the device bound during vfio-pci's init gets its vendor driver" \
-	"$(owner "$dev0")" edu_skeleton
+	"$(owners_within 30 "$dev0")" edu_skeleton
+logged "$dev0: bind deferred until vfio-pci has loaded"
+result "dmesg: the bind was deferred until vfio-pci had loaded"
+check_eq "... and bound once, by edu_skeleton" \
+	"$(count_logged "$(owns_line "$dev0" edu_skeleton)")" 1
+unbind_vfio "$dev0"
+rmmod edu_skeleton 2>/dev/null
+rmmod vfio_pci 2>/dev/null
+
 section "devices bound by ids= while vfio-pci loads"
 allow_autoload edu_skeleton
 load_in_time 30 vfio-pci ids=1234:11e8
 result "modprobe vfio-pci ids=1234:11e8 finishes (30 s)"
 check_eq "... and the devices it binds get their vendor driver" \
-	"$(owner "$dev0") $(owner "$dev1")" "edu_skeleton edu_skeleton"
+	"$(owners_within 30 "$dev0" "$dev1")" "edu_skeleton edu_skeleton"
 unbind_vfio "$dev0"
 unbind_vfio "$dev1"
 rmmod edu_skeleton 2>/dev/null
+rmmod vfio_pci 2>/dev/null
+
+# Without autoload nothing waits for a module: ids= binds before modprobe
+# returns, as with stock vfio-pci.
+section "ids= with vendor_drivers=noautoload binds synchronously"
+allow_autoload edu_skeleton
+load_in_time 30 vfio-pci ids=1234:11e8 vendor_drivers=noautoload
+result "modprobe vfio-pci ids=1234:11e8 vendor_drivers=noautoload finishes (30 s)"
+check_eq "... and both devices are bound with default ops when it returns" \
+	"$(owner "$dev0") $(owner "$dev1")" "none none"
+check "... and no vendor module was loaded" eval "! others_loaded"
+unbind_vfio "$dev0"
+unbind_vfio "$dev1"
 rmmod vfio_pci 2>/dev/null
 
 # ---- bind/unbind loop: no leaked reference ---------------------------------
