@@ -80,7 +80,12 @@ e2e_migrate() {
 	for i in 1 2; do
 		l2_start src l2src "${E2E_EDU[0]}" "${machine[@]}"
 		l2_wait "$L2DIR/src-serial.log" '^EDU-READY' 150 src && break
-		echo "L2 source guest not ready (attempt $i): $(tail -n1 "$L2DIR/src-serial.log")" | tap_diag
+		# The console is quiet: where the vCPU is says more.
+		l2_hmp src "info registers" && sleep 1
+		{
+			echo "L2 source guest not ready (attempt $i): $(tail -n1 "$L2DIR/src-serial.log")"
+			grep -a -m1 '^RIP=' "$L2DIR/src-mon.log"
+		} | tap_diag
 		l2_stop_all
 		mv "$L2DIR/src-serial.log" "$L2DIR/src-serial.attempt$i.log"
 		i=fail
