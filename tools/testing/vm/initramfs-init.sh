@@ -23,6 +23,16 @@ for d in tmp run var/tmp root; do
 	mount -t tmpfs -o mode=1777 tmpfs "/newroot/$d"
 done
 
+# The tree and the output folder (kernel command line vmtop=, vmout=,
+# which reach init as variables), wherever they are on the host.
+for share in "vmtop:${vmtop:-}" "vmout:${vmout:-}"; do
+	path=${share#*:}
+	[ -n "$path" ] || continue
+	mkdir -p "/newroot$path" 2>/dev/null
+	mount -t 9p -o "$opts,ro,cache=loose" "${share%%:*}" "/newroot$path" ||
+		echo "vmtest-init: cannot mount ${share%%:*} at $path"
+done
+
 mkdir -p /newroot/run/vmtest /newroot/run/modules/upper /newroot/run/modules/work
 mount -t 9p -o "$opts" vmtest /newroot/run/vmtest
 mount -t overlay -o lowerdir=/newroot/lib/modules,upperdir=/newroot/run/modules/upper,workdir=/newroot/run/modules/work \

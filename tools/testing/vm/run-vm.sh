@@ -87,13 +87,34 @@ mkdir -p "$dir" "$OUT/logs"
 	fi
 } >"$dir/job"
 
+# The guest lays tmpfs over /tmp, /run, /var/tmp and /root of the host's
+# root: the tree and $OUT get shares of their own, mounted at the same
+# paths, so a checkout anywhere works.  The paths reach init as
+# environment variables, hence no whitespace.
+case "$top$OUT" in
+*[[:space:]]*)
+	echo "run-vm: the tree ($top) and OUT ($OUT) must not contain whitespace" >&2
+	exit 1
+	;;
+esac
+append="console=ttyS0 intel_iommu=on iommu=pt panic=-1 oops=panic vmtop=$top"
+shares=(-virtfs "local,path=$top,mount_tag=vmtop,security_model=none,readonly=on,multidevs=remap")
+case "$OUT/" in
+"$top"/*) ;;
+*)
+	append+=" vmout=$OUT"
+	shares+=(-virtfs "local,path=$OUT,mount_tag=vmout,security_model=none,readonly=on,multidevs=remap")
+	;;
+esac
+
 cmd=("${qemu[@]}" -accel tcg -cpu max -smp 2 -m "$mem"
 	-machine q35,kernel-irqchip=split
 	-device intel-iommu,intremap=on,caching-mode=on
 	-display none -no-reboot -monitor none
 	-kernel "/boot/vmlinuz-$KVER" -initrd "$initrd"
-	-append "console=ttyS0 intel_iommu=on iommu=pt panic=-1 oops=panic"
+	-append "$append"
 	-virtfs "local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap"
+	"${shares[@]}"
 	-virtfs "local,path=$dir,mount_tag=vmtest,security_model=none")
 for ((i = 1; i <= edu; i++)); do
 	cmd+=(-device "pcie-root-port,id=rp$i,chassis=$i,slot=$i"
@@ -126,7 +147,15 @@ elif [ ! -f "$dir/status" ]; then
 	status=1
 else
 	tap_ok "guest $name finished in ${elapsed}s"
-	[ "$(cat "$dir/status")" = 0 ] || status=1
+	job_status=$(cat "$dir/status")
+	if [ "$job_status" != 0 ]; then
+		status=1
+		# A job that failed without saying so is a failure too.
+		if ! grep -q '^not ok' "$dir/output" 2>/dev/null; then
+			tap_not_ok "guest $name: the job exited with status $job_status"
+			tail -n 20 "$dir/output" 2>/dev/null | tap_diag
+		fi
+	fi
 fi
 
 # Kernel failures anywhere in the boot fail the run, whatever the job said.
