@@ -13,8 +13,12 @@ cd "$top" || exit 1
 export OUT=${OUT:-$top/out}
 export KVER=${KVER:-$(scripts/kernel-release.sh)}
 . tools/testing/lib/tap.sh
+. tools/testing/lib/igb-vm.sh
 
-# Suites in the order they run, and what runs them.
+# Suites in the order they run, and what runs them: a host script, or
+# "<run name> <timeout> <guest script> [run-vm.sh options...]" for a suite
+# that runs in the test guest (the options change run-vm.sh's defaults,
+# e.g. the level-0 QEMU and its devices).
 declare -A suite_cmd=(
 	[build]="tools/testing/gates.sh"
 	[unit]="tools/testing/unit/run.sh"
@@ -27,8 +31,9 @@ declare -A suite_cmd=(
 	[qemu10-e2e]="qemu10-e2e 1500 tools/testing/e2e/qemu10-e2e.sh"
 	[qemu-e2e]="qemu-e2e 1500 tools/testing/e2e/qemu-e2e.sh"
 	[i40e]="i40e 400 tools/testing/selftests/vfio-pci/i40e.sh"
+	[sriov-e2e]="sriov-e2e 1800 tools/testing/e2e/sriov-e2e.sh ${IGB_VM_OPTS[*]}"
 )
-order=(build unit vm registry passthrough migration migration-v2 irq qemu-e2e qemu10-e2e i40e)
+order=(build unit vm registry passthrough migration migration-v2 irq qemu-e2e qemu10-e2e i40e sriov-e2e)
 
 n=0 passed=0 failed=0 skipped=0
 
@@ -56,17 +61,18 @@ report() {
 }
 
 run_suite() {
-	local suite=$1 spec=${suite_cmd[$1]} name timeout script
+	local suite=$1 spec=${suite_cmd[$1]} name timeout script opts
 	case $spec in
 	tools/*) "$top/$spec" 2>&1 ;;
 	*)
-		read -r name timeout script <<<"$spec"
+		read -r name timeout script opts <<<"$spec"
 		if [ "$built" != 0 ]; then
 			tap_not_ok "modules and test programs built (see the build suite)"
 			return
 		fi
+		# shellcheck disable=SC2086
 		tools/testing/vm/run-vm.sh --name "$name" --timeout "$timeout" \
-			-- "$script" 2>&1
+			$opts -- "$script" 2>&1
 		;;
 	esac
 }

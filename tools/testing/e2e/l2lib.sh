@@ -57,11 +57,11 @@ l2_accel() {
 }
 
 # Copy a serial console FIFO to a log, each line stamped with L1's time.
+# Buffered reads: a shell loop reads a pipe a byte at a time, which under
+# TCG is slow enough to hold up the guest's console and so its boot.
 l2_ts_reader() {
-	local line
-	while IFS= read -r line; do
-		printf '%s %s\n' "$EPOCHREALTIME" "${line%$'\r'}"
-	done
+	exec perl -MTime::HiRes=time -ne \
+		'BEGIN { $| = 1 } s/\r?\n$//; printf "%.6f %s\n", time, $_'
 }
 
 # l2_start <role> <netns> <bdf> [qemu args...]: start an L2 QEMU in the

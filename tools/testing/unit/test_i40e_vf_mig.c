@@ -346,7 +346,7 @@ static u8 mb[4096 + 64];
 static void guest_configure(struct guest *g, u32 nq, u32 caps)
 {
 	guest_aq_init(g);
-	assert_int_equal(g->m->stats.malformed, 0);
+	assert_int_equal(g->m->cap.stats.malformed, 0);
 	guest_send(g, I40E_VC_VERSION, mb, m_version(mb, 1, 1));
 	guest_send(g, I40E_VC_GET_VF_RESOURCES, mb, m_u32(mb, caps));
 	guest_send(g, I40E_VC_CONFIG_VSI_QUEUES, mb, m_vsi_queues_n(mb, nq));
@@ -360,7 +360,7 @@ static void guest_configure(struct guest *g, u32 nq, u32 caps)
 	guest_send(g, I40E_VC_ENABLE_VLAN_STRIP, mb, 0);
 	guest_send(g, I40E_VC_ENABLE_QUEUES, mb,
 		   m_qsel(mb, BIT(nq) - 1, BIT(nq) - 1));
-	assert_int_equal(g->m->stats.malformed, 0);
+	assert_int_equal(g->m->cap.stats.malformed, 0);
 }
 
 #define GUEST_CAPS	(I40E_VC_CAP_L2 | I40E_VC_CAP_RSS_PF | I40E_VC_CAP_VLAN)
@@ -530,7 +530,7 @@ static void test_parse_aq(void **state)
 
 static void test_traps(void **state)
 {
-	struct i40e_vfm_trap t[I40E_VFM_MAX_TRAPS];
+	struct nic_vf_trap t[I40E_VFM_MAX_TRAPS];
 
 	assert_int_equal(i40e_vfm_traps(false, t), 1);
 	assert_int_equal(t[0].offset, 0x8000);
@@ -557,21 +557,21 @@ static void test_capture_config_order(void **state)
 
 	guest_configure(&f->g, 4, GUEST_CAPS);
 	guest_send(&f->g, I40E_VC_GET_STATS, mb, m_qsel(mb, 0, 0));
-	expect_log(&m->log, 12, I40E_VC_VERSION, I40E_VC_GET_VF_RESOURCES,
+	expect_log(&m->cap.log, 12, I40E_VC_VERSION, I40E_VC_GET_VF_RESOURCES,
 		   I40E_VC_CONFIG_VSI_QUEUES, I40E_VC_CONFIG_IRQ_MAP,
 		   I40E_VC_CONFIG_RSS_KEY, I40E_VC_CONFIG_RSS_LUT,
 		   I40E_VC_SET_RSS_HENA, I40E_VC_ADD_ETH_ADDR,
 		   I40E_VC_ADD_VLAN, I40E_VC_CONFIG_PROMISC,
 		   I40E_VC_ENABLE_VLAN_STRIP, I40E_VC_ENABLE_QUEUES);
-	assert_int_equal(m->stats.msgs, 13);
-	assert_int_equal(m->stats.recorded, 12);
-	assert_int_equal(m->stats.ignored, 1);
-	assert_int_equal(m->log.flags, 0);
+	assert_int_equal(m->cap.stats.msgs, 13);
+	assert_int_equal(m->cap.stats.recorded, 12);
+	assert_int_equal(m->cap.stats.ignored, 1);
+	assert_int_equal(m->cap.log.flags, 0);
 	assert_true(m->vf_v11);
 	assert_int_equal(m->caps, GUEST_CAPS);
 	assert_true(f->g.ev & I40E_VFM_EV_CAPTURED);
 
-	assert_int_equal(i40e_vfm_summarize(&m->log, &s), 0);
+	assert_int_equal(i40e_vfm_summarize(&m->cap.log, &s), 0);
 	assert_int_equal(s.num_qp, 4);
 	assert_int_equal(s.tx_len[3], TX_LEN);
 	assert_int_equal(s.rx_len[3], RX_LEN);
@@ -617,14 +617,14 @@ static void test_capture_policies(void **state)
 	guest_send(g, I40E_VC_ENABLE_VLAN_STRIP, mb, 0);
 	guest_send(g, I40E_VC_DISABLE_VLAN_STRIP, mb, 0);
 	/* The stripping pair shares one key: only the disable is left. */
-	expect_log(&m->log, 9, I40E_VC_VERSION, I40E_VC_GET_VF_RESOURCES,
+	expect_log(&m->cap.log, 9, I40E_VC_VERSION, I40E_VC_GET_VF_RESOURCES,
 		   I40E_VC_REQUEST_QUEUES, I40E_VC_ADD_ETH_ADDR,
 		   I40E_VC_ADD_ETH_ADDR, I40E_VC_DEL_ETH_ADDR,
 		   I40E_VC_CONFIG_VSI_QUEUES, I40E_VC_ENABLE_QUEUES,
 		   I40E_VC_DISABLE_VLAN_STRIP);
 	guest_send(g, I40E_VC_CONFIG_PROMISC, mb, m_promisc(mb, 1));
-	assert_int_equal(m->log.nr, 10);
-	assert_int_equal(i40e_vfm_summarize(&m->log, &s), 0);
+	assert_int_equal(m->cap.log.nr, 10);
+	assert_int_equal(i40e_vfm_summarize(&m->cap.log, &s), 0);
 	assert_int_equal(s.strip, 2);
 	assert_int_equal(s.num_qp, 3);
 	assert_int_equal(s.req_qp, 8);
@@ -634,7 +634,7 @@ static void test_capture_policies(void **state)
 
 	/* A VF reset forgets all but the queue request the PF keeps. */
 	guest_send(g, I40E_VC_RESET_VF, mb, 0);
-	expect_log(&m->log, 1, I40E_VC_REQUEST_QUEUES);
+	expect_log(&m->cap.log, 1, I40E_VC_REQUEST_QUEUES);
 	assert_int_equal(m->rings[I40E_VFM_RING_RX(0)].len, 0);
 	assert_int_equal(m->rings[I40E_VFM_RING_TX(2)].len, 0);
 	/* A new negotiation (VERSION) starts over too. */
@@ -642,9 +642,9 @@ static void test_capture_policies(void **state)
 	guest_send(g, I40E_VC_GET_VF_RESOURCES, mb, 0);
 	guest_send(g, I40E_VC_CONFIG_PROMISC, mb, m_promisc(mb, 1));
 	guest_send(g, I40E_VC_VERSION, mb, m_version(mb, 1, 0));
-	expect_log(&m->log, 2, I40E_VC_REQUEST_QUEUES, I40E_VC_VERSION);
+	expect_log(&m->cap.log, 2, I40E_VC_REQUEST_QUEUES, I40E_VC_VERSION);
 	assert_false(m->vf_v11);
-	assert_int_equal(m->stats.malformed, 0);
+	assert_int_equal(m->cap.stats.malformed, 0);
 	/* A 1.0 guest sends no capabilities: the PF's defaults apply. */
 	guest_send(g, I40E_VC_GET_VF_RESOURCES, mb, 0);
 	assert_int_equal(m->caps, I40E_VC_CAPS_V10);
@@ -768,7 +768,7 @@ static void test_capture_rejects(void **state)
 	len = m_vsi_queues_n(mb, 2);
 	guest_send(g, I40E_VC_CONFIG_VSI_QUEUES, mb, len - 64);
 	guest_send(g, I40E_VC_CONFIG_VSI_QUEUES, mb, len + 8);
-	assert_int_equal(m->stats.malformed, 2);
+	assert_int_equal(m->cap.stats.malformed, 2);
 	assert_int_equal(m->rings[I40E_VFM_RING_RX(0)].len, 0);
 	/* Longer than the admin queue allows: not even read. */
 	guest_send(g, I40E_VC_ADD_ETH_ADDR, mb, 4097);
@@ -776,24 +776,24 @@ static void test_capture_rejects(void **state)
 	/* A length without a buffer. */
 	guest_send_raw(g, I40E_VFM_AQF_RD, I40E_VFM_AQ_OP_TO_PF,
 		       I40E_VC_SET_RSS_HENA, mb, 8, ATQ_BUF(0));
-	assert_int_equal(m->stats.malformed, 3);
+	assert_int_equal(m->cap.stats.malformed, 3);
 	/* A buffer outside guest memory. */
 	guest_send_raw(g, I40E_VFM_AQF_BUF | I40E_VFM_AQF_RD,
 		       I40E_VFM_AQ_OP_TO_PF, I40E_VC_SET_RSS_HENA, mb, 8,
 		       SIM_BASE + SIM_SIZE);
 	assert_int_equal(m->stats.unreadable, 1);
-	assert_true(m->log.flags & NIC_VF_LOG_INCOMPLETE);
+	assert_true(m->cap.log.flags & NIC_VF_LOG_INCOMPLETE);
 	/* Not a message to the PF. */
 	guest_send_raw(g, 0, 0x0001, 0, mb, 0, 0);
 	assert_int_equal(m->stats.other_aq, 1);
 	/* Unknown opcodes. */
 	guest_send(g, I40E_VC_EVENT, mb, 16);
 	guest_send(g, 47, mb, 32);
-	assert_int_equal(m->stats.unknown, 2);
-	expect_log(&m->log, 1, I40E_VC_VERSION);
+	assert_int_equal(m->cap.stats.unknown, 2);
+	expect_log(&m->cap.log, 1, I40E_VC_VERSION);
 	/* The next VERSION starts a clean, complete log. */
 	guest_send(g, I40E_VC_VERSION, mb, m_version(mb, 1, 1));
-	assert_int_equal(m->log.flags, 0);
+	assert_int_equal(m->cap.log.flags, 0);
 }
 
 static void test_capture_atq_wrap_and_stale(void **state)
@@ -807,7 +807,7 @@ static void test_capture_atq_wrap_and_stale(void **state)
 	guest_send(g, I40E_VC_VERSION, mb, m_version(mb, 1, 1));
 	for (i = 0; i < 40; i++)
 		guest_send(g, I40E_VC_ADD_VLAN, mb, m_vlans(mb, 1, i));
-	assert_int_equal(m->stats.recorded, 41);
+	assert_int_equal(m->cap.stats.recorded, 41);
 	assert_int_equal(m->stats.stale, 0);
 	/*
 	 * Reinitialising at the same base: tail 0 looks like a wrap over
@@ -816,13 +816,13 @@ static void test_capture_atq_wrap_and_stale(void **state)
 	tail_write(g, I40E_VFM_ATQT, 0);
 	g->atq_tail = 0;
 	assert_int_equal(m->stats.stale, AQ_LEN - 41 % AQ_LEN);
-	assert_int_equal(m->stats.recorded, 41);
+	assert_int_equal(m->cap.stats.recorded, 41);
 	guest_send(g, I40E_VC_ADD_VLAN, mb, m_vlans(mb, 1, 99));
-	assert_int_equal(m->stats.recorded, 42);
+	assert_int_equal(m->cap.stats.recorded, 42);
 	/* A queue that is not enabled is not followed. */
 	wr(g, I40E_VFM_ATQLEN, AQ_LEN);
 	guest_send(g, I40E_VC_ADD_VLAN, mb, m_vlans(mb, 1, 100));
-	assert_int_equal(m->stats.recorded, 42);
+	assert_int_equal(m->cap.stats.recorded, 42);
 	assert_int_equal(m->rings[I40E_VFM_RING_ATQ].len, 0);
 }
 
@@ -850,12 +850,12 @@ static void test_capture_atq_moved(void **state)
 	}
 	assert_int_equal(m->rings[I40E_VFM_RING_ATQ].base, ATQ_RING + 0x800);
 	assert_int_equal(m->rings[I40E_VFM_RING_ATQ].len, 16);
-	assert_int_equal(m->stats.recorded, 3);
+	assert_int_equal(m->cap.stats.recorded, 3);
 	/* A misaligned queue cannot be followed: the log says so. */
 	wr(g, I40E_VFM_ATQBAL, (ATQ_RING + 0x808) & 0xffffffff);
 	tail_write(g, I40E_VFM_ATQT, 2);
 	assert_int_equal(m->rings[I40E_VFM_RING_ATQ].len, 0);
-	assert_true(m->log.flags & NIC_VF_LOG_INCOMPLETE);
+	assert_true(m->cap.log.flags & NIC_VF_LOG_INCOMPLETE);
 }
 
 /* ---- data rings from CONFIG_VSI_QUEUES ---- */
@@ -948,7 +948,7 @@ static void test_rings_follow_pf_rules(void **state)
 	c[0].buf = 100;
 	guest_send(g, I40E_VC_CONFIG_VSI_QUEUES, mb, m_vsi_queues(mb, 1, c));
 	assert_int_equal(m->rxq[0].buf_len, 1522);
-	assert_int_equal(m->stats.malformed, 0);
+	assert_int_equal(m->cap.stats.malformed, 0);
 }
 
 static void test_rings_x722_limit(void **state)
@@ -1301,19 +1301,19 @@ static void test_save_restore_roundtrip(void **state)
 	assert_int_equal(sim_events(d, SIM_EV_REG(I40E_VFM_ATQLEN)), 0);
 	assert_int_equal(sim_events(d, SIM_EV_REG(I40E_VFM_ARQBAL)), 0);
 	assert_int_equal(d->bar[I40E_VFM_ARQLEN / 4], 0);
-	assert_true(m->verify_pending);
-	assert_int_equal(m->log.nr, 0);
+	assert_true(m->cap.verify_pending);
+	assert_int_equal(m->cap.log.nr, 0);
 
 	/* The guest's iavf renegotiates and re-sends the same setup. */
 	f->h.ev = 0;
 	guest_configure(&f->h, 2, GUEST_CAPS);
 	assert_true(f->h.ev & I40E_VFM_EV_VERIFIED);
-	assert_false(m->verify_pending);
-	assert_int_equal(m->verify_diff, 0);
+	assert_false(m->cap.verify_pending);
+	assert_int_equal(m->cap.verify_diff, 0);
 	/* Its rings are tracked on the destination too. */
 	assert_int_equal(m->rings[I40E_VFM_RING_RX(1)].len, RX_LEN);
 	for (i = 0; i < 2; i++)
-		assert_int_equal(m->sum_dst.rx_len[i], RX_LEN);
+		assert_int_equal(((struct i40e_vfm_summary *)m->cap.sum_dst)->rx_len[i], RX_LEN);
 }
 
 static void test_restore_detects_different_config(void **state)
@@ -1331,11 +1331,11 @@ static void test_restore_detects_different_config(void **state)
 	f->h.ev = 0;
 	guest_configure(&f->h, 1, GUEST_CAPS);
 	assert_false(f->h.ev & I40E_VFM_EV_VERIFIED);
-	assert_true(m->verify_pending);
-	assert_true(m->verified);
-	assert_true(m->verify_diff & I40E_VFM_DIFF_QUEUES);
-	assert_true(m->verify_diff & I40E_VFM_DIFF_QSTATE);
-	assert_false(m->verify_diff & I40E_VFM_DIFF_MAC);
+	assert_true(m->cap.verify_pending);
+	assert_true(m->cap.verified);
+	assert_true(m->cap.verify_diff & I40E_VFM_DIFF_QUEUES);
+	assert_true(m->cap.verify_diff & I40E_VFM_DIFF_QSTATE);
+	assert_false(m->cap.verify_diff & I40E_VFM_DIFF_MAC);
 }
 
 static void test_restore_rss_registers(void **state)
@@ -1372,7 +1372,7 @@ static void test_restore_idle_vf_no_reset(void **state)
 	assert_int_equal(i40e_vfm_restore(&f->dst, NULL), 0);
 	assert_int_equal(sim_events(&f->dst_sim, SIM_EV_RESET), 0);
 	assert_int_equal(f->dst_sim.resets, 0);
-	assert_false(f->dst.verify_pending);
+	assert_false(f->dst.cap.verify_pending);
 }
 
 static void test_restore_refused_by_pf(void **state)
@@ -1539,7 +1539,7 @@ static void test_vf_reset_forgets(void **state)
 	guest_configure(&f->g, 2, GUEST_CAPS);
 	guest_send(&f->g, I40E_VC_REQUEST_QUEUES, mb, m_u16(mb, 4));
 	i40e_vfm_vf_was_reset(m);
-	expect_log(&m->log, 1, I40E_VC_REQUEST_QUEUES);
+	expect_log(&m->cap.log, 1, I40E_VC_REQUEST_QUEUES);
 	assert_int_equal(m->rings[I40E_VFM_RING_RX(0)].len, 0);
 	assert_int_equal(m->rings[I40E_VFM_RING_ATQ].len, 0);
 	assert_int_equal(m->caps, 0);

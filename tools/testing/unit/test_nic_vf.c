@@ -405,6 +405,72 @@ static void test_ring_precise_posting_and_wrap(void **state)
 	assert_int_equal(s->allocs, 0);
 }
 
+static const struct nic_vf_ring_ops marked_ring = {
+	.name = "marked",
+	.desc_size = 16,
+	.base_align = 64,
+	.len_multiple = 4,
+	.max_len = 64,
+	.written_back = true,
+	.mark_on_repost = true,
+	.parse = test_parse,
+};
+
+static void test_ring_mark_on_repost(void **state)
+{
+	struct vf_sim *s = *state;
+	bool dirty[SIM_PAGES];
+	struct nic_vf_tracker t;
+	struct nic_vf_ring ring;
+	u32 i;
+
+	nic_vf_ring_init(&ring, &marked_ring, NULL);
+	ring.tail_always_seen = true;
+	nic_vf_tracker_init(&t, &s->seam, &ring, 1);
+	fill_ring(s, 8);
+	assert_int_equal(nic_vf_ring_configure(&t, &ring, RING_BASE, 16, NULL),
+			 0);
+	assert_int_equal(nic_vf_ring_tail(&t, &ring, 8, NULL, NULL), 8);
+	nic_vf_tracker_begin(&t);
+	assert_int_equal(nic_vf_tracker_precise(&t), 0);
+	/* Only the ring is held; the posted buffers are just recorded. */
+	assert_int_equal(s->nr_holds, 1);
+	sim_sync(s, NULL);
+	assert_int_equal(sim_sync(s, dirty), 1);
+	assert_true(dirty[(RING_BASE - SIM_BASE) / SIM_PAGE]);
+
+	/* The guest re-posts slots 8..11 (new) and 0..1 (the same buffers
+	 * again): the old buffers of 0 and 1 are reported, once.
+	 */
+	fill_ring(s, 12);
+	assert_int_equal(nic_vf_ring_tail(&t, &ring, 12, NULL, NULL), 4);
+	assert_int_equal(sim_sync(s, NULL), 1);
+	assert_int_equal(nic_vf_ring_tail(&t, &ring, 2, NULL, NULL), 6);
+	assert_int_equal(sim_sync(s, dirty), 3);
+	assert_true(dirty[(buf_of(0) - SIM_BASE) / SIM_PAGE]);
+	assert_true(dirty[(buf_of(1) - SIM_BASE) / SIM_PAGE]);
+	assert_int_equal(sim_sync(s, NULL), 1);
+	assert_int_equal(t.stats.marks, 2);
+
+	/* Quiesced: every buffer recorded is reported once more. */
+	assert_int_equal(nic_vf_tracker_flush(&t), 0);
+	assert_int_equal(sim_sync(s, dirty), 1 + 12);
+	for (i = 0; i < 12; i++)
+		assert_true(dirty[(buf_of(i) - SIM_BASE) / SIM_PAGE]);
+
+	/* Disabled while precise: its buffers are reported (and the ring,
+	 * released, once more).
+	 */
+	nic_vf_ring_disable(&t, &ring);
+	assert_int_equal(sim_sync(s, NULL), 1 + 12);
+	assert_int_equal(s->nr_holds, 0);
+	nic_vf_tracker_end(&t);
+	/* Not precise: a flush does nothing. */
+	assert_int_equal(nic_vf_tracker_flush(&t), 0);
+	assert_int_equal(sim_sync(s, NULL), 0);
+	assert_int_equal(s->allocs, 0);
+}
+
 static void test_ring_release_keeps_last_report(void **state)
 {
 	struct vf_sim *s = *state;
@@ -794,6 +860,335 @@ static void test_msglog_load_rejects(void **state)
 	assert_int_equal(nic_vf_msglog_load(&in, blob, n), -EINVAL);
 }
 
+static void test_msglog_drop_class(void **state)
+{
+	struct nic_vf_msglog log;
+	u8 m[4] = {};
+
+	log_init(&log);
+	nic_vf_msglog_record(&log, 1, 0x10001, NIC_VF_MSG_LATEST, m, 4);
+	nic_vf_msglog_record(&log, 2, 0x20000, NIC_VF_MSG_APPEND, m, 4);
+	nic_vf_msglog_record(&log, 3, 0x20000, NIC_VF_MSG_APPEND, m, 4);
+	nic_vf_msglog_record(&log, 4, 0x30005, NIC_VF_MSG_LATEST, m, 4);
+	expect_ops(&log, "1234");
+	/* Forget the class of 0x2xxxx, log nothing. */
+	assert_int_equal(nic_vf_msglog_record(&log, 5, 0x2ffff,
+					      NIC_VF_MSG_DROP_CLASS, m, 4), 0);
+	expect_ops(&log, "14");
+	/* Forget a class and add under it at once. */
+	nic_vf_msglog_record(&log, 6, 0x30000, NIC_VF_MSG_DROP_CLASS |
+			     NIC_VF_MSG_APPEND, m, 4);
+	expect_ops(&log, "16");
+	assert_int_equal(NIC_VF_KEY_CLASS(0x30005), 3);
+}
+
+/* ---- capture skeleton ---- */
+
+struct cap_drv {
+	unsigned int applied;
+	u32 last_op;
+};
+
+/* A toy protocol: opcode 1 clears, 2 latest wins, 3 appends, 4 is a
+ * query, 9 is unknown; a message starting with 0xff is refused.
+ */
+static int cap_check(void *drv, u32 op, const u8 *msg, u32 len)
+{
+	if (op == 9)
+		return -EOPNOTSUPP;
+	return len && msg[0] == 0xff ? -EINVAL : 0;
+}
+
+static unsigned int cap_policy(void *drv, u32 op, const u8 *msg, u32 len,
+			       u32 *key)
+{
+	*key = op;
+	switch (op) {
+	case 1:
+		return NIC_VF_MSG_CLEAR;
+	case 3:
+		return NIC_VF_MSG_APPEND;
+	case 4:
+		return NIC_VF_MSG_IGNORE;
+	default:
+		return NIC_VF_MSG_LATEST;
+	}
+}
+
+static void cap_applied(void *drv, u32 op, const u8 *msg, u32 len)
+{
+	struct cap_drv *d = drv;
+
+	if (!d)
+		return;
+	d->applied++;
+	d->last_op = op;
+}
+
+/* Summary: the number of entries of each opcode. */
+static int cap_summarize(const struct nic_vf_msglog *log, void *sum)
+{
+	struct nic_vf_msg msg;
+	u32 *n = sum, pos = 0;
+
+	memset(n, 0, 4 * sizeof(u32));
+	while (nic_vf_msglog_next(log, &pos, &msg)) {
+		if (msg.opcode > 3 || msg.opcode == 1)
+			return -EINVAL;
+		n[msg.opcode]++;
+	}
+	return 0;
+}
+
+static u32 cap_diff(const void *a, const void *b)
+{
+	const u32 *x = a, *y = b;
+	u32 i, d = 0;
+
+	for (i = 0; i < 4; i++)
+		if (x[i] != y[i])
+			d |= BIT(i);
+	return d;
+}
+
+static const struct nic_vf_msg_ops cap_ops = {
+	.check = cap_check,
+	.policy = cap_policy,
+	.applied = cap_applied,
+	.summarize = cap_summarize,
+	.diff = cap_diff,
+	.sum_size = 4 * sizeof(u32),
+};
+
+static void test_capture_msg(void **state)
+{
+	struct vf_sim *s = *state;
+	struct nic_vf_capture c;
+	struct cap_drv d = {};
+	u8 m[16] = { 1 }, bad[2] = { 0xff };
+
+	assert_int_equal(nic_vf_capture_init(&c, &s->seam, &cap_ops, &d, 1024,
+					     8, 8), 0);
+	assert_int_equal(nic_vf_capture_msg(&c, 2, m, 4), 0);
+	assert_int_equal(nic_vf_capture_msg(&c, 3, m, 4), 0);
+	assert_int_equal(nic_vf_capture_msg(&c, 3, m, 4), 0);
+	assert_int_equal(nic_vf_capture_msg(&c, 4, m, 4), 0);
+	expect_ops(&c.log, "233");
+	assert_int_equal(d.applied, 4);
+	assert_int_equal(c.stats.ignored, 1);
+	assert_int_equal(c.stats.recorded, 3);
+	/* Refused: not applied, not logged. */
+	assert_int_equal(nic_vf_capture_msg(&c, 2, bad, 2), -EINVAL);
+	assert_int_equal(c.stats.malformed, 1);
+	assert_int_equal(d.applied, 4);
+	/* Unknown: the log is incomplete. */
+	assert_int_equal(nic_vf_capture_msg(&c, 9, m, 4), -EOPNOTSUPP);
+	assert_true(c.log.flags & NIC_VF_LOG_INCOMPLETE);
+	assert_int_equal(c.stats.msgs, 6);
+	/* Too long for the log. */
+	assert_int_equal(nic_vf_capture_msg(&c, 2, m, 9), -EMSGSIZE);
+	assert_int_equal(c.stats.log_full, 1);
+	/* A VF reset forgets the log and its flags. */
+	nic_vf_capture_forget(&c);
+	assert_int_equal(c.log.flags, 0);
+	expect_ops(&c.log, "");
+	/* The driver lost one: counted; an unreadable one marks incomplete. */
+	nic_vf_capture_lost(&c, -EINVAL);
+	assert_int_equal(c.stats.malformed, 2);
+	assert_int_equal(c.log.flags, 0);
+	nic_vf_capture_lost(&c, -EFAULT);
+	assert_true(c.log.flags & NIC_VF_LOG_INCOMPLETE);
+	nic_vf_capture_destroy(&c);
+	assert_int_equal(s->allocs, 0);
+}
+
+static void test_capture_request_answer(void **state)
+{
+	struct vf_sim *s = *state;
+	struct nic_vf_capture c;
+	struct cap_drv d = {};
+	u8 m[16] = { 5 };
+
+	assert_int_equal(nic_vf_capture_init(&c, &s->seam, &cap_ops, &d, 1024,
+					     8, 8), 0);
+	assert_int_equal(nic_vf_capture_answer(&c, true), -ENOENT);
+	assert_int_equal(nic_vf_capture_request(&c, 2, m, 4), 0);
+	/* Nothing happens before the answer. */
+	expect_ops(&c.log, "");
+	assert_int_equal(d.applied, 0);
+	m[0] = 6;	/* the caller's buffer may change meanwhile */
+	assert_int_equal(nic_vf_capture_answer(&c, true), 0);
+	expect_ops(&c.log, "2");
+	assert_int_equal(d.last_op, 2);
+	assert_int_equal(c.log.buf[NIC_VF_MSG_HDR_LEN], 5);
+	/* Refused by the PF. */
+	assert_int_equal(nic_vf_capture_request(&c, 3, m, 4), 0);
+	assert_int_equal(nic_vf_capture_answer(&c, false), 0);
+	assert_int_equal(c.stats.refused, 1);
+	expect_ops(&c.log, "2");
+	/* Superseded before its answer. */
+	assert_int_equal(nic_vf_capture_request(&c, 3, m, 4), 0);
+	assert_int_equal(nic_vf_capture_request(&c, 2, m, 4), 0);
+	assert_int_equal(c.stats.unanswered, 1);
+	assert_true(c.log.flags & NIC_VF_LOG_INCOMPLETE);
+	/* A VF reset drops the waiting request too. */
+	nic_vf_capture_forget(&c);
+	assert_int_equal(nic_vf_capture_answer(&c, true), -ENOENT);
+	/* A refused format never waits. */
+	m[0] = 0xff;
+	assert_int_equal(nic_vf_capture_request(&c, 2, m, 4), -EINVAL);
+	assert_false(c.req_pending);
+	m[0] = 0;
+	assert_int_equal(nic_vf_capture_request(&c, 2, m, 9), -EMSGSIZE);
+	assert_true(c.log.flags & NIC_VF_LOG_OVERFLOW);
+	assert_false(c.req_pending);
+	nic_vf_capture_destroy(&c);
+}
+
+static void test_capture_verify(void **state)
+{
+	struct vf_sim *s = *state;
+	struct nic_vf_capture src, dst;
+	u8 saved[1024], m[4] = {};
+	ssize_t n;
+
+	assert_int_equal(nic_vf_capture_init(&src, &s->seam, &cap_ops, NULL,
+					     1024, 8, 8), 0);
+	assert_int_equal(nic_vf_capture_init(&dst, &s->seam, &cap_ops, NULL,
+					     1024, 8, 8), 0);
+	nic_vf_capture_msg(&src, 2, m, 4);
+	nic_vf_capture_msg(&src, 3, m, 4);
+	n = nic_vf_msglog_save(&src.log, saved, sizeof(saved));
+	assert_true(n > 0);
+
+	nic_vf_capture_expect_none(&dst);
+	assert_int_equal(nic_vf_capture_expect(&dst, saved, n), 0);
+	nic_vf_capture_restart(&dst);
+	assert_true(dst.verify_pending);
+	nic_vf_capture_msg(&dst, 3, m, 4);
+	assert_true(dst.verify_pending);
+	assert_true(dst.verified);
+	assert_int_equal(dst.verify_diff, BIT(2));
+	nic_vf_capture_msg(&dst, 2, m, 4);
+	assert_false(dst.verify_pending);
+	assert_int_equal(dst.verify_diff, 0);
+
+	/* A source log the capture could not have made is refused. */
+	nic_vf_msglog_record(&src.log, 1, 1, NIC_VF_MSG_LATEST, m, 4);
+	n = nic_vf_msglog_save(&src.log, saved, sizeof(saved));
+	assert_int_equal(nic_vf_capture_expect(&dst, saved, n), -EINVAL);
+	assert_int_equal(dst.expected.nr, 0);
+	assert_int_equal(nic_vf_capture_expect(&dst, saved, 3), -EINVAL);
+	/* Nothing to compare with: no comparison. */
+	nic_vf_capture_restart(&dst);
+	assert_false(dst.verify_pending);
+	/* An incomplete source log is not compared either. */
+	nic_vf_capture_forget(&src);
+	nic_vf_capture_msg(&src, 2, m, 4);
+	nic_vf_capture_msg(&src, 9, m, 4);
+	n = nic_vf_msglog_save(&src.log, saved, sizeof(saved));
+	assert_int_equal(nic_vf_capture_expect(&dst, saved, n), 0);
+	nic_vf_capture_restart(&dst);
+	assert_false(dst.verify_pending);
+	nic_vf_capture_destroy(&src);
+	nic_vf_capture_destroy(&dst);
+}
+
+static void test_capture_init_fails(void **state)
+{
+	struct vf_sim *s = *state;
+	struct nic_vf_capture c;
+	int n;
+
+	/* Whichever allocation fails, nothing is left allocated. */
+	for (n = 1; n <= 5; n++) {
+		s->fail_alloc = n;
+		assert_int_equal(nic_vf_capture_init(&c, &s->seam, &cap_ops,
+						     NULL, 1024, 8, 8),
+				 -ENOMEM);
+		assert_int_equal(s->allocs, 0);
+		assert_null(c.seam);
+		nic_vf_capture_destroy(&c);
+	}
+	s->fail_alloc = 0;
+	/* Bounds no log can hold. */
+	assert_int_equal(nic_vf_capture_init(&c, &s->seam, &cap_ops, NULL,
+					     8, 8, 8), -EINVAL);
+	assert_int_equal(s->allocs, 0);
+}
+
+/* ---- chunks ---- */
+
+static void test_chunks(void **state)
+{
+	static const u32 tags[] = { NIC_VF_TAG('A', 'B', 'C', 'D'),
+				    NIC_VF_TAG('E', 'F', 'G', 'H') };
+	u8 c[NIC_VF_CHUNK_HDR + 4] = {}, bad[sizeof(c)];
+	const u8 *p;
+	unsigned int i;
+	u32 plen;
+
+	nic_vf_chunk_header(c, tags[1], 3, 4);
+	assert_memory_equal(c, "EFGH\x03\x00\x00\x00\x04", 9);
+	/* Second chunk before the first. */
+	assert_int_equal(nic_vf_chunk_open(c, sizeof(c), 3, tags, 2, 0, &p,
+					   &plen), -EINVAL);
+	assert_int_equal(nic_vf_chunk_open(c, sizeof(c), 3, tags, 2, BIT(0),
+					   &p, &plen), 1);
+	assert_ptr_equal(p, c + NIC_VF_CHUNK_HDR);
+	assert_int_equal(plen, 4);
+	/* Repeated. */
+	assert_int_equal(nic_vf_chunk_open(c, sizeof(c), 3, tags, 2, 3, &p,
+					   &plen), -EINVAL);
+	/* Another version, a wrong length, a truncated header. */
+	assert_int_equal(nic_vf_chunk_open(c, sizeof(c), 2, tags, 2, 1, &p,
+					   &plen), -EINVAL);
+	assert_int_equal(nic_vf_chunk_open(c, sizeof(c) - 1, 3, tags, 2, 1,
+					   &p, &plen), -EINVAL);
+	assert_int_equal(nic_vf_chunk_open(c, 8, 3, tags, 2, 1, &p, &plen),
+			 -EINVAL);
+	/* Any header byte changed: tag, version, flags, length, reserved. */
+	for (i = 0; i < NIC_VF_CHUNK_HDR; i++) {
+		memcpy(bad, c, sizeof(c));
+		bad[i] ^= 0x10;
+		assert_int_equal(nic_vf_chunk_open(bad, sizeof(bad), 3, tags,
+						   2, 1, &p, &plen), -EINVAL);
+	}
+}
+
+/* A ring kind whose descriptors give the device no buffer to write. */
+static const struct nic_vf_ring_ops unparsed_ring = {
+	.name = "unparsed",
+	.desc_size = 16,
+	.base_align = 64,
+	.len_multiple = 4,
+	.max_len = 64,
+	.written_back = true,
+};
+
+static void test_ring_unparsed_reads_nothing(void **state)
+{
+	struct vf_sim *s = *state;
+	struct nic_vf_tracker t;
+	struct nic_vf_ring ring;
+
+	nic_vf_ring_init(&ring, &unparsed_ring, NULL);
+	ring.tail_always_seen = true;
+	nic_vf_tracker_init(&t, &s->seam, &ring, 1);
+	assert_int_equal(nic_vf_ring_configure(&t, &ring, RING_BASE, 16, NULL),
+			 0);
+	nic_vf_tracker_begin(&t);
+	assert_int_equal(nic_vf_tracker_precise(&t), 0);
+	assert_true(sim_page_held(s, RING_BASE));
+	assert_int_equal(nic_vf_ring_tail(&t, &ring, 5, NULL, NULL), 5);
+	assert_int_equal(nic_vf_ring_tail(&t, &ring, 2, NULL, NULL), 13);
+	/* Only the ring is held; no descriptor was ever read. */
+	assert_int_equal(s->dma_reads, 0);
+	assert_int_equal(s->nr_holds, 1);
+	nic_vf_tracker_end(&t);
+	assert_int_equal(s->nr_holds, 0);
+}
+
 /* ---- registers and restore ---- */
 
 static const struct nic_vf_reg_block blocks[] = {
@@ -950,6 +1345,7 @@ int main(void)
 		T(test_ring_conservative_marks_nothing),
 		T(test_ring_precise_posting_and_wrap),
 		T(test_ring_release_keeps_last_report),
+		T(test_ring_mark_on_repost),
 		T(test_ring_bad_descriptors),
 		T(test_ring_unreadable_and_lost),
 		T(test_ring_precise_scans_posted),
@@ -959,6 +1355,13 @@ int main(void)
 		T(test_msglog_bounds),
 		T(test_msglog_save_load),
 		T(test_msglog_load_rejects),
+		T(test_msglog_drop_class),
+		T(test_capture_msg),
+		T(test_capture_request_answer),
+		T(test_capture_verify),
+		T(test_capture_init_fails),
+		T(test_chunks),
+		T(test_ring_unparsed_reads_nothing),
 		T(test_regs_snapshot_restore),
 		T(test_regs_save_load),
 		T(test_restore_policy),

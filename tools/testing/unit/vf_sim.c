@@ -25,6 +25,7 @@ static int sim_dma_read(void *ctx, u64 iova, void *buf, size_t len)
 {
 	struct vf_sim *s = ctx;
 
+	s->dma_reads++;
 	if (!in_guest(iova, len))
 		return -EINVAL;
 	memcpy(buf, s->mem + (iova - SIM_BASE), len);

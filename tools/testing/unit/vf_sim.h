@@ -40,6 +40,7 @@ struct vf_sim {
 	unsigned int cap_holds;
 	unsigned int bad_releases;
 	unsigned int marks;
+	unsigned int dma_reads;	/* guest memory reads through the seam */
 	int fail_hold;		/* errno for the next dirty_hold, once */
 	int fail_alloc;		/* fail the next n allocations */
 	unsigned int allocs;

@@ -13,12 +13,21 @@
  *   ring      descriptor-ring tracking: tail writes, reading what the guest
  *             posted, holding dirty every guest page the device may write
  *   msglog    a bounded log of the guest's configuration messages to the PF
+ *   capture   the skeleton that turns the messages a guest sends its PF
+ *             (admin queue, mailbox) into that log: format check, the
+ *             PF's answer, the driver's policy, and on a destination the
+ *             check that the guest sent its configuration again
  *   regs      a register save set described by a table
+ *   chunks    the framing of a driver's state in the migration stream
+ *   traps     which register pages a driver traps, as 4 KiB pages
  *   restore   the reset-based restore policy
  *
- * A driver supplies only its formats: descriptor parsers, message policies
- * and its register table.  Pure logic: this header and the nic_vf_*.c files
- * it declares include nothing but <linux/types.h>, <linux/errno.h>,
+ * A driver supplies only its formats: descriptor parsers, message checks
+ * and policies, its register table.  The kernel half that both drivers
+ * share (the seam over vfio-pci and the PF's netdev) is nic_vf_host.h.
+ *
+ * Pure logic: this header and the nic_vf_*.c files it declares (but
+ * nic_vf_host.c) include nothing but <linux/types.h>, <linux/errno.h>,
  * <linux/kernel.h>, <linux/string.h> and <linux/bits.h>.  Nothing here
  * trusts a byte that came from the guest or from a stream.
  */
@@ -219,6 +228,10 @@ struct nic_vf_range {
  * @max_len: most descriptors in a ring
  * @written_back: the device writes into the ring itself (completion
  *                write-back), so the ring's memory is held while tracking
+ * @mark_on_repost: the buffers are not held but marked dirty when their
+ *                  slot is posted again and at nic_vf_tracker_flush() (see
+ *                  nic_vf_ring.c); for devices that write a buffer only
+ *                  before its descriptor is handed back to the guest
  * @parse: given one descriptor as the guest posted it, fill @r (at most
  *         NIC_VF_DESC_RANGES entries) with the guest memory the device may
  *         write for it and return how many; return -ENOENT if the
@@ -233,6 +246,7 @@ struct nic_vf_ring_ops {
 	u32 len_multiple;
 	u32 max_len;
 	bool written_back;
+	bool mark_on_repost;
 	int (*parse)(const u8 *desc, const void *priv, struct nic_vf_range *r);
 };
 
@@ -248,7 +262,8 @@ struct nic_vf_ring_ops {
  *                    so @tail stays known across tracking phases
  * @held: what of the ring's own memory and of @extra is held (private)
  * @extra: other memory the device writes for this ring (head write-back)
- * @slots: per descriptor, the ranges held for it (precise tracking only)
+ * @slots: per descriptor, the ranges held (or recorded, for rings that
+ *         mark on re-post) for it, while tracking precisely
  */
 struct nic_vf_ring {
 	const struct nic_vf_ring_ops *ops;
@@ -286,6 +301,7 @@ enum nic_vf_track_mode {
  * @read_errors: descriptors that could not be read from guest memory
  * @holds: ranges held
  * @releases: ranges released
+ * @marks: ranges marked (rings that mark on re-post)
  * @rescans: whole-ring scans
  */
 struct nic_vf_track_stats {
@@ -297,6 +313,7 @@ struct nic_vf_track_stats {
 	u64 read_errors;
 	u64 holds;
 	u64 releases;
+	u64 marks;
 	u64 rescans;
 };
 
@@ -340,6 +357,7 @@ int nic_vf_ring_tail(struct nic_vf_tracker *t, struct nic_vf_ring *ring,
 		     u32 tail, nic_vf_visit_t visit, void *arg);
 void nic_vf_tracker_begin(struct nic_vf_tracker *t);
 int nic_vf_tracker_precise(struct nic_vf_tracker *t);
+int nic_vf_tracker_flush(struct nic_vf_tracker *t);
 void nic_vf_tracker_end(struct nic_vf_tracker *t);
 int nic_vf_tracker_mark(struct nic_vf_tracker *t, u64 iova, size_t len);
 
@@ -352,6 +370,10 @@ int nic_vf_tracker_mark(struct nic_vf_tracker *t, u64 iova, size_t len);
 #define NIC_VF_MSG_LATEST	BIT(1)	/* replaces entries of the same key */
 #define NIC_VF_MSG_APPEND	BIT(2)	/* added after the others */
 #define NIC_VF_MSG_STICKY	BIT(3)	/* survives NIC_VF_MSG_CLEAR */
+#define NIC_VF_MSG_DROP_CLASS	BIT(4)	/* forget entries of the key's class
+					 * (bits 31:16 of the key) first
+					 */
+#define NIC_VF_KEY_CLASS(key)	((key) >> 16)
 
 /* nic_vf_msglog.flags */
 #define NIC_VF_LOG_OVERFLOW	BIT(0)	/* a message did not fit */
@@ -452,6 +474,150 @@ ssize_t nic_vf_regs_save(const struct nic_vf_reg_block *blocks,
 			 size_t len);
 int nic_vf_regs_load(const struct nic_vf_reg_block *blocks, unsigned int nr,
 		     u32 *vals, const void *buf, size_t len);
+
+/* ------------------------------------------------------------------ */
+/* Capture of the guest's messages to its PF                          */
+
+/**
+ * struct nic_vf_msg_ops - a driver's VF-to-PF message protocol
+ * @check: would the PF accept the format of message @op?  0, -EINVAL if
+ *         the PF refuses it (it is not logged), -EOPNOTSUPP if the driver
+ *         does not interpret it (the log is marked incomplete)
+ * @policy: how a message the PF applied enters the log: NIC_VF_MSG_*
+ *          actions, and its key in @key
+ * @applied: optional; the PF applied the message (the driver follows its
+ *           side effects, e.g. rings the message configures).  Runs before
+ *           the message is logged.
+ * @summarize: optional; the configuration a log holds, without what
+ *             legitimately differs between hosts, into @sum (@sum_size
+ *             bytes); -EINVAL for a log the capture could not have made
+ * @diff: where two summaries differ, driver-defined bits, 0 if they agree
+ * @sum_size: bytes of a summary
+ *
+ * @drv, passed to @check, @policy and @applied, is the driver's.
+ */
+struct nic_vf_msg_ops {
+	int (*check)(void *drv, u32 op, const u8 *msg, u32 len);
+	unsigned int (*policy)(void *drv, u32 op, const u8 *msg, u32 len,
+			       u32 *key);
+	void (*applied)(void *drv, u32 op, const u8 *msg, u32 len);
+	int (*summarize)(const struct nic_vf_msglog *log, void *sum);
+	u32 (*diff)(const void *a, const void *b);
+	size_t sum_size;
+};
+
+/**
+ * struct nic_vf_capture_stats - counters of a capture
+ * @msgs: messages seen
+ * @recorded: messages logged
+ * @ignored: messages the policy does not log (queries)
+ * @malformed: messages the format check refused (so does the PF)
+ * @unknown: messages the driver does not interpret
+ * @refused: requests the PF answered with a refusal
+ * @unanswered: requests superseded or cancelled before their answer
+ * @log_full: messages the log could not keep
+ */
+struct nic_vf_capture_stats {
+	u64 msgs;
+	u64 recorded;
+	u64 ignored;
+	u64 malformed;
+	u64 unknown;
+	u64 refused;
+	u64 unanswered;
+	u64 log_full;
+};
+
+/**
+ * struct nic_vf_capture - what a guest configured through its PF
+ * @seam: the VF's seam (memory)
+ * @ops: the driver's protocol
+ * @drv: passed to @ops
+ * @log: the messages the PF applied, under the driver's policy
+ * @expected: on a destination, the source's log
+ * @sum_src: summary of @expected
+ * @sum_dst: summary of @log at the last comparison
+ * @req: a request waiting for the PF's answer (mailbox style)
+ * @req_op: its opcode
+ * @req_len: its length; 0 with @req_pending false
+ * @req_pending: @req holds a request
+ * @verify_pending: the guest has not yet sent again the configuration it
+ *                  had on the source; checked at each message logged
+ * @verified: a comparison was made
+ * @verify_diff: @ops->diff of the last comparison (~0 if @log could not be
+ *               summarized)
+ * @stats: counters
+ */
+struct nic_vf_capture {
+	const struct nic_vf_seam *seam;
+	const struct nic_vf_msg_ops *ops;
+	void *drv;
+	struct nic_vf_msglog log;
+	struct nic_vf_msglog expected;
+	void *sum_src;
+	void *sum_dst;
+	u8 *req;
+	u32 req_op;
+	u32 req_len;
+	bool req_pending;
+	bool verify_pending;
+	bool verified;
+	u32 verify_diff;
+	struct nic_vf_capture_stats stats;
+};
+
+int nic_vf_capture_init(struct nic_vf_capture *c,
+			const struct nic_vf_seam *seam,
+			const struct nic_vf_msg_ops *ops, void *drv, u32 cap,
+			u32 max_nr, u32 max_msg);
+void nic_vf_capture_destroy(struct nic_vf_capture *c);
+int nic_vf_capture_msg(struct nic_vf_capture *c, u32 op, const u8 *msg,
+		       u32 len);
+int nic_vf_capture_request(struct nic_vf_capture *c, u32 op, const u8 *msg,
+			   u32 len);
+int nic_vf_capture_answer(struct nic_vf_capture *c, bool applied);
+void nic_vf_capture_lost(struct nic_vf_capture *c, int err);
+void nic_vf_capture_forget(struct nic_vf_capture *c);
+void nic_vf_capture_expect_none(struct nic_vf_capture *c);
+int nic_vf_capture_expect(struct nic_vf_capture *c, const void *buf,
+			  size_t len);
+void nic_vf_capture_restart(struct nic_vf_capture *c);
+
+/* ------------------------------------------------------------------ */
+/* Chunks of a driver's state in the stream                           */
+
+/*
+ * Chunk header, NIC_VF_CHUNK_HDR bytes, little endian: le32 tag (four
+ * ASCII characters), le16 format version, le16 flags (zero), le32 payload
+ * length, le32 reserved (zero).  The payload follows.
+ */
+#define NIC_VF_CHUNK_HDR	16
+/* Four characters as a chunk tag, read as a little-endian u32. */
+#define NIC_VF_TAG(a, b, c, d)	((u32)(a) | (u32)(b) << 8 | \
+				 (u32)(c) << 16 | (u32)(d) << 24)
+
+void nic_vf_chunk_header(void *buf, u32 tag, u16 version, u32 len);
+int nic_vf_chunk_open(const void *buf, size_t len, u16 version,
+		      const u32 *tags, unsigned int nr_tags, u32 loaded,
+		      const u8 **payload, u32 *plen);
+
+/* ------------------------------------------------------------------ */
+/* Trapped register pages                                             */
+
+/* Trapping is per 4 KiB page, the VF BAR's smallest unit. */
+#define NIC_VF_TRAP_PAGE	0x1000
+
+/**
+ * struct nic_vf_trap - a range of the register BAR to trap
+ * @offset: start
+ * @len: length
+ */
+struct nic_vf_trap {
+	u32 offset;
+	u32 len;
+};
+
+#define NIC_VF_MAX_TRAPS	4
 
 /* ------------------------------------------------------------------ */
 /* Reset-based restore                                                */

@@ -4,6 +4,7 @@
  * its PF (virtchnl, mailbox).  The driver decides per message whether it
  * matters and how it combines with earlier ones: the latest of a kind
  * replaces the previous ("latest wins"), filters accumulate ("append"),
+ * a message may forget a whole class of keys ("clear all unicast filters"),
  * a reset forgets all but a few "sticky" messages.  The log keeps the
  * order of the surviving messages, which is the order a replay would need.
  *
@@ -22,7 +23,15 @@
 
 #define ENTRY_STICKY	BIT(0)
 #define MSG_ACTIONS	(NIC_VF_MSG_CLEAR | NIC_VF_MSG_LATEST | \
-			 NIC_VF_MSG_APPEND | NIC_VF_MSG_STICKY)
+			 NIC_VF_MSG_APPEND | NIC_VF_MSG_STICKY | \
+			 NIC_VF_MSG_DROP_CLASS)
+
+/* Which entries drop_entries() forgets. */
+enum drop_what {
+	DROP_NON_STICKY,	/* all but sticky ones */
+	DROP_KEY,		/* those of one key */
+	DROP_CLASS,		/* those of one key class */
+};
 
 static u32 pad8(u32 n)
 {
@@ -70,19 +79,29 @@ void nic_vf_msglog_clear(struct nic_vf_msglog *log)
 }
 EXPORT_SYMBOL_GPL(nic_vf_msglog_clear);
 
-/* Drop the entries of @key (@by_key), else the non-sticky (or all) ones. */
-static void drop_entries(struct nic_vf_msglog *log, bool sticky_too,
-			 bool by_key, u32 key)
+/* Forget entries: see enum drop_what; @key selects the key or class. */
+static void drop_entries(struct nic_vf_msglog *log, enum drop_what what,
+			 u32 key)
 {
 	u32 rd = 0, wr = 0, nr = 0;
 
 	while (rd < log->used) {
 		const u8 *e = log->buf + rd;
 		u32 size = entry_size(nic_vf_get32(e + 8));
-		bool sticky = nic_vf_get16(e + 12) & ENTRY_STICKY;
-		bool drop = by_key ? nic_vf_get32(e + 4) == key :
-				     (sticky_too || !sticky);
+		u32 k = nic_vf_get32(e + 4);
+		bool drop;
 
+		switch (what) {
+		case DROP_KEY:
+			drop = k == key;
+			break;
+		case DROP_CLASS:
+			drop = NIC_VF_KEY_CLASS(k) == NIC_VF_KEY_CLASS(key);
+			break;
+		default:
+			drop = !(nic_vf_get16(e + 12) & ENTRY_STICKY);
+			break;
+		}
 		if (!drop) {
 			if (wr != rd)
 				memmove(log->buf + wr, e, size);
@@ -104,8 +123,12 @@ static void drop_entries(struct nic_vf_msglog *log, bool sticky_too,
  * @data: the message
  * @len: its length
  *
- * A message that does not fit is dropped and the log flagged
- * NIC_VF_LOG_OVERFLOW (cleared again by the next NIC_VF_MSG_CLEAR).
+ * In order: NIC_VF_MSG_CLEAR forgets all but sticky entries,
+ * NIC_VF_MSG_DROP_CLASS forgets the entries whose key has @key's class,
+ * NIC_VF_MSG_LATEST forgets those of @key; then the message is added if
+ * LATEST or APPEND is set.  A message that does not fit is dropped and the
+ * log flagged NIC_VF_LOG_OVERFLOW (cleared again by the next
+ * NIC_VF_MSG_CLEAR).
  *
  * Return: 0; -EINVAL for unknown @action bits; -EMSGSIZE for a message
  * longer than the log keeps; -ENOSPC when the log is full.
@@ -118,9 +141,11 @@ int nic_vf_msglog_record(struct nic_vf_msglog *log, u32 opcode, u32 key,
 	if (action & ~MSG_ACTIONS)
 		return -EINVAL;
 	if (action & NIC_VF_MSG_CLEAR) {
-		drop_entries(log, false, false, 0);
+		drop_entries(log, DROP_NON_STICKY, 0);
 		log->flags = 0;
 	}
+	if (action & NIC_VF_MSG_DROP_CLASS)
+		drop_entries(log, DROP_CLASS, key);
 	if (!(action & (NIC_VF_MSG_LATEST | NIC_VF_MSG_APPEND)))
 		return 0;
 	if (len > log->max_msg) {
@@ -128,7 +153,7 @@ int nic_vf_msglog_record(struct nic_vf_msglog *log, u32 opcode, u32 key,
 		return -EMSGSIZE;
 	}
 	if (action & NIC_VF_MSG_LATEST)
-		drop_entries(log, true, true, key);
+		drop_entries(log, DROP_KEY, key);
 	if (log->nr >= log->max_nr || entry_size(len) > log->cap - log->used) {
 		log->flags |= NIC_VF_LOG_OVERFLOW;
 		return -ENOSPC;

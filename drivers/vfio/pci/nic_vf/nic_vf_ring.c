@@ -16,6 +16,16 @@
  * posts that slot again (it consumed the old buffer, so the device is done
  * with it) or when a scan finds the slot written back.
  *
+ * Holding reports every posted buffer at every sync, written or not.  A
+ * ring kind may instead mark on re-post (nic_vf_ring_ops.mark_on_repost):
+ * the device writes a buffer only before the guest consumes it, and the
+ * guest re-posts a slot only after consuming its buffer, so when a slot is
+ * posted again its previous buffer is marked dirty once; buffers still
+ * posted when the device is quiesced are marked then
+ * (nic_vf_tracker_flush()), as are those of a ring reconfigured or
+ * disabled while tracking.  Each written buffer is then reported once,
+ * after its write and no later than the sync that follows the quiesce.
+ *
  * Tracking is all or nothing: while the tracker is not precise it never
  * marks, so the IOMMU keeps reporting all guest memory dirty.
  */
@@ -98,7 +108,42 @@ static void ring_hold(struct nic_vf_tracker *t, struct nic_vf_ring *ring)
 	ring->held = held;
 }
 
-static void ring_release(struct nic_vf_tracker *t, struct nic_vf_ring *ring)
+/* Report a range the device may have written, once. */
+static void mark(struct nic_vf_tracker *t, const struct nic_vf_range *r)
+{
+	int ret;
+
+	if (!r->len)
+		return;
+	ret = t->seam->ops->dirty_mark(t->seam->ctx, r->iova, r->len);
+	if (!ret)
+		t->stats.marks++;
+	else if (not_guest_memory(ret))
+		t->stats.bad_addr++;
+	else if (!t->lost)
+		t->lost = ret;
+}
+
+/* Let go of a slot's buffers: released if held; if marked on re-post and
+ * @written, reported first (the device may have written them).
+ */
+static void slot_drop(struct nic_vf_tracker *t, struct nic_vf_ring *ring,
+		      struct nic_vf_range *r, bool written)
+{
+	if (!ring->ops->mark_on_repost) {
+		release(t, r);
+		return;
+	}
+	if (written)
+		mark(t, r);
+	r->len = 0;
+}
+
+/* The ring is gone or replaced.  @written: its buffers may have been
+ * written meanwhile (the ring goes while tracking precisely).
+ */
+static void ring_release(struct nic_vf_tracker *t, struct nic_vf_ring *ring,
+			 bool written)
 {
 	struct nic_vf_range r = { ring->base, ring_bytes(ring) };
 	struct nic_vf_range extra = ring->extra;
@@ -112,7 +157,7 @@ static void ring_release(struct nic_vf_tracker *t, struct nic_vf_ring *ring)
 	if (!ring->slots)
 		return;
 	for (i = 0; i < ring->len * NIC_VF_DESC_RANGES; i++)
-		release(t, &ring->slots[i]);
+		slot_drop(t, ring, &ring->slots[i], written);
 	t->seam->ops->free(t->seam->ctx, ring->slots);
 	ring->slots = NULL;
 }
@@ -162,6 +207,19 @@ static void slot_update(struct nic_vf_tracker *t, struct nic_vf_ring *ring,
 		}
 	}
 	slot = &ring->slots[idx * NIC_VF_DESC_RANGES];
+	if (ring->ops->mark_on_repost) {
+		/* The guest consumed the old buffers (maybe the same ones):
+		 * report them, then remember the new ones.
+		 */
+		for (i = 0; i < NIC_VF_DESC_RANGES; i++) {
+			slot_drop(t, ring, &slot[i], true);
+			if (i < n && r[i].len && !range_wraps(r[i].iova, r[i].len))
+				slot[i] = r[i];
+			else if (i < n && r[i].len)
+				t->stats.bad_addr++;
+		}
+		return;
+	}
 	if (slot_equal(slot, r))
 		return;
 	/* The old buffers are done with: the guest re-posted the slot. */
@@ -292,7 +350,7 @@ int nic_vf_ring_configure(struct nic_vf_tracker *t, struct nic_vf_ring *ring,
 	if (extra && range_wraps(extra->iova, extra->len))
 		return -EINVAL;
 
-	ring_release(t, ring);
+	ring_release(t, ring, precise(t));
 	ring->base = base;
 	ring->len = len;
 	ring->extra = extra ? *extra : (struct nic_vf_range){};
@@ -314,7 +372,7 @@ EXPORT_SYMBOL_GPL(nic_vf_ring_configure);
  */
 void nic_vf_ring_disable(struct nic_vf_tracker *t, struct nic_vf_ring *ring)
 {
-	ring_release(t, ring);
+	ring_release(t, ring, precise(t));
 	ring->len = 0;
 	ring->tail = 0;
 	ring->tail_known = false;
@@ -356,12 +414,13 @@ int nic_vf_ring_tail(struct nic_vf_tracker *t, struct nic_vf_ring *ring,
 			return 0;
 		ring->tail = tail;
 		ring->tail_known = true;
-		if (precise(t))
+		if (precise(t) && ring->ops->parse)
 			ring_scan(t, ring);
 		return 0;
 	}
 	n = (tail + ring->len - ring->tail) % ring->len;
-	if (n && (visit || precise(t)))
+	/* Descriptors are read only if someone looks at them. */
+	if (n && (visit || (precise(t) && ring->ops->parse)))
 		walk(t, ring, ring->tail, n, visit, arg);
 	ring->tail = tail;
 	return n;
@@ -418,6 +477,37 @@ int nic_vf_tracker_precise(struct nic_vf_tracker *t)
 EXPORT_SYMBOL_GPL(nic_vf_tracker_precise);
 
 /**
+ * nic_vf_tracker_flush() - the device is quiesced: report what it may have
+ * written and not yet reported
+ * @t: the tracker
+ *
+ * For rings that mark on re-post, every buffer still posted (or written
+ * back and not yet re-posted) is marked dirty once; they stay recorded.
+ * Held memory needs nothing.  Call it after the device stops writing and
+ * before the VMM's last dirty sync.  Does nothing unless tracking is
+ * precise.
+ *
+ * Return: 0, or the error that makes precise tracking incomplete.
+ */
+int nic_vf_tracker_flush(struct nic_vf_tracker *t)
+{
+	unsigned int i, j;
+
+	if (!precise(t))
+		return 0;
+	for (i = 0; i < t->nr_rings; i++) {
+		struct nic_vf_ring *ring = &t->rings[i];
+
+		if (!ring->ops->mark_on_repost || !ring->slots)
+			continue;
+		for (j = 0; j < ring->len * NIC_VF_DESC_RANGES; j++)
+			mark(t, &ring->slots[j]);
+	}
+	return t->lost;
+}
+EXPORT_SYMBOL_GPL(nic_vf_tracker_flush);
+
+/**
  * nic_vf_tracker_end() - saving ended or was cancelled
  * @t: the tracker
  *
@@ -430,7 +520,7 @@ void nic_vf_tracker_end(struct nic_vf_tracker *t)
 	for (i = 0; i < t->nr_rings; i++) {
 		struct nic_vf_ring *ring = &t->rings[i];
 
-		ring_release(t, ring);
+		ring_release(t, ring, false);
 		if (!ring->tail_always_seen)
 			ring->tail_known = false;
 	}

@@ -28,15 +28,14 @@
 #define I40E_VFM_LOG_CAP	(32 * 1024)
 #define I40E_VFM_LOG_ENTRIES	256
 
-/* Format of the driver's state in the stream. */
+/* Format of the driver's state in the stream (nic_vf chunks). */
 #define I40E_VFM_STATE_VERSION	1
-#define I40E_VFM_CHUNK_HDR	16
+#define I40E_VFM_CHUNK_HDR	NIC_VF_CHUNK_HDR
 #define I40E_VFM_MAX_STATE	(64 * 1024)
 
-/* Chunk tags, four ASCII characters read as a little-endian u32. */
-#define I40E_VFM_TAG_ADMIN	0x4e4d4441	/* "ADMN" */
-#define I40E_VFM_TAG_REGS	0x53474552	/* "REGS" */
-#define I40E_VFM_TAG_VCHNL	0x4c484356	/* "VCHL" */
+#define I40E_VFM_TAG_ADMIN	NIC_VF_TAG('A', 'D', 'M', 'N')
+#define I40E_VFM_TAG_REGS	NIC_VF_TAG('R', 'E', 'G', 'S')
+#define I40E_VFM_TAG_VCHNL	NIC_VF_TAG('V', 'C', 'H', 'L')
 
 /* REGS chunk flags. */
 #define I40E_VFM_REGS_AQ_ACTIVE	BIT(0)	/* the guest's admin queue was on */
@@ -124,30 +123,19 @@ struct i40e_vfm_summary {
 };
 
 /**
- * struct i40e_vfm_stats - counters, for dmesg and the tests
+ * struct i40e_vfm_stats - counters, for dmesg and the tests (the message
+ * counters are the capture's, struct nic_vf_capture_stats)
  * @tail_writes: trapped tail writes
- * @msgs: messages seen on the ATQ
- * @recorded: messages recorded in the log
- * @ignored: queries, not configuration
- * @malformed: refused by the message checks (the PF refuses them too)
- * @unknown: opcodes this driver does not interpret
  * @oversized: buffers longer than the admin queue allows
  * @unreadable: message buffers not in guest memory
- * @log_full: configuration messages the log could not keep
  * @stale: ATQ descriptors already completed when seen
  * @other_aq: ATQ commands other than messages to the PF
  * @bad_ring: ring configurations the tracker refused
  */
 struct i40e_vfm_stats {
 	u64 tail_writes;
-	u64 msgs;
-	u64 recorded;
-	u64 ignored;
-	u64 malformed;
-	u64 unknown;
 	u64 oversized;
 	u64 unreadable;
-	u64 log_full;
 	u64 stale;
 	u64 other_aq;
 	u64 bad_ring;
@@ -161,7 +149,8 @@ struct i40e_vfm_stats {
  * @trk: dirty tracking of @rings
  * @rings: see I40E_VFM_RING_*
  * @rxq: per RX queue, what one descriptor gives the device
- * @log: the guest's configuration messages, as captured
+ * @cap: the guest's configuration messages, as captured (its log), and on a
+ *       destination the comparison with the source's
  * @msgbuf: one message, read from guest memory
  * @vf_v11: the guest announced virtchnl 1.1
  * @caps: capabilities the guest asked for
@@ -170,13 +159,6 @@ struct i40e_vfm_stats {
  * @regs: register values, saved or loaded
  * @flags: I40E_VFM_REGS_* of the saved or loaded state
  * @loaded: BIT(n) of each chunk n loaded (0 admin, 1 regs, 2 messages)
- * @expected: on a destination, the source's log
- * @verify_pending: the guest has not yet re-sent the configuration it had
- *                  on the source (@expected); checked at each message
- * @verify_diff: I40E_VFM_DIFF_* of the last comparison
- * @verified: a comparison was made
- * @sum_src: summary of @expected
- * @sum_dst: summary of @log at the last comparison
  * @stats: counters
  */
 struct i40e_vfm {
@@ -186,7 +168,7 @@ struct i40e_vfm {
 	struct nic_vf_tracker trk;
 	struct nic_vf_ring rings[I40E_VFM_NR_RINGS];
 	struct i40e_vfm_rxq rxq[I40E_VFM_QUEUES];
-	struct nic_vf_msglog log;
+	struct nic_vf_capture cap;
 	u8 *msgbuf;
 	bool vf_v11;
 	u32 caps;
@@ -195,32 +177,16 @@ struct i40e_vfm {
 	u32 regs[I40E_VFM_NR_REGS];
 	u32 flags;
 	u32 loaded;
-	struct nic_vf_msglog expected;
-	bool verify_pending;
-	u32 verify_diff;
-	bool verified;
-	struct i40e_vfm_summary sum_src;
-	struct i40e_vfm_summary sum_dst;
 	struct i40e_vfm_stats stats;
 };
 
-/**
- * struct i40e_vfm_trap - a range of BAR0 to trap
- * @offset: start
- * @len: length
- */
-struct i40e_vfm_trap {
-	u32 offset;
-	u32 len;
-};
-
-#define I40E_VFM_MAX_TRAPS	4
+#define I40E_VFM_MAX_TRAPS	NIC_VF_MAX_TRAPS
 
 /* i40e_vf_mig_state.c */
 int i40e_vfm_init(struct i40e_vfm *m, const struct nic_vf_seam *seam,
 		  u16 device);
 void i40e_vfm_destroy(struct i40e_vfm *m);
-unsigned int i40e_vfm_traps(bool saving, struct i40e_vfm_trap *traps);
+unsigned int i40e_vfm_traps(bool saving, struct nic_vf_trap *traps);
 u32 i40e_vfm_bar0_write(struct i40e_vfm *m, u32 offset, u32 value);
 void i40e_vfm_saving_begin(struct i40e_vfm *m);
 int i40e_vfm_tracking_precise(struct i40e_vfm *m);
@@ -234,6 +200,7 @@ int i40e_vfm_load(struct i40e_vfm *m, const void *buf, size_t len,
 int i40e_vfm_restore(struct i40e_vfm *m, struct nic_vf_admin_result *res);
 
 /* i40e_vf_mig_vc.c */
+extern const struct nic_vf_msg_ops i40e_vfm_vc_ops;
 int i40e_vfm_vc_check(u32 op, const u8 *msg, u32 len, bool v11);
 int i40e_vfm_capture(struct i40e_vfm *m, u32 op, const u8 *msg, u32 len);
 void i40e_vfm_atq_visit(const u8 *desc, u32 idx, void *arg);

@@ -64,7 +64,6 @@
 #define I40E_VFM_HLUT_REGS		16
 
 /* Trapping is per 4 KiB page; these pages hold the tails. */
-#define I40E_VFM_TRAP_PAGE		0x1000
 #define I40E_VFM_PAGE_TX_TAILS		0x0000	/* only TX tails */
 #define I40E_VFM_PAGE_RX_TAILS		0x2000	/* RX tails and ITRN */
 #define I40E_VFM_PAGE_ARQ_TAIL		0x7000	/* ARQT, ARQH, ATQ base */

@@ -88,8 +88,7 @@ static int reg_index(u32 offset)
 int i40e_vfm_init(struct i40e_vfm *m, const struct nic_vf_seam *seam,
 		  u16 device)
 {
-	void *log, *expected;
-	int q;
+	int q, ret;
 
 	if (device != I40E_VFM_DEV_XL710_VF && device != I40E_VFM_DEV_X722_VF)
 		return -ENODEV;
@@ -118,18 +117,15 @@ int i40e_vfm_init(struct i40e_vfm *m, const struct nic_vf_seam *seam,
 	nic_vf_tracker_init(&m->trk, &m->seam, m->rings, I40E_VFM_NR_RINGS);
 
 	m->msgbuf = seam->ops->zalloc(seam->ctx, I40E_VFM_AQ_BUF_MAX);
-	log = seam->ops->zalloc(seam->ctx, I40E_VFM_LOG_CAP);
-	expected = seam->ops->zalloc(seam->ctx, I40E_VFM_LOG_CAP);
-	if (!m->msgbuf || !log || !expected ||
-	    nic_vf_msglog_init(&m->log, log, I40E_VFM_LOG_CAP,
-			       I40E_VFM_LOG_ENTRIES, I40E_VFM_AQ_BUF_MAX) ||
-	    nic_vf_msglog_init(&m->expected, expected, I40E_VFM_LOG_CAP,
-			       I40E_VFM_LOG_ENTRIES, I40E_VFM_AQ_BUF_MAX)) {
-		seam->ops->free(seam->ctx, m->msgbuf);
-		seam->ops->free(seam->ctx, log);
-		seam->ops->free(seam->ctx, expected);
-		m->msgbuf = NULL;
+	if (!m->msgbuf)
 		return -ENOMEM;
+	ret = nic_vf_capture_init(&m->cap, &m->seam, &i40e_vfm_vc_ops, m,
+				  I40E_VFM_LOG_CAP, I40E_VFM_LOG_ENTRIES,
+				  I40E_VFM_AQ_BUF_MAX);
+	if (ret) {
+		seam->ops->free(seam->ctx, m->msgbuf);
+		m->msgbuf = NULL;
+		return ret;
 	}
 	return 0;
 }
@@ -145,9 +141,8 @@ void i40e_vfm_destroy(struct i40e_vfm *m)
 	if (!m->msgbuf)
 		return;
 	nic_vf_tracker_end(&m->trk);
+	nic_vf_capture_destroy(&m->cap);
 	s->ops->free(s->ctx, m->msgbuf);
-	s->ops->free(s->ctx, m->log.buf);
-	s->ops->free(s->ctx, m->expected.buf);
 	m->msgbuf = NULL;
 }
 
@@ -161,7 +156,7 @@ void i40e_vfm_destroy(struct i40e_vfm *m)
  *
  * Return: entries filled.
  */
-unsigned int i40e_vfm_traps(bool saving, struct i40e_vfm_trap *traps)
+unsigned int i40e_vfm_traps(bool saving, struct nic_vf_trap *traps)
 {
 	static const u32 pages[] = {
 		I40E_VFM_PAGE_TX_TAILS, I40E_VFM_PAGE_RX_TAILS,
@@ -173,7 +168,7 @@ unsigned int i40e_vfm_traps(bool saving, struct i40e_vfm_trap *traps)
 		if (!saving && pages[i] != I40E_VFM_PAGE_ATQ_TAIL)
 			continue;
 		traps[n].offset = pages[i];
-		traps[n++].len = I40E_VFM_TRAP_PAGE;
+		traps[n++].len = NIC_VF_TRAP_PAGE;
 	}
 	return n;
 }
@@ -205,7 +200,7 @@ static struct nic_vf_ring *aq_ring(struct i40e_vfm *m, bool atq)
 		m->stats.bad_ring++;
 		nic_vf_ring_disable(&m->trk, ring);
 		if (atq)
-			m->log.flags |= NIC_VF_LOG_INCOMPLETE;
+			m->cap.log.flags |= NIC_VF_LOG_INCOMPLETE;
 		return NULL;
 	}
 	return ring;
@@ -225,8 +220,8 @@ static struct nic_vf_ring *aq_ring(struct i40e_vfm *m, bool atq)
 u32 i40e_vfm_bar0_write(struct i40e_vfm *m, u32 offset, u32 value)
 {
 	struct nic_vf_ring *ring;
-	bool verify = m->verify_pending;
-	u64 msgs = m->stats.msgs;
+	bool verify = m->cap.verify_pending;
+	u64 msgs = m->cap.stats.msgs;
 	u32 ev = 0;
 
 	if (offset % 4)
@@ -254,9 +249,9 @@ u32 i40e_vfm_bar0_write(struct i40e_vfm *m, u32 offset, u32 value)
 	else
 		nic_vf_ring_tail(&m->trk, ring, value, NULL, NULL);
 
-	if (m->stats.msgs != msgs)
+	if (m->cap.stats.msgs != msgs)
 		ev |= I40E_VFM_EV_CAPTURED;
-	if (verify && !m->verify_pending)
+	if (verify && !m->cap.verify_pending)
 		ev |= I40E_VFM_EV_VERIFIED;
 	return ev;
 }
@@ -312,7 +307,7 @@ void i40e_vfm_vf_was_reset(struct i40e_vfm *m)
 
 	for (i = 0; i < I40E_VFM_NR_RINGS; i++)
 		nic_vf_ring_disable(&m->trk, &m->rings[i]);
-	nic_vf_msglog_record(&m->log, 0, 0, NIC_VF_MSG_CLEAR, NULL, 0);
+	nic_vf_capture_forget(&m->cap);
 	m->vf_v11 = false;
 	m->caps = 0;
 }
@@ -331,15 +326,12 @@ static size_t regs_len(void)
 size_t i40e_vfm_pending(const struct i40e_vfm *m)
 {
 	return 3 * I40E_VFM_CHUNK_HDR + NIC_VF_ADMIN_REC_LEN + regs_len() +
-	       NIC_VF_LOG_HDR_LEN + m->log.used;
+	       NIC_VF_LOG_HDR_LEN + m->cap.log.used;
 }
 
 static void chunk_header(u8 *p, u32 tag, u32 len)
 {
-	memset(p, 0, I40E_VFM_CHUNK_HDR);
-	nic_vf_put32(p, tag);
-	nic_vf_put16(p + 4, I40E_VFM_STATE_VERSION);
-	nic_vf_put32(p + 8, len);
+	nic_vf_chunk_header(p, tag, I40E_VFM_STATE_VERSION, len);
 }
 
 static void snapshot(struct i40e_vfm *m)
@@ -403,7 +395,7 @@ ssize_t i40e_vfm_save(struct i40e_vfm *m, void *buf, size_t len)
 		chunk_header(p, I40E_VFM_TAG_REGS, n);
 		break;
 	case CHUNK_VCHNL:
-		n = nic_vf_msglog_save(&m->log, p + I40E_VFM_CHUNK_HDR,
+		n = nic_vf_msglog_save(&m->cap.log, p + I40E_VFM_CHUNK_HDR,
 				       len - I40E_VFM_CHUNK_HDR);
 		if (n < 0)
 			return n;
@@ -424,11 +416,8 @@ void i40e_vfm_load_begin(struct i40e_vfm *m)
 {
 	m->loaded = 0;
 	m->flags = 0;
-	m->verify_pending = false;
-	m->verified = false;
-	m->verify_diff = 0;
 	memset(&m->admin, 0, sizeof(m->admin));
-	nic_vf_msglog_clear(&m->expected);
+	nic_vf_capture_expect_none(&m->cap);
 }
 
 static int load_regs(struct i40e_vfm *m, const u8 *p, u32 len)
@@ -450,14 +439,8 @@ static int load_regs(struct i40e_vfm *m, const u8 *p, u32 len)
 
 static int load_vchnl(struct i40e_vfm *m, const u8 *p, u32 len)
 {
-	if (nic_vf_msglog_load(&m->expected, p, len))
-		return -EINVAL;
 	/* Every message must be one the capture could have logged. */
-	if (i40e_vfm_summarize(&m->expected, &m->sum_src)) {
-		nic_vf_msglog_clear(&m->expected);
-		return -EINVAL;
-	}
-	return 0;
+	return nic_vf_capture_expect(&m->cap, p, len);
 }
 
 /**
@@ -475,37 +458,22 @@ static int load_vchnl(struct i40e_vfm *m, const u8 *p, u32 len)
 int i40e_vfm_load(struct i40e_vfm *m, const void *buf, size_t len,
 		  u32 version)
 {
-	const u8 *p = buf;
-	u32 tag, plen;
+	static const u32 tags[] = {
+		[CHUNK_ADMIN] = I40E_VFM_TAG_ADMIN,
+		[CHUNK_REGS] = I40E_VFM_TAG_REGS,
+		[CHUNK_VCHNL] = I40E_VFM_TAG_VCHNL,
+	};
+	const u8 *p;
+	u32 plen;
 	int chunk, ret;
 
-	if (version != I40E_VFM_STATE_VERSION || len < I40E_VFM_CHUNK_HDR)
+	if (version != I40E_VFM_STATE_VERSION)
 		return -EINVAL;
-	tag = nic_vf_get32(p);
-	plen = nic_vf_get32(p + 8);
-	if (nic_vf_get16(p + 4) != I40E_VFM_STATE_VERSION ||
-	    nic_vf_get16(p + 6) || nic_vf_get32(p + 12) ||
-	    plen != len - I40E_VFM_CHUNK_HDR)
-		return -EINVAL;
+	chunk = nic_vf_chunk_open(buf, len, I40E_VFM_STATE_VERSION, tags,
+				  ARRAY_SIZE(tags), m->loaded, &p, &plen);
+	if (chunk < 0)
+		return chunk;
 
-	switch (tag) {
-	case I40E_VFM_TAG_ADMIN:
-		chunk = CHUNK_ADMIN;
-		break;
-	case I40E_VFM_TAG_REGS:
-		chunk = CHUNK_REGS;
-		break;
-	case I40E_VFM_TAG_VCHNL:
-		chunk = CHUNK_VCHNL;
-		break;
-	default:
-		return -EINVAL;
-	}
-	/* In order, once each: nothing may be skipped or repeated. */
-	if (m->loaded != BIT(chunk) - 1)
-		return -EINVAL;
-
-	p += I40E_VFM_CHUNK_HDR;
 	switch (chunk) {
 	case CHUNK_ADMIN:
 		ret = nic_vf_admin_load(&m->admin, p, plen);
@@ -548,7 +516,7 @@ int i40e_vfm_restore(struct i40e_vfm *m, struct nic_vf_admin_result *res)
 
 	if (m->loaded != CHUNKS_ALL)
 		return -EINVAL;
-	plan.reset = nic_vf_restore_needs_reset(&m->expected, m->flags &
+	plan.reset = nic_vf_restore_needs_reset(&m->cap.expected, m->flags &
 						I40E_VFM_REGS_AQ_ACTIVE);
 	if (m->flags & I40E_VFM_REGS_RSS_REG)
 		plan.groups |= BIT(I40E_VFM_GROUP_RSS);
@@ -561,11 +529,8 @@ int i40e_vfm_restore(struct i40e_vfm *m, struct nic_vf_admin_result *res)
 	/* The destination VF starts with nothing configured. */
 	for (i = 0; i < I40E_VFM_NR_RINGS; i++)
 		nic_vf_ring_disable(&m->trk, &m->rings[i]);
-	nic_vf_msglog_clear(&m->log);
+	nic_vf_capture_restart(&m->cap);
 	m->vf_v11 = false;
 	m->caps = 0;
-	m->verify_pending = m->expected.nr &&
-			    !(m->expected.flags & NIC_VF_LOG_FLAGS) &&
-			    !i40e_vfm_summarize(&m->expected, &m->sum_src);
 	return 0;
 }

@@ -279,49 +279,10 @@ bool i40e_vfm_rss_by_registers(u16 device, u32 caps)
 		 device == I40E_VFM_DEV_X722_VF);
 }
 
-/* After a restore: has the guest re-sent what it had configured on the
- * source?  Checked at each message until it has.
- */
-static void verify(struct i40e_vfm *m)
+/* The PF applied a message: follow what it does to the VF. */
+static void vc_applied(void *drv, u32 op, const u8 *msg, u32 len)
 {
-	if (i40e_vfm_summarize(&m->log, &m->sum_dst)) {
-		m->verify_diff = ~0U;
-		return;
-	}
-	m->verify_diff = i40e_vfm_summary_diff(&m->sum_src, &m->sum_dst);
-	m->verified = true;
-	if (!m->verify_diff)
-		m->verify_pending = false;
-}
-
-/**
- * i40e_vfm_capture() - take one message the guest sent the PF
- * @m: the VF
- * @op: virtchnl opcode
- * @msg: the message (a copy out of guest memory)
- * @len: its length
- *
- * Return: 0 if recorded or deliberately ignored; -EINVAL for a message the
- * PF refuses; -EOPNOTSUPP for an opcode not interpreted (the log is then
- * flagged incomplete); -EMSGSIZE or -ENOSPC if the log could not keep it.
- */
-int i40e_vfm_capture(struct i40e_vfm *m, u32 op, const u8 *msg, u32 len)
-{
-	unsigned int action;
-	u32 key;
-	int ret;
-
-	m->stats.msgs++;
-	ret = i40e_vfm_vc_check(op, msg, len, m->vf_v11);
-	if (ret == -EOPNOTSUPP) {
-		m->stats.unknown++;
-		m->log.flags |= NIC_VF_LOG_INCOMPLETE;
-		return ret;
-	}
-	if (ret) {
-		m->stats.malformed++;
-		return ret;
-	}
+	struct i40e_vfm *m = drv;
 
 	switch (op) {
 	case I40E_VC_VERSION:
@@ -339,22 +300,58 @@ int i40e_vfm_capture(struct i40e_vfm *m, u32 op, const u8 *msg, u32 len)
 		apply_vsi_queues(m, msg);
 		break;
 	}
+}
 
-	action = vc_policy(op, &key);
-	if (action == NIC_VF_MSG_IGNORE) {
-		m->stats.ignored++;
-		return 0;
-	}
-	ret = nic_vf_msglog_record(&m->log, op, key, action, msg, len);
-	if (ret) {
-		m->stats.log_full++;
-		return ret;
-	}
-	if (action & (NIC_VF_MSG_LATEST | NIC_VF_MSG_APPEND))
-		m->stats.recorded++;
-	if (m->verify_pending)
-		verify(m);
-	return 0;
+static int vc_check(void *drv, u32 op, const u8 *msg, u32 len)
+{
+	struct i40e_vfm *m = drv;
+
+	return i40e_vfm_vc_check(op, msg, len, m->vf_v11);
+}
+
+static unsigned int vc_policy_of(void *drv, u32 op, const u8 *msg, u32 len,
+				 u32 *key)
+{
+	return vc_policy(op, key);
+}
+
+static int vc_summarize(const struct nic_vf_msglog *log, void *sum)
+{
+	return i40e_vfm_summarize(log, sum);
+}
+
+static u32 vc_diff(const void *a, const void *b)
+{
+	return i40e_vfm_summary_diff(a, b);
+}
+
+/* virtchnl, as the capture skeleton sees it. */
+const struct nic_vf_msg_ops i40e_vfm_vc_ops = {
+	.check		= vc_check,
+	.policy		= vc_policy_of,
+	.applied	= vc_applied,
+	.summarize	= vc_summarize,
+	.diff		= vc_diff,
+	.sum_size	= sizeof(struct i40e_vfm_summary),
+};
+
+/**
+ * i40e_vfm_capture() - take one message the guest sent the PF
+ * @m: the VF
+ * @op: virtchnl opcode
+ * @msg: the message (a copy out of guest memory)
+ * @len: its length
+ *
+ * The checks mirror the PF's, so a message that passes them is applied and
+ * logged at once (nic_vf_capture_msg()).
+ *
+ * Return: 0 if recorded or deliberately ignored; -EINVAL for a message the
+ * PF refuses; -EOPNOTSUPP for an opcode not interpreted (the log is then
+ * flagged incomplete); -EMSGSIZE or -ENOSPC if the log could not keep it.
+ */
+int i40e_vfm_capture(struct i40e_vfm *m, u32 op, const u8 *msg, u32 len)
+{
+	return nic_vf_capture_msg(&m->cap, op, msg, len);
 }
 
 /**
@@ -383,21 +380,19 @@ void i40e_vfm_atq_visit(const u8 *desc, u32 idx, void *arg)
 	}
 	if (len) {
 		if (len > I40E_VFM_AQ_BUF_MAX) {
-			m->stats.msgs++;
 			m->stats.oversized++;
+			nic_vf_capture_lost(&m->cap, -EMSGSIZE);
 			return;
 		}
 		if (!(flags & I40E_VFM_AQF_BUF)) {
-			m->stats.msgs++;
-			m->stats.malformed++;
+			nic_vf_capture_lost(&m->cap, -EINVAL);
 			return;
 		}
 		addr = (u64)nic_vf_get32(desc + I40E_VFM_AQD_ADDR_HI) << 32 |
 		       nic_vf_get32(desc + I40E_VFM_AQD_ADDR_LO);
 		if (m->seam.ops->dma_read(m->seam.ctx, addr, m->msgbuf, len)) {
-			m->stats.msgs++;
 			m->stats.unreadable++;
-			m->log.flags |= NIC_VF_LOG_INCOMPLETE;
+			nic_vf_capture_lost(&m->cap, -EFAULT);
 			return;
 		}
 	}

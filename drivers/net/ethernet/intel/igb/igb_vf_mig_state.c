@@ -1,0 +1,699 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The 82576 VF's migration state: trapped register accesses, the queues
+ * and their dirty tracking, quiescing, and the device state in the stream.
+ *
+ * Traps: the mailbox page always (the capture); with precise tracking also
+ * the RX and TX queue pages, from the moment the device is opened, before
+ * the VMM maps BAR0.  A stock VMM (QEMU 7.2, 10.0) maps BAR0 once, when it
+ * realizes the device, and knows nothing of remap requests, so pages it
+ * has mapped can never be trapped later: trapping the tails only while
+ * saving (the i40e driver's policy, for VMMs that speak the remap
+ * protocol) would leave such a VMM with all guest memory dirty.  The
+ * interrupt page is never trapped: the guest's interrupt handlers write it
+ * on every interrupt.
+ *
+ * Stream: three nic_vf chunks, in this order:
+ *
+ *   ADMN  the administrator's settings (nic_vf admin record)
+ *   REGS  le32 flags (IGB_VFM_REGS_*), le32 reserved, the register set
+ *   MBOX  the guest's mailbox messages the PF applied (nic_vf message log)
+ *
+ * Restore policy (the shared one, nic_vf_restore()): the administrator's
+ * settings first, through the destination PF; then a VF reset and the
+ * interrupt registers; then the guest is told, as a PF that reset itself
+ * tells its VFs: its next read of the mailbox control register shows
+ * "reset done", its next read of the mailbox shows a refusal without
+ * "clear to send", and its mailbox interrupt fires.  The guest's igbvf
+ * then resets the VF and sends its whole configuration again, which is
+ * compared with the source's log.
+ */
+#include <linux/bits.h>
+#include <linux/errno.h>
+#include <linux/kernel.h>
+#include <linux/string.h>
+
+#include "igb_vf_mig.h"
+
+#define REGS_HDR	8
+#define CHUNK_ADMIN	0
+#define CHUNK_REGS	1
+#define CHUNK_MBOX	2
+#define CHUNKS_ALL	(BIT(CHUNK_ADMIN) | BIT(CHUNK_REGS) | BIT(CHUNK_MBOX))
+
+#define IRQ		IGB_VFM_GROUP_IRQ
+#define SAVE_ONLY	NIC_VF_REG_SAVE_ONLY
+
+/* The guest-visible registers a VF driver relies on.  Never the interrupt
+ * cause (its read clears it) nor the mailbox control register (its read
+ * clears the PF's notifications).  The interrupt mask is restored last,
+ * once the vectors are mapped.  Queue registers are saved for the record:
+ * the guest's driver sets its queues up again after the reset.
+ */
+static const struct nic_vf_reg_block vfm_regs[] = {
+	{ IGB_VFM_EITR(0), IGB_VFM_VECTORS, 4, 0xffff, 0, IRQ },
+	{ IGB_VFM_IVAR0, 1, 4, ~0U, 0, IRQ },
+	{ IGB_VFM_IVAR_MISC, 1, 4, 0xff, 0, IRQ },
+	{ IGB_VFM_EIAC, 1, 4, IGB_VFM_EIMS_ALL, 0, IRQ },
+	{ IGB_VFM_EIAM, 1, 4, IGB_VFM_EIMS_ALL, 0, IRQ },
+	{ IGB_VFM_EIMS, 1, 4, IGB_VFM_EIMS_ALL, 0, IRQ },
+	/* Base low and high, length, SRRCTL, head; tail; control. */
+	{ IGB_VFM_RDBAL(0), 5, 4, 0, 0, SAVE_ONLY },
+	{ IGB_VFM_RDT(0), 1, 4, 0, 0, SAVE_ONLY },
+	{ IGB_VFM_RXDCTL(0), 1, 4, 0, 0, SAVE_ONLY },
+	{ IGB_VFM_RDBAL(1), 5, 4, 0, 0, SAVE_ONLY },
+	{ IGB_VFM_RDT(1), 1, 4, 0, 0, SAVE_ONLY },
+	{ IGB_VFM_RXDCTL(1), 1, 4, 0, 0, SAVE_ONLY },
+	/* Base low and high, length; head; tail; control; head write-back. */
+	{ IGB_VFM_TDBAL(0), 3, 4, 0, 0, SAVE_ONLY },
+	{ IGB_VFM_TDH(0), 1, 4, 0, 0, SAVE_ONLY },
+	{ IGB_VFM_TDT(0), 1, 4, 0, 0, SAVE_ONLY },
+	{ IGB_VFM_TXDCTL(0), 1, 4, 0, 0, SAVE_ONLY },
+	{ IGB_VFM_TDWBAL(0), 2, 4, 0, 0, SAVE_ONLY },
+	{ IGB_VFM_TDBAL(1), 3, 4, 0, 0, SAVE_ONLY },
+	{ IGB_VFM_TDH(1), 1, 4, 0, 0, SAVE_ONLY },
+	{ IGB_VFM_TDT(1), 1, 4, 0, 0, SAVE_ONLY },
+	{ IGB_VFM_TXDCTL(1), 1, 4, 0, 0, SAVE_ONLY },
+	{ IGB_VFM_TDWBAL(1), 2, 4, 0, 0, SAVE_ONLY },
+	{ IGB_VFM_STATUS, 1, 4, 0, 0, SAVE_ONLY },
+};
+
+/* Index in regs[] of a register, or -1. */
+static int reg_index(u32 offset)
+{
+	unsigned int i, j, idx = 0;
+
+	for (i = 0; i < ARRAY_SIZE(vfm_regs); i++)
+		for (j = 0; j < vfm_regs[i].count; j++, idx++)
+			if (vfm_regs[i].offset + j * vfm_regs[i].stride ==
+			    offset)
+				return idx;
+	return -1;
+}
+
+static u32 rd(struct igb_vfm *m, u32 off)
+{
+	return m->seam.ops->reg_read(m->seam.ctx, off);
+}
+
+static void wr(struct igb_vfm *m, u32 off, u32 val)
+{
+	m->seam.ops->reg_write(m->seam.ctx, off, val);
+}
+
+/**
+ * igb_vfm_init() - set up the migration logic of one VF
+ * @m: the VF's state, zeroed by the caller
+ * @seam: its seam (copied)
+ * @tails_trapped: the queue pages are trapped from open (precise tracking)
+ *
+ * Return: 0, -EINVAL if the register table is inconsistent, -ENOMEM.
+ */
+int igb_vfm_init(struct igb_vfm *m, const struct nic_vf_seam *seam,
+		 bool tails_trapped)
+{
+	int q, i;
+
+	if (nic_vf_regs_count(vfm_regs, ARRAY_SIZE(vfm_regs)) !=
+	    IGB_VFM_NR_REGS)
+		return -EINVAL;
+	memset(m, 0, sizeof(*m));
+	m->seam = *seam;
+	m->tails_trapped = tails_trapped;
+	for (q = 0; q < IGB_VFM_QUEUES; q++) {
+		nic_vf_ring_init(&m->rings[IGB_VFM_RING_RX(q)],
+				 &igb_vfm_rx_ring, &m->rxq[q]);
+		nic_vf_ring_init(&m->rings[IGB_VFM_RING_TX(q)],
+				 &igb_vfm_tx_ring, NULL);
+	}
+	for (i = 0; i < IGB_VFM_NR_RINGS; i++)
+		m->rings[i].tail_always_seen = tails_trapped;
+	nic_vf_tracker_init(&m->trk, &m->seam, m->rings, IGB_VFM_NR_RINGS);
+	return nic_vf_capture_init(&m->cap, &m->seam, &igb_vfm_mbx_ops, m,
+				   IGB_VFM_LOG_CAP, IGB_VFM_LOG_ENTRIES,
+				   IGB_VFM_MSG_MAX);
+}
+
+/**
+ * igb_vfm_destroy() - release everything the logic holds
+ * @m: the VF's state
+ */
+void igb_vfm_destroy(struct igb_vfm *m)
+{
+	nic_vf_tracker_end(&m->trk);
+	nic_vf_capture_destroy(&m->cap);
+}
+
+/**
+ * igb_vfm_traps() - the BAR0 pages to trap, for the device's whole life
+ * @tails_trapped: precise tracking: the queue pages too
+ * @traps: filled in, at most NIC_VF_MAX_TRAPS entries
+ *
+ * Return: entries filled.
+ */
+unsigned int igb_vfm_traps(bool tails_trapped, struct nic_vf_trap *traps)
+{
+	unsigned int n = 0;
+
+	traps[n].offset = IGB_VFM_PAGE_MBX;
+	traps[n++].len = NIC_VF_TRAP_PAGE;
+	if (!tails_trapped)
+		return n;
+	traps[n].offset = IGB_VFM_PAGE_RXQ;
+	traps[n++].len = NIC_VF_TRAP_PAGE;
+	traps[n].offset = IGB_VFM_PAGE_TXQ;
+	traps[n++].len = NIC_VF_TRAP_PAGE;
+	return n;
+}
+
+/**
+ * igb_vfm_vf_was_reset() - the VF was reset (opened, closed, reset by the
+ * user or by the guest)
+ * @m: the VF
+ *
+ * The device disabled its queues and the PF forgot the guest's
+ * configuration; a reset indication still owed to the guest is dropped.
+ */
+void igb_vfm_vf_was_reset(struct igb_vfm *m)
+{
+	int i;
+
+	for (i = 0; i < IGB_VFM_NR_RINGS; i++)
+		nic_vf_ring_disable(&m->trk, &m->rings[i]);
+	nic_vf_capture_forget(&m->cap);
+	m->rstd_pending = false;
+	m->nack_pending = false;
+	memset(m->stopped_rx, 0, sizeof(m->stopped_rx));
+	memset(m->stopped_tx, 0, sizeof(m->stopped_tx));
+}
+
+/* Which queue register @offset is: the queue, RX or TX, the offset in its
+ * block.  Returns false for any other register.
+ */
+static bool queue_reg(u32 offset, int *q, bool *rx, u32 *reg)
+{
+	u32 base;
+
+	if (offset >= IGB_VFM_RXQ(0) && offset < IGB_VFM_RXQ(IGB_VFM_QUEUES)) {
+		base = IGB_VFM_RXQ(0);
+		*rx = true;
+	} else if (offset >= IGB_VFM_TXQ(0) &&
+		   offset < IGB_VFM_TXQ(IGB_VFM_QUEUES)) {
+		base = IGB_VFM_TXQ(0);
+		*rx = false;
+	} else {
+		return false;
+	}
+	*q = (offset - base) / 0x100;
+	*reg = (offset - base) % 0x100;
+	return true;
+}
+
+/* Follow a queue as the device holds it: ring base and length, sizes,
+ * head write-back, enable.
+ */
+static void queue_sync(struct igb_vfm *m, int q, bool rx)
+{
+	u32 blk = rx ? IGB_VFM_RXQ(q) : IGB_VFM_TXQ(q);
+	struct nic_vf_ring *ring = &m->rings[rx ? IGB_VFM_RING_RX(q) :
+					     IGB_VFM_RING_TX(q)];
+	struct nic_vf_range wb = {};
+	struct igb_vfm_rxq sizes;
+	u32 len, dctl, tail;
+	u64 base;
+
+	dctl = rd(m, blk + IGB_VFM_Q_DCTL);
+	len = (rd(m, blk + IGB_VFM_Q_LEN) & IGB_VFM_LEN_MASK) /
+	      IGB_VFM_DESC_SIZE;
+	if (!(dctl & IGB_VFM_QUEUE_ENABLE) || !len) {
+		if (ring->len)
+			nic_vf_ring_disable(&m->trk, ring);
+		return;
+	}
+	base = (u64)rd(m, blk + IGB_VFM_Q_BAH) << 32 |
+	       (rd(m, blk + IGB_VFM_Q_BAL) & IGB_VFM_BAL_MASK);
+	if (rx) {
+		igb_vfm_rxq_from_srrctl(&sizes, rd(m, blk + IGB_VFM_Q_SRRCTL));
+	} else {
+		u32 wbal = rd(m, blk + IGB_VFM_Q_WBAL);
+
+		if (wbal & IGB_VFM_TDWBAL_EN) {
+			wb.iova = (u64)rd(m, blk + IGB_VFM_Q_WBAH) << 32 |
+				  (wbal & IGB_VFM_TDWBAL_ADDR);
+			wb.len = 4;
+		}
+	}
+	if (ring->len == len && ring->base == base &&
+	    (rx ? !memcmp(&sizes, &m->rxq[q], sizeof(sizes)) :
+		  (ring->extra.iova == wb.iova && ring->extra.len == wb.len)))
+		return;
+	if (rx)
+		m->rxq[q] = sizes;
+	if (nic_vf_ring_configure(&m->trk, ring, base, len, rx ? NULL : &wb)) {
+		m->stats.bad_ring++;
+		nic_vf_ring_disable(&m->trk, ring);
+		return;
+	}
+	/* The device keeps its tail across a reconfiguration: so do we. */
+	tail = rd(m, blk + IGB_VFM_Q_TAIL) & IGB_VFM_TAIL_MASK;
+	if (m->tails_trapped && tail < len)
+		ring->tail = tail;
+}
+
+/**
+ * igb_vfm_bar0_write() - the guest writes a trapped BAR0 register
+ * @m: the VF
+ * @offset: register offset (4-byte aligned)
+ * @value: value written
+ *
+ * Call before the write is passed on to the device: descriptors the write
+ * posts and the message it sends are read while the device has not seen
+ * them.  Then pass the write on and call igb_vfm_bar0_written().
+ *
+ * Return: IGB_VFM_EV_* events for the caller to report.
+ */
+u32 igb_vfm_bar0_write(struct igb_vfm *m, u32 offset, u32 value)
+{
+	bool verify = m->cap.verify_pending, rx;
+	u32 reg, ev = 0;
+	int q;
+
+	if (offset == IGB_VFM_MBX_CTL) {
+		/* An answer read first: a REQ in the same write is newer. */
+		if (value & IGB_VFM_MBX_ACK)
+			igb_vfm_mbx_answer(m);
+		if (value & IGB_VFM_MBX_REQ)
+			igb_vfm_mbx_request(m);
+	} else if (offset == IGB_VFM_CTRL) {
+		if (value & IGB_VFM_CTRL_RST) {
+			m->stats.guest_resets++;
+			igb_vfm_vf_was_reset(m);
+			ev |= IGB_VFM_EV_GUEST_RESET;
+		}
+	} else if (queue_reg(offset, &q, &rx, &reg) &&
+		   reg == IGB_VFM_Q_TAIL) {
+		m->stats.tail_writes++;
+		nic_vf_ring_tail(&m->trk,
+				 &m->rings[rx ? IGB_VFM_RING_RX(q) :
+					   IGB_VFM_RING_TX(q)],
+				 value & IGB_VFM_TAIL_MASK, NULL, NULL);
+	}
+	if (verify && !m->cap.verify_pending)
+		ev |= IGB_VFM_EV_VERIFIED;
+	return ev;
+}
+
+/**
+ * igb_vfm_bar0_written() - a trapped write reached the device
+ * @m: the VF
+ * @offset: register offset
+ *
+ * Ring configuration is read back from the device, which holds what it
+ * will use.
+ */
+void igb_vfm_bar0_written(struct igb_vfm *m, u32 offset)
+{
+	bool rx;
+	u32 reg;
+	int q;
+
+	if (!queue_reg(offset, &q, &rx, &reg))
+		return;
+	switch (reg) {
+	case IGB_VFM_Q_BAL:
+	case IGB_VFM_Q_BAH:
+	case IGB_VFM_Q_LEN:
+	case IGB_VFM_Q_DCTL:
+		queue_sync(m, q, rx);
+		break;
+	case IGB_VFM_Q_SRRCTL:
+		if (rx)
+			queue_sync(m, q, rx);
+		break;
+	case IGB_VFM_Q_WBAL:
+	case IGB_VFM_Q_WBAH:
+		if (!rx)
+			queue_sync(m, q, rx);
+		break;
+	}
+}
+
+/**
+ * igb_vfm_bar0_read() - the guest reads a trapped BAR0 register
+ * @m: the VF
+ * @offset: register offset (4-byte aligned)
+ * @value: what the device returned
+ *
+ * Return: what the guest sees: the device's value, but for the reset
+ * indication owed after a restore.
+ */
+u32 igb_vfm_bar0_read(struct igb_vfm *m, u32 offset, u32 value)
+{
+	if (offset == IGB_VFM_MBX_CTL && m->rstd_pending) {
+		m->rstd_pending = false;
+		m->stats.indications++;
+		return value | IGB_VFM_MBX_RSTD;
+	}
+	if (offset == IGB_VFM_MBX_MEM(0) && m->nack_pending) {
+		m->nack_pending = false;
+		return IGB_VFM_MSG_NACK;
+	}
+	return value;
+}
+
+/**
+ * igb_vfm_saving_begin() - device writes must be reported from now on
+ * @m: the VF
+ *
+ * With the queue pages trapped since open, every tail write has been seen:
+ * tracking is precise at once (every ring's memory and every posted buffer
+ * held).  Without, nothing is reported and the IOMMU keeps reporting all
+ * guest memory dirty.
+ *
+ * Return: 0, or the error that makes precise tracking incomplete (the save
+ * then fails).
+ */
+int igb_vfm_saving_begin(struct igb_vfm *m)
+{
+	int q;
+
+	m->save_step = 0;
+	nic_vf_tracker_begin(&m->trk);
+	if (!m->tails_trapped)
+		return 0;
+	/* The device's view, in case a reset changed it behind our back. */
+	for (q = 0; q < IGB_VFM_QUEUES; q++) {
+		queue_sync(m, q, true);
+		queue_sync(m, q, false);
+	}
+	return nic_vf_tracker_precise(&m->trk);
+}
+
+/**
+ * igb_vfm_saving_end() - no more reason to report device writes
+ * @m: the VF
+ */
+void igb_vfm_saving_end(struct igb_vfm *m)
+{
+	nic_vf_tracker_end(&m->trk);
+	m->save_step = 0;
+}
+
+static void snapshot(struct igb_vfm *m)
+{
+	int q;
+
+	nic_vf_regs_snapshot(&m->seam, vfm_regs, ARRAY_SIZE(vfm_regs),
+			     m->regs);
+	m->regs_valid = true;
+	m->flags = 0;
+	for (q = 0; q < IGB_VFM_QUEUES; q++)
+		if ((m->regs[reg_index(IGB_VFM_RXDCTL(q))] |
+		     m->regs[reg_index(IGB_VFM_TXDCTL(q))]) &
+		    IGB_VFM_QUEUE_ENABLE)
+			m->flags |= IGB_VFM_REGS_ACTIVE;
+	if (m->regs[reg_index(IGB_VFM_EIMS)] & IGB_VFM_EIMS_ALL)
+		m->flags |= IGB_VFM_REGS_ACTIVE;
+}
+
+/**
+ * igb_vfm_stop() - quiesce the VF: no more DMA, no more received frames
+ * @m: the VF; its guest no longer runs
+ *
+ * Takes the register snapshot that is saved, then disables every enabled
+ * queue.  A disabled queue keeps its head and tail, and the PF's switch
+ * drops frames for it, so igb_vfm_resume() continues exactly where the VF
+ * stopped (a cancelled migration).  While saving, the buffers the device
+ * may have written since their last report are then reported.
+ *
+ * Return: true if a queue was disabled.
+ */
+bool igb_vfm_stop(struct igb_vfm *m)
+{
+	bool any = false;
+	u32 v;
+	int q;
+
+	snapshot(m);
+	for (q = 0; q < IGB_VFM_QUEUES; q++) {
+		v = m->regs[reg_index(IGB_VFM_RXDCTL(q))];
+		if (v & IGB_VFM_QUEUE_ENABLE) {
+			wr(m, IGB_VFM_RXDCTL(q), v & ~IGB_VFM_QUEUE_ENABLE);
+			m->stopped_rx[q] = v;
+			any = true;
+		}
+		v = m->regs[reg_index(IGB_VFM_TXDCTL(q))];
+		if (v & IGB_VFM_QUEUE_ENABLE) {
+			wr(m, IGB_VFM_TXDCTL(q), v & ~IGB_VFM_QUEUE_ENABLE);
+			m->stopped_tx[q] = v;
+			any = true;
+		}
+	}
+	nic_vf_tracker_flush(&m->trk);
+	return any;
+}
+
+/**
+ * igb_vfm_resume() - undo igb_vfm_stop(): the VF runs on where it stopped
+ * @m: the VF
+ */
+void igb_vfm_resume(struct igb_vfm *m)
+{
+	int q;
+
+	for (q = 0; q < IGB_VFM_QUEUES; q++) {
+		if (m->stopped_rx[q])
+			wr(m, IGB_VFM_RXDCTL(q), m->stopped_rx[q]);
+		if (m->stopped_tx[q])
+			wr(m, IGB_VFM_TXDCTL(q), m->stopped_tx[q]);
+	}
+	memset(m->stopped_rx, 0, sizeof(m->stopped_rx));
+	memset(m->stopped_tx, 0, sizeof(m->stopped_tx));
+	m->regs_valid = false;
+}
+
+static size_t regs_len(void)
+{
+	return REGS_HDR + 8 + ARRAY_SIZE(vfm_regs) * 8 + IGB_VFM_NR_REGS * 4;
+}
+
+/**
+ * igb_vfm_pending() - bytes the saved state will take
+ * @m: the VF
+ *
+ * Return: the size of the three chunks as things stand.
+ */
+size_t igb_vfm_pending(const struct igb_vfm *m)
+{
+	return 3 * NIC_VF_CHUNK_HDR + NIC_VF_ADMIN_REC_LEN + regs_len() +
+	       NIC_VF_LOG_HDR_LEN + m->cap.log.used;
+}
+
+/**
+ * igb_vfm_save() - produce the next chunk of the VF's state
+ * @m: the VF, stopped
+ * @buf: where
+ * @len: room
+ *
+ * The first call reads the administrator's settings.
+ *
+ * Return: chunk length, 0 after the last chunk, -EIO if dirty tracking
+ * failed during this migration (the destination would miss guest memory),
+ * -ENOSPC, or the PF's error reading the settings.
+ */
+ssize_t igb_vfm_save(struct igb_vfm *m, void *buf, size_t len)
+{
+	u8 *p = buf, *pl = p + NIC_VF_CHUNK_HDR;
+	size_t room;
+	u32 tag;
+	ssize_t n;
+	int ret;
+
+	if (len < NIC_VF_CHUNK_HDR + REGS_HDR)
+		return -ENOSPC;
+	room = len - NIC_VF_CHUNK_HDR;
+	switch (m->save_step) {
+	case CHUNK_ADMIN:
+		if (m->trk.lost)
+			return -EIO;
+		ret = nic_vf_admin_read(&m->seam, &m->admin);
+		if (ret)
+			return ret;
+		if (!m->regs_valid)
+			snapshot(m);
+		n = nic_vf_admin_save(&m->admin, pl, room);
+		tag = IGB_VFM_TAG_ADMIN;
+		break;
+	case CHUNK_REGS:
+		memset(pl, 0, REGS_HDR);
+		nic_vf_put32(pl, m->flags);
+		n = nic_vf_regs_save(vfm_regs, ARRAY_SIZE(vfm_regs), m->regs,
+				     pl + REGS_HDR, room - REGS_HDR);
+		if (n >= 0)
+			n += REGS_HDR;
+		tag = IGB_VFM_TAG_REGS;
+		break;
+	case CHUNK_MBOX:
+		n = nic_vf_msglog_save(&m->cap.log, pl, room);
+		tag = IGB_VFM_TAG_MBOX;
+		break;
+	default:
+		return 0;
+	}
+	if (n < 0)
+		return n;
+	nic_vf_chunk_header(p, tag, IGB_VFM_STATE_VERSION, n);
+	m->save_step++;
+	return NIC_VF_CHUNK_HDR + n;
+}
+
+/**
+ * igb_vfm_load_begin() - a stream is about to be loaded
+ * @m: the VF
+ */
+void igb_vfm_load_begin(struct igb_vfm *m)
+{
+	m->loaded = 0;
+	m->flags = 0;
+	memset(&m->admin, 0, sizeof(m->admin));
+	nic_vf_capture_expect_none(&m->cap);
+}
+
+static int load_regs(struct igb_vfm *m, const u8 *p, u32 len)
+{
+	u32 flags;
+
+	if (len < REGS_HDR)
+		return -EINVAL;
+	flags = nic_vf_get32(p);
+	if ((flags & ~IGB_VFM_REGS_ACTIVE) || nic_vf_get32(p + 4))
+		return -EINVAL;
+	if (nic_vf_regs_load(vfm_regs, ARRAY_SIZE(vfm_regs), m->regs,
+			     p + REGS_HDR, len - REGS_HDR))
+		return -EINVAL;
+	m->flags = flags;
+	return 0;
+}
+
+/**
+ * igb_vfm_load() - take one chunk of a validated stream
+ * @m: the VF, resuming
+ * @buf: the chunk
+ * @len: its length
+ * @version: the stream's state format version
+ *
+ * Chunks must come once each, in the order they are saved, each exactly
+ * as long as it says, in a format this driver reads.
+ *
+ * Return: 0, or -EINVAL to reject the stream.
+ */
+int igb_vfm_load(struct igb_vfm *m, const void *buf, size_t len,
+		 u32 version)
+{
+	static const u32 tags[] = {
+		[CHUNK_ADMIN] = IGB_VFM_TAG_ADMIN,
+		[CHUNK_REGS] = IGB_VFM_TAG_REGS,
+		[CHUNK_MBOX] = IGB_VFM_TAG_MBOX,
+	};
+	const u8 *p;
+	u32 plen;
+	int chunk, ret;
+
+	if (version != IGB_VFM_STATE_VERSION)
+		return -EINVAL;
+	chunk = nic_vf_chunk_open(buf, len, IGB_VFM_STATE_VERSION, tags,
+				  ARRAY_SIZE(tags), m->loaded, &p, &plen);
+	if (chunk < 0)
+		return chunk;
+	switch (chunk) {
+	case CHUNK_ADMIN:
+		ret = nic_vf_admin_load(&m->admin, p, plen);
+		break;
+	case CHUNK_REGS:
+		ret = load_regs(m, p, plen);
+		break;
+	default:
+		/* Every message must be one the capture could have logged. */
+		ret = nic_vf_capture_expect(&m->cap, p, plen);
+		break;
+	}
+	if (ret)
+		return ret;
+	m->loaded |= BIT(chunk);
+	return 0;
+}
+
+/**
+ * igb_vfm_restore() - apply a loaded state to the destination VF
+ * @m: the VF, stopped, with a whole stream loaded
+ * @res: what was done with the administrator's settings (may be NULL)
+ *
+ * See the restore policy at the top of this file.
+ *
+ * Return: 0, -EINVAL if a chunk is missing, or the PF's or the reset's
+ * error.
+ */
+int igb_vfm_restore(struct igb_vfm *m, struct nic_vf_admin_result *res)
+{
+	struct nic_vf_restore_plan plan = {
+		.admin = &m->admin,
+		.blocks = vfm_regs,
+		.nr_blocks = ARRAY_SIZE(vfm_regs),
+		.vals = m->regs,
+		.groups = BIT(IGB_VFM_GROUP_IRQ),
+	};
+	int i, ret;
+
+	if (m->loaded != CHUNKS_ALL)
+		return -EINVAL;
+	plan.reset = nic_vf_restore_needs_reset(&m->cap.expected,
+						m->flags & IGB_VFM_REGS_ACTIVE);
+	/* A VF nobody configured: the settings, nothing of a guest. */
+	if (!plan.reset)
+		plan.groups = 0;
+	ret = nic_vf_restore(&m->seam, &plan, res);
+	m->loaded = 0;
+	if (ret)
+		return ret;
+
+	/* The destination VF starts with nothing configured. */
+	for (i = 0; i < IGB_VFM_NR_RINGS; i++)
+		nic_vf_ring_disable(&m->trk, &m->rings[i]);
+	nic_vf_capture_restart(&m->cap);
+	m->regs_valid = false;
+	if (!plan.reset)
+		return 0;
+
+	/* Tell the guest, and wake it through its mailbox interrupt. */
+	m->rstd_pending = true;
+	m->nack_pending = true;
+	igb_vfm_kick(m);
+	return 0;
+}
+
+/**
+ * igb_vfm_kick() - raise the guest's mailbox interrupt, if it still has to
+ * learn of the reset
+ * @m: the VF, restored
+ *
+ * The interrupt makes igbvf look at its mailbox at once rather than at its
+ * next watchdog run (every two seconds).  It may be lost if the VMM has
+ * not set up the VF's interrupts yet when the VF starts running: the
+ * caller repeats it until the guest read the reset indication.
+ *
+ * Return: true if the interrupt was raised; false if the guest already
+ * read the indication, or had no mailbox vector enabled.
+ */
+bool igb_vfm_kick(struct igb_vfm *m)
+{
+	u32 misc = m->regs[reg_index(IGB_VFM_IVAR_MISC)];
+	u32 eims = m->regs[reg_index(IGB_VFM_EIMS)];
+	u32 vec = BIT(misc & IGB_VFM_IVAR_VECTOR);
+
+	if (!m->rstd_pending || !(misc & IGB_VFM_IVAR_VALID) ||
+	    !(eims & vec & IGB_VFM_EIMS_ALL))
+		return false;
+	wr(m, IGB_VFM_EICS, vec);
+	m->stats.kicks++;
+	return true;
+}

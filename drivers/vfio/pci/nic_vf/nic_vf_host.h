@@ -1,0 +1,64 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * nic_vf_host: the kernel half that NIC VF migration drivers share.
+ *
+ * The seam of nic_vf.h implemented over vfio-pci and the VF's PF: guest
+ * memory and dirty reporting through the device's container, the PF's
+ * administrator settings through its netdev's ndo_get_vf_config() and
+ * ndo_set_vf_*() under rtnl (the only public path into a PF driver), the
+ * VF's register BAR, and a VF reset.  Also the probe-time checks every
+ * such driver makes and the conversion of its trapped pages into vfio-pci
+ * traps.
+ *
+ * A driver embeds a struct nic_vf_host per VF, serialises all calls for
+ * one VF itself, and gets the VF's seam from nic_vf_host_seam().
+ */
+#ifndef NIC_VF_HOST_H
+#define NIC_VF_HOST_H
+
+#include <linux/pci.h>
+#include <linux/vfio.h>
+
+#include "nic_vf.h"
+
+struct nic_vf_host;
+
+/**
+ * typedef nic_vf_reset_t - reset a VF the driver's way
+ * @host: the VF, open
+ *
+ * Return: 0 or a negative errno.
+ */
+typedef int (*nic_vf_reset_t)(struct nic_vf_host *host);
+
+/**
+ * struct nic_vf_host - one VF, as the kernel glue sees it
+ * @pdev: the VF
+ * @pf: its PF
+ * @vf_id: the VF's number on the PF (pci_iov_vf_id())
+ * @bar: index of the register BAR
+ * @vdev: the vfio device while it is open, else NULL
+ * @regs: the register BAR's mapping while open, else NULL
+ * @reset: how the seam's vf_reset resets the VF; NULL for a function-level
+ *         reset (pci_try_reset_function(), retried while busy)
+ */
+struct nic_vf_host {
+	struct pci_dev *pdev;
+	struct pci_dev *pf;
+	int vf_id;
+	int bar;
+	struct vfio_device *vdev;
+	void __iomem *regs;
+	nic_vf_reset_t reset;
+};
+
+void nic_vf_host_seam(struct nic_vf_host *host, struct nic_vf_seam *seam);
+int nic_vf_host_probe(struct nic_vf_host *host, struct pci_dev *pdev,
+		      const char *pf_driver, int bar,
+		      resource_size_t min_len);
+int nic_vf_host_open(struct nic_vf_host *host, struct vfio_device *vdev);
+void nic_vf_host_close(struct nic_vf_host *host);
+s64 nic_vf_host_set_traps(struct nic_vf_host *host,
+			  const struct nic_vf_trap *traps, unsigned int nr);
+
+#endif /* NIC_VF_HOST_H */

@@ -1,0 +1,85 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# Suite "sriov-e2e": live migration of an L2 guest with a real SR-IOV VF
+# (QEMU 10.0's emulated 82576 at level 0) while its traffic flows.  In the
+# test guest the igb PF makes two VFs, the administrator gives VF 0 a MAC
+# and a VLAN, both VFs are bound to vfio-pci, which loads igb_vf_migration
+# by alias.  An L2 guest on VF 0 (igbvf, MTU 2000, a joined multicast
+# group) pings the PF side every 50 ms while it is migrated to an L2 on
+# VF 1 across network namespaces over TCP: by Debian's QEMU 7.2 (protocol
+# v1), then by QEMU 10.0 (protocol v2).  Then a migration whose
+# destination has no migration driver, which must fail with the source's
+# stream running on.  Runs inside the test guest.
+set -u
+. "$VMT_TOP/tools/testing/vm/guest-lib.sh"
+. "$VMT_TOP/tools/testing/e2e/l2lib.sh"
+. "$VMT_TOP/tools/testing/e2e/sriov-lib.sh"
+
+trap 'l2_stop_all; l2_netns_teardown' EXIT
+
+if ! sriov_prepare >"$VMT_DIR/sriov-prepare.log" 2>&1; then
+	tap_not_ok "igb PF with two VFs, VF 0 given a MAC and VLAN, both bound to vfio-pci"
+	tap_diag <"$VMT_DIR/sriov-prepare.log"
+	exit 1
+fi
+tap_ok "igb PF $SRIOV_PF with VFs ${SRIOV_VFS[*]:0:2}, VF 0 given $(sriov_admin_of 0), L2 accel $L2ACCEL_NAME"
+
+for vf in "${SRIOV_VFS[@]:0:2}"; do
+	tap_result "VF $vf bound to vfio-pci, taken by igb_vf_migration (loaded by alias)" \
+		"$([ "$(pci_driver_of "$vf")" = vfio-pci ] &&
+		   [ "$(sriov_vendor_of "$vf")" = igb_vf_migration ]; echo $?)"
+done
+tap_result "VF 1 starts without the administrator's settings ($(sriov_admin_of 1))" \
+	"$([ "$(sriov_admin_of 1)" != "$SRIOV_MAC vlan $SRIOV_VLAN" ]; echo $?)"
+
+clients=(v1)
+if grep -q VFIO_PCI_MIGRATION_V2 "$VMT_TOP/drivers/vfio/pci/vfio_pci_migration.c" &&
+   [ -x "$OUT/qemu10/usr/bin/qemu-system-x86_64" ]; then
+	clients+=(v2)
+fi
+
+for client in "${clients[@]}"; do
+	case $client in
+	v1) who="QEMU 7.2 (v1)" ;;
+	v2) who="QEMU 10.0 (v2)" ;;
+	esac
+	# VF 1 starts bare each time; VF 0 keeps the administrator's settings.
+	ip link set "$SRIOV_PF" vf 1 mac 00:00:00:00:00:00 vlan 0 2>/dev/null
+	sriov_migrate "$client" "$client"
+	sriov_report "$client"
+	tap_result "$who: migration completed over TCP between namespaces" \
+		"$([ "$SRIOV_STATUS" = completed ]; echo $?)"
+	tap_result "$who: downtime reported (${SRIOV_DOWNTIME_MS:-none} ms)" \
+		"$([ -n "$SRIOV_DOWNTIME_MS" ]; echo $?)"
+	tap_result "$who: the stream continues from the destination ($(sriov_gap dst) replies there)" \
+		"$([ "$(sriov_gap dst)" -ge 20 ] 2>/dev/null; echo $?)"
+	tap_result "$who: longest gap in the stream $(sriov_gap gap_ms) ms (under 10 s)" \
+		"$([ "$(sriov_gap gap_ms)" -lt 10000 ] 2>/dev/null; echo $?)"
+	tap_result "$who: VF 1 has the administrator's MAC and VLAN ($SRIOV_ADMIN)" \
+		"$([ "$SRIOV_ADMIN" = "$SRIOV_MAC vlan $SRIOV_VLAN" ]; echo $?)"
+	tap_result "$who: destination told the guest driver of a VF reset" \
+		"$([ "$SRIOV_RESTORED" = 1 ]; echo $?)"
+	tap_result "$who: the guest sent the destination PF its configuration again (dmesg)" \
+		"$([ "$SRIOV_VERIFIED" = 1 ]; echo $?)"
+	tap_result "$who: the guest's MTU holds end to end (${SRIOV_MTU}-byte frames from the PF side)" \
+		"$([ "$SRIOV_JUMBO" = 1 ]; echo $?)"
+	tap_result "$who: the guest's multicast group reaches it on the destination" \
+		"$([ "$SRIOV_MCAST" = 1 ]; echo $?)"
+	tap_result "$who: the guest's checks on the destination (${SRIOV_CHECKS//$'\n'/; })" \
+		"$([ "$SRIOV_WHERE" = dst ] && [ "$SRIOV_GUEST_OK" = 1 ]; echo $?)"
+done
+
+# A destination VF without the migration driver refuses the device state;
+# the source was stopped (its queues off) and must run on where it was.
+echo off >/sys/module/vfio_pci/parameters/vendor_drivers
+unbind_vfio "${SRIOV_VFS[1]}"
+bind_vfio "${SRIOV_VFS[1]}"
+echo auto >/sys/module/vfio_pci/parameters/vendor_drivers
+sriov_migrate v1 nodriver "migrate_set_capability return-path on"
+sriov_report "no driver on the destination"
+tap_result "destination without igb_vf_migration: migration does not complete ($SRIOV_STATUS)" \
+	"$([ "$SRIOV_STATUS" = failed ] || [ "$SRIOV_STATUS" = cancelled ]; echo $?)"
+tap_result "destination without igb_vf_migration: the source's stream runs on (${SRIOV_RESUMED:-0} replies after the failure)" \
+	"$([ "${SRIOV_RESUMED:-0}" -ge 10 ] && [ "$SRIOV_WHERE" = src ] && [ "$SRIOV_GUEST_OK" = 1 ]; echo $?)"
+exit 0

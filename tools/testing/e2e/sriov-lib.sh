@@ -1,0 +1,230 @@
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# Live migration of an L2 guest with a real SR-IOV VF (QEMU 10.0's emulated
+# 82576, driven in L1 by the in-tree igb) while it pings the PF side, for
+# the sriov-e2e suite and the benchmarks.  Sourced inside the test guest
+# after guest-lib.sh and l2lib.sh; the test guest must have been booted
+# with an igb device (see IGB_VM_OPTS in tools/testing/lib/igb-vm.sh).
+#
+# sriov_prepare: the PF makes two VFs; the administrator gives VF 0 a MAC
+#   and a port VLAN; the PF side gets an address on that VLAN; both VFs
+#   are bound to vfio-pci (which loads igb_vf_migration by alias);
+#   namespaces for the two "hosts" are set up.
+# sriov_migrate <client> <run> [monitor commands]: an L2 guest on VF 0
+#   (igbvf, its own MTU and a joined multicast group) pings the PF side
+#   every SRIOV_INTERVAL seconds while it is migrated to an L2 waiting on
+#   VF 1, across the namespaces over TCP.  <client> is v1 (Debian's QEMU
+#   7.2) or v2 (QEMU 10.0); the run's logs stay in $VMT_DIR/l2-sriov-<run>.
+#   Results in SRIOV_* variables (see sriov_reset_results).
+
+SRIOV_VF_ID=8086:10ca
+SRIOV_MAC=02:00:00:00:00:10
+SRIOV_VLAN=5
+SRIOV_PF_IP=10.77.0.1
+SRIOV_GUEST_IP=10.77.0.2
+SRIOV_MTU=2000
+SRIOV_GROUP=239.1.2.3
+SRIOV_INTERVAL=${SRIOV_INTERVAL:-0.05}
+SRIOV_TIMEOUT=${SRIOV_TIMEOUT:-300}
+# Seconds of stream before and after the migration.
+SRIOV_SETTLE=${SRIOV_SETTLE:-5}
+
+sriov_reset_results() {
+	SRIOV_STATUS=none SRIOV_DOWNTIME_MS= SRIOV_TOTAL_MS= SRIOV_SYNCS=
+	SRIOV_GAP= SRIOV_CHECKS= SRIOV_GUEST_OK=0 SRIOV_WHERE=
+	SRIOV_ADMIN= SRIOV_MCAST=0 SRIOV_JUMBO=0 SRIOV_VERIFIED=0
+	SRIOV_RESTORED=0 SRIOV_DEVICE_BYTES= SRIOV_RESUMED=
+}
+
+# The PF's netdev, once igb has probed it.
+sriov_pf_netdev() {
+	local d
+	for d in "$PCI"/drivers/igb/0000:*; do
+		[ -d "$d/net" ] && ls "$d/net" && return 0
+	done
+	return 1
+}
+
+sriov_prepare() {
+	local i vf
+	modprobe igb || return 1
+	for ((i = 0; i < 40; i++)); do
+		SRIOV_PF=$(sriov_pf_netdev | head -n1) && [ -n "$SRIOV_PF" ] && break
+		sleep 0.5
+	done
+	[ -n "${SRIOV_PF:-}" ] || { echo "no igb PF netdev"; return 1; }
+	echo 2 >"/sys/class/net/$SRIOV_PF/device/sriov_numvfs" || return 1
+	for ((i = 0; i < 40; i++)); do
+		mapfile -t SRIOV_VFS < <(pci_devices "$SRIOV_VF_ID")
+		[ ${#SRIOV_VFS[@]} -ge 2 ] && break
+		sleep 0.5
+	done
+	[ ${#SRIOV_VFS[@]} -ge 2 ] || { echo "no VFs"; return 1; }
+	ip link set "$SRIOV_PF" mtu $((SRIOV_MTU + 100)) up || return 1
+	# The administrator's settings, before any guest driver starts.
+	ip link set "$SRIOV_PF" vf 0 mac "$SRIOV_MAC" vlan "$SRIOV_VLAN" || return 1
+	# The PF side of the stream, on the VF's port VLAN.
+	modprobe 8021q || return 1
+	ip link add link "$SRIOV_PF" name "$SRIOV_PF.$SRIOV_VLAN" type vlan id "$SRIOV_VLAN" &&
+	ip link set "$SRIOV_PF.$SRIOV_VLAN" mtu "$SRIOV_MTU" up &&
+	ip addr add "$SRIOV_PF_IP/24" dev "$SRIOV_PF.$SRIOV_VLAN" || return 1
+	modprobe vfio-pci || return 1
+	for vf in "${SRIOV_VFS[@]:0:2}"; do
+		bind_vfio "$vf" || { echo "cannot bind $vf"; return 1; }
+	done
+	l2_netns_setup || return 1
+	l2_accel
+}
+
+# The vendor driver that took a VF bound to vfio-pci.
+sriov_vendor_of() {
+	cat "$PCI/devices/$1/vfio_vendor_driver" 2>/dev/null
+}
+
+# "MAC vlan N" of VF n as the PF reports it.
+sriov_admin_of() {
+	ip link show "$SRIOV_PF" | awk -v vf="$1" '
+		$1 == "vf" && $2 == vf {
+			vlan = "none"
+			for (i = 1; i <= NF; i++) {
+				if ($i == "link/ether") mac = $(i + 1)
+				if ($i == "vlan") { vlan = $(i + 1); sub(",", "", vlan) }
+			}
+			print mac, "vlan", vlan
+		}'
+}
+
+# Use the L2 QEMU of a protocol: v1 is Debian's QEMU 7.2, v2 QEMU 10.0.
+sriov_client() {
+	L2_INITRD=$OUT/l2-net-initramfs.gz
+	L2_SERIAL_TS=1
+	L2_APPEND="console=ttyS0 panic=-1 l2prog=net-guest.sh l2ip=$SRIOV_GUEST_IP/24 l2peer=$SRIOV_PF_IP l2mtu=$SRIOV_MTU l2mcast=$SRIOV_GROUP l2interval=$SRIOV_INTERVAL"
+	case $1 in
+	v1)
+		L2QEMU=qemu-system-x86_64
+		L2_VFIO_OPTS=x-enable-migration=on
+		;;
+	v2)
+		L2QEMU="$VMT_TOP/scripts/qemu10.sh run"
+		L2_VFIO_OPTS=enable-migration=auto
+		;;
+	esac
+	export L2_INITRD L2_SERIAL_TS L2_APPEND L2QEMU L2_VFIO_OPTS
+}
+
+# Dirty syncs in the source's last "info migrate".
+sriov_mig_syncs() {
+	grep -a '^dirty sync count:' "$L2DIR/src-mon.log" | tail -n1 | awk '{print $4}'
+}
+
+# The guest's checks and the end of its stream, from where it runs now.
+sriov_finish_guest() {
+	local role=$1 log
+	log=$L2DIR/$role-serial.log
+	l2_console "$role" GO
+	if ! l2_wait "$log" 'NET-DONE ' 60 "$role"; then
+		SRIOV_CHECKS="no NET-DONE from the $role guest"
+		return 1
+	fi
+	SRIOV_WHERE=$role
+	SRIOV_CHECKS=$(grep -a 'NET-CHECK' "$log" | cut -d' ' -f2-)
+	grep -aq 'NET-DONE 0' "$log" && SRIOV_GUEST_OK=1
+	return 0
+}
+
+# sriov_migrate <v1|v2> <run> [monitor commands before migrating...]
+# Logs of the run are kept in $VMT_DIR/l2-sriov-<run>.
+sriov_migrate() {
+	local client=$1 run=$2 i st
+	shift 2
+	sriov_reset_results
+	L2DIR=${VMT_DIR:-/tmp}/l2-sriov-$run
+	rm -rf "$L2DIR"
+	dmesg -C
+	sriov_client "$client"
+
+	# A nested guest under TCG occasionally stalls while booting: one
+	# retry, said out loud.
+	for i in 1 2; do
+		l2_start src l2src "${SRIOV_VFS[0]}"
+		l2_wait "$L2DIR/src-serial.log" 'NET-READY|NET-FAIL' 240 src &&
+			! grep -aq NET-FAIL "$L2DIR/src-serial.log" && break
+		echo "L2 source guest not ready (attempt $i): $(tail -n1 "$L2DIR/src-serial.log")" | tap_diag
+		l2_stop_all
+		mv "$L2DIR/src-serial.log" "$L2DIR/src-serial.attempt$i.log"
+		i=fail
+	done
+	if [ "$i" = fail ]; then
+		SRIOV_STATUS="source guest not ready"
+		return 1
+	fi
+	sleep "$SRIOV_SETTLE"
+	l2_start dst l2dst "${SRIOV_VFS[1]}" -incoming "tcp:10.99.0.2:$L2_MIG_PORT"
+	if ! l2_wait_listen; then
+		SRIOV_STATUS="destination not listening"
+		return 1
+	fi
+	for st in "$@"; do
+		l2_hmp src "$st"
+	done
+	l2_hmp src "migrate -d tcp:10.99.0.2:$L2_MIG_PORT"
+	SRIOV_STATUS=$(l2_mig_wait "$SRIOV_TIMEOUT")
+	if [ "$SRIOV_STATUS" != completed ]; then
+		# Never converged or failed: the source must run on.
+		SRIOV_SYNCS=$(sriov_mig_syncs)
+		l2_hmp src migrate_cancel
+		sleep 1
+		i=$(grep -ac 'seq=' "$L2DIR/src-serial.log")
+		sleep "$SRIOV_SETTLE"
+		SRIOV_RESUMED=$(($(grep -ac 'seq=' "$L2DIR/src-serial.log") - i))
+		sriov_finish_guest src
+		l2_stop_all
+		dmesg >"$L2DIR/dmesg.txt"
+		return 0
+	fi
+	for i in 1 2 3; do
+		l2_hmp src "info migrate"
+		sleep 1
+		SRIOV_DOWNTIME_MS=$(l2_mig_figure downtime)
+		[ -n "$SRIOV_DOWNTIME_MS" ] && [ "$SRIOV_DOWNTIME_MS" != 0 ] && break
+	done
+	SRIOV_TOTAL_MS=$(grep -a '^total time:' "$L2DIR/src-mon.log" | tail -n1 | awk '{print $3}')
+	SRIOV_SYNCS=$(sriov_mig_syncs)
+	SRIOV_DEVICE_BYTES=$(dmesg | sed -n 's/.*migration: device state saved, \([0-9]*\) bytes.*/\1/p' | tail -n1)
+
+	# The stream goes on from the destination.
+	l2_wait "$L2DIR/dst-serial.log" 'seq=' 60 dst
+	sleep "$SRIOV_SETTLE"
+	# The guest's own settings, seen from the PF side: a frame larger
+	# than the default needs the guest's largest-frame setting, a ping to
+	# the group needs its multicast list.
+	ping -c 2 -W 3 -s $((SRIOV_MTU - 100)) -M do "$SRIOV_GUEST_IP" >"$L2DIR/jumbo.log" 2>&1 &&
+		SRIOV_JUMBO=1
+	ping -c 3 -W 3 -I "$SRIOV_PF.$SRIOV_VLAN" "$SRIOV_GROUP" >"$L2DIR/mcast.log" 2>&1
+	grep -q "from $SRIOV_GUEST_IP" "$L2DIR/mcast.log" && SRIOV_MCAST=1
+	SRIOV_ADMIN=$(sriov_admin_of 1)
+	sriov_finish_guest dst
+	SRIOV_GAP=$(python3 "$VMT_TOP/tools/testing/e2e/stream-gap.py" \
+		"$L2DIR/src-serial.log" "$L2DIR/dst-serial.log")
+	dmesg | grep -q 'guest sent again the configuration it had on the source' &&
+		SRIOV_VERIFIED=1
+	dmesg | grep -q 'the guest driver was told of a VF reset' &&
+		SRIOV_RESTORED=1
+	l2_stop_all
+	dmesg >"$L2DIR/dmesg.txt"
+	return 0
+}
+
+# A figure of the stream, e.g. sriov_gap gap_ms.
+sriov_gap() {
+	tr ' ' '\n' <<<"$SRIOV_GAP" | sed -n "s/^$1=//p"
+}
+
+sriov_report() {
+	{
+		echo "$1: QEMU status $SRIOV_STATUS, L2 accel $L2ACCEL_NAME, total ${SRIOV_TOTAL_MS:-?} ms, downtime ${SRIOV_DOWNTIME_MS:-?} ms, dirty syncs ${SRIOV_SYNCS:-?}, device state ${SRIOV_DEVICE_BYTES:-?} bytes"
+		echo "$1: stream $SRIOV_GAP"
+		echo "$1: VF 1 after migration: ${SRIOV_ADMIN:-?}"
+		echo "$SRIOV_CHECKS"
+	} | tap_diag
+}
