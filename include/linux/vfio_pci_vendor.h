@@ -100,6 +100,8 @@ void *vfio_pci_vendor_data(struct vfio_device *vdev);
 int vfio_pci_vendor_irq_type(struct vfio_device *vdev);
 unsigned int vfio_pci_vendor_num_regions(struct vfio_device *vdev);
 void __iomem *vfio_pci_get_barmap(struct vfio_device *vdev, int bar);
+bool vfio_pci_vendor_mem_begin(struct vfio_device *vdev);
+void vfio_pci_vendor_mem_end(struct vfio_device *vdev);
 
 /* Default device operations, for a vendor's vfio_device_ops. */
 int vfio_pci_vendor_init_dev(struct vfio_device *vdev);

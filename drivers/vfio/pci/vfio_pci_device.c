@@ -122,6 +122,48 @@ out:
 EXPORT_SYMBOL_GPL(vfio_pci_get_barmap);
 
 /**
+ * vfio_pci_vendor_mem_begin() - start an access to the device's memory BARs
+ * @vdev: a device bound to vfio-pci, currently open
+ *
+ * A vendor driver that reads or writes BAR registers on its own (outside
+ * the default read and write ops) brackets the access with this and
+ * vfio_pci_vendor_mem_end(), as core does for userspace: the access must
+ * not happen while the user has memory decoding off or the device is in
+ * D3, and must not race with a reset.  Do not call it around
+ * vfio_pci_vendor_read() or vfio_pci_vendor_write(), which take the same
+ * lock themselves.
+ *
+ * Return: true if memory decoding is enabled: the access may go ahead,
+ * and vfio_pci_vendor_mem_end() must follow; false if not: skip it (and
+ * do not call vfio_pci_vendor_mem_end()).
+ */
+bool vfio_pci_vendor_mem_begin(struct vfio_device *vdev)
+{
+	struct vfio_pci_core_device *core = &to_vfio_pci(vdev)->core;
+	struct pci_dev *pdev = core->pdev;
+	u16 cmd;
+
+	down_read(&core->memory_lock);
+	cmd = le16_to_cpu(*(__le16 *)&core->vconfig[PCI_COMMAND]);
+	if (pdev->current_state < PCI_D3hot &&
+	    (pdev->no_command_memory || (cmd & PCI_COMMAND_MEMORY)))
+		return true;
+	up_read(&core->memory_lock);
+	return false;
+}
+EXPORT_SYMBOL_GPL(vfio_pci_vendor_mem_begin);
+
+/**
+ * vfio_pci_vendor_mem_end() - end an access begun by vfio_pci_vendor_mem_begin()
+ * @vdev: the device
+ */
+void vfio_pci_vendor_mem_end(struct vfio_device *vdev)
+{
+	up_read(&to_vfio_pci(vdev)->core.memory_lock);
+}
+EXPORT_SYMBOL_GPL(vfio_pci_vendor_mem_end);
+
+/**
  * vfio_pci_vendor_init_dev() - default vfio_device_ops.init
  * @vdev: the device being allocated
  *

@@ -9,6 +9,7 @@
  * as "ip link show/set <pf> vf N ..." does.  A PF busy with another VF
  * operation answers -EAGAIN; such calls are retried for a while.
  */
+#include <linux/capability.h>
 #include <linux/delay.h>
 #include <linux/device.h>
 #include <linux/etherdevice.h>
@@ -156,6 +157,16 @@ static int pf_set_once(struct nic_vf_host *h, enum nic_vf_admin_field f,
 		return -ENODEV;
 	}
 	ops = nd->netdev_ops;
+	/*
+	 * The settings come from a migration stream, which anyone holding
+	 * the device fd can write: changing what isolates the VF (its MAC,
+	 * VLAN, spoof check, trust...) takes what "ip link set ... vf" takes.
+	 */
+	if (!ns_capable(dev_net(nd)->user_ns, CAP_NET_ADMIN)) {
+		put_device(child);
+		rtnl_unlock();
+		return -EPERM;
+	}
 	switch (f) {
 	case NIC_VF_ADMIN_MAC:
 		memcpy(mac, c->mac, ETH_ALEN);
@@ -207,6 +218,9 @@ static int host_pf_set(void *ctx, enum nic_vf_admin_field f,
 			break;
 		msleep(PF_RETRY_MS);
 	}
+	if (ret == -EPERM)
+		pci_warn(h->pdev, "the VMM may not change VF %d's administrator settings (no CAP_NET_ADMIN): set them on the destination PF (ip link set <pf> vf %d ...) before migrating\n",
+			 h->vf_id, h->vf_id);
 	return ret;
 }
 
@@ -235,24 +249,33 @@ static int host_vf_reset(void *ctx)
 	return h->reset ? h->reset(h) : host_flr(h);
 }
 
+/* Not while the user has memory decoding off, the VF is in D3 or reset. */
 static u32 host_reg_read(void *ctx, u32 off)
 {
 	struct nic_vf_host *h = ctx;
+	u32 val = ~0U;
 
-	return h->regs ? ioread32(h->regs + off) : ~0U;
+	if (h->regs && vfio_pci_vendor_mem_begin(h->vdev)) {
+		val = ioread32(h->regs + off);
+		vfio_pci_vendor_mem_end(h->vdev);
+	}
+	return val;
 }
 
 static void host_reg_write(void *ctx, u32 off, u32 val)
 {
 	struct nic_vf_host *h = ctx;
 
-	if (h->regs)
+	if (h->regs && vfio_pci_vendor_mem_begin(h->vdev)) {
 		iowrite32(val, h->regs + off);
+		vfio_pci_vendor_mem_end(h->vdev);
+	}
 }
 
+/* Sized by what the guest programs: charged to the VMM. */
 static void *host_zalloc(void *ctx, size_t size)
 {
-	return kvzalloc(size, GFP_KERNEL);
+	return kvzalloc(size, GFP_KERNEL_ACCOUNT);
 }
 
 static void host_free(void *ctx, void *p)

@@ -62,6 +62,8 @@ struct igb_vfm_dev {
 	bool saving;
 	bool resuming;
 	bool stopped;
+	/* The kick work touches the BAR: never once close has begun. */
+	bool closing;
 	struct delayed_work kick;
 	unsigned int kicks;
 	struct igb_vfm m;
@@ -80,10 +82,13 @@ static int igb_vfm_hw_reset(struct nic_vf_host *host)
 {
 	if (!host->regs)
 		return -ENODEV;
+	if (!vfio_pci_vendor_mem_begin(host->vdev))
+		return -EIO;
 	iowrite32(IGB_VFM_CTRL_RST, host->regs + IGB_VFM_CTRL);
 	ioread32(host->regs + IGB_VFM_STATUS);
 	msleep(VF_RESET_MS);
 	iowrite32(IGB_VFM_EIMS_ALL, host->regs + IGB_VFM_EIMC);
+	vfio_pci_vendor_mem_end(host->vdev);
 	return 0;
 }
 
@@ -93,7 +98,8 @@ static void igb_vfm_kick_work(struct work_struct *work)
 					     struct igb_vfm_dev, kick);
 
 	mutex_lock(&d->lock);
-	if (d->host.vdev && igb_vfm_kick(&d->m) && ++d->kicks < KICK_TRIES)
+	if (d->host.vdev && !d->closing && !d->stopped &&
+	    igb_vfm_kick(&d->m) && ++d->kicks < KICK_TRIES)
 		schedule_delayed_work(&d->kick,
 				      msecs_to_jiffies(KICK_MS << d->kicks));
 	mutex_unlock(&d->lock);
@@ -130,6 +136,15 @@ static ssize_t igb_vfm_read(struct vfio_device *vdev, char __user *buf,
 	ssize_t ret;
 	u32 off;
 
+	/* A 64-bit read is two 32-bit ones, each seen by the logic. */
+	if (count == 8 && bar0_reg(*ppos, 4, &off) &&
+	    bar0_reg(*ppos + 4, 4, &off)) {
+		ret = igb_vfm_read(vdev, buf, 4, ppos);
+		if (ret != 4)
+			return ret;
+		ret = igb_vfm_read(vdev, buf + 4, 4, ppos);
+		return ret == 4 ? 8 : ret;
+	}
 	/* Only the mailbox registers may read differently after a restore. */
 	if (!bar0_reg(*ppos, count, &off) ||
 	    (off != IGB_VFM_MBX_CTL && off != IGB_VFM_MBX_MEM(0)))
@@ -179,8 +194,12 @@ static ssize_t igb_vfm_write(struct vfio_device *vdev,
 	if (VFIO_PCI_OFFSET_TO_INDEX(pos) != VFIO_PCI_BAR0_REGION_INDEX ||
 	    (pos & VFIO_PCI_OFFSET_MASK) >= IGB_VFM_BAR0_LEN)
 		return vfio_pci_vendor_write(vdev, buf, count, ppos);
-	/* The registers are 32 bits wide; a 64-bit write is two of them. */
+	/* The registers are 32 bits wide; a 64-bit write is two of them,
+	 * both checked before either is written.
+	 */
 	if (count == 8 && bar0_reg(pos, 4, &off)) {
+		if (!bar0_reg(pos + 4, 4, &off) || !bar0_reg(pos, 4, &off))
+			return -EINVAL;
 		ret = write_reg(d, vdev, buf, &pos, off);
 		if (ret != 4)
 			return ret;
@@ -212,6 +231,7 @@ static int igb_vfm_open(struct vfio_device *vdev)
 		d->saving = false;
 		d->resuming = false;
 		d->stopped = false;
+		d->closing = false;
 		/* Opening reset the VF: the guest will configure it afresh. */
 		igb_vfm_vf_was_reset(&d->m);
 		/* Before the VMM maps BAR0: these pages are never mapped. */
@@ -232,9 +252,13 @@ static void igb_vfm_close(struct vfio_device *vdev)
 {
 	struct igb_vfm_dev *d = to_dev(vdev);
 
+	/* Core's close resets the VF and unmaps the BAR the kick writes. */
+	mutex_lock(&d->lock);
+	d->closing = true;
+	mutex_unlock(&d->lock);
+	cancel_delayed_work_sync(&d->kick);
 	/* vfio-pci ends a migration in progress and drops holds and traps. */
 	vfio_pci_vendor_close_device(vdev);
-	cancel_delayed_work_sync(&d->kick);
 	mutex_lock(&d->lock);
 	if (d->m.cap.verify_pending && d->m.cap.verified)
 		pci_warn(d->host.pdev, "guest never sent again the configuration it had on the source (differences 0x%x)\n",
@@ -321,7 +345,7 @@ static int mig_start(struct vfio_device *vdev)
 		d->resuming = false;
 		d->stopped = false;
 		ret = igb_vfm_restore(&d->m, &res);
-		if (!ret && d->m.rstd_pending) {
+		if (!ret && d->m.rstd_pending && !d->closing) {
 			d->kicks = 0;
 			schedule_delayed_work(&d->kick,
 					      msecs_to_jiffies(KICK_MS));
@@ -477,6 +501,7 @@ static void igb_vfm_remove(void *data)
 {
 	struct igb_vfm_dev *d = data;
 
+	cancel_delayed_work_sync(&d->kick);
 	igb_vfm_destroy(&d->m);
 	mutex_destroy(&d->lock);
 	kfree(d);
