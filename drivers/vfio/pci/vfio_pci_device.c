@@ -145,7 +145,7 @@ bool vfio_pci_vendor_mem_begin(struct vfio_device *vdev)
 
 	down_read(&core->memory_lock);
 	cmd = le16_to_cpu(*(__le16 *)&core->vconfig[PCI_COMMAND]);
-	if (pdev->current_state < PCI_D3hot &&
+	if ((__force int)pdev->current_state < (__force int)PCI_D3hot &&
 	    (pdev->no_command_memory || (cmd & PCI_COMMAND_MEMORY)))
 		return true;
 	up_read(&core->memory_lock);

@@ -51,6 +51,7 @@ MODULE_PARM_DESC(all_dirty, "Do not trap the queue registers: no dirty page is r
  * @saving: device writes are being reported
  * @resuming: a stream is being loaded; start() applies it
  * @stopped: stop() disabled the queues; start() enables them again
+ * @closing: close has begun: @kick must not touch the BAR any more
  * @kick: raises the guest's mailbox interrupt again after a restore
  * @kicks: times @kick ran since the restore
  * @m: the logic
@@ -62,7 +63,6 @@ struct igb_vfm_dev {
 	bool saving;
 	bool resuming;
 	bool stopped;
-	/* The kick work touches the BAR: never once close has begun. */
 	bool closing;
 	struct delayed_work kick;
 	unsigned int kicks;
