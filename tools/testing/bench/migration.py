@@ -58,6 +58,9 @@ def main():
         print("bench: downtime-precise-vs-all-dirty %.2f" % (p[3] / a[3]))
     elif p[0]:
         print("bench: downtime-precise-vs-all-dirty 0 (all-dirty never converged)")
+    n = figures("all-dirty-notrack")
+    if p[0] and n[0]:
+        print("bench: downtime-precise-vs-all-dirty-notrack %.3f" % (p[3] / n[3]))
     if tracking:
         print("bench: v2-dirty-tracking %s" % statistics.mode(tracking))
     return failed

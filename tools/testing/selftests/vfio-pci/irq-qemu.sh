@@ -68,12 +68,19 @@ stop_qemu() {
 # boot <run>: start QEMU on the device and wait for the guest's setup
 # (minutes: the L2 guest runs nested in a TCG guest).
 boot() {
-	local t0=$SECONDS rc st=running
+	local t0=$SECONDS rc st=running try
 	L2DIR=${VMT_DIR:-/tmp}/l2-irq-$1
 	rm -rf "$L2DIR"
-	l2_start irq "$NS" "$bdf"
-	l2_wait "$L2DIR/irq-serial.log" '^EDU-READY' 480 irq
-	rc=$?
+	# A nested guest under TCG occasionally dies or stalls while booting,
+	# before it has printed a line: one retry, said out loud.
+	for try in 1 2; do
+		l2_start irq "$NS" "$bdf"
+		l2_wait "$L2DIR/irq-serial.log" '^EDU-READY' 480 irq
+		rc=$?
+		[ $rc = 0 ] || [ -s "$L2DIR/irq-serial.log" ] || [ $try = 2 ] && break
+		tap_diag <<<"run $1: the L2 guest never printed a line (attempt $try, wait status $rc); booting it again"
+		stop_qemu
+	done
 	if [ $rc != 0 ]; then
 		tap_not_ok "run $1: QEMU 7.2 boots the L2 guest and it sets the device up"
 		if ! l2_alive irq; then
