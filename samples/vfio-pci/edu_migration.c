@@ -236,9 +236,13 @@ static ssize_t edu_mig_read(struct vfio_device *vdev, char __user *buf,
 	if (VFIO_PCI_OFFSET_TO_INDEX(*ppos) != VFIO_PCI_BAR0_REGION_INDEX ||
 	    !edu_is_wide(offset, count))
 		return vfio_pci_vendor_read(vdev, buf, count, ppos);
+	/* As the default op would: no access with memory decoding off. */
+	if (!vfio_pci_vendor_mem_begin(vdev))
+		return -EIO;
 	mutex_lock(&edu->lock);
 	val = edu_read64(edu, offset);
 	mutex_unlock(&edu->lock);
+	vfio_pci_vendor_mem_end(vdev);
 	return copy_to_user(buf, &val, count) ? -EFAULT : count;
 }
 
@@ -257,13 +261,20 @@ static ssize_t edu_mig_write(struct vfio_device *vdev, const char __user *buf,
 		return -EFAULT;
 
 	mutex_lock(&edu->lock);
+	if (!vfio_pci_vendor_mem_begin(vdev)) {
+		ret = -EIO;
+		goto out;
+	}
 	ret = edu_before_write(edu, offset, val);
 	if (!ret && edu_is_wide(offset, count)) {
 		edu_write64(edu, offset, val);
 		ret = count;
-	} else if (!ret) {
-		ret = vfio_pci_vendor_write(vdev, buf, count, ppos);
 	}
+	vfio_pci_vendor_mem_end(vdev);
+	/* The default op takes core's memory lock itself. */
+	if (!ret)
+		ret = vfio_pci_vendor_write(vdev, buf, count, ppos);
+out:
 	mutex_unlock(&edu->lock);
 	return ret;
 }
@@ -327,11 +338,18 @@ static int edu_start_saving(struct vfio_device *vdev)
 
 	mutex_lock(&edu->lock);
 	edu->save_next = 0;
-	/* A device-to-RAM transfer started before saving may still land. */
-	cmd = edu_read64(edu, EDU_DMA_CMD);
-	if ((cmd & EDU_DMA_RUN) && (cmd & EDU_DMA_TO_RAM))
-		edu_hold(edu, edu_read64(edu, EDU_DMA_DST),
-			 edu_read64(edu, EDU_DMA_CNT));
+	/*
+	 * A device-to-RAM transfer started before saving may still land.
+	 * With memory decoding off the registers cannot be read: nothing is
+	 * held then.
+	 */
+	if (vfio_pci_vendor_mem_begin(vdev)) {
+		cmd = edu_read64(edu, EDU_DMA_CMD);
+		if ((cmd & EDU_DMA_RUN) && (cmd & EDU_DMA_TO_RAM))
+			edu_hold(edu, edu_read64(edu, EDU_DMA_DST),
+				 edu_read64(edu, EDU_DMA_CNT));
+		vfio_pci_vendor_mem_end(vdev);
+	}
 	mutex_unlock(&edu->lock);
 	return 0;
 }

@@ -22,7 +22,7 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$top" || exit 1
 export OUT=${OUT:-$top/out}
 export KVER=${KVER:-$(scripts/kernel-release.sh)}
-. tools/testing/lib/igb-vm.sh
+. tools/testing/lib/vm-opts.sh
 
 SECTIONS=(passthrough migration sriov)
 BOOTS=${BENCH_BOOTS:-4}
@@ -101,7 +101,7 @@ section_migration() {
 	local runs=${BENCH_MIG_RUNS:-3} cap=${BENCH_MIG_CAP:-90} raw
 	raw=$results/migration.raw
 	echo "# migration: 128 MiB L2 guest with an edu device, QEMU defaults, $runs runs per mode"
-	if ! bench_boot bench-migration 3600 -- \
+	if ! bench_boot bench-migration 3600 "${NESTED_VM_OPTS[@]}" -- \
 		tools/testing/bench/migration-guest.sh "$runs" "$cap" >"$raw.out"; then
 		cat "$raw.out"
 		return 1

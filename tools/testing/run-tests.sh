@@ -13,7 +13,7 @@ cd "$top" || exit 1
 export OUT=${OUT:-$top/out}
 export KVER=${KVER:-$(scripts/kernel-release.sh)}
 . tools/testing/lib/tap.sh
-. tools/testing/lib/igb-vm.sh
+. tools/testing/lib/vm-opts.sh
 
 # Suites in the order they run, and what runs them: a host script, or
 # "<run name> <timeout> <guest script> [run-vm.sh options...]" for a suite
@@ -27,9 +27,9 @@ declare -A suite_cmd=(
 	[passthrough]="passthrough 900 tools/testing/selftests/vfio-pci/passthrough.sh"
 	[migration]="migration 600 tools/testing/selftests/vfio-pci/migration.sh"
 	[migration-v2]="migration-v2 600 tools/testing/selftests/vfio-pci/migration-v2.sh"
-	[irq]="irq 1500 tools/testing/selftests/vfio-pci/irq.sh"
-	[qemu10-e2e]="qemu10-e2e 1500 tools/testing/e2e/qemu10-e2e.sh"
-	[qemu-e2e]="qemu-e2e 1500 tools/testing/e2e/qemu-e2e.sh"
+	[irq]="irq 1500 tools/testing/selftests/vfio-pci/irq.sh ${NESTED_VM_OPTS[*]}"
+	[qemu10-e2e]="qemu10-e2e 1500 tools/testing/e2e/qemu10-e2e.sh ${NESTED_VM_OPTS[*]}"
+	[qemu-e2e]="qemu-e2e 1500 tools/testing/e2e/qemu-e2e.sh ${NESTED_VM_OPTS[*]}"
 	[i40e]="i40e 400 tools/testing/selftests/vfio-pci/i40e.sh"
 	[sriov-e2e]="sriov-e2e 1800 tools/testing/e2e/sriov-e2e.sh ${IGB_VM_OPTS[*]}"
 )

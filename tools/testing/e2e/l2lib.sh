@@ -137,6 +137,23 @@ l2_wait_listen() {
 	return 1
 }
 
+# l2_corrupt_proxy <port> <offset>: in the destination's namespace, listen
+# on <port> and forward one migration to the destination's port, flipping
+# the byte <offset> bytes after the device-state stream's magic (see
+# corrupt-proxy.py); wait until it listens.  Its log is $L2DIR/proxy.log.
+l2_corrupt_proxy() {
+	local port=$1 offset=$2 i
+	ip netns exec l2dst python3 "$VMT_TOP/tools/testing/e2e/corrupt-proxy.py" \
+		10.99.0.2 "$port" 10.99.0.2 "$L2_MIG_PORT" "$offset" \
+		>"$L2DIR/proxy.log" 2>&1 &
+	# Python starts slowly over 9p under TCG.
+	for ((i = 0; i < 120; i++)); do
+		ip netns exec l2dst ss -ltn | grep -q ":$port " && return 0
+		sleep 0.5
+	done
+	return 1
+}
+
 # Latest "Migration status" the source's monitor reported.
 l2_mig_status() {
 	grep -a 'Migration status:' "$L2DIR/src-mon.log" | tail -n1 | awk '{print $3}'

@@ -105,14 +105,7 @@ e2e_migrate() {
 
 	if [ "$mode" = corrupt ]; then
 		port=$((L2_MIG_PORT + 1))
-		ip netns exec l2dst python3 "$VMT_TOP/tools/testing/e2e/corrupt-proxy.py" \
-			10.99.0.2 "$port" 10.99.0.2 "$L2_MIG_PORT" 1000 \
-			>"$L2DIR/proxy.log" 2>&1 &
-		# Python starts slowly over 9p under TCG: wait until it listens.
-		for i in $(seq 120); do
-			ip netns exec l2dst ss -ltn | grep -q ":$port " && break
-			sleep 0.5
-		done
+		l2_corrupt_proxy "$port" 1000
 	fi
 	# Failure paths: let the source learn the destination's verdict.
 	case $mode in

@@ -64,16 +64,38 @@ for client in v1 v2; do
 		"$([ "$SRIOV_WHERE" = dst ] && [ "$SRIOV_GUEST_OK" = 1 ]; echo $?)"
 done
 
-# A destination VF without the migration driver refuses the device state;
-# the source was stopped (its queues off) and must run on where it was.
+# The device state corrupted in transit: the destination refuses it after
+# the source stopped (its queues off) for the last pass, so the source must
+# run on where it stopped.
+ip link set "$SRIOV_PF" vf 1 mac 00:00:00:00:00:00 vlan 0 2>/dev/null
+SRIOV_CORRUPT_AT=100 sriov_migrate v1 corrupt "migrate_set_capability return-path on"
+sriov_report "stream corrupted in transit"
+what="device-state stream corrupted in transit"
+tap_result "$what: migration does not complete ($SRIOV_STATUS)" \
+	"$([ "$SRIOV_STATUS" = failed ] || [ "$SRIOV_STATUS" = cancelled ]; echo $?)"
+tap_result "$what: the destination refused it (dmesg: stream checksum mismatch)" \
+	"$(grep -q 'stream rejected: stream checksum mismatch' "$L2DIR/dmesg.txt"; echo $?)"
+tap_result "$what: the source, stopped for the last pass, runs on (${SRIOV_RESUMED:-0} replies after the failure)" \
+	"$([ "$SRIOV_SRC_REENABLED" = 1 ] && [ "${SRIOV_RESUMED:-0}" -ge 10 ] &&
+	   [ "$SRIOV_WHERE" = src ] && [ "$SRIOV_GUEST_OK" = 1 ]; echo $?)"
+sriov_diag_failed_source
+
+# A destination VF without the migration driver: no vfio section to load,
+# so the destination fails at once, usually before the source stops.
 echo off >/sys/module/vfio_pci/parameters/vendor_drivers
 unbind_vfio "${SRIOV_VFS[1]}"
 bind_vfio "${SRIOV_VFS[1]}"
 echo auto >/sys/module/vfio_pci/parameters/vendor_drivers
-sriov_migrate v1 nodriver "migrate_set_capability return-path on"
+# The source is first paused and continued outside any migration: the
+# driver's stop and start, deterministic; then the failed migration (whose
+# source may or may not reach stop-copy before the failure is known).
+SRIOV_PAUSE=1 sriov_migrate v1 nodriver "migrate_set_capability return-path on"
 sriov_report "no driver on the destination"
+tap_result "source paused and continued: its stream runs on (${SRIOV_CONTINUED:-0} replies in ${SRIOV_SETTLE} s after, ${SRIOV_PAUSED:-?} while paused)" \
+	"$([ "${SRIOV_CONTINUED:-0}" -ge 10 ] && grep -q 'running again after a stop' "$L2DIR/dmesg.txt"; echo $?)"
 tap_result "destination without igb_vf_migration: migration does not complete ($SRIOV_STATUS)" \
 	"$([ "$SRIOV_STATUS" = failed ] || [ "$SRIOV_STATUS" = cancelled ]; echo $?)"
 tap_result "destination without igb_vf_migration: the source's stream runs on (${SRIOV_RESUMED:-0} replies after the failure)" \
 	"$([ "${SRIOV_RESUMED:-0}" -ge 10 ] && [ "$SRIOV_WHERE" = src ] && [ "$SRIOV_GUEST_OK" = 1 ]; echo $?)"
+sriov_diag_failed_source
 exit 0

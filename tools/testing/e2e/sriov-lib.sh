@@ -4,7 +4,7 @@
 # 82576, driven in L1 by the in-tree igb) while it pings the PF side, for
 # the sriov-e2e suite and the benchmarks.  Sourced inside the test guest
 # after guest-lib.sh and l2lib.sh; the test guest must have been booted
-# with an igb device (see IGB_VM_OPTS in tools/testing/lib/igb-vm.sh).
+# with an igb device (see IGB_VM_OPTS in tools/testing/lib/vm-opts.sh).
 #
 # sriov_prepare: the PF makes two VFs; the administrator gives VF 0 a MAC
 #   and a port VLAN; the PF side gets an address on that VLAN; both VFs
@@ -34,6 +34,39 @@ sriov_reset_results() {
 	SRIOV_GAP= SRIOV_CHECKS= SRIOV_GUEST_OK=0 SRIOV_WHERE=
 	SRIOV_ADMIN= SRIOV_MCAST=0 SRIOV_JUMBO=0 SRIOV_VERIFIED=0
 	SRIOV_RESTORED=0 SRIOV_DEVICE_BYTES= SRIOV_RESUMED=
+	SRIOV_PAUSED= SRIOV_CONTINUED= SRIOV_SRC_RUNSTATE= SRIOV_SRC_REENABLED=0
+}
+
+# Replies the guest has printed so far on a role's console.
+sriov_replies() {
+	grep -ac 'seq=' "$L2DIR/$1-serial.log"
+}
+
+# The run state of a role's VM ("running", "paused", ...), asked now;
+# "gone" if its QEMU has exited.
+sriov_runstate() {
+	l2_alive "$1" || { echo gone; return 0; }
+	l2_hmp "$1" "info status"
+	sleep 1
+	grep -a '^VM status:' "$L2DIR/$1-mon.log" | tail -n1 | cut -d' ' -f3-
+}
+
+# Pause the source VM for SRIOV_SETTLE seconds, then continue it: the device
+# is stopped (queues off) and started again outside any migration.  Sets
+# SRIOV_PAUSED (replies while paused) and SRIOV_CONTINUED (replies in the
+# SRIOV_SETTLE seconds after).
+sriov_pause_continue() {
+	local n
+	l2_hmp src stop
+	sleep 1
+	n=$(sriov_replies src)
+	sleep "$SRIOV_SETTLE"
+	SRIOV_PAUSED=$(($(sriov_replies src) - n))
+	l2_hmp src cont
+	sleep 1
+	n=$(sriov_replies src)
+	sleep "$SRIOV_SETTLE"
+	SRIOV_CONTINUED=$(($(sriov_replies src) - n))
 }
 
 # The PF's netdev, once igb has probed it.
@@ -133,9 +166,12 @@ sriov_finish_guest() {
 }
 
 # sriov_migrate <v1|v2> <run> [monitor commands before migrating...]
-# Logs of the run are kept in $VMT_DIR/l2-sriov-<run>.
+# Logs of the run are kept in $VMT_DIR/l2-sriov-<run>.  SRIOV_PAUSE=1
+# pauses and continues the source first (sriov_pause_continue);
+# SRIOV_CORRUPT_AT=N sends the migration through corrupt-proxy.py, which
+# flips the device-state stream's byte N after its magic.
 sriov_migrate() {
-	local client=$1 run=$2 i st
+	local client=$1 run=$2 i st port=$L2_MIG_PORT
 	shift 2
 	sriov_reset_results
 	L2DIR=${VMT_DIR:-/tmp}/l2-sriov-$run
@@ -159,24 +195,34 @@ sriov_migrate() {
 		return 1
 	fi
 	sleep "$SRIOV_SETTLE"
+	[ "${SRIOV_PAUSE:-0}" = 1 ] && sriov_pause_continue
 	l2_start dst l2dst "${SRIOV_VFS[1]}" -incoming "tcp:10.99.0.2:$L2_MIG_PORT"
 	if ! l2_wait_listen; then
 		SRIOV_STATUS="destination not listening"
 		return 1
 	fi
+	if [ -n "${SRIOV_CORRUPT_AT:-}" ]; then
+		port=$((L2_MIG_PORT + 1))
+		if ! l2_corrupt_proxy "$port" "$SRIOV_CORRUPT_AT"; then
+			SRIOV_STATUS="proxy not listening"
+			return 1
+		fi
+	fi
 	for st in "$@"; do
 		l2_hmp src "$st"
 	done
-	l2_hmp src "migrate -d tcp:10.99.0.2:$L2_MIG_PORT"
+	l2_hmp src "migrate -d tcp:10.99.0.2:$port"
 	SRIOV_STATUS=$(l2_mig_wait "$SRIOV_TIMEOUT")
 	if [ "$SRIOV_STATUS" != completed ]; then
 		# Never converged or failed: the source must run on.
 		SRIOV_SYNCS=$(sriov_mig_syncs)
 		l2_hmp src migrate_cancel
 		sleep 1
-		i=$(grep -ac 'seq=' "$L2DIR/src-serial.log")
+		i=$(sriov_replies src)
 		sleep "$SRIOV_SETTLE"
-		SRIOV_RESUMED=$(($(grep -ac 'seq=' "$L2DIR/src-serial.log") - i))
+		SRIOV_RESUMED=$(($(sriov_replies src) - i))
+		SRIOV_SRC_RUNSTATE=$(sriov_runstate src)
+		dmesg | grep -q 'running again after a stop' && SRIOV_SRC_REENABLED=1
 		sriov_finish_guest src
 		l2_stop_all
 		dmesg >"$L2DIR/dmesg.txt"
@@ -225,6 +271,27 @@ sriov_report() {
 		echo "$1: QEMU status $SRIOV_STATUS, L2 accel $L2ACCEL_NAME, total ${SRIOV_TOTAL_MS:-?} ms, downtime ${SRIOV_DOWNTIME_MS:-?} ms, dirty syncs ${SRIOV_SYNCS:-?}, device state ${SRIOV_DEVICE_BYTES:-?} bytes"
 		echo "$1: stream $SRIOV_GAP"
 		echo "$1: VF 1 after migration: ${SRIOV_ADMIN:-?}"
+		[ -n "$SRIOV_PAUSED" ] &&
+			echo "$1: source paused then continued: $SRIOV_PAUSED replies while paused, $SRIOV_CONTINUED after"
+		[ -n "$SRIOV_SRC_RUNSTATE" ] &&
+			echo "$1: source VM $SRIOV_SRC_RUNSTATE after the failure, queues re-enabled after a stop: $SRIOV_SRC_REENABLED"
 		echo "$SRIOV_CHECKS"
+	} | tap_diag
+}
+
+# After a failed migration whose source did not run on: what the
+# destination said, the source's last console lines and the VFs' kernel
+# lines.
+sriov_diag_failed_source() {
+	[ "${SRIOV_RESUMED:-0}" -ge 10 ] && [ "$SRIOV_GUEST_OK" = 1 ] && return 0
+	{
+		echo "source QEMU said:"
+		tail -n 5 "$L2DIR/src-qemu.log"
+		echo "destination QEMU said:"
+		tail -n 5 "$L2DIR/dst-qemu.log"
+		echo "source console, last lines:"
+		tail -n 15 "$L2DIR/src-serial.log"
+		echo "kernel lines of the VFs:"
+		grep -a -e igb_vf_migration -e vfio "$L2DIR/dmesg.txt" | tail -n 20
 	} | tap_diag
 }

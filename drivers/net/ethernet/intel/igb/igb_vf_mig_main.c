@@ -361,6 +361,7 @@ static int mig_start(struct vfio_device *vdev)
 	} else if (d->stopped) {
 		igb_vfm_resume(&d->m);
 		d->stopped = false;
+		pci_info(d->host.pdev, "running again after a stop: queues re-enabled where they stopped\n");
 	}
 	mutex_unlock(&d->lock);
 	return ret;
