@@ -180,13 +180,37 @@ l2_mig_figure() {
 	grep -a "^$1:" "$L2DIR/src-mon.log" | tail -n1 | awk '{print $2}'
 }
 
+# After a completed migration: L2_DOWNTIME_MS and L2_TOTAL_MS as the source
+# reports them (its first answer may still lack them), and L2_DEVICE_BYTES,
+# the device-state size vfio-pci logged.
+l2_mig_figures() {
+	local i
+	for i in 1 2 3; do
+		l2_hmp src "info migrate"
+		sleep 1
+		L2_DOWNTIME_MS=$(l2_mig_figure downtime)
+		[ -n "$L2_DOWNTIME_MS" ] && [ "$L2_DOWNTIME_MS" != 0 ] && break
+	done
+	L2_TOTAL_MS=$(grep -a '^total time:' "$L2DIR/src-mon.log" | tail -n1 | awk '{print $3}')
+	L2_DEVICE_BYTES=$(dmesg | sed -n 's/.*migration: device state saved, \([0-9]*\) bytes.*/\1/p' | tail -n1)
+}
+
 # Stop every L2 QEMU still running and its FIFO readers.
+# A QEMU that had exited by itself before is named in L2_GONE with its exit
+# status ("src:135" is a SIGBUS), and its status is kept in
+# $L2DIR/<role>-exit.
 l2_stop_all() {
-	local role f
+	local role f st
+	local -A gone=()
 	for role in "${!L2PID[@]}"; do
-		l2_alive "$role" && l2_hmp "$role" quit
+		if l2_alive "$role"; then
+			l2_hmp "$role" quit
+		else
+			gone[$role]=1
+		fi
 	done
 	sleep 1
+	L2_GONE=
 	for role in "${!L2PID[@]}"; do
 		if l2_alive "$role"; then
 			kill "${L2PID[$role]}" 2>/dev/null
@@ -194,6 +218,11 @@ l2_stop_all() {
 			kill -9 "${L2PID[$role]}" 2>/dev/null
 		fi
 		wait "${L2PID[$role]}" 2>/dev/null
+		st=$?
+		if [ -n "${gone[$role]:-}" ]; then
+			L2_GONE+="${L2_GONE:+ }$role:$st"
+			echo "exited by itself with status $st" >"$L2DIR/$role-exit"
+		fi
 	done
 	L2PID=()
 	pkill -f "sed -u s/.*$L2FIFO/" 2>/dev/null

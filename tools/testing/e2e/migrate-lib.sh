@@ -66,7 +66,7 @@ e2e_finish_guest() {
 e2e_migrate() {
 	local mode=$1 port=$L2_MIG_PORT st i
 	E2E_STATUS=none E2E_TOTAL_MS= E2E_DOWNTIME_MS= E2E_DEVICE_BYTES=
-	E2E_DMAS=0 E2E_CHECKS= E2E_WHERE= E2E_GUEST_OK=0
+	E2E_DMAS=0 E2E_CHECKS= E2E_WHERE= E2E_GUEST_OK=0 L2_GONE=
 	# Each run keeps its own logs (in the run's folder on the host).
 	L2DIR=${VMT_DIR:-/tmp}/l2-$mode
 	rm -rf "$L2DIR"
@@ -121,15 +121,9 @@ e2e_migrate() {
 	E2E_STATUS=$(l2_mig_wait "$E2E_TIMEOUT")
 
 	if [ "$E2E_STATUS" = completed ]; then
-		# The first answer after completion may lack the figures.
-		for i in 1 2 3; do
-			l2_hmp src "info migrate"
-			sleep 1
-			E2E_DOWNTIME_MS=$(l2_mig_figure downtime)
-			[ -n "$E2E_DOWNTIME_MS" ] && [ "$E2E_DOWNTIME_MS" != 0 ] && break
-		done
-		E2E_TOTAL_MS=$(grep -a '^total time:' "$L2DIR/src-mon.log" | tail -n1 | awk '{print $3}')
-		E2E_DEVICE_BYTES=$(dmesg | sed -n 's/.*migration: device state saved, \([0-9]*\) bytes.*/\1/p' | tail -n1)
+		l2_mig_figures
+		E2E_DOWNTIME_MS=$L2_DOWNTIME_MS E2E_TOTAL_MS=$L2_TOTAL_MS
+		E2E_DEVICE_BYTES=$L2_DEVICE_BYTES
 		e2e_finish_guest dst
 	else
 		# Still running when we gave up: cancel, as an operator would.
@@ -157,6 +151,8 @@ e2e_report() {
 		[ -n "$E2E_TOTAL_MS" ] &&
 			echo "total ${E2E_TOTAL_MS} ms, downtime ${E2E_DOWNTIME_MS} ms, device state ${E2E_DEVICE_BYTES} bytes"
 		echo "guest program finished on ${E2E_WHERE:-?} after ${E2E_DMAS} device-to-RAM transfers"
+		[ -n "${L2_GONE:-}" ] &&
+			echo "L2 QEMU that had exited by itself (role:status): $L2_GONE"
 		echo "$E2E_CHECKS"
 	} | tap_diag
 }

@@ -1214,9 +1214,9 @@ static const char *one_cycle(struct vrc *c)
 static void test_cycles(int cycles)
 {
 	int fds0, maps0, i, failed = 0;
-	static struct slab s0, s1;
-	const char *which;
-	long long grow;
+	static struct slab s0, s1, s2;
+	const char *which, *which2;
+	long long grow, grow2;
 	struct drv a, b;
 	const char *why;
 	struct vfio_dev d;
@@ -1272,11 +1272,30 @@ static void test_cycles(int cycles)
 		  count_lines("/proc/self/maps") == maps0,
 		  "no fd or mapping leaked in the VMM (%d fds, %d maps)",
 		  count_fds(), count_lines("/proc/self/maps"));
-	/* One object lost per cycle would be >= cycles. */
+	/*
+	 * One object lost per cycle would be >= cycles.  Caches also grow
+	 * once in a while by themselves (per-CPU slabs, frees still
+	 * deferred): a growth that large is measured again over as many
+	 * cycles, and only one that repeats, as a leak does, fails.
+	 */
 	grow = slab_growth(&s0, &s1, &which);
-	tap_check(s0.n > 0 && grow < cycles / 2,
-		  "no kernel memory leaked: largest slab growth %lld objects (%s) over %d cycles",
-		  grow, which, cycles);
+	grow2 = 0;
+	which2 = "not needed";
+	for (i = 0; grow >= cycles / 2 && i < cycles && !failed; i++) {
+		why = one_cycle(&c);
+		if (why) {
+			tap_diag("second window, cycle %d: %s", i, why);
+			failed = 1;
+		}
+	}
+	if (grow >= cycles / 2) {
+		slab_read(&s2);
+		grow2 = slab_growth(&s1, &s2, &which2);
+	}
+	tap_check(s0.n > 0 && !failed &&
+		  (grow < cycles / 2 || grow2 < cycles / 2),
+		  "no kernel memory leaked: largest slab growth %lld objects (%s) over %d cycles, then %lld (%s) over as many",
+		  grow, which, cycles, grow2, which2);
 	client_close(&d, &c);
 }
 

@@ -13,6 +13,7 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <unistd.h>
+#include <linux/pci_regs.h>
 
 #include "edu_test.h"
 
@@ -244,6 +245,40 @@ static void test_region(struct mig *s, struct vfio_region_info *ri)
 	tap_check(mmap(NULL, 4096, PROT_READ, MAP_SHARED, s->edu.vfio.fd, s->off) ==
 		  MAP_FAILED && errno == EINVAL,
 		  "the header page cannot be mmapped (EINVAL)");
+}
+
+/*
+ * The sample's own BAR0 accesses (whole 64-bit DMA registers, the look at
+ * a trapped write) honour memory decoding as core's do: EIO while it is
+ * off, and the register untouched.
+ */
+static void test_decode_off(struct mig *s)
+{
+	struct vfio_dev *v = &s->edu.vfio;
+	const uint64_t probe = 0x1234000;
+	uint64_t before, val = 0, after = 0;
+	uint16_t cmd;
+	int ret, rd, wr, fact;
+
+	ret = vfio_pci_command_set(v, PCI_COMMAND_MEMORY);
+	before = edu_rd64(&s->edu, EDU_DMA_SRC);
+	ret = ret ?: vfio_region_read(v, VFIO_PCI_CONFIG_REGION_INDEX, PCI_COMMAND,
+			       &cmd, 2);
+	cmd &= ~PCI_COMMAND_MEMORY;
+	ret = ret ?: vfio_region_write(v, VFIO_PCI_CONFIG_REGION_INDEX,
+				       PCI_COMMAND, &cmd, 2);
+	rd = vfio_region_read(v, VFIO_PCI_BAR0_REGION_INDEX, EDU_DMA_SRC,
+			      &val, 8);
+	wr = vfio_region_write(v, VFIO_PCI_BAR0_REGION_INDEX, EDU_DMA_SRC,
+			       &probe, 8);
+	fact = vfio_write32(v, VFIO_PCI_BAR0_REGION_INDEX, EDU_FACTORIAL, 5);
+	ret = ret ?: vfio_pci_command_set(v, PCI_COMMAND_MEMORY);
+	ret = ret ?: vfio_region_read(v, VFIO_PCI_BAR0_REGION_INDEX,
+				      EDU_DMA_SRC, &after, 8);
+	tap_check(!ret && rd == -EIO && wr == -EIO && fact == -EIO &&
+		  after == before,
+		  "memory decode off: the sample's 64-bit read and write and its trapped write fail with EIO (%s, %s, %s), the register unchanged",
+		  vfio_errname(rd), vfio_errname(wr), vfio_errname(fact));
 }
 
 /* Which (offset, size) header reads succeed, as a compact signature. */
@@ -587,6 +622,7 @@ int main(int argc, char **argv)
 	test_field_access(&s);
 	test_transitions(&s);
 	test_error_state(&s);
+	test_decode_off(&s);
 
 	tap_check(!mig_map(&s) && !mig_map(&d), "data sections mmapped");
 	edu_scrub(&d.edu);

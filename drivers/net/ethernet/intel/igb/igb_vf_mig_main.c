@@ -189,7 +189,7 @@ static ssize_t igb_vfm_write(struct vfio_device *vdev,
 	struct igb_vfm_dev *d = to_dev(vdev);
 	loff_t pos = *ppos;
 	ssize_t ret;
-	u32 off;
+	u32 off, hi;
 
 	if (VFIO_PCI_OFFSET_TO_INDEX(pos) != VFIO_PCI_BAR0_REGION_INDEX ||
 	    (pos & VFIO_PCI_OFFSET_MASK) >= IGB_VFM_BAR0_LEN)
@@ -197,13 +197,13 @@ static ssize_t igb_vfm_write(struct vfio_device *vdev,
 	/* The registers are 32 bits wide; a 64-bit write is two of them,
 	 * both checked before either is written.
 	 */
-	if (count == 8 && bar0_reg(pos, 4, &off)) {
-		if (!bar0_reg(pos + 4, 4, &off) || !bar0_reg(pos, 4, &off))
+	if (count == 8) {
+		if (!bar0_reg(pos, 4, &off) || !bar0_reg(pos + 4, 4, &hi))
 			return -EINVAL;
 		ret = write_reg(d, vdev, buf, &pos, off);
 		if (ret != 4)
 			return ret;
-		ret = write_reg(d, vdev, buf + 4, &pos, off + 4);
+		ret = write_reg(d, vdev, buf + 4, &pos, hi);
 		if (ret != 4)
 			return ret;
 		*ppos = pos;
