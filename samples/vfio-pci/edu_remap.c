@@ -327,7 +327,11 @@ static ssize_t edu_remap_read(struct vfio_device *vdev, char __user *buf,
 
 	if (!reg)
 		return vfio_pci_vendor_read(vdev, buf, count, ppos);
+	/* As the default op: no access while memory decoding is off. */
+	if (!vfio_pci_vendor_mem_begin(vdev))
+		return -EIO;
 	val = readq(reg);
+	vfio_pci_vendor_mem_end(vdev);
 	if (copy_to_user(buf, &val, sizeof(val)))
 		return -EFAULT;
 	*ppos += sizeof(val);
@@ -349,7 +353,10 @@ static ssize_t edu_remap_write(struct vfio_device *vdev,
 		return vfio_pci_vendor_write(vdev, buf, count, ppos);
 	if (copy_from_user(&val, buf, sizeof(val)))
 		return -EFAULT;
+	if (!vfio_pci_vendor_mem_begin(vdev))
+		return -EIO;
 	writeq(val, reg);
+	vfio_pci_vendor_mem_end(vdev);
 	*ppos += sizeof(val);
 	return sizeof(val);
 }

@@ -126,12 +126,13 @@ l2_wait() {
 }
 
 # Wait for the destination to listen for the incoming migration.
+# l2_wait_listen [namespace role]: the destination (default: l2dst, dst).
 l2_wait_listen() {
-	local i
+	local ns=${1:-l2dst} role=${2:-dst} i
 	for ((i = 0; i < 120; i++)); do
-		ip netns exec l2dst ss -ltn 2>/dev/null | grep -q ":$L2_MIG_PORT " &&
+		ip netns exec "$ns" ss -ltn 2>/dev/null | grep -q ":$L2_MIG_PORT " &&
 			return 0
-		l2_alive dst || return 2
+		l2_alive "$role" || return 2
 		sleep 0.5
 	done
 	return 1
@@ -154,22 +155,23 @@ l2_corrupt_proxy() {
 	return 1
 }
 
-# Latest "Migration status" the source's monitor reported.
+# Latest "Migration status" a migrating role's monitor reported (src).
 l2_mig_status() {
-	grep -a 'Migration status:' "$L2DIR/src-mon.log" | tail -n1 | awk '{print $3}'
+	grep -a 'Migration status:' "$L2DIR/${1:-src}-mon.log" | tail -n1 | awk '{print $3}'
 }
 
-# Poll "info migrate" until the status is final; prints it.
+# l2_mig_wait <seconds> [role]: poll the migrating role's (src) "info
+# migrate" until the status is final; prints it.
 l2_mig_wait() {
-	local secs=$1 i st
+	local secs=$1 role=${2:-src} i st
 	for ((i = 0; i < secs; i++)); do
-		l2_hmp src "info migrate" || break
+		l2_hmp "$role" "info migrate" || break
 		sleep 1
-		st=$(l2_mig_status)
+		st=$(l2_mig_status "$role")
 		case $st in
 		completed|failed|cancelled) echo "$st"; return 0 ;;
 		esac
-		l2_alive src || break
+		l2_alive "$role" || break
 	done
 	echo "${st:-unknown}"
 	return 1
@@ -196,6 +198,19 @@ l2_mig_figures() {
 }
 
 # Stop every L2 QEMU still running and its FIFO readers.
+# Quit one role's QEMU (a source whose guest has moved on) and forget it.
+l2_quit() {
+	local role=$1 i
+	l2_alive "$role" && l2_hmp "$role" quit
+	for ((i = 0; i < 40; i++)); do
+		l2_alive "$role" || break
+		sleep 0.25
+	done
+	kill -9 "${L2PID[$role]}" 2>/dev/null
+	wait "${L2PID[$role]}" 2>/dev/null
+	unset 'L2PID[$role]'
+}
+
 # A QEMU that had exited by itself before is named in L2_GONE with its exit
 # status ("src:135" is a SIGBUS), and its status is kept in
 # $L2DIR/<role>-exit.

@@ -13,6 +13,9 @@
 #        nosample  destination device driven by plain default ops
 #        corrupt   the device-state stream rewritten in transit
 #        cancel    migration cancelled during pre-copy
+#        roundtrip like good, then the destination migrates the guest
+#                  back to a new source QEMU on edu 0 (role "back"; its
+#                  status in E2E_BACK_STATUS); the guest finishes there
 #        any other name: like good (e.g. v2, upgrade), with
 #   E2E_DST_QEMU, E2E_DST_VFIO_OPTS  the destination's QEMU and vfio-pci
 #                  options, when they differ from the source's (L2QEMU...)
@@ -66,7 +69,7 @@ e2e_finish_guest() {
 e2e_migrate() {
 	local mode=$1 port=$L2_MIG_PORT st i
 	E2E_STATUS=none E2E_TOTAL_MS= E2E_DOWNTIME_MS= E2E_DEVICE_BYTES=
-	E2E_DMAS=0 E2E_CHECKS= E2E_WHERE= E2E_GUEST_OK=0 L2_GONE=
+	E2E_DMAS=0 E2E_CHECKS= E2E_WHERE= E2E_GUEST_OK=0 L2_GONE= E2E_BACK_STATUS=
 	# Each run keeps its own logs (in the run's folder on the host).
 	L2DIR=${VMT_DIR:-/tmp}/l2-$mode
 	rm -rf "$L2DIR"
@@ -124,7 +127,11 @@ e2e_migrate() {
 		l2_mig_figures
 		E2E_DOWNTIME_MS=$L2_DOWNTIME_MS E2E_TOTAL_MS=$L2_TOTAL_MS
 		E2E_DEVICE_BYTES=$L2_DEVICE_BYTES
-		e2e_finish_guest dst
+		if [ "$mode" = roundtrip ]; then
+			e2e_migrate_back
+		else
+			e2e_finish_guest dst
+		fi
 	else
 		# Still running when we gave up: cancel, as an operator would.
 		case $E2E_STATUS in
@@ -144,10 +151,26 @@ e2e_migrate() {
 	return 0
 }
 
+# The second leg of a round trip, from e2e_migrate (whose machine options
+# it uses): the source QEMU quits, releasing edu 0, and a new one there
+# takes the guest back from the destination.
+e2e_migrate_back() {
+	l2_quit src
+	l2_start back l2src "${E2E_EDU[0]}" "${machine[@]}" \
+		-incoming "tcp:10.99.0.1:$L2_MIG_PORT"
+	if ! l2_wait_listen l2src back; then
+		E2E_BACK_STATUS="not listening"
+		return 1
+	fi
+	l2_hmp dst "migrate -d tcp:10.99.0.1:$L2_MIG_PORT"
+	E2E_BACK_STATUS=$(l2_mig_wait "$E2E_TIMEOUT" dst)
+	[ "$E2E_BACK_STATUS" = completed ] && e2e_finish_guest back
+}
+
 # Human-readable summary of the last run, as "# " lines.
 e2e_report() {
 	{
-		echo "mode $1: QEMU status $E2E_STATUS, accel $L2ACCEL_NAME"
+		echo "mode $1: QEMU status $E2E_STATUS${E2E_BACK_STATUS:+, back: $E2E_BACK_STATUS}, accel $L2ACCEL_NAME"
 		[ -n "$E2E_TOTAL_MS" ] &&
 			echo "total ${E2E_TOTAL_MS} ms, downtime ${E2E_DOWNTIME_MS} ms, device state ${E2E_DEVICE_BYTES} bytes"
 		echo "guest program finished on ${E2E_WHERE:-?} after ${E2E_DMAS} device-to-RAM transfers"

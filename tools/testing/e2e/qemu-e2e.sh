@@ -3,8 +3,8 @@
 #
 # Suite "qemu-e2e": Debian's QEMU 7.2 live-migrates an L2 guest whose edu
 # device is driven by the edu_migration sample, between two network
-# namespaces over TCP; then three runs that must fail cleanly.  Runs inside
-# the test guest.
+# namespaces over TCP; then there and back (the restored device migrates
+# on); then three runs that must fail cleanly.  Runs inside the test guest.
 set -u
 . "$VMT_TOP/tools/testing/vm/guest-lib.sh"
 . "$VMT_TOP/tools/testing/e2e/l2lib.sh"
@@ -26,6 +26,14 @@ tap_result "QEMU 7.2 migration completed over TCP between namespaces" \
 e2e_tap_success
 tap_result "device state bytes reported (${E2E_DEVICE_BYTES:-none})" \
 	"$([ -n "$E2E_DEVICE_BYTES" ]; echo $?)"
+
+# There and back: the destination's device, restored, is a source in turn.
+e2e_migrate roundtrip
+e2e_report roundtrip
+tap_result "there and back: both migrations completed ($E2E_STATUS, back: ${E2E_BACK_STATUS:-none})" \
+	"$([ "$E2E_STATUS" = completed ] && [ "$E2E_BACK_STATUS" = completed ]; echo $?)"
+tap_result "there and back: the guest program finished on the first device, every check passed (${E2E_DMAS} transfers)" \
+	"$([ "$E2E_WHERE" = back ] && [ "$E2E_GUEST_OK" = 1 ]; echo $?)"
 
 for mode in nosample corrupt cancel; do
 	case $mode in

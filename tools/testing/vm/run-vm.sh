@@ -97,7 +97,12 @@ case "$top$OUT" in
 	exit 1
 	;;
 esac
-append="console=ttyS0 intel_iommu=on iommu=pt panic=-1 oops=panic vmtop=$top"
+# nohz=off highres=off: a periodic local timer that QEMU re-arms by
+# itself.  Under TCG (QEMU 7.2 and 10.0 alike) an idle vCPU's one-shot
+# timer was now and then lost for good (RCU: "timer wakeup didn't happen
+# ... Possible timer handling issue on cpu=1"), and a CPU that missed a
+# wakeup wedged the test guest; a tick every 4 ms wakes it again.
+append="console=ttyS0 intel_iommu=on iommu=pt panic=-1 oops=panic nohz=off highres=off vmtop=$top"
 shares=(-virtfs "local,path=$top,mount_tag=vmtop,security_model=none,readonly=on,multidevs=remap")
 case "$OUT/" in
 "$top"/*) ;;

@@ -460,6 +460,41 @@ static void test_save_resume(struct mig *s, struct mig *d, int save_mmap,
 }
 
 /* Save once, then feed the destination damaged copies. */
+/*
+ * A restored device is a source like any other: s to d, then d back to s
+ * after s was scrubbed, and s holds everything s was given first.
+ */
+static void test_second_hop(struct mig *s, struct mig *d)
+{
+	static uint8_t stream[STREAM_MAX];
+	char why[128] = "";
+	ssize_t len = 0;
+	int ret;
+
+	ret = edu_program_state(&s->edu);
+	ret = ret ?: do_save(s, stream, 1, &len);
+	ret = ret ?: set_state(s, V1_RUNNING);
+	ret = ret ?: set_state(d, V1_RESUMING);
+	ret = ret ?: load_stream(d, stream, len, 4096, 1);
+	ret = ret ?: set_state(d, V1_RUNNING);
+	if (!ret && edu_check_state(&d->edu, why, sizeof(why)))
+		ret = -EPROTO;
+	if (!ret)
+		edu_scrub(&s->edu);
+	ret = ret ?: do_save(d, stream, 0, &len);
+	ret = ret ?: set_state(d, V1_RUNNING);
+	ret = ret ?: set_state(s, V1_RESUMING);
+	ret = ret ?: load_stream(s, stream, len, 4096, 0);
+	ret = ret ?: set_state(s, V1_RUNNING);
+	if (!ret && edu_check_state(&s->edu, why, sizeof(why)))
+		ret = -EPROTO;
+	tap_check(!ret,
+		  "second hop: migrated s to d, then d back to the scrubbed s, which holds all it was given first (%s%s%s)",
+		  vfio_errname(ret), *why ? ": " : "", why);
+	edu_scrub(&d->edu);
+	edu_wr(&s->edu, EDU_IRQ_ACK, ~0U);
+}
+
 static void test_rejections(struct mig *s, struct mig *d)
 {
 	static uint8_t stream[STREAM_MAX], bad[STREAM_MAX + 64];
@@ -628,6 +663,7 @@ int main(int argc, char **argv)
 	edu_scrub(&d.edu);
 	test_save_resume(&s, &d, 1, 0);
 	test_save_resume(&s, &d, 0, 1);
+	test_second_hop(&s, &d);
 	test_rejections(&s, &d);
 	test_concurrency(&s);
 	test_close_mid_save(&s);
