@@ -33,26 +33,18 @@ done
 tap_result "VF 1 starts without the administrator's settings ($(sriov_admin_of 1))" \
 	"$([ "$(sriov_admin_of 1)" != "$SRIOV_MAC vlan $SRIOV_VLAN" ]; echo $?)"
 
-# v1: the destination VF starts bare and the driver applies the
-# administrator's settings from the stream (the VMM is privileged).  v2: the
-# VMM runs without CAP_NET_ADMIN, as under libvirt, and the operator has set
-# the destination VF beforehand, so nothing needs applying.
+# The destination VF starts bare each time and the driver applies the
+# administrator's settings from the stream (the VMM is privileged).  VF 1
+# never holds VF 0's MAC and VLAN while the source runs: on one PF that
+# duplicate made the source guest die (see NOTES.md); between two hosts it
+# cannot arise.
 for client in v1 v2; do
 	case $client in
-	v1)
-		who="QEMU 7.2 (v1)"
-		ip link set "$SRIOV_PF" vf 1 mac 00:00:00:00:00:00 vlan 0 2>/dev/null
-		sriov_migrate v1 v1
-		;;
-	v2)
-		who="QEMU 10.0 (v2), VMM without CAP_NET_ADMIN"
-		ip link set "$SRIOV_PF" vf 1 mac "$SRIOV_MAC" vlan "$SRIOV_VLAN"
-		SRIOV_DST_NOADMIN=1 sriov_migrate v2 v2
-		tap_result "$who: the operator's settings on the destination VF needed nothing applied" \
-			"$(grep -q 'restored: administrator settings applied 0x0,' "$L2DIR/dmesg.txt" &&
-			   ! grep -q 'no CAP_NET_ADMIN' "$L2DIR/dmesg.txt"; echo $?)"
-		;;
+	v1) who="QEMU 7.2 (v1)" ;;
+	v2) who="QEMU 10.0 (v2)" ;;
 	esac
+	ip link set "$SRIOV_PF" vf 1 mac 00:00:00:00:00:00 vlan 0 2>/dev/null
+	sriov_migrate "$client" "$client"
 	sriov_report "$client"
 	tap_result "$who: migration completed over TCP between namespaces" \
 		"$([ "$SRIOV_STATUS" = completed ]; echo $?)"
@@ -106,6 +98,7 @@ sriov_diag_failed_source
 
 # A destination VF without the migration driver: no vfio section to load,
 # so the destination fails at once, usually before the source stops.
+ip link set "$SRIOV_PF" vf 1 mac 00:00:00:00:00:00 vlan 0 2>/dev/null
 echo off >/sys/module/vfio_pci/parameters/vendor_drivers
 unbind_vfio "${SRIOV_VFS[1]}"
 bind_vfio "${SRIOV_VFS[1]}"

@@ -464,30 +464,38 @@ static void test_save_resume(struct mig *s, struct mig *d, int save_mmap,
  * A restored device is a source like any other: s to d, then d back to s
  * after s was scrubbed, and s holds everything s was given first.
  */
-static void test_second_hop(struct mig *s, struct mig *d)
+/*
+ * One whole migration from @from to @to (data section by mmap or not), both
+ * RUNNING after; then @to must hold what edu_program_state() put in.
+ * Returns 0 or -errno (-EPROTO, with the reason in @why, if @to differs).
+ */
+static int hop(struct mig *from, struct mig *to, int use_mmap, char *why,
+	       size_t whylen)
 {
 	static uint8_t stream[STREAM_MAX];
-	char why[128] = "";
 	ssize_t len = 0;
 	int ret;
 
-	ret = edu_program_state(&s->edu);
-	ret = ret ?: do_save(s, stream, 1, &len);
-	ret = ret ?: set_state(s, V1_RUNNING);
-	ret = ret ?: set_state(d, V1_RESUMING);
-	ret = ret ?: load_stream(d, stream, len, 4096, 1);
-	ret = ret ?: set_state(d, V1_RUNNING);
-	if (!ret && edu_check_state(&d->edu, why, sizeof(why)))
+	ret = do_save(from, stream, use_mmap, &len);
+	ret = ret ?: set_state(from, V1_RUNNING);
+	ret = ret ?: set_state(to, V1_RESUMING);
+	ret = ret ?: load_stream(to, stream, len, 4096, use_mmap);
+	ret = ret ?: set_state(to, V1_RUNNING);
+	if (!ret && edu_check_state(&to->edu, why, whylen))
 		ret = -EPROTO;
+	return ret;
+}
+
+static void test_second_hop(struct mig *s, struct mig *d)
+{
+	char why[128] = "";
+	int ret;
+
+	ret = edu_program_state(&s->edu);
+	ret = ret ?: hop(s, d, 1, why, sizeof(why));
 	if (!ret)
 		edu_scrub(&s->edu);
-	ret = ret ?: do_save(d, stream, 0, &len);
-	ret = ret ?: set_state(d, V1_RUNNING);
-	ret = ret ?: set_state(s, V1_RESUMING);
-	ret = ret ?: load_stream(s, stream, len, 4096, 0);
-	ret = ret ?: set_state(s, V1_RUNNING);
-	if (!ret && edu_check_state(&s->edu, why, sizeof(why)))
-		ret = -EPROTO;
+	ret = ret ?: hop(d, s, 0, why, sizeof(why));
 	tap_check(!ret,
 		  "second hop: migrated s to d, then d back to the scrubbed s, which holds all it was given first (%s%s%s)",
 		  vfio_errname(ret), *why ? ": " : "", why);
