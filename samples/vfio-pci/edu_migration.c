@@ -236,13 +236,18 @@ static ssize_t edu_mig_read(struct vfio_device *vdev, char __user *buf,
 	if (VFIO_PCI_OFFSET_TO_INDEX(*ppos) != VFIO_PCI_BAR0_REGION_INDEX ||
 	    !edu_is_wide(offset, count))
 		return vfio_pci_vendor_read(vdev, buf, count, ppos);
-	/* As the default op would: no access with memory decoding off. */
-	if (!vfio_pci_vendor_mem_begin(vdev))
-		return -EIO;
+	/*
+	 * As the default op would: no access with memory decoding off.  Core's
+	 * memory lock nests inside ours, as in edu_mig_write().
+	 */
 	mutex_lock(&edu->lock);
+	if (!vfio_pci_vendor_mem_begin(vdev)) {
+		mutex_unlock(&edu->lock);
+		return -EIO;
+	}
 	val = edu_read64(edu, offset);
-	mutex_unlock(&edu->lock);
 	vfio_pci_vendor_mem_end(vdev);
+	mutex_unlock(&edu->lock);
 	return copy_to_user(buf, &val, count) ? -EFAULT : count;
 }
 
