@@ -19,6 +19,45 @@ guest_setup() {
 	mkdir -p /run/modprobe.d
 }
 
+# A hung job can leave nothing on the console: tasks asleep killably (9p
+# requests, mmap_lock) escape the hung-task detector and a test's own
+# alarm(), and a hang in user space trips no detector at all.  So shortly
+# before the host's limit, write each user task's state, wait channel and
+# kernel stack to @2 (default the console; there, also the kernel's list of
+# blocked tasks and each CPU's backtrace).  After the sleep only shell
+# builtins and /proc: the host's root may be what hangs.
+guest_watchdog() (
+	local secs=$1 to=${2:-/dev/console} stat pid rest comm state ppid
+	local wchan line
+	sleep "$secs" || return
+	exec >"$to" 2>&1
+	echo "vmtest-watchdog: the job still runs after ${secs}s; user tasks:"
+	for stat in /proc/[0-9]*/task/[0-9]*/stat; do
+		read -r line <"$stat" 2>/dev/null || continue
+		pid=${line%% *}
+		comm=${line#*(}
+		comm=${comm%)*}
+		rest=${line##*) }
+		state=${rest%% *}
+		rest=${rest#* }
+		ppid=${rest%% *}
+		# Kernel threads and this shell tell nothing.
+		if [ "$pid" = 2 ] || [ "$ppid" = 2 ] || [ "$pid" = "$BASHPID" ]; then
+			continue
+		fi
+		wchan=
+		read -r wchan <"${stat%/stat}/wchan" 2>/dev/null
+		echo "vmtest-watchdog: $pid ($comm) state $state wchan ${wchan:-?}"
+		while read -r line; do
+			echo "vmtest-watchdog:    $line"
+		done <"${stat%/stat}/stack" 2>/dev/null
+	done
+	if [ "$to" = /dev/console ]; then
+		echo w >/proc/sysrq-trigger
+		echo l >/proc/sysrq-trigger
+	fi
+)
+
 # The in-tree (Debian) module file of a module name.
 stock_module() {
 	echo "/lib/modules/$KVER/kernel/drivers/vfio/pci/$1.ko"

@@ -20,6 +20,8 @@
 #   --qemu BIN     level-0 QEMU (default qemu-system-x86_64)
 #   --qemu10       level-0 QEMU is 10.0 from backports (scripts/qemu10.sh)
 #   --qemu-arg A   extra argument for QEMU (repeatable)
+#   --smp N        number of vCPUs (default 2)
+#   --kernel-arg A extra argument for the guest kernel (repeatable)
 #
 # Prints the command's TAP lines, then two lines of its own: whether the
 # guest finished in time and whether its console is free of kernel
@@ -37,6 +39,8 @@ mem=2G
 edu=2
 qemu=(qemu-system-x86_64)
 qemu_args=()
+kernel_args=
+smp=2
 shell=0
 
 while [ $# -gt 0 ]; do
@@ -48,6 +52,8 @@ while [ $# -gt 0 ]; do
 	--qemu) qemu=("$2"); shift 2 ;;
 	--qemu10) qemu=("$top/scripts/qemu10.sh" run); shift ;;
 	--qemu-arg) qemu_args+=("$2"); shift 2 ;;
+	--smp) smp=$2; shift 2 ;;
+	--kernel-arg) kernel_args+=" $2"; shift 2 ;;
 	--shell) shell=1; name=shell; shift ;;
 	--) shift; break ;;
 	*) echo "run-vm.sh: unknown option $1" >&2; exit 2 ;;
@@ -80,6 +86,8 @@ mkdir -p "$dir" "$OUT/logs"
 		echo "setsid -c bash -i </dev/ttyS0 >/dev/ttyS0 2>&1"
 	else
 		printf 'guest_setup >>/run/vmtest/output 2>&1\n'
+		# Speaks shortly before this script's limit (see guest_watchdog).
+		printf 'guest_watchdog %d </dev/null >/dev/null 2>&1 &\n' $((timeout - 60))
 		printf '%q ' "$@"
 		printf '>>/run/vmtest/output 2>&1\n'
 		echo 'echo $? >/run/vmtest/status'
@@ -102,7 +110,7 @@ esac
 # timer was now and then lost for good (RCU: "timer wakeup didn't happen
 # ... Possible timer handling issue on cpu=1"), and a CPU that missed a
 # wakeup wedged the test guest; a tick every 4 ms wakes it again.
-append="console=ttyS0 intel_iommu=on iommu=pt panic=-1 oops=panic nohz=off highres=off vmtop=$top"
+append="console=ttyS0 intel_iommu=on iommu=pt panic=-1 oops=panic nohz=off highres=off vmtop=$top$kernel_args"
 shares=(-virtfs "local,path=$top,mount_tag=vmtop,security_model=none,readonly=on,multidevs=remap")
 case "$OUT/" in
 "$top"/*) ;;
@@ -112,7 +120,7 @@ case "$OUT/" in
 	;;
 esac
 
-cmd=("${qemu[@]}" -accel tcg -cpu max -smp 2 -m "$mem"
+cmd=("${qemu[@]}" -accel tcg -cpu max -smp "$smp" -m "$mem"
 	-machine q35,kernel-irqchip=split
 	-device intel-iommu,intremap=on,caching-mode=on
 	-display none -no-reboot -monitor none
@@ -143,6 +151,8 @@ fi
 status=0
 if [ $rc -eq 124 ] || [ $rc -eq 137 ]; then
 	tap_not_ok "guest $name finished within ${timeout}s (console: $log)"
+	# What the job's tasks were doing (guest_watchdog), then the end.
+	grep -a -m 60 'vmtest-watchdog:' "$log" | tap_diag
 	tail -n 20 "$log" | tap_diag
 	status=1
 elif [ ! -f "$dir/status" ]; then

@@ -51,6 +51,30 @@ else
 	tap_check "nested QEMU guest boots with TCG (no kvm_amd)" l2_boot tcg max
 fi
 
+# The watchdog of a hung job names each task's state and kernel stack: a
+# reader of a FIFO nobody writes, asleep in the kernel, must show up.
+watchdog_names_sleeper() {
+	local fifo=/tmp/vmt-wd.fifo out=/tmp/vmt-wd.txt pid i ret=1
+	rm -f "$fifo" "$out"
+	mkfifo "$fifo" || return 1
+	cat "$fifo" >/dev/null &
+	pid=$!
+	for ((i = 0; i < 100; i++)); do
+		grep -q fifo_open "/proc/$pid/stack" 2>/dev/null && break
+		sleep 0.1
+	done
+	guest_watchdog 0 "$out"
+	grep -q "^vmtest-watchdog: $pid (cat) state S wchan " "$out" &&
+		grep -q "^vmtest-watchdog:    .*fifo_open" "$out" && ret=0
+	[ $ret = 0 ] || cat "$out"
+	kill "$pid"
+	wait "$pid" 2>/dev/null
+	rm -f "$fifo" "$out"
+	return $ret
+}
+tap_check "the hung-job watchdog names a sleeping task, its state and its kernel stack" \
+	watchdog_names_sleeper
+
 netns_pair() {
 	ip netns add vmt-a && ip netns add vmt-b &&
 	ip link add vmt-va netns vmt-a type veth peer name vmt-vb netns vmt-b &&

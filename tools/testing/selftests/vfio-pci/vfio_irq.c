@@ -928,6 +928,41 @@ static void test_race(void)
 	client_close(&d, &c);
 }
 
+/*
+ * edu_remap does the guest's 64-bit DMA register accesses itself, whole;
+ * like core's own paths they fail with EIO while memory decoding is off
+ * and leave the register as it was.
+ */
+static void test_decode_off(void)
+{
+	const uint64_t probe = 0x2345000;
+	uint64_t before = 0, val = 0, after = 0;
+	struct vfio_dev d;
+	uint16_t cmd = 0;
+	int ret, rd, wr;
+
+	enter("memory decode off", 60);
+	ret = dev_open(&d, remap_bdf);
+	if (ret) {
+		tap_fail("open %s (%s)", remap_bdf, vfio_errname(ret));
+		return;
+	}
+	ret = vfio_region_read(&d, BAR0, EDU_DMA_SRC, &before, 8) ?:
+	      vfio_region_read(&d, VFIO_PCI_CONFIG_REGION_INDEX, PCI_COMMAND,
+			       &cmd, 2);
+	cmd &= ~PCI_COMMAND_MEMORY;
+	ret = ret ?: vfio_region_write(&d, VFIO_PCI_CONFIG_REGION_INDEX,
+				       PCI_COMMAND, &cmd, 2);
+	rd = vfio_region_read(&d, BAR0, EDU_DMA_SRC, &val, 8);
+	wr = vfio_region_write(&d, BAR0, EDU_DMA_SRC, &probe, 8);
+	ret = ret ?: vfio_pci_command_set(&d, PCI_COMMAND_MEMORY);
+	ret = ret ?: vfio_region_read(&d, BAR0, EDU_DMA_SRC, &after, 8);
+	tap_check(!ret && rd == -EIO && wr == -EIO && after == before,
+		  "memory decode off: the driver's whole 64-bit read and write fail with EIO (%s, %s), the register unchanged",
+		  vfio_errname(rd), vfio_errname(wr));
+	vfio_dev_close(&d);
+}
+
 /* ---- 7. a VMM that never opts in (stock QEMU 7.2) ------------------ */
 
 static void test_never_opts_in(void)
@@ -1364,6 +1399,7 @@ int main(int argc, char **argv)
 	test_cycle();
 	test_late_ack();
 	test_race();
+	test_decode_off();
 	test_never_opts_in();
 	test_close_outstanding();
 	test_cycles(cycles);
