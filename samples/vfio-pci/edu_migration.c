@@ -157,50 +157,52 @@ static void edu_hold(struct edu_mig *edu, dma_addr_t iova, size_t len)
 	edu->held_len = len;
 }
 
-/*
- * The guest starts a transfer (a command write with the run bit).  Caller
- * holds edu->lock.  Returns -EINVAL to refuse a command the device model
- * would abort on.
- */
-static int edu_dma_command(struct edu_mig *edu, u64 cmd)
-{
-	u64 src, dst, cnt;
+/* A transfer the guest starts, as its command write found the registers. */
+struct edu_dma {
+	bool to_ram;
+	bool from_ram;
+	u64 src;
+	u64 dst;
+	u64 cnt;
+};
 
+/*
+ * The guest starts a transfer (a command write with the run bit): note
+ * what it will do.  Caller holds edu->lock and core's memory lock.
+ * Returns -EINVAL to refuse a command the device model would abort on.
+ */
+static int edu_dma_command(struct edu_mig *edu, u64 cmd, struct edu_dma *dma)
+{
 	/* A command written while one runs is ignored by the device. */
 	if (edu_read64(edu, EDU_DMA_CMD) & EDU_DMA_RUN)
 		return 0;
-	edu_release_held(edu);
 
-	src = edu_read64(edu, EDU_DMA_SRC);
-	dst = edu_read64(edu, EDU_DMA_DST);
-	cnt = edu_read64(edu, EDU_DMA_CNT);
-
+	dma->src = edu_read64(edu, EDU_DMA_SRC);
+	dma->dst = edu_read64(edu, EDU_DMA_DST);
+	dma->cnt = edu_read64(edu, EDU_DMA_CNT);
 	if (cmd & EDU_DMA_TO_RAM) {
-		if (!edu_dma_range_ok(src, cnt))
+		if (!edu_dma_range_ok(dma->src, dma->cnt))
 			goto refuse;
-		if (vfio_pci_migration_saving(edu->vdev))
-			edu_hold(edu, dst, cnt);
-		return 0;
+		dma->to_ram = true;
+	} else {
+		if (!edu_dma_range_ok(dma->dst, dma->cnt))
+			goto refuse;
+		dma->from_ram = true;
 	}
-
-	if (!edu_dma_range_ok(dst, cnt))
-		goto refuse;
-	dst -= EDU_BUF_BASE;
-	/* Mirror the transfer; an unreadable source leaves the bytes unknown. */
-	if (vfio_pci_dma_read(edu->vdev, src, edu->shadow + dst, cnt))
-		bitmap_clear(edu->known, dst, cnt);
-	else
-		bitmap_set(edu->known, dst, cnt);
 	return 0;
 
 refuse:
 	dev_warn_ratelimited(&edu->pdev->dev, "edu_migration: refused DMA of %llu bytes outside the device buffer\n",
-			     cnt);
+			     dma->cnt);
 	return -EINVAL;
 }
 
-/* Look at a trapped BAR0 write before it reaches the device. */
-static int edu_before_write(struct edu_mig *edu, u64 offset, u64 val)
+/*
+ * Look at a trapped BAR0 write before it reaches the device: registers
+ * only.  Caller holds edu->lock and core's memory lock.
+ */
+static int edu_before_write(struct edu_mig *edu, u64 offset, u64 val,
+			    struct edu_dma *dma)
 {
 	switch (offset) {
 	case EDU_FACTORIAL:
@@ -210,10 +212,39 @@ static int edu_before_write(struct edu_mig *edu, u64 offset, u64 val)
 		}
 		return 0;
 	case EDU_DMA_CMD:
-		return (val & EDU_DMA_RUN) ? edu_dma_command(edu, val) : 0;
+		return (val & EDU_DMA_RUN) ? edu_dma_command(edu, val, dma) : 0;
 	default:
 		return 0;
 	}
+}
+
+/*
+ * Once a command reached the device: mirror a transfer into its buffer,
+ * or hold the pages a transfer to RAM writes.  Both reach into the VMM's
+ * memory (faults, pins), so core's memory lock must not be held here: a
+ * fault on a BAR mapping takes the two the other way round.  Caller holds
+ * edu->lock.
+ */
+static void edu_after_write(struct edu_mig *edu, const struct edu_dma *dma)
+{
+	u64 off;
+
+	if (!dma->to_ram && !dma->from_ram)
+		return;
+	/* The previous transfer is over: the device was idle. */
+	edu_release_held(edu);
+	if (dma->to_ram) {
+		if (vfio_pci_migration_saving(edu->vdev))
+			edu_hold(edu, dma->dst, dma->cnt);
+		return;
+	}
+	/* An unreadable source leaves the bytes unknown. */
+	off = dma->dst - EDU_BUF_BASE;
+	if (vfio_pci_dma_read(edu->vdev, dma->src, edu->shadow + off,
+			      dma->cnt))
+		bitmap_clear(edu->known, off, dma->cnt);
+	else
+		bitmap_set(edu->known, off, dma->cnt);
 }
 
 /*
@@ -248,7 +279,10 @@ static ssize_t edu_mig_read(struct vfio_device *vdev, char __user *buf,
 	val = edu_read64(edu, offset);
 	vfio_pci_vendor_mem_end(vdev);
 	mutex_unlock(&edu->lock);
-	return copy_to_user(buf, &val, count) ? -EFAULT : count;
+	if (copy_to_user(buf, &val, count))
+		return -EFAULT;
+	*ppos += count;
+	return count;
 }
 
 static ssize_t edu_mig_write(struct vfio_device *vdev, const char __user *buf,
@@ -256,6 +290,7 @@ static ssize_t edu_mig_write(struct vfio_device *vdev, const char __user *buf,
 {
 	struct edu_mig *edu = to_edu(vdev);
 	u64 offset = *ppos & VFIO_PCI_OFFSET_MASK;
+	struct edu_dma dma = {};
 	u64 val = 0;
 	ssize_t ret;
 
@@ -270,15 +305,18 @@ static ssize_t edu_mig_write(struct vfio_device *vdev, const char __user *buf,
 		ret = -EIO;
 		goto out;
 	}
-	ret = edu_before_write(edu, offset, val);
+	ret = edu_before_write(edu, offset, val, &dma);
 	if (!ret && edu_is_wide(offset, count)) {
 		edu_write64(edu, offset, val);
+		*ppos += count;
 		ret = count;
 	}
 	vfio_pci_vendor_mem_end(vdev);
 	/* The default op takes core's memory lock itself. */
 	if (!ret)
 		ret = vfio_pci_vendor_write(vdev, buf, count, ppos);
+	if (ret > 0)
+		edu_after_write(edu, &dma);
 out:
 	mutex_unlock(&edu->lock);
 	return ret;
@@ -339,22 +377,23 @@ static void edu_mig_close(struct vfio_device *vdev)
 static int edu_start_saving(struct vfio_device *vdev)
 {
 	struct edu_mig *edu = to_edu(vdev);
-	u64 cmd;
+	u64 cmd = 0, dst = 0, cnt = 0;
 
 	mutex_lock(&edu->lock);
 	edu->save_next = 0;
 	/*
 	 * A device-to-RAM transfer started before saving may still land.
 	 * With memory decoding off the registers cannot be read: nothing is
-	 * held then.
+	 * held then.  The hold pins the VMM's memory: after core's lock.
 	 */
 	if (vfio_pci_vendor_mem_begin(vdev)) {
 		cmd = edu_read64(edu, EDU_DMA_CMD);
-		if ((cmd & EDU_DMA_RUN) && (cmd & EDU_DMA_TO_RAM))
-			edu_hold(edu, edu_read64(edu, EDU_DMA_DST),
-				 edu_read64(edu, EDU_DMA_CNT));
+		dst = edu_read64(edu, EDU_DMA_DST);
+		cnt = edu_read64(edu, EDU_DMA_CNT);
 		vfio_pci_vendor_mem_end(vdev);
 	}
+	if ((cmd & EDU_DMA_RUN) && (cmd & EDU_DMA_TO_RAM))
+		edu_hold(edu, dst, cnt);
 	mutex_unlock(&edu->lock);
 	return 0;
 }

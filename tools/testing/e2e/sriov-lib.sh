@@ -176,7 +176,7 @@ sriov_finish_guest() {
 # destination after a completed migration (for a destination that is
 # expected to refuse the device state).
 sriov_migrate() {
-	local client=$1 run=$2 i st port=$L2_MIG_PORT
+	local client=$1 run=$2 i st port=$L2_MIG_PORT prefix= reenabled
 	shift 2
 	sriov_reset_results
 	L2DIR=${VMT_DIR:-/tmp}/l2-sriov-$run
@@ -201,12 +201,11 @@ sriov_migrate() {
 	fi
 	sleep "$SRIOV_SETTLE"
 	[ "${SRIOV_PAUSE:-0}" = 1 ] && sriov_pause_continue
-	if [ "${SRIOV_DST_NOADMIN:-0}" = 1 ]; then
-		L2QEMU="setpriv --bounding-set -net_admin $L2QEMU" \
-			l2_start dst l2dst "${SRIOV_VFS[1]}" -incoming "tcp:10.99.0.2:$L2_MIG_PORT"
-	else
+	# The driver's restarts so far: a pause has one of its own.
+	reenabled=$(dmesg | grep -c 'running again after a stop')
+	[ "${SRIOV_DST_NOADMIN:-0}" = 1 ] && prefix="setpriv --bounding-set -net_admin "
+	L2QEMU="$prefix$L2QEMU" \
 		l2_start dst l2dst "${SRIOV_VFS[1]}" -incoming "tcp:10.99.0.2:$L2_MIG_PORT"
-	fi
 	if ! l2_wait_listen; then
 		SRIOV_STATUS="destination not listening"
 		return 1
@@ -232,7 +231,8 @@ sriov_migrate() {
 		sleep "$SRIOV_SETTLE"
 		SRIOV_RESUMED=$(($(sriov_replies src) - i))
 		SRIOV_SRC_RUNSTATE=$(sriov_runstate src)
-		dmesg | grep -q 'running again after a stop' && SRIOV_SRC_REENABLED=1
+		[ "$(dmesg | grep -c 'running again after a stop')" -gt "$reenabled" ] &&
+			SRIOV_SRC_REENABLED=1
 		sriov_finish_guest src
 		l2_stop_all
 		dmesg >"$L2DIR/dmesg.txt"
