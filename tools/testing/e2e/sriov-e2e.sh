@@ -34,10 +34,8 @@ tap_result "VF 1 starts without the administrator's settings ($(sriov_admin_of 1
 	"$([ "$(sriov_admin_of 1)" != "$SRIOV_MAC vlan $SRIOV_VLAN" ]; echo $?)"
 
 # The destination VF starts bare each time and the driver applies the
-# administrator's settings from the stream (the VMM is privileged).  VF 1
-# never holds VF 0's MAC and VLAN while the source runs: on one PF that
-# duplicate made the source guest die (see NOTES.md); between two hosts it
-# cannot arise.
+# administrator's settings from the stream (the VMM is privileged), as on
+# a second host, where no other VF has the source's MAC and VLAN.
 for client in v1 v2; do
 	case $client in
 	v1) who="QEMU 7.2 (v1)" ;;
