@@ -26,5 +26,7 @@ IGB_VM_OPTS=("${NESTED_VM_OPTS[@]}" --mem 3G --edu 0
 # two vCPUs its test guest wedged under both level-0 QEMUs: 2 of 4 runs
 # under 10.0 (CPU 1's local timer dead), once in CI under 7.2 (no line on
 # the console for 1490 s).  With one vCPU there is no cross-vCPU wakeup to
-# lose; preempt=full keeps its race tests interleaving inside the kernel.
+# lose.  Its race test then interleaves far less (no stale ack in most
+# runs, against hundreds on two vCPUs; NOTES.md); preempt=full at least
+# lets a kernel path be preempted anywhere.
 IRQ_VM_OPTS=(--smp 1 --kernel-arg preempt=full)
