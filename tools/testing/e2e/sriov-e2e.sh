@@ -68,9 +68,15 @@ done
 
 # A VMM without CAP_NET_ADMIN and a destination VF without the settings:
 # the driver may not change them, so the destination refuses to run.
+# This run's first source is also reset from its monitor as the migration
+# starts, as nested SVM under TCG now and then does by itself: the run
+# must say so and migrate again.
 ip link set "$SRIOV_PF" vf 1 mac 00:00:00:00:00:00 vlan 0 2>/dev/null
-SRIOV_DST_NOADMIN=1 SRIOV_DST_CHECKS=0 sriov_migrate v2 noadmin
+SRIOV_RESET_SOURCE=1 SRIOV_DST_NOADMIN=1 SRIOV_DST_CHECKS=0 sriov_migrate v2 noadmin
 sriov_report "VMM without CAP_NET_ADMIN, bare destination VF"
+tap_result "a source guest that resets itself as the migration starts: said, and migrated again ($SRIOV_SRC_RESETS reset, then $SRIOV_STATUS)" \
+	"$([ "$SRIOV_SRC_RESETS" = 1 ] && [ "$SRIOV_STATUS" = completed ] &&
+	   grep -q "status 0$" "$L2DIR.attempt1/src-exit"; echo $?)"
 what="VMM without CAP_NET_ADMIN, bare destination VF"
 tap_result "$what: the destination refused to change the settings (dmesg)" \
 	"$(grep -q 'may not change VF .* administrator settings (no CAP_NET_ADMIN)' "$L2DIR/dmesg.txt" &&
