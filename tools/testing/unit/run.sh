@@ -1,8 +1,9 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-only
 #
-# Suite "unit": the cmocka unit tests of the pure-logic files, then the
-# stream decoder's fuzz target for a bounded time (FUZZ_SECONDS, default 20).
+# Suite "unit": the cmocka unit tests of the pure-logic files, the test of
+# corrupt-proxy.py, then the stream decoder's fuzz target for a bounded
+# time (FUZZ_SECONDS, default 20).
 set -uo pipefail
 
 top=$(cd "$(dirname "$0")/../../.." && pwd)
@@ -32,6 +33,10 @@ for t in "$unit"/test_*; do
 	done
 	[ "${PIPESTATUS[0]}" -eq 0 ] || tap_not_ok "$name: test program exited cleanly"
 done
+
+# The test tool that corrupts a migration stream in transit.
+python3 "$top/tools/testing/unit/test_corrupt_proxy.py" ||
+	tap_not_ok "corrupt_proxy: test program exited cleanly"
 
 fuzz=$unit/fuzz_mig_stream
 secs=${FUZZ_SECONDS:-20}
