@@ -938,7 +938,6 @@ static void test_decode_off(void)
 	const uint64_t probe = 0x2345000;
 	uint64_t before = 0, val = 0, after = 0;
 	struct vfio_dev d;
-	uint16_t cmd = 0;
 	int ret, rd, wr;
 
 	enter("memory decode off", 60);
@@ -948,11 +947,7 @@ static void test_decode_off(void)
 		return;
 	}
 	ret = vfio_region_read(&d, BAR0, EDU_DMA_SRC, &before, 8) ?:
-	      vfio_region_read(&d, VFIO_PCI_CONFIG_REGION_INDEX, PCI_COMMAND,
-			       &cmd, 2);
-	cmd &= ~PCI_COMMAND_MEMORY;
-	ret = ret ?: vfio_region_write(&d, VFIO_PCI_CONFIG_REGION_INDEX,
-				       PCI_COMMAND, &cmd, 2);
+	      vfio_pci_command_clear(&d, PCI_COMMAND_MEMORY);
 	rd = vfio_region_read(&d, BAR0, EDU_DMA_SRC, &val, 8);
 	wr = vfio_region_write(&d, BAR0, EDU_DMA_SRC, &probe, 8);
 	ret = ret ?: vfio_pci_command_set(&d, PCI_COMMAND_MEMORY);

@@ -257,16 +257,11 @@ static void test_decode_off(struct mig *s)
 	struct vfio_dev *v = &s->edu.vfio;
 	const uint64_t probe = 0x1234000;
 	uint64_t before, val = 0, after = 0;
-	uint16_t cmd;
 	int ret, rd, wr, fact;
 
 	ret = vfio_pci_command_set(v, PCI_COMMAND_MEMORY);
 	before = edu_rd64(&s->edu, EDU_DMA_SRC);
-	ret = ret ?: vfio_region_read(v, VFIO_PCI_CONFIG_REGION_INDEX, PCI_COMMAND,
-			       &cmd, 2);
-	cmd &= ~PCI_COMMAND_MEMORY;
-	ret = ret ?: vfio_region_write(v, VFIO_PCI_CONFIG_REGION_INDEX,
-				       PCI_COMMAND, &cmd, 2);
+	ret = ret ?: vfio_pci_command_clear(v, PCI_COMMAND_MEMORY);
 	rd = vfio_region_read(v, VFIO_PCI_BAR0_REGION_INDEX, EDU_DMA_SRC,
 			      &val, 8);
 	wr = vfio_region_write(v, VFIO_PCI_BAR0_REGION_INDEX, EDU_DMA_SRC,
@@ -279,6 +274,31 @@ static void test_decode_off(struct mig *s)
 		  after == before,
 		  "memory decode off: the sample's 64-bit read and write and its trapped write fail with EIO (%s, %s, %s), the register unchanged",
 		  vfio_errname(rd), vfio_errname(wr), vfio_errname(fact));
+}
+
+/*
+ * read(2) on the device fd reads at the file position (the fd has no
+ * lseek, so it starts at 0, which is BAR0's offset 0) and moves it on.
+ * The sample serves the whole 64-bit DMA registers itself: after reading
+ * DMA_SRC the next read must return DMA_DST, not DMA_SRC again.
+ */
+static void test_file_position(struct mig *s)
+{
+	const uint64_t src = 0x5550000, dst = 0x6660000;
+	int fd = s->edu.vfio.fd;
+	uint64_t val, got_src = 0, got_dst = 0;
+	unsigned int off;
+	int ok = 1;
+
+	edu_wr64(&s->edu, EDU_DMA_SRC, src);
+	edu_wr64(&s->edu, EDU_DMA_DST, dst);
+	for (off = 0; off < EDU_DMA_SRC && ok; off += sizeof(val))
+		ok = read(fd, &val, sizeof(val)) == sizeof(val);
+	ok = ok && read(fd, &got_src, sizeof(got_src)) == sizeof(got_src);
+	ok = ok && read(fd, &got_dst, sizeof(got_dst)) == sizeof(got_dst);
+	tap_check(ok && got_src == src && got_dst == dst,
+		  "read(2) at the file position: the sample's 64-bit reads move it on (DMA_SRC 0x%llx, then DMA_DST 0x%llx)",
+		  (unsigned long long)got_src, (unsigned long long)got_dst);
 }
 
 /* Which (offset, size) header reads succeed, as a compact signature. */
@@ -666,6 +686,7 @@ int main(int argc, char **argv)
 	test_transitions(&s);
 	test_error_state(&s);
 	test_decode_off(&s);
+	test_file_position(&s);
 
 	tap_check(!mig_map(&s) && !mig_map(&d), "data sections mmapped");
 	edu_scrub(&d.edu);

@@ -309,7 +309,8 @@ int vfio_dma_unmap(struct vfio_dev *d, uint64_t iova, uint64_t len)
 	return ioctl(d->container, VFIO_IOMMU_UNMAP_DMA, &unmap) ? -errno : 0;
 }
 
-int vfio_pci_command_set(struct vfio_dev *d, uint16_t bits)
+static int vfio_pci_command_update(struct vfio_dev *d, uint16_t set,
+				   uint16_t clear)
 {
 	uint16_t cmd;
 	int ret;
@@ -318,9 +319,19 @@ int vfio_pci_command_set(struct vfio_dev *d, uint16_t bits)
 			       &cmd, sizeof(cmd));
 	if (ret)
 		return ret;
-	cmd |= bits;
+	cmd = (cmd | set) & ~clear;
 	return vfio_region_write(d, VFIO_PCI_CONFIG_REGION_INDEX, PCI_COMMAND,
 				 &cmd, sizeof(cmd));
+}
+
+int vfio_pci_command_set(struct vfio_dev *d, uint16_t bits)
+{
+	return vfio_pci_command_update(d, bits, 0);
+}
+
+int vfio_pci_command_clear(struct vfio_dev *d, uint16_t bits)
+{
+	return vfio_pci_command_update(d, 0, bits);
 }
 
 int vfio_irq_trigger(struct vfio_dev *d, unsigned int index, int fd)

@@ -71,6 +71,9 @@ int vfio_dma_unmap(struct vfio_dev *d, uint64_t iova, uint64_t len);
  */
 int vfio_pci_command_set(struct vfio_dev *d, uint16_t bits);
 
+/* Clear bits in the PCI command register.  Returns 0 or -errno. */
+int vfio_pci_command_clear(struct vfio_dev *d, uint16_t bits);
+
 /*
  * Attach eventfd @fd as the trigger of all @count vectors from 0 of irq
  * @index (VFIO_IRQ_SET_ACTION_TRIGGER), or with @fd < 0 disable the irq
