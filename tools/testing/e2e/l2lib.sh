@@ -101,6 +101,29 @@ l2_alive() {
 	kill -0 "${L2PID[$1]}" 2>/dev/null
 }
 
+# l2_diag_silent <role>: why a running guest printed nothing, as "# "
+# lines: its run state and instruction pointer (its monitor), and where
+# each thread of its QEMU is in the test guest's kernel (a vCPU thread
+# stuck in a driver shows there).
+l2_diag_silent() {
+	local role=$1 pid t
+	l2_alive "$role" || return 0
+	pid=${L2PID[$role]}
+	l2_hmp "$role" "info status"
+	l2_hmp "$role" "info registers"
+	sleep 1
+	{
+		echo "$role guest silent: $(grep -a 'VM status' "$L2DIR/$role-mon.log" | tail -n1)"
+		grep -a '^RIP=' "$L2DIR/$role-mon.log" | tail -n1
+		for t in /proc/"$pid"/task/*; do
+			echo "$role QEMU thread $(cat "$t/comm" 2>/dev/null):" \
+				"$(sed 's/.*) //; s/ .*//' "$t/stat" 2>/dev/null)" \
+				"$(cat "$t/wchan" 2>/dev/null)" \
+				"$(head -n 4 "$t/stack" 2>/dev/null | awk '{printf "%s ", $2}')"
+		done
+	} | tap_diag
+}
+
 # Send a line to a role's monitor or serial console, never blocking long.
 l2_hmp() {
 	timeout 5 bash -c 'echo "$1" >"$2"' _ "$2" "$L2FIFO/$1-mon.in"

@@ -55,6 +55,7 @@ e2e_finish_guest() {
 	log=$L2DIR/$role-serial.log
 	l2_console "$role" GO
 	if ! l2_wait "$log" '^EDU-DONE ' 120 "$role"; then
+		l2_diag_silent "$role"
 		E2E_CHECKS="no EDU-DONE from the $role guest"
 		E2E_GUEST_OK=0
 		return 1

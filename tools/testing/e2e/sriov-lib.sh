@@ -157,6 +157,7 @@ sriov_finish_guest() {
 	log=$L2DIR/$role-serial.log
 	l2_console "$role" GO
 	if ! l2_wait "$log" 'NET-DONE ' 60 "$role"; then
+		l2_diag_silent "$role"
 		SRIOV_CHECKS="no NET-DONE from the $role guest"
 		return 1
 	fi
