@@ -85,11 +85,9 @@ class DeviceByte:
             if target < end:
                 if target >= end_of_block:
                     break
-                if target < self.base:
-                    self.log(f"corrupt-proxy: device byte {self.offset} "
-                             "already forwarded")
-                    self.done = True
-                    break
+                # A chunk is found with its head, before its data has been
+                # forwarded, and OFFSET is past the magic: never behind us.
+                assert target >= self.base
                 buf = bytearray(data)
                 buf[target - self.base] ^= 0x5a
                 out = bytes(buf)

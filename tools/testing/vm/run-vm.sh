@@ -116,7 +116,7 @@ esac
 # pages, an L2 guest with an assigned igb VF reset itself (a triple fault
 # under nested SVM on TCG) as its migration began, before any vendor
 # callback ran, in 2 of 5 runs; without, in none of 9 here, but in CI
-# still in 2 of 5.  One vCPU cured it (IGB_VM_OPTS in vm-opts.sh); these
+# still in 2 of 5.  One vCPU cured it (NESTED_VM_OPTS in vm-opts.sh); these
 # stay, as nothing here needs huge pages.
 append="console=ttyS0 intel_iommu=on iommu=pt panic=-1 oops=panic nohz=off highres=off"
 append+=" transparent_hugepage=never kvm.eager_page_split=0 vmtop=$top$kernel_args"
