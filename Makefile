@@ -1,65 +1,86 @@
 # SPDX-License-Identifier: GPL-2.0-only
 #
-# vfio-pci with vendor ops: out-of-tree modules for Debian 12's 6.1 kernel,
-# their userspace test programs, and the commands that prove them in a guest.
+# vfio-pci with vendor ops: out-of-tree modules for Debian's 6.1 and 6.12
+# LTS kernels, their userspace test programs, packaging, and the commands
+# that prove them in a guest.
 #
-#   make            build the modules and the test programs
-#   make check      install deps, build, run the gates and every test suite
-#   make demo       live-migrate a VM with an assigned device, with figures
-#   make bench      benchmarks (ratios against Debian's stock vfio-pci)
-#   make vm-shell   interactive shell in the test guest, modules installed
+#   make                build the modules (every supported kernel installed)
+#                       and the test programs
+#   make check          install deps, build, run the gates and every suite
+#   make demo           live-migrate a VM with an assigned device, with figures
+#   make bench          benchmarks (ratios against Debian's stock vfio-pci)
+#   make vm-shell       interactive shell in the test guest, modules installed
+#   make install        install the modules under /lib/modules/<release>/updates
+#                       (alias modules_install; INSTALL_MOD_PATH or DESTDIR
+#                       stage them elsewhere), then depmod
+#   make uninstall      remove exactly what make install installed
+#   make deb            the DKMS package (out/deb/vfio-pci-vendor-ops-dkms_*.deb)
+#   make deps           install, as root, what all of the above needs
 #
-# KDIR defaults to the newest Debian 6.1 build tree whose image and headers
-# versions match; override with make KDIR=/path/to/build.
+# KVER=<release> or KDIR=<build tree> select one kernel.  Nothing here
+# looks at the installed kernels when the Makefile is read: the scripts do,
+# when they run, so a kernel that "make deps" installs is seen by the step
+# after it.
 
-KDIR ?=
-KVER := $(shell scripts/kernel-release.sh $(KDIR))
-ifeq ($(KDIR),)
-KDIR := /lib/modules/$(KVER)/build
-endif
-OUT := $(CURDIR)/out
+OUT ?= $(CURDIR)/out
 TESTS ?=
 
-export KVER KDIR OUT
+# The steps, as variables so a test can stand in for one (see
+# tools/testing/install/fresh-order.sh).
+DEPS ?= scripts/deps.sh
+BUILD_RUN ?= $(MAKE) --no-print-directory all
+CHECK_RUN ?= tools/testing/run-tests.sh
+DEMO_RUN ?= tools/testing/demo.sh
+BENCH_RUN ?= tools/testing/bench.sh
+SHELL_RUN ?= tools/testing/vm/run-vm.sh --shell
 
-.PHONY: all modules progs deps check check-run demo bench vm-shell clean
+# KVER and KDIR, when given, reach the scripts as make passes every
+# command-line variable on; when not given, they stay unset.
+export OUT
+
+.PHONY: all modules progs deps check demo bench vm-shell install \
+	modules_install uninstall deb clean
 
 all: modules progs
 
 modules:
-	@test -n "$(KVER)" || { echo "no Debian 6.1 kernel found: run 'make deps'" >&2; exit 1; }
-	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
+	+@scripts/kbuild.sh modules
 
 progs:
 	$(MAKE) -C tools/testing OUT=$(OUT)
 
 deps:
-	@scripts/deps.sh
-
-# deps may install the kernel, so evaluate KVER again in a fresh make.
-check: deps
-	@$(MAKE) --no-print-directory check-run
-
-check-run:
-	@tools/testing/run-tests.sh $(TESTS)
+	@$(DEPS)
 
 # Build quietly; show the log only if the build fails.
-BUILD_QUIETLY = mkdir -p $(OUT) && $(MAKE) --no-print-directory all >$(OUT)/build.log 2>&1 || \
+BUILD_QUIETLY = mkdir -p $(OUT) && $(BUILD_RUN) >$(OUT)/build.log 2>&1 || \
 	{ tail -n 40 $(OUT)/build.log; echo "build failed (log: $(OUT)/build.log)"; exit 1; }
+
+check: deps
+	@$(CHECK_RUN) $(TESTS)
 
 demo: deps
 	@$(BUILD_QUIETLY)
-	@tools/testing/demo.sh
+	@$(DEMO_RUN)
 
 bench: deps
 	@$(BUILD_QUIETLY)
-	@tools/testing/bench.sh
+	@$(BENCH_RUN)
 
 vm-shell: deps
 	@$(BUILD_QUIETLY)
-	@tools/testing/vm/run-vm.sh --shell
+	@$(SHELL_RUN)
+
+install modules_install: modules
+	@scripts/install.sh install
+
+uninstall:
+	@scripts/install.sh uninstall
+
+deb:
+	@scripts/package/mkdeb.sh
 
 clean:
-	-test -z "$(KVER)" || $(MAKE) -C $(KDIR) M=$(CURDIR) clean
+	rm -rf $(OUT)/kbuild
 	$(MAKE) -C tools/testing OUT=$(OUT) clean
 	rm -rf $(OUT)

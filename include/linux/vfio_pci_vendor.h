@@ -24,6 +24,13 @@
 #include <linux/vfio.h>
 #include <linux/vfio_pci_core.h>
 
+/*
+ * The release of this tree; every module of it carries it (MODULE_VERSION),
+ * which also lets DKMS install our vfio-pci over the kernel's unversioned
+ * one.  scripts/package/debian/changelog must name the same release.
+ */
+#define VFIO_PCI_VENDOR_OPS_VERSION "0.5.0"
+
 struct vfio_pci_vendor_irq;
 struct vfio_pci_migration_ops;
 

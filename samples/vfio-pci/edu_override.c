@@ -108,3 +108,4 @@ module_vfio_pci_vendor_driver(edu_override_ops);
 VFIO_PCI_VENDOR_ALIAS(1234, 11e8);
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("vfio-pci vendor driver for QEMU's edu device that filters one register");
+MODULE_VERSION(VFIO_PCI_VENDOR_OPS_VERSION);

@@ -434,3 +434,4 @@ module_exit(edu_remap_exit);
 VFIO_PCI_VENDOR_ALIAS(1234, 11e8);
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("vfio-pci vendor driver for QEMU's edu device that traps BAR0 on demand, with the remap handshake");
+MODULE_VERSION(VFIO_PCI_VENDOR_OPS_VERSION);

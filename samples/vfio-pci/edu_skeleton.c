@@ -75,3 +75,4 @@ module_vfio_pci_vendor_driver(edu_skeleton_ops);
 VFIO_PCI_VENDOR_ALIAS(1234, 11e8);
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("Skeleton vfio-pci vendor driver for QEMU's edu device");
+MODULE_VERSION(VFIO_PCI_VENDOR_OPS_VERSION);

@@ -21,7 +21,7 @@ set -uo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$top" || exit 1
 export OUT=${OUT:-$top/out}
-export KVER=${KVER:-$(scripts/kernel-release.sh)}
+export KVER=${KVER:-$(scripts/kernels.sh default)}
 . tools/testing/lib/vm-opts.sh
 
 SECTIONS=(passthrough migration sriov)

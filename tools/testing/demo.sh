@@ -7,7 +7,7 @@ set -uo pipefail
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
 export OUT=${OUT:-$top/out}
-export KVER=${KVER:-$("$top/scripts/kernel-release.sh")}
+export KVER=${KVER:-$("$top/scripts/kernels.sh" default)}
 
 . "$top/tools/testing/lib/vm-opts.sh"
 

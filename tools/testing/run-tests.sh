@@ -11,7 +11,7 @@ set -uo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$top" || exit 1
 export OUT=${OUT:-$top/out}
-export KVER=${KVER:-$(scripts/kernel-release.sh)}
+export KVER=${KVER:-$(scripts/kernels.sh default)}
 . tools/testing/lib/tap.sh
 . tools/testing/lib/vm-opts.sh
 
@@ -20,7 +20,8 @@ export KVER=${KVER:-$(scripts/kernel-release.sh)}
 # that runs in the test guest (the options change run-vm.sh's defaults,
 # e.g. the level-0 QEMU and its devices).
 declare -A suite_cmd=(
-	[build]="tools/testing/gates.sh"
+	[build]="tools/testing/gates.sh --common"
+	[install]="tools/testing/install/install.sh --common"
 	[unit]="tools/testing/unit/run.sh"
 	[vm]="vm 400 tools/testing/vm/selftest.sh"
 	[registry]="registry 900 tools/testing/selftests/vfio-pci/registry.sh"
@@ -33,7 +34,7 @@ declare -A suite_cmd=(
 	[i40e]="i40e 400 tools/testing/selftests/vfio-pci/i40e.sh"
 	[sriov-e2e]="sriov-e2e 1800 tools/testing/e2e/sriov-e2e.sh ${IGB_VM_OPTS[*]}"
 )
-order=(build unit vm registry passthrough migration migration-v2 irq qemu-e2e qemu10-e2e i40e sriov-e2e)
+order=(build unit install vm registry passthrough migration migration-v2 irq qemu-e2e qemu10-e2e i40e sriov-e2e)
 
 n=0 passed=0 failed=0 skipped=0
 

@@ -225,3 +225,4 @@ module_exit(vfio_pci_exit);
 
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("VFIO PCI with vendor operations");
+MODULE_VERSION(VFIO_PCI_VENDOR_OPS_VERSION);

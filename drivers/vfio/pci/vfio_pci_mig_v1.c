@@ -171,7 +171,7 @@ static int vfio_pci_mig_v1_mmap(struct vfio_pci_core_device *core,
 	/* Only the data section is mmappable. */
 	if (start < V1_DATA_START || len > V1_REGION_SIZE - start)
 		return -EINVAL;
-	vma->vm_flags |= VM_DONTEXPAND | VM_DONTDUMP;
+	vfio_pci_compat_vm_flags_set(vma, VM_DONTEXPAND | VM_DONTDUMP);
 	return remap_vmalloc_range(vma, vpdev->mig.v1_data,
 				   (start - V1_DATA_START) >> PAGE_SHIFT);
 }

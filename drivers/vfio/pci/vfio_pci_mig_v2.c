@@ -174,7 +174,6 @@ static const struct file_operations vfio_pci_mig_fops = {
 	.write		= mig_file_write,
 	.poll		= mig_file_poll,
 	.release	= mig_file_release,
-	.llseek		= no_llseek,
 };
 
 /**

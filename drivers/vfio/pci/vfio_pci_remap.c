@@ -74,7 +74,7 @@ s64 vfio_pci_remap_set_traps(struct vfio_device *vdev, unsigned int index,
 	/* Add only bits not yet signalled, so the eventfd sum is their OR. */
 	if (irq >= 0 && vpdev->irq_ctx[irq] &&
 	    !(remap->signalled & BIT_ULL(index)))
-		eventfd_signal(vpdev->irq_ctx[irq], BIT_ULL(index));
+		vfio_pci_compat_eventfd_add(vpdev->irq_ctx[irq], BIT_ULL(index));
 	remap->signalled |= BIT_ULL(index);
 	mutex_unlock(&vpdev->irq_lock);
 	return gen;

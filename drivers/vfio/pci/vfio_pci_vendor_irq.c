@@ -127,7 +127,7 @@ static void remap_opted_in(struct vfio_pci_remap *remap,
 {
 	remap->signalled = remap->changed;
 	if (remap->changed)
-		eventfd_signal(ctx, remap->changed);
+		vfio_pci_compat_eventfd_add(ctx, remap->changed);
 }
 
 static int irq_set_eventfd(struct vfio_pci_device *vpdev, unsigned int n,
@@ -233,7 +233,7 @@ int vfio_pci_vendor_irq_signal(struct vfio_device *vdev, unsigned int n,
 		return -EINVAL;
 	mutex_lock(&vpdev->irq_lock);
 	if (vpdev->irq_ctx[n])
-		eventfd_signal(vpdev->irq_ctx[n], value);
+		vfio_pci_compat_eventfd_add(vpdev->irq_ctx[n], value);
 	else
 		ret = -ENOTCONN;
 	mutex_unlock(&vpdev->irq_lock);

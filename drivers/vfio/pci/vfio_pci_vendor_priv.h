@@ -7,6 +7,7 @@
 
 #include <linux/vfio_pci_core.h>
 #include <linux/vfio_pci_vendor.h>
+#include <linux/vfio_pci_compat.h>
 
 #include <linux/eventfd.h>
 #include <linux/xarray.h>

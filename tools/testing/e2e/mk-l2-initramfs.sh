@@ -28,6 +28,7 @@ done
 out=$1
 shift
 here=$(cd "$(dirname "$0")" && pwd)
+. "$here/../lib/kmod.sh"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
@@ -51,8 +52,8 @@ if [ -n "$modules" ]; then
 		modprobe -S "$kver" --show-depends "$mod" |
 			awk '$1 == "insmod" { print $2 }'
 	done | awk '!seen[$0]++' | while read -r ko; do
-		cp "$ko" "$work/modules/"
-		echo "/modules/$(basename "$ko")" >>"$work/modules.list"
+		name=$(copy_module "$ko" "$work/modules") || exit 1
+		echo "/modules/$name" >>"$work/modules.list"
 	done
 fi
 

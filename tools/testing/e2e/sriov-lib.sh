@@ -130,7 +130,7 @@ sriov_admin_of() {
 
 # Use the L2 QEMU of a protocol: v1 is Debian's QEMU 7.2, v2 QEMU 10.0.
 sriov_client() {
-	L2_INITRD=$OUT/l2-net-initramfs.gz
+	L2_INITRD=$OUT/l2-net-initramfs-$KVER.gz
 	L2_SERIAL_TS=1
 	L2_APPEND="console=ttyS0 quiet pci=noearly panic=-1 l2prog=net-guest.sh l2ip=$SRIOV_GUEST_IP/24 l2peer=$SRIOV_PF_IP l2mtu=$SRIOV_MTU l2mcast=$SRIOV_GROUP l2interval=$SRIOV_INTERVAL"
 	case $1 in

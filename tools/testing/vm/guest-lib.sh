@@ -15,7 +15,10 @@ PCI=/sys/bus/pci
 # "make modules_install" of an out-of-tree build would.  The index was made
 # on the host by mkmodtree.sh.
 guest_setup() {
-	cp -a "$VMT_MODTREE/lib/modules/$KVER/." "/lib/modules/$KVER/"
+	# Unset in a guest that uses what is installed (run-vm.sh --no-modtree).
+	if [ -n "${VMT_MODTREE:-}" ]; then
+		cp -a "$VMT_MODTREE/lib/modules/$KVER/." "/lib/modules/$KVER/"
+	fi
 	mkdir -p /run/modprobe.d
 }
 
@@ -58,9 +61,13 @@ guest_watchdog() (
 	fi
 )
 
-# The in-tree (Debian) module file of a module name.
+# The in-tree (Debian) module file of a module name (6.12's are xz'd).
 stock_module() {
-	echo "/lib/modules/$KVER/kernel/drivers/vfio/pci/$1.ko"
+	local f
+	for f in "/lib/modules/$KVER/kernel/drivers/vfio/pci/$1.ko"*; do
+		echo "$f"
+		return 0
+	done
 }
 
 # Load Debian's stock vfio-pci (our module has the same name, so at most

@@ -12,6 +12,7 @@ set -euo pipefail
 kver=$1
 out=$2
 here=$(cd "$(dirname "$0")" && pwd)
+. "$here/../lib/kmod.sh"
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -27,8 +28,8 @@ done
 for mod in virtio_pci 9pnet_virtio 9p overlay; do
 	modprobe -S "$kver" --show-depends "$mod" | awk '$1 == "insmod" { print $2 }'
 done | awk '!seen[$0]++' | while read -r ko; do
-	cp "$ko" "$work/modules/"
-	echo "/modules/$(basename "$ko")" >>"$work/modules.list"
+	name=$(copy_module "$ko" "$work/modules") || exit 1
+	echo "/modules/$name" >>"$work/modules.list"
 done
 
 install -m 0755 "$here/initramfs-init.sh" "$work/init"

@@ -9,7 +9,8 @@
 # driver (tools/testing/selftests/vfio-pci/modules/) is installed too; it
 # has no alias, so nothing loads it unless a test asks for it by name.
 #
-# usage: mkmodtree.sh <kernel-release> <source-tree> <output-root>
+# usage: mkmodtree.sh <kernel-release> <build-folder> <output-root>
+# (the build folder is scripts/kbuild.sh's, $OUT/kbuild/<kernel-release>)
 set -euo pipefail
 
 kver=$1
@@ -23,6 +24,8 @@ ln -s "/lib/modules/$kver/kernel" "$dir/kernel"
 for f in modules.order modules.builtin modules.builtin.modinfo; do
 	cp "/lib/modules/$kver/$f" "$dir/"
 done
+[ -f "$src/drivers/vfio/pci/vfio-pci.ko" ] ||
+	{ echo "mkmodtree: no modules built for $kver in $src (make modules)" >&2; exit 1; }
 (cd "$src" && find drivers samples tools/testing/selftests/vfio-pci/modules \
 	-name '*.ko') | while read -r ko; do
 	mkdir -p "$dir/updates/vfio-pci-vendor/$(dirname "$ko")"

@@ -22,6 +22,10 @@
 #   --qemu-arg A   extra argument for QEMU (repeatable)
 #   --smp N        number of vCPUs (default 2)
 #   --kernel-arg A extra argument for the guest kernel (repeatable)
+#   --root DIR     the host folder the guest takes as its root (default /;
+#                  the install suite gives a copy with a package installed)
+#   --no-modtree   do not lay the tree's freshly built modules over the
+#                  guest's module tree (the guest loads what is installed)
 #
 # Prints the command's TAP lines, then two lines of its own: whether the
 # guest finished in time and whether its console is free of kernel
@@ -32,7 +36,7 @@ top=$(cd "$(dirname "$0")/../../.." && pwd)
 . "$top/tools/testing/lib/tap.sh"
 
 OUT=${OUT:-$top/out}
-KVER=${KVER:-$("$top/scripts/kernel-release.sh")}
+KVER=${KVER:-$("$top/scripts/kernels.sh" default)}
 name=vm
 timeout=600
 mem=2G
@@ -42,6 +46,8 @@ qemu_args=()
 kernel_args=
 smp=2
 shell=0
+root=/
+modtree=1
 
 while [ $# -gt 0 ]; do
 	case $1 in
@@ -54,6 +60,8 @@ while [ $# -gt 0 ]; do
 	--qemu-arg) qemu_args+=("$2"); shift 2 ;;
 	--smp) smp=$2; shift 2 ;;
 	--kernel-arg) kernel_args+=" $2"; shift 2 ;;
+	--root) root=$2; shift 2 ;;
+	--no-modtree) modtree=0; shift ;;
 	--shell) shell=1; name=shell; shift ;;
 	--) shift; break ;;
 	*) echo "run-vm.sh: unknown option $1" >&2; exit 2 ;;
@@ -72,12 +80,14 @@ log=$OUT/logs/$name.console.log
 rm -rf "$dir"
 mkdir -p "$dir" "$OUT/logs"
 # Per run, so runs in parallel never share a half-written module tree.
-"$top/tools/testing/vm/mkmodtree.sh" "$KVER" "$top" "$dir/modtree" || exit 1
+if [ $modtree -eq 1 ]; then
+	"$top/tools/testing/vm/mkmodtree.sh" "$KVER" "$OUT/kbuild/$KVER" "$dir/modtree" || exit 1
+fi
 
 {
 	echo "export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 	echo "export HOME=/root TERM=${TERM:-linux} KVER=$KVER OUT=$OUT VMT_TOP=$top VMT_DIR=/run/vmtest"
-	echo "export VMT_MODTREE=$dir/modtree"
+	[ $modtree -eq 0 ] || echo "export VMT_MODTREE=$dir/modtree"
 	echo "cd $top"
 	echo ". tools/testing/vm/guest-lib.sh"
 	if [ $shell -eq 1 ]; then
@@ -135,7 +145,7 @@ cmd=("${qemu[@]}" -accel tcg -cpu max -smp "$smp" -m "$mem"
 	-display none -no-reboot -monitor none
 	-kernel "/boot/vmlinuz-$KVER" -initrd "$initrd"
 	-append "$append"
-	-virtfs "local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap"
+	-virtfs "local,path=$root,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap"
 	"${shares[@]}"
 	-virtfs "local,path=$dir,mount_tag=vmtest,security_model=none")
 for ((i = 1; i <= edu; i++)); do

@@ -6,6 +6,8 @@
  * half (nic_vf_host.h) in nic_vf_host.c.
  */
 #include <linux/module.h>
+#include <linux/vfio_pci_vendor.h>
 
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("Vendor-neutral helpers for NIC VF live-migration drivers of vfio-pci");
+MODULE_VERSION(VFIO_PCI_VENDOR_OPS_VERSION);

@@ -518,6 +518,20 @@ unbind_vfio "$dev1"
 rmmod edu_skeleton 2>/dev/null
 rmmod vfio_pci 2>/dev/null
 
+# The operator's way of making ids= stick: an options line in modprobe.d.
+section "devices bound by 'options vfio-pci ids=' in modprobe.d"
+allow_autoload edu_skeleton
+echo "options vfio-pci ids=1234:11e8" >/run/modprobe.d/vmtest-ids.conf
+load_in_time 30 vfio-pci
+result "modprobe vfio-pci with ids= in modprobe.d finishes (30 s)"
+check_eq "... and the devices it binds get their vendor driver" \
+	"$(owners_within 30 "$dev0" "$dev1")" "edu_skeleton edu_skeleton"
+rm -f /run/modprobe.d/vmtest-ids.conf
+unbind_vfio "$dev0"
+unbind_vfio "$dev1"
+rmmod edu_skeleton 2>/dev/null
+rmmod vfio_pci 2>/dev/null
+
 # Without autoload nothing waits for a module: ids= binds before modprobe
 # returns, as with stock vfio-pci.
 section "ids= with vendor_drivers=noautoload binds synchronously"

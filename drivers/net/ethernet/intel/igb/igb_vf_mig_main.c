@@ -533,3 +533,4 @@ module_exit(igb_vfm_module_exit);
 VFIO_PCI_VENDOR_ALIAS(8086, 10ca);
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("Live migration of Intel 82576 VFs assigned with vfio-pci");
+MODULE_VERSION(VFIO_PCI_VENDOR_OPS_VERSION);

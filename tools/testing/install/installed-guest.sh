@@ -1,0 +1,107 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# Install suite, in the test guest booted on a root where the DKMS package
+# is installed (run-vm.sh --root ... --no-modtree), with vfio-pci.ids=
+# for the edu devices on the kernel command line.  Everything loaded here
+# is what the package installed.
+set -u
+. "$VMT_TOP/tools/testing/vm/guest-lib.sh"
+
+version=$(dpkg-query -W -f='${Version}' vfio-pci-vendor-ops-dkms 2>/dev/null)
+tap_result "the package is installed in this root (version ${version:-none})" \
+	"$([ -n "$version" ]; echo $?)"
+
+path=$(modinfo -n vfio-pci 2>&1)
+case $path in
+"/lib/modules/$KVER/updates/dkms/vfio-pci.ko"*) rc=0 ;;
+*) rc=1 ;;
+esac
+tap_result "modinfo -n vfio-pci: the package's module, $path" $rc
+tap_result "modinfo -F version vfio-pci names the package's release" \
+	"$([ "$(modinfo -F version vfio-pci)" = "$version" ]; echo $?)"
+tap_result "no module of the source tree in this guest (nothing under updates/vfio-pci-vendor)" \
+	"$([ ! -e "/lib/modules/$KVER/updates/vfio-pci-vendor" ]; echo $?)"
+
+mapfile -t edus < <(edu_devices)
+if [ ${#edus[@]} -lt 2 ]; then
+	tap_not_ok "two edu devices present"
+	exit 1
+fi
+dev0=${edus[0]} dev1=${edus[1]}
+owner() { cat "$PCI/devices/$1/vfio_vendor_driver" 2>/dev/null || echo "<none>"; }
+
+# owners_within <seconds> <bdf...>: the owners once all are bound, or when
+# the time is up.  ids= binds from vfio-pci's own init and defers the
+# vendor's load (see the registry suite), so the owner comes a moment
+# after modprobe returns.
+owners_within() {
+	local secs=$1 i d out
+	shift
+	for ((i = 0; i <= secs * 10; i++)); do
+		out=
+		for d in "$@"; do out+="${out:+ }$(owner "$d")"; done
+		[[ "$out" = *"<none>"* ]] || break
+		sleep 0.1
+	done
+	echo "$out"
+}
+
+# ---- vfio-pci.ids= on the kernel command line ----------------------------
+grep -q 'vfio-pci.ids=1234:11e8' /proc/cmdline ||
+	tap_not_ok "the guest was booted with vfio-pci.ids=1234:11e8"
+tap_check "modprobe vfio-pci (ids= from the kernel command line)" modprobe vfio-pci
+got=$(owners_within 30 "$dev0" "$dev1")
+tap_result "both edu devices bound by vfio-pci.ids= get edu_migration by alias ($got)" \
+	"$([ "$got" = "edu_migration edu_migration" ]; echo $?)"
+loaded=
+for m in edu_skeleton edu_override edu_remap; do
+	module_loaded "$m" && loaded+=" $m"
+done
+tap_result "the package's modprobe.d file keeps the teaching samples from autoloading${loaded:+ (loaded:$loaded)}" \
+	"$([ -z "$loaded" ]; echo $?)"
+
+# ---- one migration with the installed modules -----------------------------
+out=$("$BIN/vfio_migration_v2" "$dev0" "$dev1" 2>&1)
+n_ok=$(grep -c '^ok - ' <<<"$out")
+n_bad=$(grep -c '^not ok - ' <<<"$out")
+if [ "$n_bad" -eq 0 ] && [ "$n_ok" -gt 0 ] &&
+   grep -q '^ok - .*destination' <<<"$out"; then
+	tap_ok "v2 migration from $dev0 to $dev1 with the installed modules ($n_ok checks)"
+else
+	tap_not_ok "v2 migration from $dev0 to $dev1 with the installed modules ($n_bad of $((n_ok + n_bad)) checks failed)"
+	grep '^not ok' <<<"$out" | head -n 20 | tap_diag
+fi
+
+# ---- driverctl ---------------------------------------------------------------
+unbind_vfio "$dev0"
+mount -t tmpfs tmpfs /etc/driverctl.d	# the root is read-only
+tap_check "driverctl set-override $dev0 vfio-pci" driverctl set-override "$dev0" vfio-pci
+tap_result "... binds it to vfio-pci with edu_migration ($(owner "$dev0"))" \
+	"$([ "$(pci_driver_of "$dev0")" = vfio-pci ] && [ "$(owner "$dev0")" = edu_migration ]; echo $?)"
+tap_result "... and saves the override ($(cat "/etc/driverctl.d/pci-$dev0" 2>/dev/null))" \
+	"$([ "$(cat "/etc/driverctl.d/pci-$dev0" 2>/dev/null)" = vfio-pci ]; echo $?)"
+pci_unbind "$dev0"
+echo "$dev0" >"$PCI/drivers_probe"
+tap_result "an override set by driverctl survives a rebind (unbind, drivers_probe: $(owner "$dev0"))" \
+	"$([ "$(owner "$dev0")" = edu_migration ]; echo $?)"
+# What driverctl's udev rule runs when the device appears at boot.
+pci_unbind "$dev0"
+echo >"$PCI/devices/$dev0/driver_override"
+tap_check "driverctl load-override $dev0 (what its udev rule runs at boot)" \
+	driverctl load-override "$dev0"
+tap_result "... binds it again with edu_migration ($(owner "$dev0"))" \
+	"$([ "$(owner "$dev0")" = edu_migration ]; echo $?)"
+tap_check "driverctl unset-override $dev0" driverctl unset-override "$dev0"
+override=$(cat "$PCI/devices/$dev0/driver_override")
+tap_result "... clears the override (${override}) and forgets it" \
+	"$([[ "$override" = "" || "$override" = "(null)" ]] &&
+	   [ ! -e "/etc/driverctl.d/pci-$dev0" ]; echo $?)"
+
+# ---- back to nothing -------------------------------------------------------
+# (With ids= on the command line, vfio-pci took $dev0 back at the reprobe.)
+unbind_vfio "$dev0"
+unbind_vfio "$dev1"
+tap_check "edu_migration and vfio-pci unload once the devices are released" \
+	modprobe -r edu_migration vfio-pci
+exit 0
