@@ -18,8 +18,10 @@ packages=(
 	# checkpatch.pl and friends from 6.1's sources; 6.12's for the
 	# iommufd build check
 	linux-source-6.1 linux-source-6.12
-	# toolchain and gates
+	# toolchain and gates (flex to libssl-dev: modules_prepare of a kernel
+	# source tree, for the iommufd build check)
 	build-essential libc6-dev sparse perl python3
+	flex bison bc libelf-dev libssl-dev
 	# userspace unit tests and the fuzz target
 	libcmocka-dev clang libclang-rt-14-dev
 	# test guest: emulator, initramfs, module tools, networking

@@ -23,6 +23,7 @@
 #include <linux/pci.h>
 #include <linux/vfio.h>
 #include <linux/vfio_pci_core.h>
+#include <linux/vfio_pci_compat.h>
 
 /*
  * The release of this tree; every module of it carries it (MODULE_VERSION),
@@ -89,6 +90,15 @@ struct vfio_pci_vendor_driver_ops {
 
 int vfio_pci_vendor_register(struct vfio_pci_vendor_driver_ops *ops);
 void vfio_pci_vendor_unregister(struct vfio_pci_vendor_driver_ops *ops);
+
+/*
+ * VFIO_PCI_VENDOR_IOMMUFD_OPS: the iommufd members of a vendor's struct
+ * vfio_device_ops, core's helpers for a physical device.  Put it in every
+ * vendor's ops: a kernel built with CONFIG_IOMMUFD (6.2 and later) refuses
+ * to register a device without them, and vfio_pci_vendor_register() refuses
+ * such a vendor up front.  Empty on 6.1; NULLs where iommufd is off.
+ */
+#define VFIO_PCI_VENDOR_IOMMUFD_OPS	VFIO_PCI_COMPAT_IOMMUFD_OPS
 
 /**
  * module_vfio_pci_vendor_driver() - write a vendor module's init and exit
@@ -211,7 +221,9 @@ bool vfio_pci_migration_saving(struct vfio_device *vdev);
  * vendor reports every guest page its device writes (or may write) with
  * vfio_pci_dirty_mark(), or vfio_pci_dirty_hold() for DMA in flight.
  *
- * For a v1 client the reports go through the type1 IOMMU.  Before the
+ * For a v1 client, and a v2 client without device DMA logging (on kernels
+ * that cannot carry its reports, see <linux/vfio_pci_compat.h>), the
+ * reports go through the type1 IOMMU.  Before the
  * first report, type1 reports every mapped page dirty at every sync
  * (correct, but migration of a busy guest may never converge); after it,
  * type1 reports only pages marked or pinned through the device's container,

@@ -720,6 +720,7 @@ static const struct vfio_device_ops edu_mig_device_ops = {
 	.name		= "edu-migration",
 	.init		= vfio_pci_vendor_init_dev,
 	.release	= vfio_pci_vendor_release_dev,
+	VFIO_PCI_VENDOR_IOMMUFD_OPS
 	.open_device	= edu_mig_open,
 	.close_device	= edu_mig_close,
 	.ioctl		= vfio_pci_vendor_ioctl,

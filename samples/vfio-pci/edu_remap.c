@@ -380,6 +380,7 @@ static const struct vfio_device_ops edu_remap_device_ops = {
 	.name		= "edu-remap",
 	.init		= vfio_pci_vendor_init_dev,
 	.release	= vfio_pci_vendor_release_dev,
+	VFIO_PCI_VENDOR_IOMMUFD_OPS
 	.open_device	= edu_remap_open,
 	.close_device	= edu_remap_close,
 	.ioctl		= vfio_pci_vendor_ioctl,

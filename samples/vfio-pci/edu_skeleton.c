@@ -50,6 +50,7 @@ static const struct vfio_device_ops edu_skeleton_device_ops = {
 	.name		= "edu-skeleton",
 	.init		= vfio_pci_vendor_init_dev,
 	.release	= vfio_pci_vendor_release_dev,
+	VFIO_PCI_VENDOR_IOMMUFD_OPS
 	.open_device	= vfio_pci_vendor_open_device,
 	.close_device	= vfio_pci_vendor_close_device,
 	.ioctl		= vfio_pci_vendor_ioctl,

@@ -58,6 +58,11 @@ gate "modules build against $KVER with W=1 and no warning" "$log/w1.log" \
 gate "sparse (C=2) reports nothing on our sources" "$log/sparse.log" \
 	kbuild C=2 modules
 
+# Kernels with iommufd (not Debian's): a build-only check on 6.12's sources.
+if [ "$(scripts/kernels.sh series "$KVER")" = 6.12 ]; then
+	tools/testing/iommufd-build.sh
+fi
+
 [ $common -eq 1 ] || exit 0
 
 # Kernel sources strictly; userspace test sources too, except that they may

@@ -481,16 +481,15 @@ int vrc_ack(struct vrc *c, uint64_t generation)
 int vrc_handle(struct vrc *c)
 {
 	struct vrc_status st;
-	uint64_t hint;
 	int tries, ret;
 
 	/*
 	 * Drain the eventfd before reading the status: a request made after
-	 * this point signals again, so it cannot be lost.  The value read is
-	 * a hint (the OR of the changed regions' bits in the common case);
-	 * the status is the authority.
+	 * this point signals again, so it cannot be lost.  The value read
+	 * only says "look" (a count of signals since Linux 6.8, the OR of
+	 * region bits before): the status alone says which regions changed.
 	 */
-	hint = vrc_drain(c);
+	vrc_drain(c);
 
 	for (tries = 0; tries < 8; tries++) {
 		/* 1. Which request is the latest, which regions changed. */
@@ -504,10 +503,9 @@ int vrc_handle(struct vrc *c)
 		 * 2. Region info is read after the status, so it reflects
 		 * that request or a newer one, never an older one.
 		 */
-		ret = vrc_apply(c, st.regions | hint);
+		ret = vrc_apply(c, st.regions);
 		if (ret < 0)
 			return ret;
-		hint = 0;
 
 		/* 3. Acknowledge exactly the generation we read. */
 		ret = vrc_ack(c, st.generation);

@@ -449,6 +449,7 @@ const struct vfio_device_ops vfio_pci_default_ops = {
 	.name		= "vfio-pci",
 	.init		= vfio_pci_vendor_init_dev,
 	.release	= vfio_pci_vendor_release_dev,
+	VFIO_PCI_VENDOR_IOMMUFD_OPS
 	.open_device	= vfio_pci_vendor_open_device,
 	.close_device	= vfio_pci_core_close_device,
 	.ioctl		= vfio_pci_core_ioctl,

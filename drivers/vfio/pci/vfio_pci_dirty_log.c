@@ -16,6 +16,9 @@
 
 #include "vfio_pci_vendor_priv.h"
 
+/* Where the bitmap lives in iommufd's symbol namespace (6.7 and later). */
+VFIO_PCI_COMPAT_IMPORT_IOVA_BITMAP();
+
 #define MAX_DIRTY_PAGES		BIT(20)
 #define MIN_LOG_PAGE		SZ_4K
 #define MAX_LOG_PAGE		SZ_1G

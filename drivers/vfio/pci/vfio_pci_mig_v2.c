@@ -4,14 +4,21 @@
  * files), the one QEMU 8.0 and later speak, on the same engine, vendor
  * callbacks and stream as v1.
  *
- * 6.1's state graph without P2P: RUNNING <-> STOP <-> STOP_COPY and
- * STOP <-> RESUMING.  vfio core steps multi-arc requests one arc at a time
- * (vfio_mig_get_next_state()); each arc is one engine transition.  STOP ->
- * STOP_COPY and STOP -> RESUMING return a data file: reading the saving
- * file yields the stream and then EOF; the resuming file takes the stream,
- * validated and loaded as its last byte arrives.  A data file ends (reads
- * and writes fail with -ENODEV) when the device leaves that state, is
- * reset or closed; closing the file itself changes no state.
+ * The state graph without P2P: RUNNING <-> STOP <-> STOP_COPY and
+ * STOP <-> RESUMING, and on kernels that have it (6.2 and later) RUNNING
+ * <-> PRE_COPY -> STOP_COPY.  vfio core steps multi-arc requests one arc at
+ * a time (vfio_mig_get_next_state()); each arc is one engine transition.
+ * RUNNING -> PRE_COPY, STOP -> STOP_COPY and STOP -> RESUMING return a data
+ * file; PRE_COPY -> STOP_COPY goes on with the same one.  The engine sends
+ * nothing before stop-copy, so a saving file in PRE_COPY is at a temporary
+ * end (read() fails with -ENOMSG, VFIO_MIG_GET_PRECOPY_INFO says 0 bytes):
+ * PRE_COPY is where device writes start being reported, early enough for
+ * the IOMMU's dirty tracking to be precise while RAM is copied.  In
+ * STOP_COPY the file yields the stream and then EOF; the resuming file
+ * takes the stream, validated and loaded as its last byte arrives.  A data
+ * file ends (reads and writes fail with -ENODEV) when the device leaves the
+ * saving (or resuming) states, is reset or closed; closing the file itself
+ * changes no state.
  *
  * The file pins the vfio device's memory and the vendor's module, so it may
  * outlive the device's user and even its driver binding.
@@ -25,7 +32,8 @@
 
 #include "vfio_pci_vendor_priv.h"
 
-/* VFIO_PCI_FEATURE_MIG_DATA_SIZE's result (see vfio_pci_vendor_priv.h). */struct mig_data_size {
+/* VFIO_PCI_FEATURE_MIG_DATA_SIZE's result (see vfio_pci_vendor_priv.h). */
+struct mig_data_size {
 	__aligned_u64 stop_copy_length;
 };
 
@@ -54,8 +62,11 @@ static enum vfio_device_mig_state to_v2(enum vfio_pci_mig_state s)
 		return VFIO_DEVICE_STATE_RESUMING;
 	case MIG_ERROR:
 		return VFIO_DEVICE_STATE_ERROR;
+#if VFIO_PCI_COMPAT_PRE_COPY
+	case MIG_PRECOPY:
+		return VFIO_DEVICE_STATE_PRE_COPY;
+#endif
 	case MIG_RUNNING:
-	case MIG_PRECOPY:	/* a v1 pre-copy: running, as far as v2 knows */
 	default:
 		return VFIO_DEVICE_STATE_RUNNING;
 	}
@@ -76,6 +87,11 @@ static int from_v2(enum vfio_device_mig_state s, enum vfio_pci_mig_state *out)
 	case VFIO_DEVICE_STATE_RESUMING:
 		*out = MIG_RESUMING;
 		return 0;
+#if VFIO_PCI_COMPAT_PRE_COPY
+	case VFIO_DEVICE_STATE_PRE_COPY:
+		*out = MIG_PRECOPY;
+		return 0;
+#endif
 	default:
 		return -EINVAL;
 	}
@@ -97,7 +113,11 @@ static ssize_t mig_file_read(struct file *filp, char __user *buf, size_t len,
 	if (pos)
 		return -ESPIPE;
 	mutex_lock(&mig->lock);
-	if (!file_current(migf) || mig->state != MIG_STOPCOPY || !mig->stream) {
+	if (!file_current(migf) || migf->resuming) {
+		ret = -ENODEV;
+	} else if (mig->state == MIG_PRECOPY) {
+		ret = -ENOMSG;	/* nothing before stop-copy */
+	} else if (mig->state != MIG_STOPCOPY || !mig->stream) {
 		ret = -ENODEV;
 	} else if (migf->pos >= mig->stream_len) {
 		ret = 0;
@@ -141,16 +161,60 @@ static __poll_t mig_file_poll(struct file *filp, struct poll_table_struct *wait)
 	struct vfio_pci_mig *mig = &migf->vpdev->mig;
 	__poll_t mask;
 
-	/* Data is always ready: the stream exists as soon as the file does. */
+	/*
+	 * In stop-copy the stream exists as soon as the file does; pre-copy
+	 * never has data (a waiter wakes when the state changes: never, as
+	 * the engine does not notify, which the uAPI allows).
+	 */
 	mutex_lock(&mig->lock);
 	if (!file_current(migf))
 		mask = EPOLLERR | EPOLLHUP;
 	else if (migf->resuming)
 		mask = EPOLLOUT | EPOLLWRNORM;
+	else if (mig->state == MIG_PRECOPY)
+		mask = 0;
 	else
 		mask = EPOLLIN | EPOLLRDNORM;
 	mutex_unlock(&mig->lock);
 	return mask;
+}
+
+#if VFIO_PCI_COMPAT_PRE_COPY
+/* VFIO_MIG_GET_PRECOPY_INFO: nothing is sent before stop-copy. */
+static long mig_file_precopy_info(struct vfio_pci_mig_file *migf,
+				  void __user *arg)
+{
+	size_t minsz = offsetofend(struct vfio_precopy_info, dirty_bytes);
+	struct vfio_pci_mig *mig = &migf->vpdev->mig;
+	struct vfio_precopy_info info;
+	long ret = 0;
+
+	if (copy_from_user(&info, arg, minsz))
+		return -EFAULT;
+	if (info.argsz < minsz)
+		return -EINVAL;
+	mutex_lock(&mig->lock);
+	if (!file_current(migf) || migf->resuming || mig->state != MIG_PRECOPY)
+		ret = -EINVAL;
+	mutex_unlock(&mig->lock);
+	if (ret)
+		return ret;
+	info.flags = 0;
+	info.initial_bytes = 0;
+	info.dirty_bytes = 0;
+	return copy_to_user(arg, &info, minsz) ? -EFAULT : 0;
+}
+#endif
+
+static long mig_file_ioctl(struct file *filp, unsigned int cmd,
+			   unsigned long arg)
+{
+#if VFIO_PCI_COMPAT_PRE_COPY
+	if (cmd == VFIO_MIG_GET_PRECOPY_INFO)
+		return mig_file_precopy_info(filp->private_data,
+					     (void __user *)arg);
+#endif
+	return -ENOTTY;
 }
 
 static int mig_file_release(struct inode *inode, struct file *filp)
@@ -173,6 +237,8 @@ static const struct file_operations vfio_pci_mig_fops = {
 	.read		= mig_file_read,
 	.write		= mig_file_write,
 	.poll		= mig_file_poll,
+	.unlocked_ioctl	= mig_file_ioctl,
+	.compat_ioctl	= compat_ptr_ioctl,
 	.release	= mig_file_release,
 };
 
@@ -217,6 +283,25 @@ static struct file *mig_file_new(struct vfio_pci_device *vpdev, bool resuming)
 	return filp;
 }
 
+/* Does the arc @cur -> @next begin a saving or resuming session? */
+static bool arc_opens_file(enum vfio_device_mig_state cur,
+			   enum vfio_device_mig_state next)
+{
+	switch (next) {
+	case VFIO_DEVICE_STATE_RESUMING:
+		return true;
+	case VFIO_DEVICE_STATE_STOP_COPY:
+		/* From PRE_COPY the session, and its file, go on. */
+		return cur == VFIO_DEVICE_STATE_STOP;
+#if VFIO_PCI_COMPAT_PRE_COPY
+	case VFIO_DEVICE_STATE_PRE_COPY:
+		return true;
+#endif
+	default:
+		return false;
+	}
+}
+
 static struct file *
 vfio_pci_mig_set_state_v2(struct vfio_device *vdev,
 			  enum vfio_device_mig_state new)
@@ -240,8 +325,7 @@ vfio_pci_mig_set_state_v2(struct vfio_device *vdev,
 			ret = vfio_pci_mig_set_state(vpdev, arc);
 		if (ret)
 			break;
-		if (next == VFIO_DEVICE_STATE_STOP_COPY ||
-		    next == VFIO_DEVICE_STATE_RESUMING) {
+		if (arc_opens_file(cur, next)) {
 			filp = mig_file_new(vpdev, next == VFIO_DEVICE_STATE_RESUMING);
 			if (IS_ERR(filp)) {
 				ret = PTR_ERR(filp);
@@ -271,14 +355,32 @@ static int vfio_pci_mig_get_state_v2(struct vfio_device *vdev,
 	return 0;
 }
 
+#if VFIO_PCI_COMPAT_CORE_DATA_SIZE
+/* Core's VFIO_DEVICE_FEATURE_MIG_DATA_SIZE. */
+static int vfio_pci_mig_get_data_size_v2(struct vfio_device *vdev,
+					 unsigned long *stop_copy_length)
+{
+	struct vfio_pci_mig *mig = &to_vfio_pci(vdev)->mig;
+
+	mutex_lock(&mig->lock);
+	*stop_copy_length = vfio_pci_mig_stop_copy_size(to_vfio_pci(vdev));
+	mutex_unlock(&mig->lock);
+	return 0;
+}
+#endif
+
 const struct vfio_migration_ops vfio_pci_mig_v2_ops = {
 	.migration_set_state = vfio_pci_mig_set_state_v2,
 	.migration_get_state = vfio_pci_mig_get_state_v2,
+#if VFIO_PCI_COMPAT_CORE_DATA_SIZE
+	.migration_get_data_size = vfio_pci_mig_get_data_size_v2,
+#endif
 };
 
 /**
  * vfio_pci_mig_data_size() - VFIO_DEVICE_FEATURE_MIG_DATA_SIZE (GET)
- * @vpdev: a device with v2 migration
+ * @vpdev: a device with v2 migration (only called before 6.2: later core
+ *	answers the feature through vfio_pci_mig_v2_ops)
  * @flags: feature flags from the ioctl
  * @arg: user pointer to the result
  * @argsz: its size

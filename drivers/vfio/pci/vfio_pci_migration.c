@@ -54,8 +54,9 @@ void vfio_pci_mig_init(struct vfio_pci_device *vpdev)
  * vfio_pci_migration_saving() - must device writes be reported now?
  * @vdev: a device bound to vfio-pci
  *
- * True while a migration is saving the device (v1 pre-copy and stop-copy,
- * v2 stop-copy) or while userspace has device DMA logging on (v2): every
+ * True while a migration is saving the device (pre-copy and stop-copy of
+ * either protocol; v2 has pre-copy from 6.2) or while userspace has device
+ * DMA logging on (v2): every
  * device write to guest memory must then be reported with
  * vfio_pci_dirty_mark() or vfio_pci_dirty_hold().  A snapshot, for fast
  * paths; the vendor's start_saving() and stop_saving() bound it exactly.
@@ -101,14 +102,20 @@ int vfio_pci_mig_report(struct vfio_pci_device *vpdev, u32 why, bool on)
 	return ret;
 }
 
-static void mig_drop_stream(struct vfio_pci_mig *mig)
+static void mig_free_stream(struct vfio_pci_mig *mig)
 {
-	vfio_pci_mig_v2_end_file(mig_dev(mig));
 	vfree(mig->stream);
 	mig->stream = NULL;
 	mig->stream_len = 0;
 	mig->stream_pos = 0;
 	mig->v1_staged = 0;
+}
+
+/* The saving session ends: its v2 file too. */
+static void mig_drop_stream(struct vfio_pci_mig *mig)
+{
+	vfio_pci_mig_v2_end_file(mig_dev(mig));
+	mig_free_stream(mig);
 }
 
 static void mig_drop_rx(struct vfio_pci_mig *mig)
@@ -131,7 +138,8 @@ static int mig_snapshot(struct vfio_pci_mig *mig,
 	u8 *buf;
 	int ret;
 
-	mig_drop_stream(mig);
+	/* A v2 file opened in pre-copy reads this stream: keep it. */
+	mig_free_stream(mig);
 	buf = vmalloc(mig->max_stream);
 	if (!buf)
 		return -ENOMEM;
@@ -254,6 +262,8 @@ int vfio_pci_mig_set_state(struct vfio_pci_device *vpdev,
 			return ret;
 		}
 	}
+	if (new == MIG_PRECOPY && mig->state != MIG_PRECOPY)
+		pci_info(mig_pdev(mig), "migration: pre-copy, the device's writes to guest memory are reported from now on\n");
 	WRITE_ONCE(mig->state, new);
 	return 0;
 }
@@ -493,7 +503,8 @@ void vfio_pci_mig_reset(struct vfio_pci_device *vpdev)
  * @vpdev: a device just allocated, before it is registered with vfio
  *
  * v2 goes through vfio core (mig_ops, and device DMA logging for a vendor
- * that reports every device write); v1 is a region added at each open.
+ * that reports every device write where the kernel can carry the reports);
+ * v1 is a region added at each open.
  */
 void vfio_pci_mig_setup(struct vfio_pci_device *vpdev)
 {
@@ -504,7 +515,13 @@ void vfio_pci_mig_setup(struct vfio_pci_device *vpdev)
 	vpdev->core.vdev.mig_ops = &vfio_pci_mig_v2_ops;
 	/* No P2P: a vendor has no way to quiesce outbound peer DMA alone. */
 	vpdev->core.vdev.migration_flags = VFIO_MIGRATION_STOP_COPY;
-	if (ops->reports_all_dma)
+	/*
+	 * Pre-copy starts the vendor's reporting while the VM still runs, so
+	 * the IOMMU's dirty tracking is precise from the first RAM pass on.
+	 */
+	vpdev->core.vdev.migration_flags |= VFIO_PCI_COMPAT_MIGRATION_PRE_COPY;
+	/* Where the kernel cannot report for a device, offer no logging. */
+	if (ops->reports_all_dma && VFIO_PCI_COMPAT_DMA_LOGGING)
 		vpdev->core.vdev.log_ops = &vfio_pci_dirty_log_ops;
 }
 

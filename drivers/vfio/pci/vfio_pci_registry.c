@@ -83,7 +83,8 @@ static struct vfio_pci_vendor_driver_ops *vendor_lookup(const char *name)
  * bind.
  *
  * Return: 0, -EINVAL if @ops lacks a name, owner, probe, remove or device
- * ops with init and release, -EEXIST if a driver of that name (or @ops
+ * ops with init and release (and, on kernels with iommufd, the iommufd ops;
+ * with migration, dma_unmap), -EEXIST if a driver of that name (or @ops
  * itself) is registered, -ENODEV if vfio-pci is being unloaded.
  */
 int vfio_pci_vendor_register(struct vfio_pci_vendor_driver_ops *ops)
@@ -99,6 +100,18 @@ int vfio_pci_vendor_register(struct vfio_pci_vendor_driver_ops *ops)
 	    (ops->migration && !vfio_pci_migration_ops_valid(ops->migration))) {
 		pr_err("vendor driver %s: incomplete ops, not registered\n",
 		       ops->name ?: "(unnamed)");
+		return -EINVAL;
+	}
+	/* Core would refuse each device at probe, with a WARN. */
+	if (!vfio_pci_compat_has_iommufd_ops(dops)) {
+		pr_err("vendor driver %s: this kernel has iommufd and the device ops lack VFIO_PCI_VENDOR_IOMMUFD_OPS, not registered\n",
+		       ops->name);
+		return -EINVAL;
+	}
+	/* Without it type1 never lets the vendor pin pages to report them. */
+	if (ops->migration && !dops->dma_unmap) {
+		pr_err("vendor driver %s: migration needs .dma_unmap in the device ops, not registered\n",
+		       ops->name);
 		return -EINVAL;
 	}
 

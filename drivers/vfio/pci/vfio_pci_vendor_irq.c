@@ -216,7 +216,9 @@ long vfio_pci_irq_set(struct vfio_pci_device *vpdev, void __user *arg)
  * vfio_pci_vendor_irq_signal() - fire a device-specific irq
  * @vdev: a device owned by a vendor driver
  * @n: the vendor irq, 0-based (VFIO index VFIO_PCI_NUM_IRQS + @n)
- * @value: what to add to the eventfd's counter (non-zero)
+ * @value: what to add to the eventfd's counter (non-zero); from Linux 6.8
+ *	on the kernel adds 1 whatever @value is, so userspace must not take
+ *	the counter for data
  *
  * Process context (takes a mutex).
  *

@@ -37,14 +37,11 @@
  *
  * 2. Signal.  When the driver changes which parts of a region may be
  *    mmapped it raises the request generation and signals the eventfd.
- *    The value added to the eventfd has bit n set for region index n (for
- *    vfio-pci, index n < 6 is BAR n) among the regions changed since the
- *    VMM last read VFIO_DEVICE_FEATURE_REGION_REMAP, so what the VMM reads
- *    from the eventfd is usually the OR of those bits.  It is only a hint
- *    (a test trigger through SET_IRQS adds 1; a change racing with the
- *    status read may add a bit twice): the feature below is the
- *    authoritative answer.  Bits name region indexes below 64; only BARs
- *    can change today.
+ *    What the VMM reads from the eventfd only says "look": the feature
+ *    below is the answer.  (Before Linux 6.8 the value added has bit n set
+ *    for each region index n newly changed, so it is usually the OR of
+ *    those bits; from 6.8 on the kernel can only add 1 per signal.  A test
+ *    trigger through SET_IRQS adds 1 on every kernel.)
  *
  * 3. Remap.  The VMM drains the eventfd, then reads
  *    VFIO_DEVICE_FEATURE_REGION_REMAP (GET): it returns the latest

@@ -95,6 +95,7 @@ l2_start() {
 		-device "vfio-pci,host=$bdf,${L2_VFIO_OPTS:-x-enable-migration=on}" \
 		"$@" >"$L2DIR/$role-qemu.log" 2>&1 &
 	L2PID[$role]=$!
+	tap_phase "L2 $role: boot started"
 }
 
 l2_alive() {

@@ -98,6 +98,7 @@ e2e_migrate() {
 		E2E_STATUS="source guest not ready"
 		return 1
 	fi
+	tap_phase "L2 src: ready (mode $mode)"
 	L2QEMU=${E2E_DST_QEMU:-${L2QEMU:-}} \
 	L2_VFIO_OPTS=${E2E_DST_VFIO_OPTS:-${L2_VFIO_OPTS:-}} \
 		l2_start dst l2dst "${E2E_EDU[1]}" "${machine[@]}" \
@@ -106,6 +107,7 @@ e2e_migrate() {
 		E2E_STATUS="destination not listening"
 		return 1
 	fi
+	tap_phase "L2 dst: ready, listening (mode $mode)"
 
 	if [ "$mode" = corrupt ]; then
 		port=$((L2_MIG_PORT + 1))
@@ -117,12 +119,14 @@ e2e_migrate() {
 		l2_hmp src "migrate_set_capability return-path on" ;;
 	esac
 	[ "$mode" = cancel ] && l2_hmp src "migrate_set_parameter max-bandwidth 1"
+	tap_phase "migration $mode: started"
 	l2_hmp src "migrate -d tcp:10.99.0.2:$port"
 	if [ "$mode" = cancel ]; then
 		sleep 3
 		l2_hmp src migrate_cancel
 	fi
 	E2E_STATUS=$(l2_mig_wait "$E2E_TIMEOUT")
+	tap_phase "migration $mode: ended, $E2E_STATUS"
 
 	if [ "$E2E_STATUS" = completed ]; then
 		l2_mig_figures
@@ -163,8 +167,11 @@ e2e_migrate_back() {
 		E2E_BACK_STATUS="not listening"
 		return 1
 	fi
+	tap_phase "L2 back: ready, listening"
+	tap_phase "migration back: started"
 	l2_hmp dst "migrate -d tcp:10.99.0.1:$L2_MIG_PORT"
 	E2E_BACK_STATUS=$(l2_mig_wait "$E2E_TIMEOUT" dst)
+	tap_phase "migration back: ended, $E2E_BACK_STATUS"
 	[ "$E2E_BACK_STATUS" = completed ] && e2e_finish_guest back
 }
 

@@ -140,7 +140,13 @@ sriov_client() {
 		;;
 	v2)
 		L2QEMU="$VMT_TOP/scripts/qemu10.sh run"
-		L2_VFIO_OPTS=enable-migration=auto
+		# Without device DMA logging (Debian's 6.12) QEMU's default
+		# refuses the device; "on" migrates it (see qemu10-e2e.sh).
+		if v2_kernel_options | grep -q -- --no-logging; then
+			L2_VFIO_OPTS=enable-migration=on
+		else
+			L2_VFIO_OPTS=enable-migration=auto
+		fi
 		;;
 	esac
 	export L2_INITRD L2_SERIAL_TS L2_APPEND L2QEMU L2_VFIO_OPTS
@@ -233,6 +239,7 @@ sriov_migrate_once() {
 		SRIOV_STATUS="source guest not ready"
 		return 1
 	fi
+	tap_phase "$run: L2 src ready"
 	sleep "$SRIOV_SETTLE"
 	[ "${SRIOV_PAUSE:-0}" = 1 ] && sriov_pause_continue
 	# The driver's restarts so far: a pause has one of its own.
@@ -244,6 +251,7 @@ sriov_migrate_once() {
 		SRIOV_STATUS="destination not listening"
 		return 1
 	fi
+	tap_phase "$run: L2 dst ready, listening"
 	if [ -n "${SRIOV_CORRUPT_AT:-}" ]; then
 		port=$((L2_MIG_PORT + 1))
 		if ! l2_corrupt_proxy "$port" "$SRIOV_CORRUPT_AT"; then
@@ -254,10 +262,12 @@ sriov_migrate_once() {
 	for st in "$@"; do
 		l2_hmp src "$st"
 	done
+	tap_phase "$run: migration started (attempt ${SRIOV_ATTEMPT:-1})"
 	l2_hmp src "migrate -d tcp:10.99.0.2:$port"
 	[ "${SRIOV_RESET_SOURCE:-0}" = 1 ] && [ "${SRIOV_ATTEMPT:-1}" = 1 ] &&
 		l2_hmp src system_reset
 	SRIOV_STATUS=$(l2_mig_wait "$SRIOV_TIMEOUT")
+	tap_phase "$run: migration ended, $SRIOV_STATUS"
 	if [ "$SRIOV_STATUS" != completed ]; then
 		# Never converged or failed: the source must run on.
 		SRIOV_SYNCS=$(sriov_mig_syncs)

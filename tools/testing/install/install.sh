@@ -228,7 +228,7 @@ fi
 phase "guest on the installed package"
 overlay_root_detach_mounts
 tools/testing/vm/run-vm.sh --name "install-pkg-$KVER" --timeout 600 \
-	--root "$R" --no-modtree --kernel-arg vfio-pci.ids=1234:11e8 -- \
+	--smp 1 --root "$R" --no-modtree --kernel-arg vfio-pci.ids=1234:11e8 -- \
 	tools/testing/install/installed-guest.sh
 overlay_root_attach_mounts
 
@@ -262,6 +262,6 @@ tap_result "no module of ours in any kernel's tree after the purge" \
 phase "guest after the purge"
 overlay_root_detach_mounts
 tools/testing/vm/run-vm.sh --name "install-removed-$KVER" --timeout 300 \
-	--root "$R" --no-modtree -- \
+	--smp 1 --root "$R" --no-modtree -- \
 	tools/testing/install/removed-guest.sh
 exit 0

@@ -51,6 +51,10 @@ owners_within() {
 grep -q 'vfio-pci.ids=1234:11e8' /proc/cmdline ||
 	tap_not_ok "the guest was booted with vfio-pci.ids=1234:11e8"
 tap_check "modprobe vfio-pci (ids= from the kernel command line)" modprobe vfio-pci
+loaded_version=$(cat /sys/module/vfio_pci/version 2>/dev/null)
+tap_result "the loaded vfio-pci is the package's (/sys/module/vfio_pci/version ${loaded_version:-absent}, vendor_drivers $(cat /sys/module/vfio_pci/parameters/vendor_drivers 2>/dev/null))" \
+	"$([ "$loaded_version" = "$version" ] &&
+	   [ "$(cat /sys/module/vfio_pci/parameters/vendor_drivers)" = auto ]; echo $?)"
 got=$(owners_within 30 "$dev0" "$dev1")
 tap_result "both edu devices bound by vfio-pci.ids= get edu_migration by alias ($got)" \
 	"$([ "$got" = "edu_migration edu_migration" ]; echo $?)"
@@ -62,7 +66,8 @@ tap_result "the package's modprobe.d file keeps the teaching samples from autolo
 	"$([ -z "$loaded" ]; echo $?)"
 
 # ---- one migration with the installed modules -----------------------------
-out=$("$BIN/vfio_migration_v2" "$dev0" "$dev1" 2>&1)
+# shellcheck disable=SC2046
+out=$("$BIN/vfio_migration_v2" $(v2_kernel_options) "$dev0" "$dev1" 2>&1)
 n_ok=$(grep -c '^ok - ' <<<"$out")
 n_bad=$(grep -c '^not ok - ' <<<"$out")
 if [ "$n_bad" -eq 0 ] && [ "$n_ok" -gt 0 ] &&

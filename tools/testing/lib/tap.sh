@@ -9,6 +9,13 @@ tap_not_ok() { echo "not ok - $*"; }
 tap_skip() { echo "ok - $1 # SKIP $2"; }
 tap_diag() { sed 's/^/# /'; }
 
+# tap_phase <text>: a "# phase: <text> (+<s>s)" line, <s> the seconds since
+# the script that sourced this file started; where a suite's time goes.
+TAP_T0=${TAP_T0:-${EPOCHSECONDS:-$(date +%s)}}
+tap_phase() {
+	echo "# phase: $* (+$((${EPOCHSECONDS:-$(date +%s)} - TAP_T0))s)"
+}
+
 # tap_result <name> <status>: ok when status is 0.
 tap_result() {
 	if [ "$2" -eq 0 ]; then tap_ok "$1"; else tap_not_ok "$1"; fi

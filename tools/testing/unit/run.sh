@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0-only
 #
 # Suite "unit": the cmocka unit tests of the pure-logic files, the test of
-# corrupt-proxy.py, then the stream decoder's fuzz target for a bounded
-# time (FUZZ_SECONDS, default 20).
+# corrupt-proxy.py, the tests of the failure classifier and of the test
+# runner, then the stream decoder's fuzz target for a bounded time
+# (FUZZ_SECONDS, default 20).
 set -uo pipefail
 
 top=$(cd "$(dirname "$0")/../../.." && pwd)
@@ -37,6 +38,13 @@ done
 # The test tool that corrupts a migration stream in transit.
 python3 "$top/tools/testing/unit/test_corrupt_proxy.py" ||
 	tap_not_ok "corrupt_proxy: test program exited cleanly"
+
+# The test bed's own logic, without a guest: the failure classifier on
+# constructed consoles, and the test runner with stand-in jobs (seconds).
+"$top/tools/testing/unit/test_classify.sh" ||
+	tap_not_ok "classify: test program exited cleanly"
+python3 "$top/tools/testing/unit/test_run_tests.py" ||
+	tap_not_ok "run_tests: test program exited cleanly"
 
 fuzz=$unit/fuzz_mig_stream
 secs=${FUZZ_SECONDS:-20}

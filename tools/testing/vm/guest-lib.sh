@@ -76,6 +76,29 @@ load_stock_vfio_pci() {
 	modprobe vfio-pci-core && insmod "$(stock_module vfio-pci)" "$@"
 }
 
+# kernel_at_least <major> <minor>: is the running kernel that release or
+# later?
+kernel_at_least() {
+	local v=${KVER%%[-+]*} maj min
+	maj=${v%%.*}
+	min=${v#*.}
+	min=${min%%.*}
+	[ "$maj" -gt "$1" ] || { [ "$maj" -eq "$1" ] && [ "$min" -ge "$2" ]; }
+}
+
+# What the running kernel lets a vendor offer a v2 migration client, as
+# vfio_migration_v2 options: PRE_COPY from 6.2, DMA logging unless the
+# kernel is 6.7 or later without CONFIG_IOMMUFD_DRIVER (the bitmap the
+# reports go through lives there).
+v2_kernel_options() {
+	kernel_at_least 6 2 && echo --precopy
+	if kernel_at_least 6 7 &&
+	   ! grep -q '^CONFIG_IOMMUFD_DRIVER=y' "/boot/config-$KVER"; then
+		echo --no-logging
+	fi
+	return 0
+}
+
 # BDFs of the devices with a given vendor:device, one per line.
 pci_devices() {
 	local want_vendor=0x${1%%:*} want_device=0x${1##*:} dev

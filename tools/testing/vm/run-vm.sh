@@ -98,9 +98,14 @@ fi
 		printf 'guest_setup >>/run/vmtest/output 2>&1\n'
 		# Speaks shortly before this script's limit (see guest_watchdog).
 		printf 'guest_watchdog %d </dev/null >/dev/null 2>&1 &\n' $((timeout - 60))
+		# When the job started and ended by the guest's clock, and the
+		# guest kernel's uptime at its start (read back below).
+		# shellcheck disable=SC2016
+		echo 'read -r up _ </proc/uptime; echo "$(date +%s) $up" >/run/vmtest/job-start'
 		printf '%q ' "$@"
 		printf '>>/run/vmtest/output 2>&1\n'
 		echo 'echo $? >/run/vmtest/status'
+		echo 'date +%s >/run/vmtest/job-end'
 		echo 'dmesg >/run/vmtest/dmesg.txt'
 	fi
 } >"$dir/job"
@@ -158,6 +163,7 @@ if [ $shell -eq 1 ]; then
 	exec "${cmd[@]}" -serial mon:stdio
 fi
 
+tap_phase "guest $name: QEMU starts (-smp $smp)"
 start=$(date +%s)
 timeout -k 10 "$timeout" "${cmd[@]}" -serial "file:$log" >"$dir/qemu.log" 2>&1
 rc=$?
@@ -165,6 +171,13 @@ elapsed=$(($(date +%s) - start))
 
 if [ -f "$dir/output" ]; then
 	grep -E '^(ok|not ok) - |^# |^(demo|bench): ' "$dir/output"
+fi
+# Where the guest's time went: booting (the kernel's uptime as the job
+# started), the job itself (its markers), the rest powering off.
+if read -r job_t0 job_up <"$dir/job-start" 2>/dev/null && read -r job_t1 <"$dir/job-end" 2>/dev/null; then
+	tap_phase "guest $name: QEMU ran ${elapsed}s; the job started ${job_up%.*}s after the guest kernel did and ran $((job_t1 - job_t0))s"
+else
+	tap_phase "guest $name: QEMU ran ${elapsed}s; the job did not mark its end"
 fi
 
 status=0

@@ -19,7 +19,8 @@ for bdf in "${edus[@]:0:2}"; do
 	bind_vfio "$bdf"
 done
 
-"$BIN/vfio_migration_v2" "${edus[0]}" "${edus[1]}"
+# shellcheck disable=SC2046
+"$BIN/vfio_migration_v2" $(v2_kernel_options) "${edus[0]}" "${edus[1]}"
 
 for bdf in "${edus[@]:0:2}"; do
 	unbind_vfio "$bdf"

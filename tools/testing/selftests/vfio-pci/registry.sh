@@ -374,6 +374,14 @@ result "a vendor driver without remove() is refused (modprobe fails: EINVAL)"
 check "dmesg: \"vendor driver test_vendor: incomplete ops, not registered\"" \
 	logged "vendor driver test_vendor: incomplete ops, not registered"
 check_eq "... and vfio_pci's refcnt is unchanged" "$(refcnt vfio_pci)" "$before"
+mark
+out=$(modprobe "$TESTMOD" mig_no_unmap=1 2>&1)
+rc=$?
+[ "$rc" -ne 0 ] && ! module_loaded $TESTMOD && grep -q 'Invalid argument' <<<"$out"
+result "a migration vendor driver without dma_unmap is refused (modprobe fails: EINVAL)"
+check "dmesg: \"vendor driver test_vendor: migration needs .dma_unmap in the device ops\"" \
+	logged "vendor driver test_vendor: migration needs .dma_unmap in the device ops, not registered"
+check_eq "... and vfio_pci's refcnt is unchanged" "$(refcnt vfio_pci)" "$before"
 bind_vfio "$dev0"
 check_eq "the registered edu_skeleton is unaffected" "$(owner "$dev0")" edu_skeleton
 

@@ -4,7 +4,12 @@
  * (VFIO_DEVICE_FEATURE_MIG_DEVICE_STATE, data files, DMA logging) against
  * two edu devices driven by samples/vfio-pci/edu_migration.
  *
- * usage: vfio_migration_v2 <source-bdf> <destination-bdf>
+ * usage: vfio_migration_v2 [--precopy] [--no-logging] <source> <destination>
+ *   --precopy     the kernel has PRE_COPY (6.2 and later): the device must
+ *                 offer it
+ *   --no-logging  the kernel cannot carry DMA logging reports (6.7 and
+ *                 later without CONFIG_IOMMUFD_DRIVER): the device must
+ *                 not offer logging
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -20,8 +25,22 @@
 #define STREAM_MAX	(1024 * 1024)
 #define HDR_PCI_DEVICE	14
 #define HDR_CRC		68
-/* Not in 6.1's uAPI header: upstream's number, served by vfio-pci. */
+/* Not in 6.1's uAPI header (this program's): upstream's numbers. */
 #define FEATURE_MIG_DATA_SIZE	9
+#define MIGRATION_PRE_COPY	4	/* VFIO_MIGRATION_PRE_COPY */
+#define STATE_PRE_COPY		6
+#define MIG_GET_PRECOPY_INFO	_IO(VFIO_TYPE, VFIO_BASE + 21)
+
+struct precopy_info {
+	uint32_t argsz;
+	uint32_t flags;
+	uint64_t initial_bytes;
+	uint64_t dirty_bytes;
+};
+
+/* What the kernel under test offers (command line). */
+static bool precopy;
+static bool logging = true;
 
 static const char * const state_names[] = {
 	"ERROR", "STOP", "RUNNING", "STOP_COPY", "RESUMING", "RUNNING_P2P",
@@ -121,8 +140,10 @@ static void test_flags(struct edu_dev *s)
 
 	ret = feature(s->vfio.fd, VFIO_DEVICE_FEATURE_GET |
 		      VFIO_DEVICE_FEATURE_MIGRATION, &mig, sizeof(mig));
-	tap_check(!ret && mig.flags == VFIO_MIGRATION_STOP_COPY,
-		  "VFIO_DEVICE_FEATURE_MIGRATION: STOP_COPY only, no P2P (flags 0x%llx, %d)",
+	tap_check(!ret && mig.flags == (VFIO_MIGRATION_STOP_COPY |
+					(precopy ? MIGRATION_PRE_COPY : 0)),
+		  "VFIO_DEVICE_FEATURE_MIGRATION: STOP_COPY%s, no P2P (flags 0x%llx, %d)",
+		  precopy ? " and PRE_COPY" : " only",
 		  (unsigned long long)mig.flags, ret);
 	tap_check(get_state(s) == VFIO_DEVICE_STATE_RUNNING,
 		  "MIG_DEVICE_STATE reads RUNNING after open");
@@ -131,23 +152,42 @@ static void test_flags(struct edu_dev *s)
 	tap_check(!ret && size.len > 72 && size.len < STREAM_MAX,
 		  "MIG_DATA_SIZE gives the stop-copy size (%llu bytes)",
 		  (unsigned long long)size.len);
-	tap_check(feature(s->vfio.fd, VFIO_DEVICE_FEATURE_PROBE |
-			  VFIO_DEVICE_FEATURE_GET |
-			  VFIO_DEVICE_FEATURE_DMA_LOGGING_START, NULL, 0) == -EINVAL &&
-		  feature(s->vfio.fd, VFIO_DEVICE_FEATURE_PROBE |
-			  VFIO_DEVICE_FEATURE_SET |
-			  VFIO_DEVICE_FEATURE_DMA_LOGGING_START, NULL, 0) == 0,
-		  "DMA logging is offered (PROBE of SET succeeds, of GET is EINVAL)");
+	if (logging)
+		tap_check(feature(s->vfio.fd, VFIO_DEVICE_FEATURE_PROBE |
+				  VFIO_DEVICE_FEATURE_GET |
+				  VFIO_DEVICE_FEATURE_DMA_LOGGING_START, NULL, 0) == -EINVAL &&
+			  feature(s->vfio.fd, VFIO_DEVICE_FEATURE_PROBE |
+				  VFIO_DEVICE_FEATURE_SET |
+				  VFIO_DEVICE_FEATURE_DMA_LOGGING_START, NULL, 0) == 0,
+			  "DMA logging is offered (PROBE of SET succeeds, of GET is EINVAL)");
+	else
+		tap_check(feature(s->vfio.fd, VFIO_DEVICE_FEATURE_PROBE |
+				  VFIO_DEVICE_FEATURE_SET |
+				  VFIO_DEVICE_FEATURE_DMA_LOGGING_START, NULL, 0) == -ENOTTY,
+			  "DMA logging is not offered where the kernel cannot report it (PROBE: ENOTTY)");
 }
 
-/* Expected result of a single request from @from to @to (6.1, no P2P). */
+/* Expected result of a single request from @from to @to (no P2P). */
 static int expect(uint32_t from, uint32_t to)
 {
-	if (to == VFIO_DEVICE_STATE_ERROR || to > VFIO_DEVICE_STATE_RESUMING)
+	if (to == VFIO_DEVICE_STATE_ERROR || to == VFIO_DEVICE_STATE_RUNNING_P2P ||
+	    to > (precopy ? STATE_PRE_COPY : VFIO_DEVICE_STATE_RESUMING))
 		return -EINVAL;
+	if (from == VFIO_DEVICE_STATE_STOP_COPY && to == STATE_PRE_COPY)
+		return -EINVAL;		/* a snapshot cannot go back */
 	if (from == VFIO_DEVICE_STATE_RESUMING && to != from)
 		return -ENODATA;	/* no stream was written */
 	return 0;
+}
+
+/* Does a successful @from -> @to request return a data fd? */
+static bool expect_fd(uint32_t from, uint32_t to)
+{
+	if (to == from)
+		return false;
+	if (to == VFIO_DEVICE_STATE_STOP_COPY)
+		return from != STATE_PRE_COPY;	/* the same session goes on */
+	return to == VFIO_DEVICE_STATE_RESUMING || to == STATE_PRE_COPY;
 }
 
 static void test_arcs(struct edu_dev *s)
@@ -155,10 +195,11 @@ static void test_arcs(struct edu_dev *s)
 	static const uint32_t from[] = {
 		VFIO_DEVICE_STATE_RUNNING, VFIO_DEVICE_STATE_STOP,
 		VFIO_DEVICE_STATE_STOP_COPY, VFIO_DEVICE_STATE_RESUMING,
+		STATE_PRE_COPY,
 	};
 	unsigned int i, to;
 
-	for (i = 0; i < 4; i++) {
+	for (i = 0; i < (precopy ? 5 : 4); i++) {
 		for (to = 0; to < 8; to++) {
 			int fd = -1, want = expect(from[i], to), ret;
 			uint32_t after, want_after;
@@ -173,9 +214,7 @@ static void test_arcs(struct edu_dev *s)
 			want_after = !want ? to : want == -EINVAL ? from[i] :
 				     VFIO_DEVICE_STATE_ERROR;
 			tap_check(ret == want && after == want_after &&
-				  (fd >= 0) == (!want && to != from[i] &&
-						(to == VFIO_DEVICE_STATE_STOP_COPY ||
-						 to == VFIO_DEVICE_STATE_RESUMING)),
+				  (fd >= 0) == (!want && expect_fd(from[i], to)),
 				  "%s -> %s: %s, then %s, data fd %s (got %d, %s)",
 				  state_names[from[i]], state_names[to],
 				  want ? strerror(-want) : "ok",
@@ -369,6 +408,84 @@ static void test_rejections(struct edu_dev *s, struct edu_dev *d,
 	tap_check(!load(d, stream, len, 65536), "the intact stream still loads");
 }
 
+static int precopy_info(int fd, struct precopy_info *info)
+{
+	memset(info, 0xff, sizeof(*info));
+	info->argsz = sizeof(*info);
+	return ioctl(fd, MIG_GET_PRECOPY_INFO, info) ? -errno : 0;
+}
+
+/* PRE_COPY: a temporary end of stream, then the session goes on. */
+static void test_precopy(struct edu_dev *s, struct edu_dev *d, uint8_t *stream)
+{
+	struct precopy_info info;
+	struct pollfd pfd;
+	char why[160] = "";
+	uint8_t byte;
+	ssize_t len;
+	int fd, fd2, ret;
+
+	if (!precopy) {
+		tap_check(set_state(s, STATE_PRE_COPY, NULL) == -EINVAL &&
+			  get_state(s) == VFIO_DEVICE_STATE_RUNNING,
+			  "no PRE_COPY on this kernel: refused with EINVAL, still RUNNING");
+		return;
+	}
+	if (edu_program_state(s)) {
+		tap_fail("program the source device");
+		return;
+	}
+	ret = set_state(s, STATE_PRE_COPY, &fd);
+	if (!tap_check(!ret && fd >= 0, "RUNNING -> PRE_COPY returns a data fd (%d)", ret))
+		return;
+	tap_check(read(fd, &byte, 1) < 0 && errno == ENOMSG,
+		  "in PRE_COPY the saving fd is at a temporary end (read: ENOMSG)");
+	ret = precopy_info(fd, &info);
+	tap_check(!ret && !info.initial_bytes && !info.dirty_bytes && !info.flags,
+		  "VFIO_MIG_GET_PRECOPY_INFO: nothing before stop-copy (initial %llu, dirty %llu, %d)",
+		  (unsigned long long)info.initial_bytes,
+		  (unsigned long long)info.dirty_bytes, ret);
+	info.argsz = 8;
+	tap_check(ioctl(fd, MIG_GET_PRECOPY_INFO, &info) < 0 && errno == EINVAL,
+		  "GET_PRECOPY_INFO with a short argsz: EINVAL");
+	tap_check(ioctl(fd, _IO(VFIO_TYPE, VFIO_BASE + 30), 0) < 0 && errno == ENOTTY,
+		  "another ioctl on the data fd: ENOTTY");
+	pfd.fd = fd;
+	pfd.events = POLLIN;
+	tap_check(poll(&pfd, 1, 0) == 0, "in PRE_COPY the saving fd does not poll readable");
+
+	/* The VM stops: the same file now yields the whole stream. */
+	ret = set_state(s, VFIO_DEVICE_STATE_STOP_COPY, &fd2);
+	tap_check(!ret && fd2 < 0, "PRE_COPY -> STOP_COPY: no new data fd (%d)", ret);
+	tap_check(precopy_info(fd, &info) == -EINVAL,
+		  "GET_PRECOPY_INFO outside PRE_COPY: EINVAL");
+	len = read_all(fd, stream, STREAM_MAX, 4096);
+	tap_check(len > 72 && !memcmp(stream, "VFPCIMIG", 8),
+		  "the pre-copy fd reads the stop-copy stream, then EOF (%zd bytes)", len);
+	close(fd);
+	set_state(s, VFIO_DEVICE_STATE_STOP, NULL);
+	back_to_running(s);
+	edu_scrub(d);
+	ret = len > 0 ? load(d, stream, len, 65536) : -EIO;
+	tap_check(!ret && !edu_check_state(d, why, sizeof(why)),
+		  "a stream saved through PRE_COPY loads on the destination %s (%d)", why, ret);
+	edu_scrub(d);
+
+	/* Cancelled migration: PRE_COPY -> RUNNING ends the session. */
+	ret = set_state(s, STATE_PRE_COPY, &fd);
+	ret = ret || set_state(s, VFIO_DEVICE_STATE_RUNNING, NULL);
+	tap_check(!ret && read(fd, &byte, 1) < 0 && errno == ENODEV &&
+		  precopy_info(fd, &info) == -EINVAL,
+		  "PRE_COPY -> RUNNING ends the data fd (read: ENODEV, info: EINVAL)");
+	close(fd);
+	ret = set_state(d, VFIO_DEVICE_STATE_RESUMING, &fd);
+	tap_check(!ret && precopy_info(fd, &info) == -EINVAL,
+		  "GET_PRECOPY_INFO on a resuming fd: EINVAL");
+	close(fd);
+	back_to_running(d);
+	reset(d);
+}
+
 struct range {
 	uint64_t iova;
 	uint64_t length;
@@ -429,6 +546,13 @@ static void test_dma_logging(struct edu_dev *s)
 	unsigned int i;
 	int bad = 0, ret;
 
+	if (!logging) {
+		tap_check(log_start(s, &all, 1, 4096) == -ENOTTY &&
+			  log_report(s, EDU_IOVA, 4096, 4096, bitmap) == -ENOTTY,
+			  "without DMA logging, start and report fail with ENOTTY");
+		return;
+	}
+
 	bad += log_start(s, &all, 0, 4096) != -EINVAL;
 	for (i = 0; i < 300; i++) {
 		many[i].iova = EDU_IOVA + i * 8192ULL;
@@ -483,12 +607,25 @@ int main(int argc, char **argv)
 	static uint8_t stream[STREAM_MAX];
 	struct edu_dev s, d;
 
-	if (argc != 3) {
-		fprintf(stderr, "usage: %s <source-bdf> <destination-bdf>\n", argv[0]);
+	int a = 1;
+
+	for (; a < argc && !strncmp(argv[a], "--", 2); a++) {
+		if (!strcmp(argv[a], "--precopy")) {
+			precopy = true;
+		} else if (!strcmp(argv[a], "--no-logging")) {
+			logging = false;
+		} else {
+			fprintf(stderr, "%s: unknown option %s\n", argv[0], argv[a]);
+			return 2;
+		}
+	}
+	if (argc - a != 2) {
+		fprintf(stderr, "usage: %s [--precopy] [--no-logging] %s\n",
+			argv[0], "<source-bdf> <destination-bdf>");
 		return 2;
 	}
-	if (!tap_check(!edu_open(&s, argv[1]) && !edu_open(&d, argv[2]),
-		       "open %s and %s", argv[1], argv[2]))
+	if (!tap_check(!edu_open(&s, argv[a]) && !edu_open(&d, argv[a + 1]),
+		       "open %s and %s", argv[a], argv[a + 1]))
 		return 1;
 
 	test_flags(&s);
@@ -496,6 +633,7 @@ int main(int argc, char **argv)
 	test_round_trip(&s, &d, stream);
 	test_data_fd(&s, &d, stream);
 	test_rejections(&s, &d, stream);
+	test_precopy(&s, &d, stream);
 	test_dma_logging(&s);
 
 	edu_close(&s);

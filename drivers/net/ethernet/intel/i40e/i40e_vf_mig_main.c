@@ -189,6 +189,7 @@ static const struct vfio_device_ops i40e_vfm_device_ops = {
 	.name		= "i40e-vf-migration",
 	.init		= vfio_pci_vendor_init_dev,
 	.release	= vfio_pci_vendor_release_dev,
+	VFIO_PCI_VENDOR_IOMMUFD_OPS
 	.open_device	= i40e_vfm_open,
 	.close_device	= i40e_vfm_close,
 	.ioctl		= vfio_pci_vendor_ioctl,

@@ -274,6 +274,7 @@ static const struct vfio_device_ops igb_vfm_device_ops = {
 	.name		= "igb-vf-migration",
 	.init		= vfio_pci_vendor_init_dev,
 	.release	= vfio_pci_vendor_release_dev,
+	VFIO_PCI_VENDOR_IOMMUFD_OPS
 	.open_device	= igb_vfm_open,
 	.close_device	= igb_vfm_close,
 	.ioctl		= vfio_pci_vendor_ioctl,

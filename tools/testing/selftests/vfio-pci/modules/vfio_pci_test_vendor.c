@@ -4,10 +4,11 @@
  * choose with module parameters: which device it claims, whether its probe
  * fails and with which errno, the name it registers under (to provoke a
  * duplicate), whether its ops are complete (to provoke a refused
- * registration), and whether it registers at all (to tell the reference
- * vfio-pci takes at registration from the one the module loader takes for
- * the symbol dependency).  It counts the probes it sees so a test can tell whether
- * the registry asked it at all.
+ * registration, also of migration without dma_unmap), and whether it
+ * registers at all (to tell the reference vfio-pci takes at registration
+ * from the one the module loader takes for the symbol dependency).  It
+ * counts the probes it sees so a test can tell whether the registry asked
+ * it at all.
  *
  * It has no module alias: tests load it by name.  Never install it on a
  * real system.
@@ -37,6 +38,10 @@ MODULE_PARM_DESC(device_id, "PCI device ID to claim (default 0x11e8)");
 static bool incomplete;
 module_param(incomplete, bool, 0444);
 MODULE_PARM_DESC(incomplete, "Register without a remove callback (vfio-pci must refuse)");
+
+static bool mig_no_unmap;
+module_param(mig_no_unmap, bool, 0444);
+MODULE_PARM_DESC(mig_no_unmap, "Register with migration but no dma_unmap (vfio-pci must refuse)");
 
 static bool noregister;
 module_param(noregister, bool, 0444);
@@ -85,6 +90,7 @@ static const struct vfio_device_ops test_vendor_device_ops = {
 	.name		= "vfio-pci-test-vendor",
 	.init		= vfio_pci_vendor_init_dev,
 	.release	= vfio_pci_vendor_release_dev,
+	VFIO_PCI_VENDOR_IOMMUFD_OPS
 	.open_device	= vfio_pci_vendor_open_device,
 	.close_device	= vfio_pci_vendor_close_device,
 	.ioctl		= vfio_pci_vendor_ioctl,
@@ -95,6 +101,57 @@ static const struct vfio_device_ops test_vendor_device_ops = {
 	.request	= vfio_pci_vendor_request,
 	.match		= vfio_pci_vendor_match,
 	.dma_unmap	= vfio_pci_vendor_dma_unmap,
+};
+
+/* The same without dma_unmap: type1 would never let it pin a page. */
+static const struct vfio_device_ops test_vendor_no_unmap_ops = {
+	.name		= "vfio-pci-test-vendor",
+	.init		= vfio_pci_vendor_init_dev,
+	.release	= vfio_pci_vendor_release_dev,
+	VFIO_PCI_VENDOR_IOMMUFD_OPS
+	.open_device	= vfio_pci_vendor_open_device,
+	.close_device	= vfio_pci_vendor_close_device,
+	.ioctl		= vfio_pci_vendor_ioctl,
+	.device_feature	= vfio_pci_vendor_device_feature,
+	.read		= vfio_pci_vendor_read,
+	.write		= vfio_pci_vendor_write,
+	.mmap		= vfio_pci_vendor_mmap,
+	.request	= vfio_pci_vendor_request,
+	.match		= vfio_pci_vendor_match,
+};
+
+static int test_mig_nop(struct vfio_device *vdev)
+{
+	return 0;
+}
+
+static void test_mig_void(struct vfio_device *vdev)
+{
+}
+
+static ssize_t test_mig_save(struct vfio_device *vdev, void *buf, size_t len)
+{
+	return 0;
+}
+
+static int test_mig_load(struct vfio_device *vdev, const void *buf,
+			 size_t len, u32 version)
+{
+	return 0;
+}
+
+/* Complete migration ops: only the missing dma_unmap is wrong. */
+static const struct vfio_pci_migration_ops test_mig_ops = {
+	.protocols	= VFIO_PCI_MIGRATION_V2,
+	.version	= 1,
+	.max_state_size	= PAGE_SIZE,
+	.start_saving	= test_mig_nop,
+	.stop_saving	= test_mig_void,
+	.stop		= test_mig_nop,
+	.start		= test_mig_nop,
+	.start_resuming	= test_mig_nop,
+	.save		= test_mig_save,
+	.load		= test_mig_load,
 };
 
 static struct vfio_pci_vendor_driver_ops test_vendor_ops = {
@@ -109,6 +166,10 @@ static int __init test_vendor_init(void)
 	test_vendor_ops.name = vname;
 	if (incomplete)
 		test_vendor_ops.remove = NULL;
+	if (mig_no_unmap) {
+		test_vendor_ops.migration = &test_mig_ops;
+		test_vendor_ops.device_ops = &test_vendor_no_unmap_ops;
+	}
 	if (noregister)
 		return 0;
 	return vfio_pci_vendor_register(&test_vendor_ops);
