@@ -12,6 +12,8 @@
 #   BENCH_BOOTS      boots per section (default 4)
 #   BENCH_PAIRS      alternating pairs (cycles) per boot (default 40)
 #   BENCH_SECONDS    length of one measurement (default 0.5)
+#   BENCH_KERNELS    kernels (releases) to measure on (default: KVER if
+#                    given, else every kernel the tests can boot)
 #
 # Add a section: write section_<name>, add <name> to SECTIONS.
 # Sections are called indirectly, as section_<name>.
@@ -21,6 +23,8 @@ set -uo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$top" || exit 1
 export OUT=${OUT:-$top/out}
+# KVER given: that kernel only; else every testable kernel (see below).
+KVER_GIVEN=${KVER:-}
 export KVER=${KVER:-$(scripts/kernels.sh default)}
 . tools/testing/lib/vm-opts.sh
 
@@ -62,9 +66,9 @@ section_passthrough() {
 		rm -f "$results/passthrough-$b.raw"
 		# A boot that fails is run once more; partial boots are not used.
 		for try in 1 2; do
-			if bench_boot "bench-passthrough-$b" "$timeout" -- \
+			if bench_boot "bench-passthrough-$b${BOOT_SUFFIX:-}" "$timeout" -- \
 				tools/testing/bench/passthrough-guest.sh "$b" "$PAIRS" "$SECS"; then
-				cp "$OUT/vm/bench-passthrough-$b/passthrough.raw" "$results/passthrough-$b.raw"
+				cp "$OUT/vm/bench-passthrough-$b${BOOT_SUFFIX:-}/passthrough.raw" "$results/passthrough-$b.raw"
 				files+=("$results/passthrough-$b.raw")
 				break
 			fi
@@ -101,13 +105,13 @@ section_migration() {
 	local runs=${BENCH_MIG_RUNS:-3} cap=${BENCH_MIG_CAP:-90} raw
 	raw=$results/migration.raw
 	echo "# migration: 128 MiB L2 guest with an edu device, QEMU defaults, $runs runs per mode"
-	if ! bench_boot bench-migration 3600 "${NESTED_VM_OPTS[@]}" -- \
+	if ! bench_boot "bench-migration${BOOT_SUFFIX:-}" 3600 "${NESTED_VM_OPTS[@]}" -- \
 		tools/testing/bench/migration-guest.sh "$runs" "$cap" >"$raw.out"; then
 		cat "$raw.out"
 		return 1
 	fi
 	grep '^# ' "$raw.out"
-	grep -E '^(run|tracking) ' "$OUT/vm/bench-migration/output" >"$raw"
+	grep -E '^(run|tracking) ' "$OUT/vm/bench-migration${BOOT_SUFFIX:-}/output" >"$raw"
 	python3 tools/testing/bench/migration.py "$raw"
 }
 
@@ -131,12 +135,45 @@ section_sriov() {
 	python3 tools/testing/bench/sriov.py "$raw"
 }
 
+# Kernels: the first runs every section under plain names; the others run
+# the sections in PER_KERNEL_SECTIONS, their names (and run names) ending
+# in @<series>, so the two kernels' figures sit side by side.
+PER_KERNEL_SECTIONS=(passthrough migration)
+if [ -n "${BENCH_KERNELS:-}" ]; then
+	read -ra kernels <<<"$BENCH_KERNELS"
+elif [ -n "${KVER_GIVEN:-}" ]; then
+	kernels=("$KVER")
+else
+	mapfile -t kernels < <(scripts/kernels.sh test)
+fi
+
+# run_section <section> <kernel> <suffix>
+run_section() {
+	local s=$1 k=$2 sfx=$3
+	(
+		export KVER=$k
+		results=$OUT/bench${sfx//@/-}
+		mkdir -p "$results"
+		BOOT_SUFFIX=${sfx//@/-}
+		"section_$s"
+	) | awk -v sfx="$sfx" '$1 == "bench:" { $2 = $2 sfx } { print; fflush() }'
+	return "${PIPESTATUS[0]}"
+}
+
 status=0
 for s in ${BENCH_SECTIONS:-${SECTIONS[*]}}; do
 	if ! declare -F "section_$s" >/dev/null; then
 		echo "bench.sh: unknown section '$s' (sections: ${SECTIONS[*]})" >&2
 		exit 2
 	fi
-	"section_$s" || status=1
+	for ((i = 0; i < ${#kernels[@]}; i++)); do
+		sfx=
+		if [ "$i" -gt 0 ]; then
+			[[ " ${PER_KERNEL_SECTIONS[*]} " = *" $s "* ]] || continue
+			sfx=@$(scripts/kernels.sh series "${kernels[$i]}")
+		fi
+		echo "# $s on ${kernels[$i]}"
+		run_section "$s" "${kernels[$i]}" "$sfx" || status=1
+	done
 done
 exit "$status"

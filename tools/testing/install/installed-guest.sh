@@ -29,23 +29,7 @@ if [ ${#edus[@]} -lt 2 ]; then
 	exit 1
 fi
 dev0=${edus[0]} dev1=${edus[1]}
-owner() { cat "$PCI/devices/$1/vfio_vendor_driver" 2>/dev/null || echo "<none>"; }
-
-# owners_within <seconds> <bdf...>: the owners once all are bound, or when
-# the time is up.  ids= binds from vfio-pci's own init and defers the
-# vendor's load (see the registry suite), so the owner comes a moment
-# after modprobe returns.
-owners_within() {
-	local secs=$1 i d out
-	shift
-	for ((i = 0; i <= secs * 10; i++)); do
-		out=
-		for d in "$@"; do out+="${out:+ }$(owner "$d")"; done
-		[[ "$out" = *"<none>"* ]] || break
-		sleep 0.1
-	done
-	echo "$out"
-}
+owner() { vendor_owner "$1"; }
 
 # ---- vfio-pci.ids= on the kernel command line ----------------------------
 grep -q 'vfio-pci.ids=1234:11e8' /proc/cmdline ||
@@ -55,7 +39,7 @@ loaded_version=$(cat /sys/module/vfio_pci/version 2>/dev/null)
 tap_result "the loaded vfio-pci is the package's (/sys/module/vfio_pci/version ${loaded_version:-absent}, vendor_drivers $(cat /sys/module/vfio_pci/parameters/vendor_drivers 2>/dev/null))" \
 	"$([ "$loaded_version" = "$version" ] &&
 	   [ "$(cat /sys/module/vfio_pci/parameters/vendor_drivers)" = auto ]; echo $?)"
-got=$(owners_within 30 "$dev0" "$dev1")
+got=$(vendor_owners_within 30 "$dev0" "$dev1")
 tap_result "both edu devices bound by vfio-pci.ids= get edu_migration by alias ($got)" \
 	"$([ "$got" = "edu_migration edu_migration" ]; echo $?)"
 loaded=

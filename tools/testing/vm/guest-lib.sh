@@ -136,6 +136,28 @@ unbind_vfio() {
 	echo >"$PCI/devices/$1/driver_override"
 }
 
+# The vendor driver that owns a device bound to our vfio-pci ("none" for
+# the default ops), or "<no attribute>" (not bound to it, or stock).
+vendor_owner() {
+	cat "$PCI/devices/$1/vfio_vendor_driver" 2>/dev/null || echo "<no attribute>"
+}
+
+# vendor_owners_within <seconds> <bdf...>: the devices' owners, once all
+# are bound or the time is up.  Binds that vfio-pci's own init defers
+# (ids=, a driver_override set before the load) complete from a work item
+# after modprobe returns, the vendor module loading only then.
+vendor_owners_within() {
+	local secs=$1 i d out
+	shift
+	for ((i = 0; i <= secs * 10; i++)); do
+		out=
+		for d in "$@"; do out+="${out:+ }$(vendor_owner "$d")"; done
+		[[ "$out" = *"<no attribute>"* ]] || break
+		sleep 0.1
+	done
+	echo "$out"
+}
+
 iommu_group_of() {
 	basename "$(readlink -f "$PCI/devices/$1/iommu_group")"
 }

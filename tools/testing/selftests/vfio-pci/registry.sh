@@ -72,7 +72,7 @@ since_mark() {
 logged() { since_mark | grep -qF -- "$1"; }
 count_logged() { since_mark | grep -cF -- "$1"; }
 
-owner() { cat "$PCI/devices/$1/vfio_vendor_driver" 2>/dev/null || echo "<no attribute>"; }
+owner() { vendor_owner "$1"; }
 owns_line() { echo "$1: vendor driver $2 (module $2) owns 1234:11e8"; }
 default_line() { echo "$1: no vendor driver for 1234:11e8, default ops"; }
 refcnt() { module_refcnt "$1"; }
@@ -484,21 +484,6 @@ load_in_time() {
 	return 124
 }
 
-# owners_within <seconds> <bdf...>: the devices' owners, once all are bound
-# or the time is up.  Binds deferred by vfio-pci's init complete from a work
-# item after modprobe returns (the vendor module loads only then).
-owners_within() {
-	local secs=$1 i d out
-	shift
-	for ((i = 0; i <= secs * 10; i++)); do
-		out=
-		for d in "$@"; do out+="${out:+ }$(owner "$d")"; done
-		[[ "$out" = *"<no attribute>"* ]] || break
-		sleep 0.1
-	done
-	echo "$out"
-}
-
 section "devices bound while vfio-pci loads"
 allow_autoload edu_skeleton
 echo vfio-pci >"$PCI/devices/$dev0/driver_override"
@@ -506,7 +491,7 @@ mark
 load_in_time 30 vfio-pci
 result "modprobe vfio-pci with a device's driver_override already set finishes (30 s)"
 check_eq "... and the device bound during vfio-pci's init gets its vendor driver" \
-	"$(owners_within 30 "$dev0")" edu_skeleton
+	"$(vendor_owners_within 30 "$dev0")" edu_skeleton
 logged "$dev0: bind deferred until vfio-pci has loaded"
 result "dmesg: the bind was deferred until vfio-pci had loaded"
 check_eq "... and bound once, by edu_skeleton" \
@@ -520,7 +505,7 @@ allow_autoload edu_skeleton
 load_in_time 30 vfio-pci ids=1234:11e8
 result "modprobe vfio-pci ids=1234:11e8 finishes (30 s)"
 check_eq "... and the devices it binds get their vendor driver" \
-	"$(owners_within 30 "$dev0" "$dev1")" "edu_skeleton edu_skeleton"
+	"$(vendor_owners_within 30 "$dev0" "$dev1")" "edu_skeleton edu_skeleton"
 unbind_vfio "$dev0"
 unbind_vfio "$dev1"
 rmmod edu_skeleton 2>/dev/null
@@ -533,7 +518,7 @@ echo "options vfio-pci ids=1234:11e8" >/run/modprobe.d/vmtest-ids.conf
 load_in_time 30 vfio-pci
 result "modprobe vfio-pci with ids= in modprobe.d finishes (30 s)"
 check_eq "... and the devices it binds get their vendor driver" \
-	"$(owners_within 30 "$dev0" "$dev1")" "edu_skeleton edu_skeleton"
+	"$(vendor_owners_within 30 "$dev0" "$dev1")" "edu_skeleton edu_skeleton"
 rm -f /run/modprobe.d/vmtest-ids.conf
 unbind_vfio "$dev0"
 unbind_vfio "$dev1"

@@ -103,22 +103,8 @@ static const struct vfio_device_ops test_vendor_device_ops = {
 	.dma_unmap	= vfio_pci_vendor_dma_unmap,
 };
 
-/* The same without dma_unmap: type1 would never let it pin a page. */
-static const struct vfio_device_ops test_vendor_no_unmap_ops = {
-	.name		= "vfio-pci-test-vendor",
-	.init		= vfio_pci_vendor_init_dev,
-	.release	= vfio_pci_vendor_release_dev,
-	VFIO_PCI_VENDOR_IOMMUFD_OPS
-	.open_device	= vfio_pci_vendor_open_device,
-	.close_device	= vfio_pci_vendor_close_device,
-	.ioctl		= vfio_pci_vendor_ioctl,
-	.device_feature	= vfio_pci_vendor_device_feature,
-	.read		= vfio_pci_vendor_read,
-	.write		= vfio_pci_vendor_write,
-	.mmap		= vfio_pci_vendor_mmap,
-	.request	= vfio_pci_vendor_request,
-	.match		= vfio_pci_vendor_match,
-};
+/* The same without dma_unmap (type1 would never let it pin a page). */
+static struct vfio_device_ops test_vendor_no_unmap_ops;
 
 static int test_mig_nop(struct vfio_device *vdev)
 {
@@ -167,6 +153,8 @@ static int __init test_vendor_init(void)
 	if (incomplete)
 		test_vendor_ops.remove = NULL;
 	if (mig_no_unmap) {
+		test_vendor_no_unmap_ops = test_vendor_device_ops;
+		test_vendor_no_unmap_ops.dma_unmap = NULL;
 		test_vendor_ops.migration = &test_mig_ops;
 		test_vendor_ops.device_ops = &test_vendor_no_unmap_ops;
 	}
