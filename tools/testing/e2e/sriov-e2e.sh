@@ -11,6 +11,10 @@
 # v1), then by QEMU 10.0 (protocol v2).  Then a migration whose
 # destination has no migration driver, which must fail with the source's
 # stream running on.  Runs inside the test guest.
+#
+# SRIOV_CLIENTS (default "v1 v2") chooses the protocols; without v1 the
+# failure runs that QEMU 7.2 drives (corrupted stream, no destination
+# driver) are left out too (sriov-e2e-v2.sh, the second kernel's job).
 set -u
 . "$VMT_TOP/tools/testing/vm/guest-lib.sh"
 . "$VMT_TOP/tools/testing/e2e/l2lib.sh"
@@ -36,7 +40,8 @@ tap_result "VF 1 starts without the administrator's settings ($(sriov_admin_of 1
 # The destination VF starts bare each time and the driver applies the
 # administrator's settings from the stream (the VMM is privileged), as on
 # a second host, where no other VF has the source's MAC and VLAN.
-for client in v1 v2; do
+clients=${SRIOV_CLIENTS:-v1 v2}
+for client in $clients; do
 	case $client in
 	v1) who="QEMU 7.2 (v1)" ;;
 	v2) who="QEMU 10.0 (v2)" ;;
@@ -83,6 +88,10 @@ tap_result "$what: the destination refused to change the settings (dmesg)" \
 	   grep -q 'restoring the VF failed' "$L2DIR/dmesg.txt"; echo $?)"
 tap_result "$what: VF 1 keeps its own settings (${SRIOV_ADMIN:-?})" \
 	"$([ -n "$SRIOV_ADMIN" ] && [ "$SRIOV_ADMIN" != "$SRIOV_MAC vlan $SRIOV_VLAN" ]; echo $?)"
+
+if [[ " $clients " != *" v1 "* ]]; then
+	exit 0
+fi
 
 # The device state corrupted in transit: the destination refuses it after
 # the source stopped (its queues off) for the last pass, so the source must
