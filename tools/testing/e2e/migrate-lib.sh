@@ -20,6 +20,12 @@
 #   E2E_DST_QEMU, E2E_DST_VFIO_OPTS  the destination's QEMU and vfio-pci
 #                  options, when they differ from the source's (L2QEMU...)
 #   E2E_MACHINE    a machine type for both ends
+#   E2E_KEEP_SRC=1 a run that does not complete leaves the source running,
+#                  its program unfinished, for the next run, which then
+#                  boots no source of its own (E2E_SRC_ON: 1 when the
+#                  source's program went on after the failure); runs that
+#                  share a source share E2E_RUN_DIR (default l2-<mode>),
+#                  each destination's logs kept as dst-<mode>-*.log
 #   E2E_STATUS (QEMU's final status), E2E_TOTAL_MS, E2E_DOWNTIME_MS,
 #   E2E_DEVICE_BYTES, E2E_DMAS (transfers the guest completed),
 #   E2E_CHECKS (the guest's check lines), E2E_WHERE (src|dst: where the
@@ -67,13 +73,24 @@ e2e_finish_guest() {
 		E2E_GUEST_OK=1 || E2E_GUEST_OK=0
 }
 
+# The source's latest EDU-PROGRESS count (its transfers so far).
+e2e_src_progress() {
+	grep -a '^EDU-PROGRESS ' "$L2DIR/src-serial.log" | tail -n1 | awk '{ print $2 + 0 }'
+}
+
 e2e_migrate() {
-	local mode=$1 port=$L2_MIG_PORT st i
+	local mode=$1 port=$L2_MIG_PORT st i reuse=0 before
 	E2E_STATUS=none E2E_TOTAL_MS= E2E_DOWNTIME_MS= E2E_DEVICE_BYTES=
 	E2E_DMAS=0 E2E_CHECKS= E2E_WHERE= E2E_GUEST_OK=0 L2_GONE= E2E_BACK_STATUS=
+	E2E_SRC_ON=
+	# A source a failed run kept: reused, with its folder.
+	if [ "${E2E_KEPT:-0}" = 1 ] && l2_alive src; then
+		reuse=1
+	fi
+	E2E_KEPT=0
 	# Each run keeps its own logs (in the run's folder on the host).
-	L2DIR=${VMT_DIR:-/tmp}/l2-$mode
-	rm -rf "$L2DIR"
+	L2DIR=${E2E_RUN_DIR:-${VMT_DIR:-/tmp}/l2-$mode}
+	[ $reuse = 1 ] || rm -rf "$L2DIR"
 	dmesg -C
 
 	[ "$mode" = nosample ] && e2e_rebind "${E2E_EDU[1]}" off
@@ -82,6 +99,7 @@ e2e_migrate() {
 	# A nested guest under TCG occasionally stalls while booting: one
 	# retry, said out loud.
 	for i in 1 2; do
+		[ $reuse = 1 ] && break
 		l2_start src l2src "${E2E_EDU[0]}" "${machine[@]}"
 		l2_wait "$L2DIR/src-serial.log" '^EDU-READY' 150 src && break
 		# The console is quiet: where the vCPU is says more.
@@ -148,6 +166,24 @@ e2e_migrate() {
 			;;
 		esac
 		# Failed or cancelled: the source must run on with its device.
+		if [ "${E2E_KEEP_SRC:-0}" = 1 ] && l2_alive src; then
+			# Its program goes on: two more progress lines (40
+			# transfers), then the next run takes it over.
+			before=$(e2e_src_progress)
+			for ((i = 0; i < 120; i++)); do
+				[ "$(e2e_src_progress)" -ge $((before + 40)) ] && break
+				sleep 0.5
+			done
+			[ "$(e2e_src_progress)" -ge $((before + 40)) ] && E2E_SRC_ON=1 || E2E_SRC_ON=0
+			E2E_WHERE=src E2E_DMAS=$(e2e_src_progress)
+			l2_quit dst
+			for f in "$L2DIR"/dst-*.log; do
+				[ -e "$f" ] && mv "$f" "${f/\/dst-//dst-$mode-}"
+			done
+			E2E_KEPT=1
+			[ "$mode" = nosample ] && e2e_rebind "${E2E_EDU[1]}" auto
+			return 0
+		fi
 		sleep 2
 		e2e_finish_guest src
 	fi
