@@ -85,13 +85,11 @@ declare -A suite_cmd=(
 	[i40e]="i40e 400 tools/testing/selftests/vfio-pci/i40e.sh"
 	[sriov-e2e]="sriov-e2e 1800 tools/testing/e2e/sriov-e2e.sh ${IGB_VM_OPTS[*]}"
 )
-# What differs on the kernels after the first: the host suites' checks
-# that do not depend on a kernel (--common) are the first kernel's;
-# sriov-e2e runs its v2 runs only there (sriov-e2e-v2.sh says why).
+# Host suites on the kernels after the first: the kernel-independent
+# checks (--common) are the first kernel's.
 declare -A suite_cmd_other=(
 	[build]="tools/testing/gates.sh"
 	[install]="tools/testing/install/install.sh"
-	[sriov-e2e]="sriov-e2e 1800 tools/testing/e2e/sriov-e2e-v2.sh ${IGB_VM_OPTS[*]}"
 )
 order=(build unit install vm registry passthrough migration migration-v2 irq qemu-e2e qemu10-e2e i40e sriov-e2e)
 # Wall times (seconds) to expect of a job $OUT/timings does not know.

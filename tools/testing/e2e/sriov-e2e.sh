@@ -12,9 +12,9 @@
 # destination has no migration driver, which must fail with the source's
 # stream running on.  Runs inside the test guest.
 #
-# SRIOV_CLIENTS (default "v1 v2") chooses the protocols; without v1 the
-# failure runs that QEMU 7.2 drives (corrupted stream, no destination
-# driver) are left out too (sriov-e2e-v2.sh, the second kernel's job).
+# SRIOV_CLIENTS (default "v1 v2") chooses the protocols, for a run by
+# hand; without v1 the failure runs that QEMU 7.2 drives (corrupted
+# stream, no destination driver) are left out too.
 set -u
 . "$VMT_TOP/tools/testing/vm/guest-lib.sh"
 . "$VMT_TOP/tools/testing/e2e/l2lib.sh"
