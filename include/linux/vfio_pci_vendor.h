@@ -45,6 +45,9 @@ struct vfio_pci_migration_ops;
 #define VFIO_PCI_VENDOR_ALIAS(vendor, device) \
 	MODULE_ALIAS("vfio-pci:" #vendor "-" #device)
 
+/* How many device-specific irqs a vendor driver may declare. */
+#define VFIO_PCI_MAX_VENDOR_IRQS	8
+
 /**
  * struct vfio_pci_vendor_driver_ops - a vendor driver for vfio-pci devices
  * @name: short name, shown in sysfs and dmesg; unique among vendor drivers
@@ -62,7 +65,7 @@ struct vfio_pci_migration_ops;
  *              vfio_pci_vendor_*() defaults for what they do not handle.
  * @irqs: optional array of device-specific irqs, appended after the
  *        standard vfio-pci irq indexes (see vfio_pci_vendor_irq)
- * @num_irqs: number of entries in @irqs
+ * @num_irqs: number of entries in @irqs, at most VFIO_PCI_MAX_VENDOR_IRQS
  * @migration: optional live-migration callbacks; vfio-pci then provides the
  *             migration protocol(s) the callbacks select
  * @remap_acked: optional; userspace acknowledged remap request @generation
@@ -119,6 +122,10 @@ unsigned int vfio_pci_vendor_num_regions(struct vfio_device *vdev);
 void __iomem *vfio_pci_get_barmap(struct vfio_device *vdev, int bar);
 bool vfio_pci_vendor_mem_begin(struct vfio_device *vdev);
 void vfio_pci_vendor_mem_end(struct vfio_device *vdev);
+int vfio_pci_vendor_bar_write(struct vfio_device *vdev, int bar, u64 offset,
+			      u64 val, unsigned int size);
+int vfio_pci_vendor_bar_read(struct vfio_device *vdev, int bar, u64 offset,
+			     u64 *val, unsigned int size);
 
 /* Default device operations, for a vendor's vfio_device_ops. */
 int vfio_pci_vendor_init_dev(struct vfio_device *vdev);

@@ -248,7 +248,7 @@ static void edu_after_write(struct edu_mig *edu, const struct edu_dma *dma)
 }
 
 /*
- * The device's 64-bit DMA registers need 64-bit accesses, which vfio-pci's
+ * The device's 64-bit DMA registers need 64-bit accesses, which 6.1's
  * region path splits in two; with BAR0 trapped, do them whole here.
  */
 static bool edu_is_wide(u64 offset, size_t count)
@@ -285,6 +285,22 @@ static ssize_t edu_mig_read(struct vfio_device *vdev, char __user *buf,
 	return count;
 }
 
+/*
+ * The writes the filter understands: 4 bytes at a 4-byte register, 8 at a
+ * 64-bit DMA register.  Anything else that touches the factorial or DMA
+ * registers is refused, or it would slip past edu_before_write() (the
+ * device ignores such writes anyway).
+ */
+static bool edu_write_shape_ok(u64 offset, size_t count)
+{
+	bool fact = offset < EDU_FACTORIAL + 4 && EDU_FACTORIAL < offset + count;
+	bool dma = offset < EDU_DMA_CMD + 8 && EDU_DMA_SRC < offset + count;
+
+	if (!fact && !dma)
+		return true;
+	return (count == 4 && !(offset % 4)) || edu_is_wide(offset, count);
+}
+
 static ssize_t edu_mig_write(struct vfio_device *vdev, const char __user *buf,
 			     size_t count, loff_t *ppos)
 {
@@ -292,11 +308,18 @@ static ssize_t edu_mig_write(struct vfio_device *vdev, const char __user *buf,
 	u64 offset = *ppos & VFIO_PCI_OFFSET_MASK;
 	struct edu_dma dma = {};
 	u64 val = 0;
-	ssize_t ret;
+	int ret;
 
-	if (VFIO_PCI_OFFSET_TO_INDEX(*ppos) != VFIO_PCI_BAR0_REGION_INDEX ||
-	    (count != 4 && count != 8))
+	if (VFIO_PCI_OFFSET_TO_INDEX(*ppos) != VFIO_PCI_BAR0_REGION_INDEX)
 		return vfio_pci_vendor_write(vdev, buf, count, ppos);
+	if (!edu_write_shape_ok(offset, count)) {
+		dev_info_ratelimited(&edu->pdev->dev, "edu_migration: refused a %zu-byte write at 0x%llx over a tracked register\n",
+				     count, offset);
+		return -EINVAL;
+	}
+	if (count != 4 && count != 8)
+		return vfio_pci_vendor_write(vdev, buf, count, ppos);
+	/* The value checked is the value written: buf is not read again. */
 	if (copy_from_user(&val, buf, count))
 		return -EFAULT;
 
@@ -306,20 +329,18 @@ static ssize_t edu_mig_write(struct vfio_device *vdev, const char __user *buf,
 		goto out;
 	}
 	ret = edu_before_write(edu, offset, val, &dma);
-	if (!ret && edu_is_wide(offset, count)) {
-		edu_write64(edu, offset, val);
-		*ppos += count;
-		ret = count;
-	}
 	vfio_pci_vendor_mem_end(vdev);
-	/* The default op takes core's memory lock itself. */
+	/* The helper takes core's memory lock itself. */
 	if (!ret)
-		ret = vfio_pci_vendor_write(vdev, buf, count, ppos);
-	if (ret > 0)
+		ret = vfio_pci_vendor_bar_write(vdev, 0, offset, val, count);
+	if (!ret)
 		edu_after_write(edu, &dma);
 out:
 	mutex_unlock(&edu->lock);
-	return ret;
+	if (ret)
+		return ret;
+	*ppos += count;
+	return count;
 }
 
 static int edu_mig_open(struct vfio_device *vdev)

@@ -56,27 +56,43 @@ static int edu_override_open(struct vfio_device *vdev)
 	return 0;
 }
 
-/* The filter: check factorial arguments, pass the rest through. */
+/*
+ * The filter: check factorial arguments, pass the rest through.  Two rules
+ * make a filter hold.  Write the value that was checked, never the user's
+ * buffer again: another thread may change it after the check.  And refuse
+ * any other shape of access that touches the register (a 2-byte write, an
+ * 8-byte one spanning it), or it would slip past the check.
+ */
 static ssize_t edu_override_write(struct vfio_device *vdev,
 				  const char __user *buf, size_t count,
 				  loff_t *ppos)
 {
 	unsigned int index = VFIO_PCI_OFFSET_TO_INDEX(*ppos);
 	u64 offset = *ppos & VFIO_PCI_OFFSET_MASK;
+	struct pci_dev *pdev = vfio_pci_vendor_pdev(vdev);
 	u32 arg;
+	int ret;
 
-	if (index == VFIO_PCI_BAR0_REGION_INDEX &&
-	    offset == EDU_FACTORIAL && count == sizeof(arg)) {
-		if (copy_from_user(&arg, buf, sizeof(arg)))
-			return -EFAULT;
-		if (arg > EDU_FACTORIAL_MAX) {
-			pci_info_ratelimited(vfio_pci_vendor_pdev(vdev),
-					     "edu_override: refused factorial of %u (max %u)\n",
-					     arg, EDU_FACTORIAL_MAX);
-			return -EINVAL;
-		}
+	if (index != VFIO_PCI_BAR0_REGION_INDEX ||
+	    offset >= EDU_FACTORIAL + sizeof(arg) || offset + count <= EDU_FACTORIAL)
+		return vfio_pci_vendor_write(vdev, buf, count, ppos);
+	if (offset != EDU_FACTORIAL || count != sizeof(arg)) {
+		pci_info_ratelimited(pdev, "edu_override: refused a %zu-byte write at 0x%llx over the factorial register\n",
+				     count, offset);
+		return -EINVAL;
 	}
-	return vfio_pci_vendor_write(vdev, buf, count, ppos);
+	if (copy_from_user(&arg, buf, sizeof(arg)))
+		return -EFAULT;
+	if (arg > EDU_FACTORIAL_MAX) {
+		pci_info_ratelimited(pdev, "edu_override: refused factorial of %u (max %u)\n",
+				     arg, EDU_FACTORIAL_MAX);
+		return -EINVAL;
+	}
+	ret = vfio_pci_vendor_bar_write(vdev, 0, offset, arg, sizeof(arg));
+	if (ret)
+		return ret;
+	*ppos += sizeof(arg);
+	return sizeof(arg);
 }
 
 static const struct vfio_device_ops edu_override_device_ops = {

@@ -4,7 +4,6 @@
  * accessors a vendor driver uses, and the sysfs attribute naming the owner.
  */
 #include <linux/device.h>
-#include <linux/io.h>
 #include <linux/module.h>
 #include <linux/pci.h>
 #include <linux/sysfs.h>
@@ -68,100 +67,6 @@ unsigned int vfio_pci_vendor_num_regions(struct vfio_device *vdev)
 	return VFIO_PCI_NUM_REGIONS + READ_ONCE(core->num_regions);
 }
 EXPORT_SYMBOL_GPL(vfio_pci_vendor_num_regions);
-
-/**
- * vfio_pci_get_barmap() - kernel mapping of a memory BAR
- * @vdev: a device bound to vfio-pci, currently open
- * @bar: BAR number, 0 to 5
- *
- * Shares vfio_pci_core's lazily created mapping: if core has mapped the BAR
- * already that mapping is returned, otherwise the BAR is requested and mapped
- * exactly as core would, and core releases it when the device is closed.
- * Call it from open_device() or later; the mapping is valid until the
- * device is closed.
- *
- * Return: the mapping, or ERR_PTR(-EINVAL) for a bad or non-memory BAR,
- * ERR_PTR(-EBUSY) if another driver holds the BAR's resources,
- * ERR_PTR(-ENOMEM) if it cannot be mapped.
- */
-void __iomem *vfio_pci_get_barmap(struct vfio_device *vdev, int bar)
-{
-	struct vfio_pci_device *vpdev = to_vfio_pci(vdev);
-	struct vfio_pci_core_device *core = &vpdev->core;
-	struct pci_dev *pdev = core->pdev;
-	void __iomem *io;
-	int ret;
-
-	if (bar < 0 || bar >= PCI_STD_NUM_BARS ||
-	    !pci_resource_len(pdev, bar) ||
-	    !(pci_resource_flags(pdev, bar) & IORESOURCE_MEM))
-		return IOMEM_ERR_PTR(-EINVAL);
-
-	mutex_lock(&vpdev->barmap_lock);
-	io = READ_ONCE(core->barmap[bar]);
-	if (io)
-		goto out;
-
-	ret = pci_request_selected_regions(pdev, 1 << bar, "vfio");
-	if (ret) {
-		/* Core may have won a race for the same BAR: use its map. */
-		io = READ_ONCE(core->barmap[bar]) ?: IOMEM_ERR_PTR(ret);
-		goto out;
-	}
-	io = pci_iomap(pdev, bar, 0);
-	if (!io) {
-		pci_release_selected_regions(pdev, 1 << bar);
-		io = IOMEM_ERR_PTR(-ENOMEM);
-		goto out;
-	}
-	WRITE_ONCE(core->barmap[bar], io);
-out:
-	mutex_unlock(&vpdev->barmap_lock);
-	return io;
-}
-EXPORT_SYMBOL_GPL(vfio_pci_get_barmap);
-
-/**
- * vfio_pci_vendor_mem_begin() - start an access to the device's memory BARs
- * @vdev: a device bound to vfio-pci, currently open
- *
- * A vendor driver that reads or writes BAR registers on its own (outside
- * the default read and write ops) brackets the access with this and
- * vfio_pci_vendor_mem_end(), as core does for userspace: the access must
- * not happen while the user has memory decoding off or the device is in
- * D3, and must not race with a reset.  Do not call it around
- * vfio_pci_vendor_read() or vfio_pci_vendor_write(), which take the same
- * lock themselves.
- *
- * Return: true if memory decoding is enabled: the access may go ahead,
- * and vfio_pci_vendor_mem_end() must follow; false if not: skip it (and
- * do not call vfio_pci_vendor_mem_end()).
- */
-bool vfio_pci_vendor_mem_begin(struct vfio_device *vdev)
-{
-	struct vfio_pci_core_device *core = &to_vfio_pci(vdev)->core;
-	struct pci_dev *pdev = core->pdev;
-	u16 cmd;
-
-	down_read(&core->memory_lock);
-	cmd = le16_to_cpu(*(__le16 *)&core->vconfig[PCI_COMMAND]);
-	if ((__force int)pdev->current_state < (__force int)PCI_D3hot &&
-	    (pdev->no_command_memory || (cmd & PCI_COMMAND_MEMORY)))
-		return true;
-	up_read(&core->memory_lock);
-	return false;
-}
-EXPORT_SYMBOL_GPL(vfio_pci_vendor_mem_begin);
-
-/**
- * vfio_pci_vendor_mem_end() - end an access begun by vfio_pci_vendor_mem_begin()
- * @vdev: the device
- */
-void vfio_pci_vendor_mem_end(struct vfio_device *vdev)
-{
-	up_read(&to_vfio_pci(vdev)->core.memory_lock);
-}
-EXPORT_SYMBOL_GPL(vfio_pci_vendor_mem_end);
 
 /**
  * vfio_pci_vendor_init_dev() - default vfio_device_ops.init

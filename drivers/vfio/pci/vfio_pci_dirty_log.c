@@ -8,6 +8,12 @@
  * the device actually wrote, not the size of the logged ranges (QEMU logs
  * whole address-space holes).  Past MAX_DIRTY_PAGES the log stops counting
  * and reports every logged page dirty until it is restarted.
+ *
+ * A report's window and page size need not match the log's: core splits a
+ * large report into bitmap windows, and the uAPI lets the report's page size
+ * and iova differ from the start's.  So each entry keeps the byte span of
+ * its log page not yet reported; a report marks only what lies inside its
+ * window and keeps the rest for the next one.
  */
 #include <linux/interval_tree.h>
 #include <linux/iova_bitmap.h>
@@ -22,6 +28,26 @@ VFIO_PCI_COMPAT_IMPORT_IOVA_BITMAP();
 #define MAX_DIRTY_PAGES		BIT(20)
 #define MIN_LOG_PAGE		SZ_4K
 #define MAX_LOG_PAGE		SZ_1G
+
+/* An entry's span: first and last unreported byte offsets in its page. */
+#define SPAN_SHIFT		31
+#define SPAN_MASK		(BIT_ULL(SPAN_SHIFT) - 1)
+static_assert(MAX_LOG_PAGE <= SPAN_MASK);
+
+static void *log_span(u64 first, u64 last)
+{
+	return xa_mk_value((unsigned long)(first << SPAN_SHIFT | last));
+}
+
+static u64 span_first(void *entry)
+{
+	return (u64)xa_to_value(entry) >> SPAN_SHIFT;
+}
+
+static u64 span_last(void *entry)
+{
+	return (u64)xa_to_value(entry) & SPAN_MASK;
+}
 
 /**
  * vfio_pci_dirty_logging() - is device DMA logging on?
@@ -46,6 +72,7 @@ void vfio_pci_dirty_log_record(struct vfio_pci_device *vpdev, u64 iova,
 			       u64 len)
 {
 	struct vfio_pci_dirty_log *log = vpdev->log;
+	void *whole = log_span(0, log->page_size - 1);
 	unsigned int i;
 
 	if (log->overflow || !len)
@@ -59,15 +86,18 @@ void vfio_pci_dirty_log_record(struct vfio_pci_device *vpdev, u64 iova,
 			continue;
 		for (idx = first >> log->page_shift;
 		     idx <= last >> log->page_shift; idx++) {
-			if (xa_load(&log->pages, idx))
+			void *old = xa_load(&log->pages, idx);
+
+			if (old == whole)
 				continue;
-			if (log->nr_pages >= MAX_DIRTY_PAGES ||
-			    xa_err(xa_store(&log->pages, idx, xa_mk_value(1),
-					    GFP_KERNEL))) {
+			if ((!old && log->nr_pages >= MAX_DIRTY_PAGES) ||
+			    xa_err(xa_store(&log->pages, idx, whole,
+					    GFP_KERNEL_ACCOUNT))) {
 				log->overflow = true;
 				return;
 			}
-			log->nr_pages++;
+			if (!old)
+				log->nr_pages++;
 		}
 	}
 }
@@ -99,10 +129,10 @@ static int vfio_pci_log_start(struct vfio_device *vdev,
 	    *page_size > MAX_LOG_PAGE || !nnodes)
 		return -EINVAL;
 
-	log = kzalloc(sizeof(*log), GFP_KERNEL);
+	log = kzalloc(sizeof(*log), GFP_KERNEL_ACCOUNT);
 	if (!log)
 		return -ENOMEM;
-	log->ranges = kcalloc(nnodes, sizeof(*log->ranges), GFP_KERNEL);
+	log->ranges = kcalloc(nnodes, sizeof(*log->ranges), GFP_KERNEL_ACCOUNT);
 	if (!log->ranges) {
 		kfree(log);
 		return -ENOMEM;
@@ -172,9 +202,10 @@ static int vfio_pci_log_read_and_clear(struct vfio_device *vdev,
 {
 	struct vfio_pci_device *vpdev = log_dev(vdev);
 	struct vfio_pci_dirty_log *log;
-	unsigned long idx, first, last;
+	unsigned long idx;
 	unsigned int i;
 	void *entry;
+	u64 lo, hi;
 	int ret = 0;
 
 	if (!length)
@@ -197,12 +228,31 @@ static int vfio_pci_log_read_and_clear(struct vfio_device *vdev,
 		goto out;
 	}
 
-	first = iova >> log->page_shift;
-	last = (iova + length - 1) >> log->page_shift;
-	xa_for_each_range(&log->pages, idx, entry, first, last) {
-		iova_bitmap_set(dirty, idx << log->page_shift, log->page_size);
-		xa_erase(&log->pages, idx);
-		log->nr_pages--;
+	lo = iova;
+	hi = iova + length - 1;
+	xa_for_each_range(&log->pages, idx, entry, lo >> log->page_shift,
+			  hi >> log->page_shift) {
+		u64 base = (u64)idx << log->page_shift;
+		u64 first = base + span_first(entry);
+		u64 last = base + span_last(entry);
+		u64 from = max(first, lo), to = min(last, hi);
+
+		if (from > to)
+			continue;
+		iova_bitmap_set(dirty, from, to - from + 1);
+		if (from == first && to == last) {
+			xa_erase(&log->pages, idx);
+			log->nr_pages--;
+		} else {
+			/* Keep what lies outside the window (both sides: their hull). */
+			if (from == first)
+				first = to + 1;
+			if (to == last)
+				last = from - 1;
+			xa_store(&log->pages, idx, log_span(first - base, last - base),
+				 GFP_KERNEL_ACCOUNT);
+		}
+		cond_resched();
 	}
 	/* DMA still in flight stays dirty for the next report too. */
 	vfio_pci_dirty_log_holds(vpdev);

@@ -84,7 +84,8 @@ static struct vfio_pci_vendor_driver_ops *vendor_lookup(const char *name)
  *
  * Return: 0, -EINVAL if @ops lacks a name, owner, probe, remove or device
  * ops with init and release (and, on kernels with iommufd, the iommufd ops;
- * with migration, dma_unmap), -EEXIST if a driver of that name (or @ops
+ * with migration, dma_unmap) or declares more than VFIO_PCI_MAX_VENDOR_IRQS
+ * irqs, -EEXIST if a driver of that name (or @ops
  * itself) is registered, -ENODEV if vfio-pci is being unloaded.
  */
 int vfio_pci_vendor_register(struct vfio_pci_vendor_driver_ops *ops)
@@ -100,6 +101,12 @@ int vfio_pci_vendor_register(struct vfio_pci_vendor_driver_ops *ops)
 	    (ops->migration && !vfio_pci_migration_ops_valid(ops->migration))) {
 		pr_err("vendor driver %s: incomplete ops, not registered\n",
 		       ops->name ?: "(unnamed)");
+		return -EINVAL;
+	}
+	/* The per-device eventfd table has room for that many. */
+	if (ops->num_irqs > VFIO_PCI_MAX_VENDOR_IRQS) {
+		pr_err("vendor driver %s: %u device irqs, at most %u are supported, not registered\n",
+		       ops->name, ops->num_irqs, VFIO_PCI_MAX_VENDOR_IRQS);
 		return -EINVAL;
 	}
 	/* Core would refuse each device at probe, with a WARN. */

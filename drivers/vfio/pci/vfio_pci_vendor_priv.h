@@ -79,8 +79,6 @@ struct vfio_pci_dirty_log {
 	bool overflow;
 };
 
-#define VFIO_PCI_MAX_VENDOR_IRQS	8
-
 /**
  * struct vfio_pci_remap - trapped BAR ranges and the remap handshake
  * @traps: per BAR, ranges that must not be mmapped

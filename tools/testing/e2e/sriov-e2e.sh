@@ -34,6 +34,12 @@ for vf in "${SRIOV_VFS[@]:0:2}"; do
 		"$([ "$(pci_driver_of "$vf")" = vfio-pci ] &&
 		   [ "$(sriov_vendor_of "$vf")" = igb_vf_migration ]; echo $?)"
 done
+# Every tail write must reach igb_vf_migration's tracker: shapes it could
+# not see are refused, an 8-byte write is split into two checked ones.
+want=$'2@0x2818 EINVAL\n1@0x3819 EINVAL\n4@0x281a EINVAL\n8@0x2818 ok'
+got=$("$BIN/vfio_write_shape" "${SRIOV_VFS[1]}" 0 2@0x2818 1@0x3819 4@0x281a 8@0x2818 2>&1)
+tap_result "igb_vf_migration refuses 1-, 2- and unaligned 4-byte writes over tail registers, takes an 8-byte one ($(tr '\n' ';' <<<"$got"))" \
+	"$([ "$got" = "$want" ]; echo $?)"
 tap_result "VF 1 starts without the administrator's settings ($(sriov_admin_of 1))" \
 	"$([ "$(sriov_admin_of 1)" != "$SRIOV_MAC vlan $SRIOV_VLAN" ]; echo $?)"
 

@@ -22,6 +22,13 @@ done
 # shellcheck disable=SC2046
 "$BIN/vfio_migration_v2" $(v2_kernel_options) "${edus[0]}" "${edus[1]}"
 
+# Writes the sample's filter cannot see are refused: not 4 bytes at a
+# register, nor 8 at a 64-bit DMA register, over the factorial or DMA ones.
+want=$'2@0x98 EINVAL\n4@0x9a EINVAL\n8@0x94 EINVAL\n1@0x8 EINVAL\n8@0x98 ok\n4@0x9c ok\n2@0x24 ok'
+got=$("$BIN/vfio_write_shape" "${edus[0]}" 0 2@0x98 4@0x9a 8@0x94 1@0x08 8@0x98 4@0x9c 2@0x24 2>&1)
+tap_result "edu_migration refuses odd-shaped writes over the DMA command and factorial registers, passes the rest ($(tr '\n' ';' <<<"$got"))" \
+	"$([ "$got" = "$want" ]; echo $?)"
+
 for bdf in "${edus[@]:0:2}"; do
 	unbind_vfio "$bdf"
 done

@@ -366,22 +366,23 @@ check "dmesg: \"vendor driver edu_skeleton: already registered\"" \
 	logged "vendor driver edu_skeleton: already registered"
 check_eq "the refused registration left vfio_pci's refcnt unchanged" \
 	"$(refcnt vfio_pci)" "$before"
-mark
-out=$(modprobe "$TESTMOD" incomplete=1 2>&1)
-rc=$?
-[ "$rc" -ne 0 ] && ! module_loaded $TESTMOD && grep -q 'Invalid argument' <<<"$out"
-result "a vendor driver without remove() is refused (modprobe fails: EINVAL)"
-check "dmesg: \"vendor driver test_vendor: incomplete ops, not registered\"" \
-	logged "vendor driver test_vendor: incomplete ops, not registered"
-check_eq "... and vfio_pci's refcnt is unchanged" "$(refcnt vfio_pci)" "$before"
-mark
-out=$(modprobe "$TESTMOD" mig_no_unmap=1 2>&1)
-rc=$?
-[ "$rc" -ne 0 ] && ! module_loaded $TESTMOD && grep -q 'Invalid argument' <<<"$out"
-result "a migration vendor driver without dma_unmap is refused (modprobe fails: EINVAL)"
-check "dmesg: \"vendor driver test_vendor: migration needs .dma_unmap in the device ops\"" \
-	logged "vendor driver test_vendor: migration needs .dma_unmap in the device ops, not registered"
-check_eq "... and vfio_pci's refcnt is unchanged" "$(refcnt vfio_pci)" "$before"
+# refused <parameter> <what> <dmesg line>: the test vendor loaded with the
+# parameter must be refused with EINVAL, say why, and take no reference.
+refused() {
+	mark
+	out=$(modprobe "$TESTMOD" "$1" 2>&1)
+	rc=$?
+	[ "$rc" -ne 0 ] && ! module_loaded $TESTMOD && grep -q 'Invalid argument' <<<"$out"
+	result "$2 is refused (modprobe fails: EINVAL)"
+	check "dmesg: \"$3\"" logged "$3"
+	check_eq "... and vfio_pci's refcnt is unchanged" "$(refcnt vfio_pci)" "$before"
+}
+refused incomplete=1 "a vendor driver without remove()" \
+	"vendor driver test_vendor: incomplete ops, not registered"
+refused mig_no_unmap=1 "a migration vendor driver without dma_unmap" \
+	"vendor driver test_vendor: migration needs .dma_unmap in the device ops, not registered"
+refused many_irqs=1 "a vendor driver declaring more device irqs than vfio-pci has room for" \
+	"vendor driver test_vendor: 9 device irqs, at most 8 are supported, not registered"
 bind_vfio "$dev0"
 check_eq "the registered edu_skeleton is unaffected" "$(owner "$dev0")" edu_skeleton
 

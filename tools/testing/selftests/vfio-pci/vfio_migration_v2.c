@@ -602,6 +602,66 @@ static void test_dma_logging(struct edu_dev *s)
 		  "stop ends logging (report: EINVAL)");
 }
 
+/*
+ * A report whose window and page size differ from the log's: the log keeps
+ * 1 MiB pages, the report asks 4 KiB pages from an unaligned iova for a
+ * short length.  Only bits inside the window may be set (a canary word
+ * follows it), and the part of the log page outside the window must still
+ * be reported by the next report.
+ */
+static void test_dma_logging_window(struct edu_dev *s)
+{
+	struct range all = { EDU_IOVA, EDU_MEM_SIZE };
+	uint64_t bitmap[EDU_MEM_SIZE / 4096 / 64 + 1];
+	const uint64_t canary = 0x5a5a5a5a5a5a5a5aULL;
+	uint64_t win = EDU_IOVA + 0x10000 + 512;
+	unsigned int words = EDU_MEM_SIZE / 4096 / 64;
+	int ret, n;
+
+	if (!logging)
+		return;
+	ret = log_start(s, &all, 1, EDU_MEM_SIZE);
+	if (!tap_check(!ret, "DMA logging starts with %llu-byte pages (%d)",
+		       (unsigned long long)EDU_MEM_SIZE, ret))
+		return;
+	log_report(s, EDU_IOVA, EDU_MEM_SIZE, 4096, bitmap);	/* clear */
+	/* Dirty page 0x30 of the test memory, then release the held pages. */
+	edu_dma(s, EDU_BUF_BASE, EDU_IOVA + 0x30000 + 100, 64, EDU_DMA_TO_RAM, 1);
+	edu_dma(s, EDU_IOVA, EDU_BUF_BASE, 16, 0, 1);
+
+	bitmap[0] = 0;
+	bitmap[1] = canary;
+	ret = log_report(s, win, 0x8000, 4096, bitmap);
+	tap_check(!ret && bitmap[0] == 0xff && bitmap[1] == canary,
+		  "a 4 KiB report of 32 KiB from an unaligned iova inside a dirty 1 MiB log page sets its 8 bits and nothing past them (%d, 0x%llx, canary %s)",
+		  ret, (unsigned long long)bitmap[0],
+		  bitmap[1] == canary ? "intact" : "overwritten");
+
+	memset(bitmap, 0, sizeof(bitmap));
+	ret = log_report(s, EDU_IOVA, EDU_MEM_SIZE, 4096, bitmap);
+	n = popcount(bitmap, words);
+	tap_check(!ret && (bitmap[0] & (1ULL << 0x30)) && n >= 256 - 8,
+		  "the rest of the log page is still dirty at the next report, the written page included (%d pages)",
+		  n);
+
+	memset(bitmap, 0, sizeof(bitmap));
+	ret = log_report(s, EDU_IOVA, EDU_MEM_SIZE, 4096, bitmap);
+	tap_check(!ret && !popcount(bitmap, words),
+		  "after a report covering the whole page it is clean (%d pages)",
+		  popcount(bitmap, words));
+
+	/* A report with pages larger than the log's: whole report pages. */
+	edu_dma(s, EDU_BUF_BASE, EDU_IOVA + 0x30000, 64, EDU_DMA_TO_RAM, 1);
+	edu_dma(s, EDU_IOVA, EDU_BUF_BASE, 16, 0, 1);
+	bitmap[0] = 0;
+	bitmap[1] = canary;
+	ret = log_report(s, EDU_IOVA, EDU_MEM_SIZE, 2 * EDU_MEM_SIZE, bitmap);
+	tap_check(!ret && bitmap[0] == 1 && bitmap[1] == canary,
+		  "a report with 2 MiB pages sets one bit for the dirty 1 MiB log page (0x%llx)",
+		  (unsigned long long)bitmap[0]);
+	log_stop(s);
+}
+
 int main(int argc, char **argv)
 {
 	static uint8_t stream[STREAM_MAX];
@@ -635,6 +695,7 @@ int main(int argc, char **argv)
 	test_rejections(&s, &d, stream);
 	test_precopy(&s, &d, stream);
 	test_dma_logging(&s);
+	test_dma_logging_window(&s);
 
 	edu_close(&s);
 	edu_close(&d);

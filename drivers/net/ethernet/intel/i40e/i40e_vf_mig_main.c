@@ -106,29 +106,57 @@ static void report_events(struct i40e_vfm_dev *d, u32 ev)
 
 /* ---- device ops ---- */
 
+/* One register: seen by the logic first, then written exactly as seen. */
+static int i40e_vfm_write_reg(struct i40e_vfm_dev *d, struct vfio_device *vdev,
+			      u32 off, u32 val)
+{
+	int ret;
+	u32 ev;
+
+	/* See the descriptors before the device does; keep writes ordered. */
+	mutex_lock(&d->lock);
+	ev = i40e_vfm_bar0_write(&d->m, off, val);
+	ret = vfio_pci_vendor_bar_write(vdev, 0, off, val, sizeof(val));
+	report_events(d, ev);
+	mutex_unlock(&d->lock);
+	return ret;
+}
+
+/* BAR0 holds 32-bit registers: an 8-byte write is two of them, each seen
+ * by the logic; any other size or alignment is refused, or it would reach
+ * a tail register unseen.  The user's buffer is read once.
+ */
 static ssize_t i40e_vfm_write(struct vfio_device *vdev,
 			      const char __user *buf, size_t count,
 			      loff_t *ppos)
 {
 	struct i40e_vfm_dev *d = to_dev(vdev);
 	u64 off = *ppos & VFIO_PCI_OFFSET_MASK;
-	__le32 raw;
-	ssize_t ret;
-	u32 ev;
+	__le32 raw[2];
+	unsigned int i;
+	int ret;
 
 	if (VFIO_PCI_OFFSET_TO_INDEX(*ppos) != VFIO_PCI_BAR0_REGION_INDEX ||
-	    count != sizeof(raw) || off % 4 || off >= I40E_VFM_BAR0_LEN)
+	    off >= I40E_VFM_BAR0_LEN)
 		return vfio_pci_vendor_write(vdev, buf, count, ppos);
-	if (copy_from_user(&raw, buf, sizeof(raw)))
+	if ((count != 4 && count != 8) || off % 4 ||
+	    off + count > I40E_VFM_BAR0_LEN) {
+		pci_info_ratelimited(d->host.pdev, "refused a %zu-byte BAR0 write at 0x%llx: registers are 32 bits wide\n",
+				     count, off);
+		return -EINVAL;
+	}
+	if (copy_from_user(raw, buf, count))
 		return -EFAULT;
-
-	/* See the descriptors before the device does; keep writes ordered. */
-	mutex_lock(&d->lock);
-	ev = i40e_vfm_bar0_write(&d->m, off, le32_to_cpu(raw));
-	ret = vfio_pci_vendor_write(vdev, buf, count, ppos);
-	report_events(d, ev);
-	mutex_unlock(&d->lock);
-	return ret;
+	for (i = 0; i < count / 4; i++) {
+		ret = i40e_vfm_write_reg(d, vdev, off + 4 * i,
+					 le32_to_cpu(raw[i]));
+		if (ret && !i)
+			return ret;
+		if (ret)
+			break;
+	}
+	*ppos += 4 * i;
+	return 4 * i;
 }
 
 static int i40e_vfm_open(struct vfio_device *vdev)

@@ -132,8 +132,9 @@ static ssize_t igb_vfm_read(struct vfio_device *vdev, char __user *buf,
 			    size_t count, loff_t *ppos)
 {
 	struct igb_vfm_dev *d = to_dev(vdev);
-	__le32 raw, seen;
+	__le32 raw;
 	ssize_t ret;
+	u64 val;
 	u32 off;
 
 	/* A 64-bit read is two 32-bit ones, each seen by the logic. */
@@ -150,36 +151,51 @@ static ssize_t igb_vfm_read(struct vfio_device *vdev, char __user *buf,
 	    (off != IGB_VFM_MBX_CTL && off != IGB_VFM_MBX_MEM(0)))
 		return vfio_pci_vendor_read(vdev, buf, count, ppos);
 
+	/* Adjust a kernel copy; the user's buffer is written once. */
 	mutex_lock(&d->lock);
-	ret = vfio_pci_vendor_read(vdev, buf, count, ppos);
-	if (ret == sizeof(raw) && !copy_from_user(&raw, buf, sizeof(raw))) {
-		seen = cpu_to_le32(igb_vfm_bar0_read(&d->m, off,
-						     le32_to_cpu(raw)));
-		if (seen != raw && copy_to_user(buf, &seen, sizeof(seen)))
-			ret = -EFAULT;
-	}
+	ret = vfio_pci_vendor_bar_read(vdev, 0, off, &val, sizeof(raw));
+	if (!ret)
+		raw = cpu_to_le32(igb_vfm_bar0_read(&d->m, off, val));
 	mutex_unlock(&d->lock);
-	return ret;
+	if (ret)
+		return ret;
+	if (copy_to_user(buf, &raw, sizeof(raw)))
+		return -EFAULT;
+	*ppos += sizeof(raw);
+	return sizeof(raw);
 }
 
-/* One 4-byte register write: seen by the logic, passed on, followed. */
+/* One 4-byte register write: seen by the logic, passed on, followed.  The
+ * value the logic saw is the value written: the user's buffer is read once.
+ */
 static ssize_t write_reg(struct igb_vfm_dev *d, struct vfio_device *vdev,
 			 const char __user *buf, loff_t *ppos, u32 off)
 {
 	__le32 raw;
-	ssize_t ret;
+	int ret;
 	u32 ev;
 
 	if (copy_from_user(&raw, buf, sizeof(raw)))
 		return -EFAULT;
 	mutex_lock(&d->lock);
 	ev = igb_vfm_bar0_write(&d->m, off, le32_to_cpu(raw));
-	ret = vfio_pci_vendor_write(vdev, buf, sizeof(raw), ppos);
-	if (ret == sizeof(raw))
+	ret = vfio_pci_vendor_bar_write(vdev, 0, off, le32_to_cpu(raw),
+					sizeof(raw));
+	if (!ret)
 		igb_vfm_bar0_written(&d->m, off);
 	report_events(d, ev);
 	mutex_unlock(&d->lock);
-	return ret;
+	if (ret)
+		return ret;
+	*ppos += sizeof(raw);
+	return sizeof(raw);
+}
+
+static ssize_t refuse_write(struct igb_vfm_dev *d, loff_t pos, size_t count)
+{
+	pci_info_ratelimited(d->host.pdev, "refused a %zu-byte BAR0 write at 0x%llx: registers are 32 bits wide\n",
+			     count, pos & VFIO_PCI_OFFSET_MASK);
+	return -EINVAL;
 }
 
 static ssize_t igb_vfm_write(struct vfio_device *vdev,
@@ -199,7 +215,7 @@ static ssize_t igb_vfm_write(struct vfio_device *vdev,
 	 */
 	if (count == 8) {
 		if (!bar0_reg(pos, 4, &off) || !bar0_reg(pos + 4, 4, &hi))
-			return -EINVAL;
+			return refuse_write(d, pos, count);
 		ret = write_reg(d, vdev, buf, &pos, off);
 		if (ret != 4)
 			return ret;
@@ -210,7 +226,7 @@ static ssize_t igb_vfm_write(struct vfio_device *vdev,
 		return count;
 	}
 	if (!bar0_reg(pos, count, &off))
-		return -EINVAL;
+		return refuse_write(d, pos, count);
 	return write_reg(d, vdev, buf, ppos, off);
 }
 

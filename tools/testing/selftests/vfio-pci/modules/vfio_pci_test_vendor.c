@@ -4,7 +4,8 @@
  * choose with module parameters: which device it claims, whether its probe
  * fails and with which errno, the name it registers under (to provoke a
  * duplicate), whether its ops are complete (to provoke a refused
- * registration, also of migration without dma_unmap), and whether it
+ * registration, also of migration without dma_unmap or of more device irqs
+ * than vfio-pci has room for), and whether it
  * registers at all (to tell the reference vfio-pci takes at registration
  * from the one the module loader takes for the symbol dependency).  It
  * counts the probes it sees so a test can tell whether the registry asked
@@ -18,6 +19,7 @@
 #include <linux/moduleparam.h>
 #include <linux/pci.h>
 #include <linux/vfio_pci_vendor.h>
+#include <uapi/linux/vfio_pci_vendor.h>
 
 static char *vname = "test_vendor";
 module_param(vname, charp, 0444);
@@ -42,6 +44,10 @@ MODULE_PARM_DESC(incomplete, "Register without a remove callback (vfio-pci must 
 static bool mig_no_unmap;
 module_param(mig_no_unmap, bool, 0444);
 MODULE_PARM_DESC(mig_no_unmap, "Register with migration but no dma_unmap (vfio-pci must refuse)");
+
+static bool many_irqs;
+module_param(many_irqs, bool, 0444);
+MODULE_PARM_DESC(many_irqs, "Register with one device irq more than vfio-pci allows (vfio-pci must refuse)");
 
 static bool noregister;
 module_param(noregister, bool, 0444);
@@ -140,6 +146,14 @@ static const struct vfio_pci_migration_ops test_mig_ops = {
 	.load		= test_mig_load,
 };
 
+static const struct vfio_pci_vendor_irq
+test_vendor_irqs[VFIO_PCI_MAX_VENDOR_IRQS + 1] = {
+	[0 ... VFIO_PCI_MAX_VENDOR_IRQS] = {
+		.type		= VFIO_IRQ_TYPE_REMAP_BAR_REGION,
+		.subtype	= VFIO_IRQ_SUBTYPE_REMAP_BAR_REGION,
+	},
+};
+
 static struct vfio_pci_vendor_driver_ops test_vendor_ops = {
 	.owner		= THIS_MODULE,
 	.probe		= test_vendor_probe,
@@ -157,6 +171,10 @@ static int __init test_vendor_init(void)
 		test_vendor_no_unmap_ops.dma_unmap = NULL;
 		test_vendor_ops.migration = &test_mig_ops;
 		test_vendor_ops.device_ops = &test_vendor_no_unmap_ops;
+	}
+	if (many_irqs) {
+		test_vendor_ops.irqs = test_vendor_irqs;
+		test_vendor_ops.num_irqs = ARRAY_SIZE(test_vendor_irqs);
 	}
 	if (noregister)
 		return 0;
