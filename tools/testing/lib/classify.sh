@@ -29,7 +29,8 @@ CLASSIFY_OUR_FUNCS='(vfio_pci_vendor|vfio_pci_mig|vfio_pci_dirty|vfio_pci_remap|
 CLASSIFY_OUR_MODS='(vfio_pci|vfio_pci_nic_vf|vfio_pci_test_vendor|edu_[a-z0-9_]+|i40e_vf_migration|igb_vf_migration)'
 CLASSIFY_FRAME_RE='[A-Za-z0-9_.]+\+0x[0-9a-f]+/0x[0-9a-f]+( \[[A-Za-z0-9_]+\])?'
 # Kernel failure lines, and the stalls and lockups of signature (a).
-CLASSIFY_BUG_RE='Oops|BUG:|general protection|WARNING:|Kernel panic'
+# "BUG <cache> (<taint>): <what>" is SLUB debugging's report.
+CLASSIFY_BUG_RE='Oops|BUG:|BUG [^ ]+ \(|general protection|WARNING:|Kernel panic'
 CLASSIFY_STALL_RE="rcu: INFO|rcu_sched self-detected|rcu_preempt detected stalls|soft lockup|timer wakeup didn't happen|hard LOCKUP"
 # What a job prints when an L2 guest reset itself (migrate-lib.sh,
 # sriov-lib.sh).

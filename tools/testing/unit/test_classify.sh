@@ -20,6 +20,7 @@ cases=(
 	"rcu-stall-mig ours vfio_pci_mig_set_state"
 	"watchdog-ours ours vfio_pci_mig_wait_saved"
 	"oops-edu ours edu_mig_load_regs"
+	"slub-redzone ours vfio_pci_dirty_log_free"
 	"clean-fail ours refcount"
 	"l2-reset infra reset itself"
 	"l2-exited infra exited by itself"

@@ -134,7 +134,10 @@ esac
 # still in 2 of 5.  One vCPU cured it (NESTED_VM_OPTS in vm-opts.sh); these
 # stay, as nothing here needs huge pages.
 append="console=ttyS0 intel_iommu=on iommu=pt panic=-1 oops=panic nohz=off highres=off"
-append+=" transparent_hugepage=never kvm.eager_page_split=0 vmtop=$top$kernel_args"
+append+=" transparent_hugepage=never kvm.eager_page_split=0"
+# The kernel's own memory checkers: red zones, poisoning and sanity checks
+# on every slab, freed memory wiped; a report fails the run (below).
+append+=" slub_debug=FZP init_on_free=1 vmtop=$top$kernel_args"
 shares=(-virtfs "local,path=$top,mount_tag=vmtop,security_model=none,readonly=on,multidevs=remap")
 case "$OUT/" in
 "$top"/*) ;;
@@ -206,7 +209,7 @@ else
 fi
 
 # Kernel failures anywhere in the boot fail the run, whatever the job said.
-bad='Oops|BUG:|WARNING:|general protection|Kernel panic|Call Trace|possible circular locking|possible recursive locking|blocked for more than|soft lockup|hard LOCKUP|rcu_sched self-detected|rcu: INFO|segfault at'
+bad='Oops|BUG:|BUG [^ ]+ \(|WARNING:|general protection|Kernel panic|Call Trace|possible circular locking|possible recursive locking|blocked for more than|soft lockup|hard LOCKUP|rcu_sched self-detected|rcu: INFO|segfault at'
 if grep -aEq "$bad" "$log"; then
 	tap_not_ok "guest $name console free of oops, BUG, WARNING and lockups (see $log)"
 	grep -aE -m 20 -A 3 "$bad" "$log" | tap_diag

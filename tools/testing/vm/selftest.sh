@@ -81,6 +81,13 @@ tap_result "nested guests' memory: transparent huge pages off, KVM's eager page 
 	"$(grep -q '\[never\]' /sys/kernel/mm/transparent_hugepage/enabled &&
 	   [ "$(cat /sys/module/kvm/parameters/eager_page_split 2>/dev/null)" = N ]; echo $?)"
 
+# Every test guest runs the kernel's memory checkers (run-vm.sh), so a
+# slab overrun or use after free of ours shows as a report.
+slab=/sys/kernel/slab/kmalloc-64
+tap_result "slab debugging on (kmalloc-64: red zones $(cat $slab/red_zone 2>/dev/null), poisoning $(cat $slab/poison 2>/dev/null), sanity checks $(cat $slab/sanity_checks 2>/dev/null)); freed memory wiped" \
+	"$([ "$(cat $slab/red_zone $slab/poison $slab/sanity_checks 2>/dev/null | tr -d '\n')" = 111 ] &&
+	   dmesg | grep -q 'mem auto-init:.*heap free:on'; echo $?)"
+
 netns_pair() {
 	ip netns add vmt-a && ip netns add vmt-b &&
 	ip link add vmt-va netns vmt-a type veth peer name vmt-vb netns vmt-b &&
