@@ -122,6 +122,8 @@ unsigned int vfio_pci_vendor_num_regions(struct vfio_device *vdev);
 void __iomem *vfio_pci_get_barmap(struct vfio_device *vdev, int bar);
 bool vfio_pci_vendor_mem_begin(struct vfio_device *vdev);
 void vfio_pci_vendor_mem_end(struct vfio_device *vdev);
+int vfio_pci_vendor_reset_function(struct vfio_device *vdev);
+bool vfio_pci_vendor_bus_master(struct vfio_device *vdev, bool on);
 int vfio_pci_vendor_bar_write(struct vfio_device *vdev, int bar, u64 offset,
 			      u64 val, unsigned int size);
 int vfio_pci_vendor_bar_read(struct vfio_device *vdev, int bar, u64 offset,
@@ -198,8 +200,14 @@ int vfio_pci_vendor_add_region(struct vfio_device *vdev, u32 type,
  * @load: apply one chunk of a validated stream, in the order it was saved,
  *        written by state format @version; a negative errno rejects the
  *        stream
- * @reset: optional; the device was reset (VFIO_DEVICE_RESET, or leaving the
- *         error state): forget any half-done save or load
+ * @reset: optional; the device was reset by its user (VFIO_DEVICE_RESET, a
+ *         guest FLR through config space, a hot reset, AER recovery; also
+ *         how the error state is left): forget any half-done save or load.
+ *         Called with the migration lock held, never in the resetting
+ *         context itself, so it may take the vendor's locks and core's
+ *         memory lock.  Not called for the resets of open and close, nor
+ *         for vfio_pci_vendor_reset_function().  Device DMA logging stays
+ *         on across a reset.
  * @error: optional; a transition failed and the device is in the error
  *         state until userspace resets it
  */

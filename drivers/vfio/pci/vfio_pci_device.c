@@ -94,6 +94,7 @@ void vfio_pci_vendor_release_dev(struct vfio_device *vdev)
 {
 	struct vfio_pci_device *vpdev = to_vfio_pci(vdev);
 
+	cancel_work_sync(&vpdev->mig.reset_work);
 	mutex_destroy(&vpdev->irq_lock);
 	mutex_destroy(&vpdev->dirty_lock);
 	mutex_destroy(&vpdev->mig.lock);
@@ -119,12 +120,17 @@ int vfio_pci_vendor_open_device(struct vfio_device *vdev)
 	struct vfio_pci_device *vpdev = to_vfio_pci(vdev);
 	int ret;
 
+	/* Opening resets the device: the vendor's open accounts for that. */
+	vfio_pci_mig_own_reset(vpdev, true);
 	ret = vfio_pci_core_enable(&vpdev->core);
+	vfio_pci_mig_own_reset(vpdev, false);
 	if (ret)
 		return ret;
 	ret = vfio_pci_mig_open(vpdev);
 	if (ret) {
+		vfio_pci_mig_own_reset(vpdev, true);
 		vfio_pci_core_disable(&vpdev->core);
+		vfio_pci_mig_own_reset(vpdev, false);
 		return ret;
 	}
 	vfio_pci_core_finish_enable(&vpdev->core);
@@ -147,7 +153,9 @@ void vfio_pci_vendor_close_device(struct vfio_device *vdev)
 	vfio_pci_dirty_release_all(vpdev, 0, U64_MAX);
 	vfio_pci_irq_close(vpdev);
 	vfio_pci_remap_close(vpdev);
+	vfio_pci_mig_own_reset(vpdev, true);
 	vfio_pci_core_close_device(vdev);
+	vfio_pci_mig_own_reset(vpdev, false);
 }
 EXPORT_SYMBOL_GPL(vfio_pci_vendor_close_device);
 
@@ -195,9 +203,8 @@ long vfio_pci_vendor_ioctl(struct vfio_device *vdev, unsigned int cmd,
 		break;
 	case VFIO_DEVICE_RESET:
 		ret = vfio_pci_core_ioctl(vdev, cmd, arg);
-		/* A reset device holds no migration state, nor error state. */
-		if (!ret)
-			vfio_pci_mig_reset(vpdev);
+		/* Returning, the reset device holds no migration state. */
+		vfio_pci_mig_reset_flush(vpdev);
 		return ret;
 	}
 	return vfio_pci_core_ioctl(vdev, cmd, arg);
@@ -252,15 +259,78 @@ EXPORT_SYMBOL_GPL(vfio_pci_vendor_read);
  * @count: bytes to write
  * @ppos: region index (VFIO_PCI_INDEX_TO_OFFSET) plus offset
  *
+ * A config write may reset the function, and the reset reaches the
+ * vendor's migration @reset callback before this returns: call it without
+ * holding a lock that callback takes.
+ *
  * Return: bytes written or a negative errno.
  */
 ssize_t vfio_pci_vendor_write(struct vfio_device *vdev,
 			      const char __user *buf, size_t count,
 			      loff_t *ppos)
 {
-	return vfio_pci_core_write(vdev, buf, count, ppos);
+	struct vfio_pci_device *vpdev = to_vfio_pci(vdev);
+	ssize_t ret;
+
+	ret = vfio_pci_core_write(vdev, buf, count, ppos);
+	/* A config write may have been a function-level reset. */
+	vfio_pci_mig_reset_flush(vpdev);
+	return ret;
 }
 EXPORT_SYMBOL_GPL(vfio_pci_vendor_write);
+
+/**
+ * vfio_pci_vendor_bus_master() - turn the device's bus mastering on or off
+ * @vdev: a device bound to vfio-pci, currently open
+ * @on: the new state
+ *
+ * For a vendor that stops its device's DMA at STOP.  The command register
+ * is changed under core's memory lock, as core's config-space emulation
+ * changes it, so a write of the user's to the same register is never
+ * lost.  Not with core's memory lock held.
+ *
+ * Return: whether bus mastering was on before.
+ */
+bool vfio_pci_vendor_bus_master(struct vfio_device *vdev, bool on)
+{
+	struct vfio_pci_core_device *core = &to_vfio_pci(vdev)->core;
+	u16 cmd, new;
+
+	down_write(&core->memory_lock);
+	pci_read_config_word(core->pdev, PCI_COMMAND, &cmd);
+	new = on ? cmd | PCI_COMMAND_MASTER : cmd & ~PCI_COMMAND_MASTER;
+	if (new != cmd)
+		pci_write_config_word(core->pdev, PCI_COMMAND, new);
+	up_write(&core->memory_lock);
+	return cmd & PCI_COMMAND_MASTER;
+}
+EXPORT_SYMBOL_GPL(vfio_pci_vendor_bus_master);
+
+/**
+ * vfio_pci_vendor_reset_function() - reset the device the way core does
+ * @vdev: a device bound to vfio-pci, currently open
+ *
+ * For a vendor whose own sequence needs a function reset (a VF restored on
+ * the destination): the user's BAR mappings are zapped and the reset runs
+ * under core's memory lock, exactly as for VFIO_DEVICE_RESET, so no user
+ * access reaches the device halfway.  The vendor's migration @reset
+ * callback is not called for it.  May be called from migration callbacks;
+ * not with core's memory lock held.
+ *
+ * Return: 0, -EINVAL if the device has no reset, -EAGAIN if it is busy
+ * (another reset, or its device lock held), or another errno of the reset.
+ */
+int vfio_pci_vendor_reset_function(struct vfio_device *vdev)
+{
+	struct vfio_pci_device *vpdev = to_vfio_pci(vdev);
+	int ret;
+
+	vfio_pci_mig_own_reset(vpdev, true);
+	ret = vfio_pci_core_ioctl(vdev, VFIO_DEVICE_RESET, 0);
+	vfio_pci_mig_own_reset(vpdev, false);
+	return ret;
+}
+EXPORT_SYMBOL_GPL(vfio_pci_vendor_reset_function);
 
 /**
  * vfio_pci_vendor_mmap() - default vfio_device_ops.mmap

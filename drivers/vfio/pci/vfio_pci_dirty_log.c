@@ -170,7 +170,7 @@ static int vfio_pci_log_start(struct vfio_device *vdev,
 			mutex_unlock(&vpdev->dirty_lock);
 		}
 	}
-	mutex_unlock(&vpdev->mig.lock);
+	vfio_pci_mig_unlock(vpdev);
 
 	if (log) {
 		kfree(log->ranges);
@@ -192,7 +192,7 @@ static int vfio_pci_log_stop(struct vfio_device *vdev)
 	} else {
 		mutex_unlock(&vpdev->dirty_lock);
 	}
-	mutex_unlock(&vpdev->mig.lock);
+	vfio_pci_mig_unlock(vpdev);
 	return 0;
 }
 

@@ -154,13 +154,28 @@ static const struct pci_device_id vfio_pci_table[] = {
 };
 MODULE_DEVICE_TABLE(pci, vfio_pci_table);
 
+/* Every function reset, whoever asked for it, reaches the engine. */
+static void vfio_pci_reset_done(struct pci_dev *pdev)
+{
+	struct vfio_pci_core_device *core = dev_get_drvdata(&pdev->dev);
+
+	if (core)
+		vfio_pci_mig_reset_done(container_of(core, struct vfio_pci_device,
+						     core));
+}
+
+static const struct pci_error_handlers vfio_pci_err_handlers = {
+	.error_detected		= vfio_pci_core_aer_err_detected,
+	.reset_done		= vfio_pci_reset_done,
+};
+
 static struct pci_driver vfio_pci_driver = {
 	.name			= "vfio-pci",
 	.id_table		= vfio_pci_table,
 	.probe			= vfio_pci_probe,
 	.remove			= vfio_pci_remove,
 	.sriov_configure	= vfio_pci_sriov_configure,
-	.err_handler		= &vfio_pci_core_err_handlers,
+	.err_handler		= &vfio_pci_err_handlers,
 	.driver_managed_dma	= true,
 	.dev_groups		= vfio_pci_dev_groups,
 };

@@ -156,7 +156,7 @@ static ssize_t vfio_pci_mig_v1_rw(struct vfio_pci_core_device *core,
 		ret = v1_rw_header(vpdev, buf, count, pos, iswrite);
 	else
 		ret = -EINVAL;
-	mutex_unlock(&vpdev->mig.lock);
+	vfio_pci_mig_unlock(vpdev);
 	return ret;
 }
 

@@ -128,7 +128,7 @@ static ssize_t mig_file_read(struct file *filp, char __user *buf, size_t len,
 		else
 			migf->pos += ret;
 	}
-	mutex_unlock(&mig->lock);
+	vfio_pci_mig_unlock(migf->vpdev);
 	return ret;
 }
 
@@ -151,7 +151,7 @@ static ssize_t mig_file_write(struct file *filp, const char __user *buf,
 			ret = len;
 		}
 	}
-	mutex_unlock(&mig->lock);
+	vfio_pci_mig_unlock(migf->vpdev);
 	return ret;
 }
 
@@ -175,7 +175,7 @@ static __poll_t mig_file_poll(struct file *filp, struct poll_table_struct *wait)
 		mask = 0;
 	else
 		mask = EPOLLIN | EPOLLRDNORM;
-	mutex_unlock(&mig->lock);
+	vfio_pci_mig_unlock(migf->vpdev);
 	return mask;
 }
 
@@ -196,7 +196,7 @@ static long mig_file_precopy_info(struct vfio_pci_mig_file *migf,
 	mutex_lock(&mig->lock);
 	if (!file_current(migf) || migf->resuming || mig->state != MIG_PRECOPY)
 		ret = -EINVAL;
-	mutex_unlock(&mig->lock);
+	vfio_pci_mig_unlock(migf->vpdev);
 	if (ret)
 		return ret;
 	info.flags = 0;
@@ -225,7 +225,7 @@ static int mig_file_release(struct inode *inode, struct file *filp)
 	mutex_lock(&vpdev->mig.lock);
 	if (file_current(migf))
 		vpdev->mig.v2_file = NULL;
-	mutex_unlock(&vpdev->mig.lock);
+	vfio_pci_mig_unlock(vpdev);
 	put_device(&vpdev->core.vdev.device);
 	module_put(migf->owner);
 	kfree(migf);
@@ -279,7 +279,6 @@ static struct file *mig_file_new(struct vfio_pci_device *vpdev, bool resuming)
 	/* A stream: read() and write() only, no file position. */
 	stream_open(file_inode(filp), filp);
 	get_device(&vpdev->core.vdev.device);
-	vpdev->mig.v2_file = migf;
 	return filp;
 }
 
@@ -318,23 +317,35 @@ vfio_pci_mig_set_state_v2(struct vfio_device *vdev,
 	if (new == VFIO_DEVICE_STATE_ERROR || mig->state == MIG_ERROR)
 		ret = -EINVAL;
 	while (!ret && (cur = to_v2(mig->state)) != new) {
+		struct file *opened = NULL;
+
 		ret = vfio_mig_get_next_state(vdev, cur, new, &next);
 		if (!ret)
 			ret = from_v2(next, &arc);
-		if (!ret)
-			ret = vfio_pci_mig_set_state(vpdev, arc);
 		if (ret)
 			break;
+		/* The file first: failing to make it must not change the state. */
 		if (arc_opens_file(cur, next)) {
-			filp = mig_file_new(vpdev, next == VFIO_DEVICE_STATE_RESUMING);
-			if (IS_ERR(filp)) {
-				ret = PTR_ERR(filp);
-				filp = NULL;
+			opened = mig_file_new(vpdev, next == VFIO_DEVICE_STATE_RESUMING);
+			if (IS_ERR(opened)) {
+				ret = PTR_ERR(opened);
 				break;
 			}
 		}
+		ret = vfio_pci_mig_set_state(vpdev, arc);
+		if (ret) {
+			if (opened)
+				fput(opened);
+			break;
+		}
+		if (opened) {
+			if (filp)
+				fput(filp);
+			filp = opened;
+			mig->v2_file = filp->private_data;
+		}
 	}
-	mutex_unlock(&mig->lock);
+	vfio_pci_mig_unlock(vpdev);
 
 	if (ret) {
 		if (filp)
@@ -351,7 +362,7 @@ static int vfio_pci_mig_get_state_v2(struct vfio_device *vdev,
 
 	mutex_lock(&mig->lock);
 	*state = to_v2(mig->state);
-	mutex_unlock(&mig->lock);
+	vfio_pci_mig_unlock(to_vfio_pci(vdev));
 	return 0;
 }
 
@@ -364,7 +375,7 @@ static int vfio_pci_mig_get_data_size_v2(struct vfio_device *vdev,
 
 	mutex_lock(&mig->lock);
 	*stop_copy_length = vfio_pci_mig_stop_copy_size(to_vfio_pci(vdev));
-	mutex_unlock(&mig->lock);
+	vfio_pci_mig_unlock(to_vfio_pci(vdev));
 	return 0;
 }
 #endif
@@ -401,6 +412,6 @@ int vfio_pci_mig_data_size(struct vfio_pci_device *vpdev, u32 flags,
 		return ret;
 	mutex_lock(&vpdev->mig.lock);
 	size.stop_copy_length = vfio_pci_mig_stop_copy_size(vpdev);
-	mutex_unlock(&vpdev->mig.lock);
+	vfio_pci_mig_unlock(vpdev);
 	return copy_to_user(arg, &size, sizeof(size)) ? -EFAULT : 0;
 }

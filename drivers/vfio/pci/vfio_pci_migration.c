@@ -42,11 +42,15 @@ static size_t stream_cap(size_t max_state)
 	       ALIGN(max_state, VFIO_PCI_MIG_ALIGN);
 }
 
+static void mig_reset_work(struct work_struct *work);
+
 void vfio_pci_mig_init(struct vfio_pci_device *vpdev)
 {
 	struct vfio_pci_mig *mig = &vpdev->mig;
 
 	mutex_init(&mig->lock);
+	spin_lock_init(&mig->reset_lock);
+	INIT_WORK(&mig->reset_work, mig_reset_work);
 	mig->state = MIG_RUNNING;
 }
 
@@ -449,14 +453,21 @@ int vfio_pci_mig_open(struct vfio_pci_device *vpdev)
 }
 
 /* End whatever migration or logging is in progress, as if cancelled. */
-static void mig_abandon(struct vfio_pci_device *vpdev)
+/*
+ * End whatever migration is in progress.  The DMA log is the VMM's: it
+ * survives a device reset (a guest rebooting during pre-copy must not
+ * fail the next report), and goes only when the device is closed.
+ */
+static void mig_abandon(struct vfio_pci_device *vpdev, bool keep_log)
 {
 	struct vfio_pci_mig *mig = &vpdev->mig;
 
-	mutex_lock(&vpdev->dirty_lock);
-	vfio_pci_dirty_log_free(vpdev);
-	mutex_unlock(&vpdev->dirty_lock);
-	vfio_pci_mig_report(vpdev, MIG_REPORT_LOGGING, false);
+	if (!keep_log) {
+		mutex_lock(&vpdev->dirty_lock);
+		vfio_pci_dirty_log_free(vpdev);
+		mutex_unlock(&vpdev->dirty_lock);
+		vfio_pci_mig_report(vpdev, MIG_REPORT_LOGGING, false);
+	}
 	vfio_pci_mig_report(vpdev, MIG_REPORT_SAVING, false);
 	mig_drop_stream(mig);
 	mig_drop_rx(mig);
@@ -474,28 +485,110 @@ void vfio_pci_mig_close(struct vfio_pci_device *vpdev)
 {
 	if (!vfio_pci_mig_ops(vpdev))
 		return;
+	/* Core's reset at close must reach the vendor before it forgets us. */
+	vfio_pci_mig_reset_flush(vpdev);
 	mutex_lock(&vpdev->mig.lock);
-	mig_abandon(vpdev);
-	mutex_unlock(&vpdev->mig.lock);
+	mig_abandon(vpdev, false);
+	vfio_pci_mig_unlock(vpdev);
 }
 
 /**
- * vfio_pci_mig_reset() - the device was reset by its user
+ * vfio_pci_mig_unlock() - release the migration lock
  * @vpdev: the device
  *
- * Leaves any migration state, the error state included, for running.
+ * A function reset that happened while the lock was held is applied first:
+ * any migration in progress ends, the device is running, and the vendor's
+ * @reset callback forgets what it had half done.
  */
-void vfio_pci_mig_reset(struct vfio_pci_device *vpdev)
+void vfio_pci_mig_unlock(struct vfio_pci_device *vpdev)
 {
 	const struct vfio_pci_migration_ops *ops = vfio_pci_mig_ops(vpdev);
+	struct vfio_pci_mig *mig = &vpdev->mig;
 
-	if (!ops)
+	for (;;) {
+		spin_lock(&mig->reset_lock);
+		if (!mig->reset_pending)
+			break;
+		mig->reset_pending = false;
+		spin_unlock(&mig->reset_lock);
+		mig_abandon(vpdev, true);
+		if (ops && ops->reset)
+			ops->reset(&vpdev->core.vdev);
+	}
+	mutex_unlock(&mig->lock);
+	spin_unlock(&mig->reset_lock);
+}
+
+static void mig_reset_work(struct work_struct *work)
+{
+	struct vfio_pci_mig *mig = container_of(work, struct vfio_pci_mig,
+						reset_work);
+
+	mutex_lock(&mig->lock);
+	vfio_pci_mig_unlock(mig_dev(mig));
+}
+
+/**
+ * vfio_pci_mig_reset_done() - the PCI function was reset
+ * @vpdev: the device
+ *
+ * The PCI core calls this after every function reset: VFIO_DEVICE_RESET,
+ * a guest's FLR through config space, a hot reset of the bus, AER
+ * recovery, core's own resets at open and close.  It runs inside the
+ * resetting context, which may hold core's memory lock, and vendor paths
+ * take that lock under their own: so the reset is only noted here, and
+ * applied by whoever holds the migration lock next, or by a work item.
+ * Resets a vendor does itself (vfio_pci_vendor_reset_function()) are
+ * part of its own sequence and not reported back to it.
+ */
+void vfio_pci_mig_reset_done(struct vfio_pci_device *vpdev)
+{
+	struct vfio_pci_mig *mig = &vpdev->mig;
+
+	if (!vfio_pci_mig_ops(vpdev))
 		return;
-	mutex_lock(&vpdev->mig.lock);
-	mig_abandon(vpdev);
-	if (ops->reset)
-		ops->reset(&vpdev->core.vdev);
-	mutex_unlock(&vpdev->mig.lock);
+	spin_lock(&mig->reset_lock);
+	if (!mig->own_reset) {
+		mig->reset_pending = true;
+		schedule_work(&mig->reset_work);
+	}
+	spin_unlock(&mig->reset_lock);
+}
+
+/**
+ * vfio_pci_mig_own_reset() - bracket a reset the vendor side does itself
+ * @vpdev: the device
+ * @begin: true before the reset, false after it
+ *
+ * Core's resets at open and close, and a vendor's own, are part of a
+ * sequence that already accounts for them.
+ */
+void vfio_pci_mig_own_reset(struct vfio_pci_device *vpdev, bool begin)
+{
+	struct vfio_pci_mig *mig = &vpdev->mig;
+
+	spin_lock(&mig->reset_lock);
+	if (begin)
+		mig->own_reset++;
+	else if (!WARN_ON_ONCE(!mig->own_reset))
+		mig->own_reset--;
+	spin_unlock(&mig->reset_lock);
+}
+
+/**
+ * vfio_pci_mig_reset_flush() - apply a noted reset before going on
+ * @vpdev: the device
+ *
+ * After VFIO_DEVICE_RESET or a config write returns, userspace sees the
+ * device running, its migration state included.  Caller holds no lock of
+ * the migration engine's, nor core's memory lock.
+ */
+void vfio_pci_mig_reset_flush(struct vfio_pci_device *vpdev)
+{
+	if (vfio_pci_mig_ops(vpdev) && READ_ONCE(vpdev->mig.reset_pending)) {
+		mutex_lock(&vpdev->mig.lock);
+		vfio_pci_mig_unlock(vpdev);
+	}
 }
 
 /**

@@ -51,6 +51,12 @@ struct vfio_pci_mig {
 	u64 v1_staged;
 	u32 reporting;
 	struct vfio_pci_mig_file *v2_file;
+	/** @reset_lock: guards @reset_pending and @own_reset */
+	spinlock_t reset_lock;
+	bool reset_pending;
+	unsigned int own_reset;
+	/** @reset_work: applies a function reset outside the resetting context */
+	struct work_struct reset_work;
 };
 
 #define MIG_REPORT_SAVING	BIT(0)	/* a v1 or v2 save is in progress */
@@ -149,7 +155,10 @@ vfio_pci_mig_ops(struct vfio_pci_device *vpdev)
 void vfio_pci_mig_init(struct vfio_pci_device *vpdev);
 int vfio_pci_mig_open(struct vfio_pci_device *vpdev);
 void vfio_pci_mig_close(struct vfio_pci_device *vpdev);
-void vfio_pci_mig_reset(struct vfio_pci_device *vpdev);
+void vfio_pci_mig_unlock(struct vfio_pci_device *vpdev);
+void vfio_pci_mig_reset_done(struct vfio_pci_device *vpdev);
+void vfio_pci_mig_reset_flush(struct vfio_pci_device *vpdev);
+void vfio_pci_mig_own_reset(struct vfio_pci_device *vpdev, bool begin);
 int vfio_pci_mig_set_state(struct vfio_pci_device *vpdev,
 			   enum vfio_pci_mig_state new);
 size_t vfio_pci_mig_take(struct vfio_pci_device *vpdev, void *dst,

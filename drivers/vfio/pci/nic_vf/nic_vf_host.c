@@ -224,15 +224,16 @@ static int host_pf_set(void *ctx, enum nic_vf_admin_field f,
 	return ret;
 }
 
-/* The "try" variant: someone holding the device lock (an unbind waiting
- * for the VMM to close the device) must not deadlock with us.
+/* Core's reset: BAR mappings zapped, under core's memory lock.  It only
+ * tries the device lock: someone holding it (an unbind waiting for the
+ * VMM to close the device) must not deadlock with us, so retry a little.
  */
 static int host_flr(struct nic_vf_host *h)
 {
 	int ret, i;
 
 	for (i = 0; i < PF_RETRIES; i++) {
-		ret = pci_try_reset_function(h->pdev);
+		ret = vfio_pci_vendor_reset_function(h->vdev);
 		if (ret != -EAGAIN)
 			break;
 		msleep(PF_RETRY_MS);

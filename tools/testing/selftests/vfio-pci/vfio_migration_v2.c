@@ -19,6 +19,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
+#include <linux/pci_regs.h>
 
 #include "edu_test.h"
 
@@ -662,6 +663,63 @@ static void test_dma_logging_window(struct edu_dev *s)
 	log_stop(s);
 }
 
+/* VFIO_DEVICE_PCI_HOT_RESET of the device's bus, with its own group. */
+static int hot_reset(struct edu_dev *e)
+{
+	char buf[sizeof(struct vfio_pci_hot_reset) + sizeof(int32_t)];
+	struct vfio_pci_hot_reset *h = (void *)buf;
+
+	memset(buf, 0, sizeof(buf));
+	h->argsz = sizeof(buf);
+	h->count = 1;
+	h->group_fds[0] = e->vfio.group;
+	return ioctl(e->vfio.fd, VFIO_DEVICE_PCI_HOT_RESET, h) ? -errno : 0;
+}
+
+/*
+ * Every reset of the function reaches the engine, not only
+ * VFIO_DEVICE_RESET; and the VMM's DMA log outlives a reset (a guest that
+ * reboots while its RAM is being copied must not fail the next report).
+ */
+static void test_reset_paths(struct edu_dev *s)
+{
+	struct range all = { EDU_IOVA, EDU_MEM_SIZE };
+	uint64_t bitmap[EDU_MEM_SIZE / 4096 / 64];
+	uint32_t state;
+	int ret;
+
+	ret = set_state(s, VFIO_DEVICE_STATE_STOP, NULL);
+	ret = ret ?: hot_reset(s);
+	state = get_state(s);
+	tap_check(!ret && state == VFIO_DEVICE_STATE_RUNNING,
+		  "a hot reset of the bus leaves the device RUNNING, as VFIO_DEVICE_RESET does (%s, state %u)",
+		  vfio_errname(ret), state);
+	back_to_running(s);
+	vfio_pci_command_set(&s->vfio, PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER);
+
+	ret = set_state(s, VFIO_DEVICE_STATE_STOP, NULL);
+	ret = ret ?: reset(s);
+	state = get_state(s);
+	tap_check(!ret && state == VFIO_DEVICE_STATE_RUNNING,
+		  "VFIO_DEVICE_RESET leaves the device RUNNING (%s, state %u)",
+		  vfio_errname(ret), state);
+	vfio_pci_command_set(&s->vfio, PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER);
+	if (!logging)
+		return;
+
+	ret = log_start(s, &all, 1, 4096);
+	log_report(s, EDU_IOVA, EDU_MEM_SIZE, 4096, bitmap);	/* clear */
+	edu_dma(s, EDU_BUF_BASE, EDU_IOVA + 0x40000, 64, EDU_DMA_TO_RAM, 1);
+	ret = ret ?: reset(s);
+	vfio_pci_command_set(&s->vfio, PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER);
+	memset(bitmap, 0, sizeof(bitmap));
+	ret = ret ?: log_report(s, EDU_IOVA, EDU_MEM_SIZE, 4096, bitmap);
+	tap_check(!ret && (bitmap[1] & 1),
+		  "DMA logging outlives a device reset: the next report works and has the page written before it (%s)",
+		  vfio_errname(ret));
+	log_stop(s);
+}
+
 int main(int argc, char **argv)
 {
 	static uint8_t stream[STREAM_MAX];
@@ -696,6 +754,7 @@ int main(int argc, char **argv)
 	test_precopy(&s, &d, stream);
 	test_dma_logging(&s);
 	test_dma_logging_window(&s);
+	test_reset_paths(&s);
 
 	edu_close(&s);
 	edu_close(&d);

@@ -278,33 +278,16 @@ static void i40e_vfm_stop_saving(struct vfio_device *vdev)
 	mutex_unlock(&d->lock);
 }
 
-/* Bus mastering on or off in the command register.  Caller holds d->lock. */
-static void set_master(struct i40e_vfm_dev *d, bool on)
-{
-	u16 cmd;
-
-	pci_read_config_word(d->host.pdev, PCI_COMMAND, &cmd);
-	if (on)
-		cmd |= PCI_COMMAND_MASTER;
-	else
-		cmd &= ~PCI_COMMAND_MASTER;
-	pci_write_config_word(d->host.pdev, PCI_COMMAND, cmd);
-}
-
 /* No DMA while stopped: turn bus mastering off (the VMM set it through
  * config space, so the register is the truth), start() turns it back on.
  */
 static int i40e_vfm_stop(struct vfio_device *vdev)
 {
 	struct i40e_vfm_dev *d = to_dev(vdev);
-	u16 cmd;
 
 	mutex_lock(&d->lock);
-	pci_read_config_word(d->host.pdev, PCI_COMMAND, &cmd);
-	if (cmd & PCI_COMMAND_MASTER) {
-		set_master(d, false);
+	if (vfio_pci_vendor_bus_master(vdev, false))
 		d->quiesced = true;
-	}
 	mutex_unlock(&d->lock);
 	return 0;
 }
@@ -327,7 +310,7 @@ static int i40e_vfm_start(struct vfio_device *vdev)
 				 res.applied, res.unchanged, res.unsupported);
 	}
 	if (d->quiesced) {
-		set_master(d, true);
+		vfio_pci_vendor_bus_master(vdev, true);
 		d->quiesced = false;
 	}
 	mutex_unlock(&d->lock);
@@ -391,6 +374,11 @@ static void i40e_vfm_reset(struct vfio_device *vdev)
 
 	mutex_lock(&d->lock);
 	d->resuming = false;
+	/* The reset restored the command register STOP had changed. */
+	if (d->quiesced) {
+		vfio_pci_vendor_bus_master(vdev, true);
+		d->quiesced = false;
+	}
 	i40e_vfm_vf_was_reset(&d->m);
 	mutex_unlock(&d->lock);
 }
@@ -402,7 +390,7 @@ static void i40e_vfm_error(struct vfio_device *vdev)
 	mutex_lock(&d->lock);
 	d->resuming = false;
 	if (d->quiesced) {
-		set_master(d, true);
+		vfio_pci_vendor_bus_master(vdev, true);
 		d->quiesced = false;
 	}
 	mutex_unlock(&d->lock);
