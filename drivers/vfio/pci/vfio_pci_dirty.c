@@ -13,16 +13,21 @@
  *    clients, vfio_pci_dirty_log.c): while it is on, reports go there and
  *    nothing is pinned.
  */
+#include <linux/interval_tree.h>
 #include <linux/iommu.h>
 #include <linux/mm.h>
+#include <linux/sched.h>
 #include <linux/slab.h>
 
 #include "vfio_pci_vendor_priv.h"
 
-/* A range held dirty by vfio_pci_dirty_hold(), released by iova and length. */
+/*
+ * A range held dirty by vfio_pci_dirty_hold(), released by iova and length.
+ * A NIC may hold a few hundred thousand (every posted RX buffer), so they
+ * are found by IOVA in an interval tree, never by a walk of them all.
+ */
 struct dirty_hold {
-	struct list_head node;
-	dma_addr_t iova;
+	struct interval_tree_node it;	/* [iova, last byte] */
 	int npage;
 	bool pinned;	/* through type1; else recorded in the DMA log */
 };
@@ -30,7 +35,7 @@ struct dirty_hold {
 void vfio_pci_dirty_init(struct vfio_pci_device *vpdev)
 {
 	mutex_init(&vpdev->dirty_lock);
-	INIT_LIST_HEAD(&vpdev->holds);
+	vpdev->holds = RB_ROOT_CACHED;
 }
 
 /* Pages of [iova, iova + len) as a page-aligned start and a count. */
@@ -145,22 +150,24 @@ int vfio_pci_dirty_hold(struct vfio_device *vdev, dma_addr_t iova, size_t len)
 	if (npage > VFIO_PIN_PAGES_MAX_ENTRIES)
 		return -E2BIG;
 
-	hold = kzalloc(sizeof(*hold), GFP_KERNEL);
+	/* Sized by what the guest posts: charged to the VMM. */
+	hold = kzalloc(sizeof(*hold), GFP_KERNEL_ACCOUNT);
 	if (!hold)
 		return -ENOMEM;
-	hold->iova = start;
+	hold->it.start = start;
+	hold->it.last = start + npage * PAGE_SIZE - 1;
 	hold->npage = npage;
 
 	mutex_lock(&vpdev->dirty_lock);
 	if (vpdev->log) {
 		vfio_pci_dirty_log_record(vpdev, start, npage * PAGE_SIZE);
 	} else {
-		pages = kmalloc_array(npage, sizeof(*pages), GFP_KERNEL);
+		pages = kmalloc_array(npage, sizeof(*pages), GFP_KERNEL_ACCOUNT);
 		ret = pages ? pin_batch(vdev, start, npage, pages) : -ENOMEM;
 		hold->pinned = true;
 	}
 	if (!ret) {
-		list_add_tail(&hold->node, &vpdev->holds);
+		interval_tree_insert(&hold->it, &vpdev->holds);
 		hold = NULL;
 	}
 	mutex_unlock(&vpdev->dirty_lock);
@@ -173,8 +180,8 @@ EXPORT_SYMBOL_GPL(vfio_pci_dirty_hold);
 static void hold_free(struct vfio_pci_device *vpdev, struct dirty_hold *hold)
 {
 	if (hold->pinned)
-		vfio_unpin_pages(&vpdev->core.vdev, hold->iova, hold->npage);
-	list_del(&hold->node);
+		vfio_unpin_pages(&vpdev->core.vdev, hold->it.start, hold->npage);
+	interval_tree_remove(&hold->it, &vpdev->holds);
 	kfree(hold);
 }
 
@@ -191,7 +198,7 @@ void vfio_pci_dirty_release(struct vfio_device *vdev, dma_addr_t iova,
 			    size_t len)
 {
 	struct vfio_pci_device *vpdev = to_vfio_pci(vdev);
-	struct dirty_hold *hold;
+	struct interval_tree_node *it;
 	dma_addr_t start;
 	u64 npage;
 
@@ -199,9 +206,11 @@ void vfio_pci_dirty_release(struct vfio_device *vdev, dma_addr_t iova,
 		return;
 
 	mutex_lock(&vpdev->dirty_lock);
-	list_for_each_entry(hold, &vpdev->holds, node) {
-		if (hold->iova == start && hold->npage == npage) {
-			hold_free(vpdev, hold);
+	for (it = interval_tree_iter_first(&vpdev->holds, start, start); it;
+	     it = interval_tree_iter_next(it, start, start)) {
+		if (it->start == start &&
+		    it->last == start + npage * PAGE_SIZE - 1) {
+			hold_free(vpdev, container_of(it, struct dirty_hold, it));
 			break;
 		}
 	}
@@ -216,18 +225,16 @@ EXPORT_SYMBOL_GPL(vfio_pci_dirty_release);
 void vfio_pci_dirty_release_all(struct vfio_pci_device *vpdev, u64 iova,
 				u64 len)
 {
-	struct dirty_hold *hold, *tmp;
+	struct interval_tree_node *it;
 	u64 last;
 
 	if (!len || check_add_overflow(iova, len - 1, &last))
 		last = U64_MAX;
 
 	mutex_lock(&vpdev->dirty_lock);
-	list_for_each_entry_safe(hold, tmp, &vpdev->holds, node) {
-		u64 hold_last = hold->iova + (u64)hold->npage * PAGE_SIZE - 1;
-
-		if (hold->iova <= last && hold_last >= iova)
-			hold_free(vpdev, hold);
+	while ((it = interval_tree_iter_first(&vpdev->holds, iova, last))) {
+		hold_free(vpdev, container_of(it, struct dirty_hold, it));
+		cond_resched();
 	}
 	mutex_unlock(&vpdev->dirty_lock);
 }
@@ -238,11 +245,14 @@ void vfio_pci_dirty_release_all(struct vfio_pci_device *vpdev, u64 iova,
  */
 void vfio_pci_dirty_log_holds(struct vfio_pci_device *vpdev)
 {
-	struct dirty_hold *hold;
+	struct interval_tree_node *it;
 
-	list_for_each_entry(hold, &vpdev->holds, node)
-		vfio_pci_dirty_log_record(vpdev, hold->iova,
-					  (u64)hold->npage * PAGE_SIZE);
+	for (it = interval_tree_iter_first(&vpdev->holds, 0, ULONG_MAX); it;
+	     it = interval_tree_iter_next(it, 0, ULONG_MAX)) {
+		vfio_pci_dirty_log_record(vpdev, it->start,
+					  it->last - it->start + 1);
+		cond_resched();
+	}
 }
 
 /**

@@ -120,8 +120,8 @@ struct vfio_pci_device {
 	struct vfio_pci_mig mig;
 	/** @dirty_lock: protects @holds and @log */
 	struct mutex dirty_lock;
-	/** @holds: ranges held dirty by vfio_pci_dirty_hold() */
-	struct list_head holds;
+	/** @holds: ranges held dirty by vfio_pci_dirty_hold(), by IOVA */
+	struct rb_root_cached holds;
 	/** @log: v2 device DMA logging, or NULL when off */
 	struct vfio_pci_dirty_log *log;
 	/** @irq_lock: protects @irq_ctx and @remap */

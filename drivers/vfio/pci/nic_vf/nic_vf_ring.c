@@ -33,6 +33,7 @@
 #include <linux/errno.h>
 #include <linux/export.h>
 #include <linux/kernel.h>
+#include <linux/sched.h>
 #include <linux/string.h>
 
 #include "nic_vf.h"
@@ -261,6 +262,8 @@ static void walk(struct nic_vf_tracker *t, struct nic_vf_ring *ring, u32 idx,
 		}
 		idx = (idx + cnt) % ring->len;
 		n -= cnt;
+		/* One tail write may post a whole ring of thousands. */
+		cond_resched();
 	}
 }
 
