@@ -38,7 +38,7 @@ SHELL_RUN ?= tools/testing/vm/run-vm.sh --shell
 # command-line variable on; when not given, they stay unset.
 export OUT
 
-.PHONY: all modules progs deps check demo bench vm-shell install \
+.PHONY: all modules progs deps check fuzz demo bench vm-shell install \
 	modules_install uninstall deb clean
 
 all: modules progs
@@ -58,6 +58,13 @@ BUILD_QUIETLY = mkdir -p $(OUT) && $(BUILD_RUN) >$(OUT)/build.log 2>&1 || \
 
 check: deps
 	@$(CHECK_RUN) $(TESTS)
+
+# The fuzz suite with a long budget on every kernel (make check runs a
+# short one); FUZZ_SEED=<n> replays a seed a run printed.
+fuzz: deps
+	@jobs=fuzz; [ -n "$(KVER)" ] || for k in $$(scripts/kernels.sh test | tail -n +2); do \
+		jobs="$$jobs fuzz@$$(scripts/kernels.sh series $$k)"; done; \
+	FUZZ_OPS=$${FUZZ_OPS:-20000} $(CHECK_RUN) $(or $(TESTS),$$jobs)
 
 demo: deps
 	@$(BUILD_QUIETLY)

@@ -43,18 +43,36 @@ tap_result "igb_vf_migration refuses 1-, 2- and unaligned 4-byte writes over tai
 tap_result "VF 1 starts without the administrator's settings ($(sriov_admin_of 1))" \
 	"$([ "$(sriov_admin_of 1)" != "$SRIOV_MAC vlan $SRIOV_VLAN" ]; echo $?)"
 
-# The destination VF starts bare each time and the driver applies the
-# administrator's settings from the stream (the VMM is privileged), as on
-# a second host, where no other VF has the source's MAC and VLAN.
+# The destination's administrator settings, two policies:
+#  v1 run: apply_admin_settings=1, the destination VF starts bare and the
+#          driver applies the settings from the stream (the VMM that opened
+#          the VF is privileged), as on a second host;
+#  v2 run: the default, the operator (or libvirt) set the destination VF up
+#          as on the source and the stream only confirms it: nothing is set.
+ADMIN_POLICY=/sys/module/vfio_pci_nic_vf/parameters/apply_admin_settings
+tap_result "destination policy by default: verify, not apply ($(cat $ADMIN_POLICY 2>/dev/null))" \
+	"$([ "$(cat $ADMIN_POLICY 2>/dev/null)" = N ]; echo $?)"
 clients=${SRIOV_CLIENTS:-v1 v2}
 for client in $clients; do
 	case $client in
-	v1) who="QEMU 7.2 (v1)" ;;
-	v2) who="QEMU 10.0 (v2)" ;;
+	v1) who="QEMU 7.2 (v1), settings applied"; policy=1 ;;
+	v2) who="QEMU 10.0 (v2), settings verified"; policy=0 ;;
 	esac
-	ip link set "$SRIOV_PF" vf 1 mac 00:00:00:00:00:00 vlan 0 2>/dev/null
+	echo $policy >$ADMIN_POLICY
+	if [ $policy = 1 ]; then
+		ip link set "$SRIOV_PF" vf 1 mac 00:00:00:00:00:00 vlan 0 2>/dev/null
+	else
+		ip link set "$SRIOV_PF" vf 1 mac "$SRIOV_MAC" vlan "$SRIOV_VLAN"
+	fi
 	sriov_migrate "$client" "$client"
 	sriov_report "$client"
+	if [ $policy = 1 ]; then
+		tap_result "$who: the destination set them through the PF (dmesg)" \
+			"$(grep -q 'restored: administrator settings applied 0x[1-9a-f]' "$L2DIR/dmesg.txt"; echo $?)"
+	else
+		tap_result "$who: the destination set nothing (dmesg)" \
+			"$(grep -q 'restored: administrator settings applied 0x0,' "$L2DIR/dmesg.txt"; echo $?)"
+	fi
 	tap_result "$who: migration completed over TCP between namespaces" \
 		"$([ "$SRIOV_STATUS" = completed ]; echo $?)"
 	tap_result "$who: downtime reported (${SRIOV_DOWNTIME_MS:-none} ms)" \
@@ -77,11 +95,13 @@ for client in $clients; do
 		"$([ "$SRIOV_WHERE" = dst ] && [ "$SRIOV_GUEST_OK" = 1 ]; echo $?)"
 done
 
-# A VMM without CAP_NET_ADMIN and a destination VF without the settings:
-# the driver may not change them, so the destination refuses to run.
+# A VMM without CAP_NET_ADMIN (the one that opened the VF), the apply
+# policy and a destination VF without the settings: the driver may not
+# change them, so the destination refuses to run.
 # This run's first source is also reset from its monitor as the migration
 # starts, as nested SVM under TCG now and then does by itself: the run
 # must say so and migrate again.
+echo 1 >$ADMIN_POLICY
 ip link set "$SRIOV_PF" vf 1 mac 00:00:00:00:00:00 vlan 0 2>/dev/null
 SRIOV_RESET_SOURCE=1 SRIOV_DST_NOADMIN=1 SRIOV_DST_CHECKS=0 sriov_migrate v2 noadmin
 sriov_report "VMM without CAP_NET_ADMIN, bare destination VF"
@@ -95,9 +115,29 @@ tap_result "$what: the destination refused to change the settings (dmesg)" \
 tap_result "$what: VF 1 keeps its own settings (${SRIOV_ADMIN:-?})" \
 	"$([ -n "$SRIOV_ADMIN" ] && [ "$SRIOV_ADMIN" != "$SRIOV_MAC vlan $SRIOV_VLAN" ]; echo $?)"
 
+echo 0 >$ADMIN_POLICY
+
 if [[ " $clients " != *" v1 "* ]]; then
 	exit 0
 fi
+
+# The default policy and a destination VF the operator did not set up: the
+# device state is refused as it is loaded, naming what differs, and the
+# source runs on.
+ip link set "$SRIOV_PF" vf 1 mac 00:00:00:00:00:00 vlan 0 2>/dev/null
+sriov_migrate v1 mismatch "migrate_set_capability return-path on"
+sriov_report "destination VF not set up"
+what="destination VF without the source's settings"
+tap_result "$what: migration does not complete ($SRIOV_STATUS)" \
+	"$([ "$SRIOV_STATUS" = failed ] || [ "$SRIOV_STATUS" = cancelled ]; echo $?)"
+tap_result "$what: the destination refused the state, naming the settings (dmesg: mac, vlan)" \
+	"$(grep -q "administrator settings differ from the source's (mac, vlan)" "$L2DIR/dmesg.txt"; echo $?)"
+admin=$(sriov_admin_of 1)
+tap_result "$what: VF 1 keeps its own settings (${admin:-?})" \
+	"$([ -n "$admin" ] && [ "$admin" != "$SRIOV_MAC vlan $SRIOV_VLAN" ]; echo $?)"
+tap_result "$what: the source runs on (${SRIOV_RESUMED:-0} replies after the failure)" \
+	"$([ "${SRIOV_RESUMED:-0}" -ge 10 ] && [ "$SRIOV_WHERE" = src ] && [ "$SRIOV_GUEST_OK" = 1 ]; echo $?)"
+sriov_diag_failed_source
 
 # The device state corrupted in transit: the destination refuses it after
 # the source stopped (its queues off) for the last pass, so the source must

@@ -1270,6 +1270,7 @@ static void test_save_restore_roundtrip(void **state)
 	i40e_vfm_saving_end(&f->src);
 
 	assert_int_equal(load_all(m, &st), 0);
+	m->apply_admin = true;
 	assert_int_equal(i40e_vfm_restore(m, &res), 0);
 	/* Administrator settings, through the PF, with its resets. */
 	assert_memory_equal(d->pf.mac, src_admin.mac, 6);
@@ -1388,6 +1389,7 @@ static void test_restore_refused_by_pf(void **state)
 	rec = st.buf + st.off[0] + I40E_VFM_CHUNK_HDR;
 	nic_vf_put16(rec + 18, NIC_VF_VLAN_PROTO_8021AD);
 	assert_int_equal(load_all(&f->dst, &st), 0);
+	f->dst.apply_admin = true;
 	assert_int_equal(i40e_vfm_restore(&f->dst, NULL), -EPROTONOSUPPORT);
 	assert_int_equal(sim_events(&f->dst_sim, SIM_EV_RESET), 0);
 	/* And one with a minimum rate, which i40e never accepts. */
@@ -1395,6 +1397,7 @@ static void test_restore_refused_by_pf(void **state)
 	nic_vf_put32(rec + 20, 100);
 	memset(&f->dst_sim.pf, 0, sizeof(f->dst_sim.pf));
 	assert_int_equal(load_all(&f->dst, &st), 0);
+	f->dst.apply_admin = true;
 	assert_int_equal(i40e_vfm_restore(&f->dst, NULL), -EINVAL);
 }
 

@@ -760,6 +760,13 @@ static void test_migrate_roundtrip(void **state)
 
 	assert_int_equal(load_all(h->m, &st), 0);
 	f->dst_sim.nr_events = 0;
+	/* Verified at load (the default policy): a restore sets nothing. */
+	assert_int_equal(igb_vfm_restore(h->m, &res), 0);
+	assert_int_equal(res.applied, 0);
+	assert_int_equal(f->dst_sim.pf.vlan, 0);
+	assert_int_equal(load_all(h->m, &st), 0);
+	f->dst_sim.nr_events = 0;
+	h->m->apply_admin = true;
 	assert_int_equal(igb_vfm_restore(h->m, &res), 0);
 	/* The administrator's settings first, then the reset, then the
 	 * interrupt registers, then the mailbox interrupt.
@@ -833,6 +840,7 @@ static void test_restore_refused(void **state)
 	igb_vfm_stop(&f->src);
 	save_all(&f->src, &st);
 	assert_int_equal(load_all(&f->dst, &st), 0);
+	f->dst.apply_admin = true;
 	assert_int_equal(igb_vfm_restore(&f->dst, NULL), -EINVAL);
 	assert_int_equal(sim_events(&f->dst_sim, SIM_EV_RESET), 0);
 	assert_false(f->dst.rstd_pending);

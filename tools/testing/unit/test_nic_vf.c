@@ -213,6 +213,43 @@ static void test_admin_apply_tolerates_unsupported(void **state)
 	assert_int_equal(r.applied, NIC_VF_ADMIN_ALL & ~r.unsupported);
 }
 
+static void test_admin_verify(void **state)
+{
+	struct vf_sim *s = *state;
+	struct nic_vf_admin want = sample_admin;
+	struct nic_vf_admin_result r;
+
+	/* A destination the administrator set up: confirmed, nothing set. */
+	s->pf = sample_admin;
+	assert_int_equal(nic_vf_admin_verify(&s->seam, &want, &r), 0);
+	assert_int_equal(r.unchanged, NIC_VF_ADMIN_ALL);
+	assert_int_equal(r.differ, 0);
+	assert_int_equal(s->nr_events, 0);
+
+	/* Another MAC and no trust: refused, both named, still nothing set. */
+	s->pf.mac[5] ^= 1;
+	s->pf.trusted = false;
+	assert_int_equal(nic_vf_admin_verify(&s->seam, &want, &r), -EPERM);
+	assert_int_equal(r.differ, BIT(NIC_VF_ADMIN_MAC) | BIT(NIC_VF_ADMIN_TRUST));
+	assert_int_equal(s->nr_events, 0);
+	assert_int_equal(s->resets, 0);
+	assert_string_equal(nic_vf_admin_field_name(NIC_VF_ADMIN_MAC), "mac");
+	assert_string_equal(nic_vf_admin_field_name(NIC_VF_ADMIN_TRUST), "trust");
+
+	/* What the PF does not report cannot be checked: tolerated. */
+	s->pf = sample_admin;
+	s->pf_unsupported = BIT(NIC_VF_ADMIN_LINK);
+	assert_int_equal(nic_vf_admin_verify(&s->seam, &want, &r), 0);
+	assert_int_equal(r.unsupported, BIT(NIC_VF_ADMIN_LINK));
+
+	/* A PF that cannot report at all, or settings no PF reports. */
+	s->pf_get_err = -EIO;
+	assert_int_equal(nic_vf_admin_verify(&s->seam, &want, &r), -EIO);
+	s->pf_get_err = 0;
+	want.vlan = 5000;
+	assert_int_equal(nic_vf_admin_verify(&s->seam, &want, &r), -EINVAL);
+}
+
 static void test_admin_apply_stops_on_refusal(void **state)
 {
 	struct vf_sim *s = *state;
@@ -1341,6 +1378,7 @@ int main(void)
 		T(test_admin_apply_order_and_resets),
 		T(test_admin_apply_tolerates_unsupported),
 		T(test_admin_apply_stops_on_refusal),
+		T(test_admin_verify),
 		T(test_ring_check_rules),
 		T(test_ring_conservative_marks_nothing),
 		T(test_ring_precise_posting_and_wrap),

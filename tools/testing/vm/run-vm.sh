@@ -88,6 +88,10 @@ fi
 	echo "export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 	echo "export HOME=/root TERM=${TERM:-linux} KVER=$KVER OUT=$OUT VMT_TOP=$top VMT_DIR=/run/vmtest"
 	[ $modtree -eq 0 ] || echo "export VMT_MODTREE=$dir/modtree"
+	# A suite's own knobs, when the user set them (fuzz: replay a seed).
+	for v in FUZZ_SEED FUZZ_OPS; do
+		[ -z "${!v:-}" ] || printf 'export %s=%q\n' "$v" "${!v}"
+	done
 	echo "cd $top"
 	echo ". tools/testing/vm/guest-lib.sh"
 	if [ $shell -eq 1 ]; then

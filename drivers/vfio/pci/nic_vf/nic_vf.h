@@ -128,15 +128,19 @@ struct nic_vf_admin {
 #define NIC_VF_ADMIN_REC_VERSION	1
 
 /**
- * struct nic_vf_admin_result - what nic_vf_admin_apply() did, per field
+ * struct nic_vf_admin_result - what nic_vf_admin_apply() or
+ *                              nic_vf_admin_verify() found, per field
  * @applied: fields set through the PF
  * @unchanged: fields already as wanted (not touched, so no VF reset)
- * @unsupported: fields the PF has no operation for (tolerated)
+ * @unsupported: fields the PF has no operation for, or does not report
+ *               (tolerated)
+ * @differ: fields the destination PF reports otherwise (verify only)
  */
 struct nic_vf_admin_result {
 	u32 applied;
 	u32 unchanged;
 	u32 unsupported;
+	u32 differ;
 };
 
 /* ------------------------------------------------------------------ */
@@ -200,6 +204,10 @@ int nic_vf_admin_load(struct nic_vf_admin *admin, const void *buf,
 int nic_vf_admin_apply(const struct nic_vf_seam *seam,
 		       const struct nic_vf_admin *want,
 		       struct nic_vf_admin_result *res);
+int nic_vf_admin_verify(const struct nic_vf_seam *seam,
+			const struct nic_vf_admin *want,
+			struct nic_vf_admin_result *res);
+const char *nic_vf_admin_field_name(enum nic_vf_admin_field field);
 
 /* ------------------------------------------------------------------ */
 /* Descriptor rings                                                   */

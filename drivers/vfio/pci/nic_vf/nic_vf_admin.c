@@ -213,3 +213,73 @@ int nic_vf_admin_apply(const struct nic_vf_seam *seam,
 	return ret;
 }
 EXPORT_SYMBOL_GPL(nic_vf_admin_apply);
+
+/**
+ * nic_vf_admin_verify() - does a VF already carry the source's settings?
+ * @seam: the destination VF's seam
+ * @want: the settings read on the source
+ * @res: filled in: @res->differ names the fields the destination PF reports
+ *       otherwise, @res->unsupported those it does not report (may be NULL)
+ *
+ * The default policy of a destination: the administrator (or libvirt, as
+ * it does for a hostdev interface) sets the VF up before the migration;
+ * the stream only confirms it.  Nothing is changed.
+ *
+ * Return: 0 if every field the PF reports matches; -EPERM if one differs;
+ * -EINVAL for settings no PF could have reported; or the PF's error.
+ */
+int nic_vf_admin_verify(const struct nic_vf_seam *seam,
+			const struct nic_vf_admin *want,
+			struct nic_vf_admin_result *res)
+{
+	struct nic_vf_admin_result r = {};
+	struct nic_vf_admin cur;
+	int f, ret;
+
+	if (admin_check(want))
+		return -EINVAL;
+	ret = nic_vf_admin_read(seam, &cur);
+	if (ret)
+		return ret;
+	for (f = 0; f < NIC_VF_ADMIN_NR; f++) {
+		if (!(want->valid & BIT(f)))
+			continue;
+		if (!(cur.valid & BIT(f)))
+			r.unsupported |= BIT(f);
+		else if (field_equal(want, &cur, f))
+			r.unchanged |= BIT(f);
+		else
+			r.differ |= BIT(f);
+	}
+	if (res)
+		*res = r;
+	return r.differ ? -EPERM : 0;
+}
+EXPORT_SYMBOL_GPL(nic_vf_admin_verify);
+
+/**
+ * nic_vf_admin_field_name() - a setting's name, as "ip link" spells it
+ * @field: the setting
+ *
+ * Return: "mac", "vlan", "rate", "spoofchk", "trust", "state" or "?".
+ */
+const char *nic_vf_admin_field_name(enum nic_vf_admin_field field)
+{
+	switch (field) {
+	case NIC_VF_ADMIN_MAC:
+		return "mac";
+	case NIC_VF_ADMIN_VLAN:
+		return "vlan";
+	case NIC_VF_ADMIN_RATE:
+		return "rate";
+	case NIC_VF_ADMIN_SPOOFCHK:
+		return "spoofchk";
+	case NIC_VF_ADMIN_TRUST:
+		return "trust";
+	case NIC_VF_ADMIN_LINK:
+		return "state";
+	default:
+		return "?";
+	}
+}
+EXPORT_SYMBOL_GPL(nic_vf_admin_field_name);

@@ -10,6 +10,7 @@
  * operation answers -EAGAIN; such calls are retried for a while.
  */
 #include <linux/capability.h>
+#include <linux/cred.h>
 #include <linux/delay.h>
 #include <linux/device.h>
 #include <linux/etherdevice.h>
@@ -17,6 +18,7 @@
 #include <linux/if_link.h>
 #include <linux/io.h>
 #include <linux/mm.h>
+#include <linux/moduleparam.h>
 #include <linux/netdevice.h>
 #include <linux/pci.h>
 #include <linux/rtnetlink.h>
@@ -63,6 +65,59 @@ static int is_netdev(struct device *dev, void *data)
 }
 
 /* The PF's netdev.  Caller holds rtnl; put_device(*child) after use. */
+static bool apply_admin_settings;
+module_param(apply_admin_settings, bool, 0644);
+MODULE_PARM_DESC(apply_admin_settings,
+		 "Destination VFs take the administrator settings (MAC, VLAN, trust, spoof check...) from the migration stream, if the VMM that opened the VF has CAP_NET_ADMIN (default: N, the destination VF must already carry them)");
+
+/**
+ * nic_vf_host_apply_admin() - the operator's policy for a destination VF
+ *
+ * Return: true if the administrator settings in a stream are applied
+ * (apply_admin_settings=1), false if a destination VF must already carry
+ * them and the stream is refused otherwise (the default).
+ */
+bool nic_vf_host_apply_admin(void)
+{
+	return READ_ONCE(apply_admin_settings);
+}
+EXPORT_SYMBOL_GPL(nic_vf_host_apply_admin);
+
+/**
+ * nic_vf_host_admin_verify() - check a destination VF against the stream
+ * @host: the destination VF
+ * @want: the administrator settings the stream carries
+ *
+ * Return: 0 if the VF carries them (fields its PF does not report are not
+ * checked); -EPERM, with a line naming each setting that differs, if not;
+ * -EINVAL or the PF's error if they cannot be checked.
+ */
+int nic_vf_host_admin_verify(struct nic_vf_host *host,
+			     const struct nic_vf_admin *want)
+{
+	struct nic_vf_admin_result res;
+	struct nic_vf_seam seam;
+	char names[64] = "";
+	int f, ret, n = 0;
+
+	nic_vf_host_seam(host, &seam);
+	ret = nic_vf_admin_verify(&seam, want, &res);
+	if (ret == -EPERM) {
+		for (f = 0; f < NIC_VF_ADMIN_NR; f++)
+			if (res.differ & BIT(f))
+				n += scnprintf(names + n, sizeof(names) - n, "%s%s",
+					       n ? ", " : "",
+					       nic_vf_admin_field_name(f));
+		pci_err(host->pdev, "VF %d's administrator settings differ from the source's (%s): set them on this host (ip link set <pf> vf %d ...) before migrating, or load vfio_pci_nic_vf with apply_admin_settings=1; refusing the device state\n",
+			host->vf_id, names, host->vf_id);
+	} else if (ret) {
+		pci_err(host->pdev, "cannot check VF %d's administrator settings against the source's: %pe; refusing the device state\n",
+			host->vf_id, ERR_PTR(ret));
+	}
+	return ret;
+}
+EXPORT_SYMBOL_GPL(nic_vf_host_admin_verify);
+
 static struct net_device *pf_netdev(struct nic_vf_host *h,
 				    struct device **child)
 {
@@ -145,11 +200,15 @@ static int pf_set_once(struct nic_vf_host *h, enum nic_vf_admin_field f,
 		       const struct nic_vf_admin *c)
 {
 	const struct net_device_ops *ops;
+	const struct cred *old_cred;
 	u8 mac[ETH_ALEN];
 	struct device *child;
 	struct net_device *nd;
 	int ret = -EOPNOTSUPP;
+	bool allowed;
 
+	if (!h->opener)
+		return -ENODEV;
 	rtnl_lock();
 	nd = pf_netdev(h, &child);
 	if (!nd) {
@@ -160,9 +219,13 @@ static int pf_set_once(struct nic_vf_host *h, enum nic_vf_admin_field f,
 	/*
 	 * The settings come from a migration stream, which anyone holding
 	 * the device fd can write: changing what isolates the VF (its MAC,
-	 * VLAN, spoof check, trust...) takes what "ip link set ... vf" takes.
+	 * VLAN, spoof check, trust...) takes what "ip link set ... vf" takes,
+	 * of whoever opened the device (not of whoever passed the fd on).
 	 */
-	if (!ns_capable(dev_net(nd)->user_ns, CAP_NET_ADMIN)) {
+	old_cred = override_creds(h->opener);
+	allowed = ns_capable(dev_net(nd)->user_ns, CAP_NET_ADMIN);
+	revert_creds(old_cred);
+	if (!allowed) {
 		put_device(child);
 		rtnl_unlock();
 		return -EPERM;
@@ -379,6 +442,8 @@ int nic_vf_host_open(struct nic_vf_host *host, struct vfio_device *vdev)
 		return PTR_ERR(regs);
 	host->vdev = vdev;
 	host->regs = regs;
+	/* Open runs in the opener's context: its rights decide pf_set. */
+	host->opener = get_current_cred();
 	return 0;
 }
 EXPORT_SYMBOL_GPL(nic_vf_host_open);
@@ -391,6 +456,9 @@ void nic_vf_host_close(struct nic_vf_host *host)
 {
 	host->vdev = NULL;
 	host->regs = NULL;
+	if (host->opener)
+		put_cred(host->opener);
+	host->opener = NULL;
 }
 EXPORT_SYMBOL_GPL(nic_vf_host_close);
 

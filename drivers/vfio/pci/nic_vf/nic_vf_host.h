@@ -40,7 +40,8 @@ typedef int (*nic_vf_reset_t)(struct nic_vf_host *host);
  * @vdev: the vfio device while it is open, else NULL
  * @regs: the register BAR's mapping while open, else NULL
  * @reset: how the seam's vf_reset resets the VF; NULL for a function-level
- *         reset (pci_try_reset_function(), retried while busy)
+ *         reset (vfio_pci_vendor_reset_function(), retried while busy)
+ * @opener: credentials of whoever opened the device, while it is open
  */
 struct nic_vf_host {
 	struct pci_dev *pdev;
@@ -50,6 +51,7 @@ struct nic_vf_host {
 	struct vfio_device *vdev;
 	void __iomem *regs;
 	nic_vf_reset_t reset;
+	const struct cred *opener;
 };
 
 void nic_vf_host_seam(struct nic_vf_host *host, struct nic_vf_seam *seam);
@@ -58,6 +60,9 @@ int nic_vf_host_probe(struct nic_vf_host *host, struct pci_dev *pdev,
 		      resource_size_t min_len);
 int nic_vf_host_open(struct nic_vf_host *host, struct vfio_device *vdev);
 void nic_vf_host_close(struct nic_vf_host *host);
+bool nic_vf_host_apply_admin(void);
+int nic_vf_host_admin_verify(struct nic_vf_host *host,
+			     const struct nic_vf_admin *want);
 s64 nic_vf_host_set_traps(struct nic_vf_host *host,
 			  const struct nic_vf_trap *traps, unsigned int nr);
 

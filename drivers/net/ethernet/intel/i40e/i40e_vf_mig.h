@@ -158,6 +158,8 @@ struct i40e_vfm_stats {
  * @admin: administrator settings, saved or loaded
  * @regs: register values, saved or loaded
  * @flags: I40E_VFM_REGS_* of the saved or loaded state
+ * @apply_admin: a restore sets the loaded @admin through the PF (else the
+ *               destination VF was checked to carry it at load)
  * @loaded: BIT(n) of each chunk n loaded (0 admin, 1 regs, 2 messages)
  * @stats: counters
  */
@@ -176,6 +178,7 @@ struct i40e_vfm {
 	struct nic_vf_admin admin;
 	u32 regs[I40E_VFM_NR_REGS];
 	u32 flags;
+	bool apply_admin;
 	u32 loaded;
 	struct i40e_vfm_stats stats;
 };

@@ -51,6 +51,7 @@
  * @remap_gen: generation of the request that traps the tails, 0 if none
  * @precise: precise dirty tracking was reached in this migration
  * @resuming: a stream is being loaded; start() applies it
+ * @admin_checked: this stream's administrator settings matched the VF's
  * @quiesced: stop() turned bus mastering off
  * @m: the logic
  */
@@ -62,6 +63,7 @@ struct i40e_vfm_dev {
 	s64 remap_gen;
 	bool precise;
 	bool resuming;
+	bool admin_checked;
 	bool quiesced;
 	struct i40e_vfm m;
 };
@@ -323,6 +325,9 @@ static int i40e_vfm_start_resuming(struct vfio_device *vdev)
 
 	mutex_lock(&d->lock);
 	i40e_vfm_load_begin(&d->m);
+	/* The operator's policy, fixed for this stream. */
+	d->m.apply_admin = nic_vf_host_apply_admin();
+	d->admin_checked = false;
 	d->resuming = true;
 	mutex_unlock(&d->lock);
 	return 0;
@@ -362,9 +367,17 @@ static int i40e_vfm_load_chunk(struct vfio_device *vdev, const void *buf,
 
 	mutex_lock(&d->lock);
 	ret = i40e_vfm_load(&d->m, buf, len, version);
-	mutex_unlock(&d->lock);
-	if (ret)
+	if (ret) {
+		mutex_unlock(&d->lock);
 		pci_err(d->host.pdev, "refusing a corrupt or foreign VF state\n");
+		return ret;
+	}
+	/* Default policy: this VF must already carry the source's settings. */
+	if (!d->m.apply_admin && (d->m.loaded & BIT(0)) && !d->admin_checked) {
+		ret = nic_vf_host_admin_verify(&d->host, &d->m.admin);
+		d->admin_checked = !ret;
+	}
+	mutex_unlock(&d->lock);
 	return ret;
 }
 

@@ -506,7 +506,7 @@ int i40e_vfm_load(struct i40e_vfm *m, const void *buf, size_t len,
 int i40e_vfm_restore(struct i40e_vfm *m, struct nic_vf_admin_result *res)
 {
 	struct nic_vf_restore_plan plan = {
-		.admin = &m->admin,
+		.admin = m->apply_admin ? &m->admin : NULL,
 		.blocks = vfm_regs,
 		.nr_blocks = ARRAY_SIZE(vfm_regs),
 		.vals = m->regs,

@@ -140,6 +140,8 @@ struct igb_vfm_stats {
  * @regs: register values, snapshot at stop or loaded
  * @regs_valid: @regs holds a snapshot of this stop
  * @flags: IGB_VFM_REGS_* of the saved or loaded state
+ * @apply_admin: a restore sets the loaded @admin through the PF (else the
+ *               destination VF was checked to carry it at load)
  * @loaded: BIT(n) of each chunk n loaded (0 admin, 1 regs, 2 mailbox)
  * @stopped_rx: RXDCTL of each RX queue stop() disabled, 0 if none
  * @stopped_tx: TXDCTL of each TX queue stop() disabled, 0 if none
@@ -163,6 +165,7 @@ struct igb_vfm {
 	u32 regs[IGB_VFM_NR_REGS];
 	bool regs_valid;
 	u32 flags;
+	bool apply_admin;
 	u32 loaded;
 	u32 stopped_rx[IGB_VFM_QUEUES];
 	u32 stopped_tx[IGB_VFM_QUEUES];

@@ -50,6 +50,7 @@ MODULE_PARM_DESC(all_dirty, "Do not trap the queue registers: no dirty page is r
  * @host: the VF, its PF, and while open its vfio device and BAR0 mapping
  * @saving: device writes are being reported
  * @resuming: a stream is being loaded; start() applies it
+ * @admin_checked: this stream's administrator settings matched the VF's
  * @stopped: stop() disabled the queues; start() enables them again
  * @closing: close has begun: @kick must not touch the BAR any more
  * @kick: raises the guest's mailbox interrupt again after a restore
@@ -62,6 +63,7 @@ struct igb_vfm_dev {
 	struct mutex lock;
 	bool saving;
 	bool resuming;
+	bool admin_checked;
 	bool stopped;
 	bool closing;
 	struct delayed_work kick;
@@ -390,6 +392,9 @@ static int mig_start_resuming(struct vfio_device *vdev)
 
 	mutex_lock(&d->lock);
 	igb_vfm_load_begin(&d->m);
+	/* The operator's policy, fixed for this stream. */
+	d->m.apply_admin = nic_vf_host_apply_admin();
+	d->admin_checked = false;
 	d->resuming = true;
 	mutex_unlock(&d->lock);
 	return 0;
@@ -428,9 +433,17 @@ static int mig_load(struct vfio_device *vdev, const void *buf, size_t len,
 
 	mutex_lock(&d->lock);
 	ret = igb_vfm_load(&d->m, buf, len, version);
-	mutex_unlock(&d->lock);
-	if (ret)
+	if (ret) {
+		mutex_unlock(&d->lock);
 		pci_err(d->host.pdev, "refusing a corrupt or foreign VF state\n");
+		return ret;
+	}
+	/* Default policy: this VF must already carry the source's settings. */
+	if (!d->m.apply_admin && (d->m.loaded & BIT(0)) && !d->admin_checked) {
+		ret = nic_vf_host_admin_verify(&d->host, &d->m.admin);
+		d->admin_checked = !ret;
+	}
+	mutex_unlock(&d->lock);
 	return ret;
 }
 

@@ -1,0 +1,52 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# Suite "fuzz": vfio_fuzz's seeded random walk over the device uAPI of an
+# edu device, under stock vfio-pci (the reference: its errnos are what a
+# VFIO user expects) and under ours with each vendor driver of the
+# samples.  Each run must see only expected errnos; afterwards the device
+# unbinds and every module unloads (nothing leaked a reference), and the
+# console stays free of oops, warnings and slab reports (run-vm.sh).
+# FUZZ_SEED replays a seed (printed by every run); FUZZ_OPS sets the
+# budget per configuration.
+# Runs inside the guest (see run-vm.sh).
+set -u
+. "$VMT_TOP/tools/testing/vm/guest-lib.sh"
+
+SEED=${FUZZ_SEED:-$(date +%s)}
+OPS=${FUZZ_OPS:-1500}
+mapfile -t SAMPLES < <(modprobe -R vfio-pci:1234-11e8 2>/dev/null | sort -u)
+mapfile -t edus < <(edu_devices)
+if [ ${#edus[@]} -lt 1 ]; then
+	tap_not_ok "an edu device is present"
+	exit 1
+fi
+bdf=${edus[0]}
+tap_diag <<<"seed $SEED, $OPS operations per configuration (replay: FUZZ_SEED=$SEED)"
+
+for cfg in stock none "${SAMPLES[@]}"; do
+	clear_blacklist
+	if [ "$cfg" = stock ]; then
+		load_stock_vfio_pci
+	else
+		for m in "${SAMPLES[@]}"; do
+			[ "$m" = "$cfg" ] || blacklist_module "$m"
+		done
+		if [ "$cfg" = none ]; then
+			modprobe vfio-pci vendor_drivers=off
+		else
+			modprobe vfio-pci
+		fi
+	fi
+	bind_vfio "$bdf"
+	owner=$(cat "$PCI/devices/$bdf/vfio_vendor_driver" 2>/dev/null || echo stock)
+	"$BIN/vfio_fuzz" --seed "$SEED" --ops "$OPS" "$bdf" 2>&1 |
+		sed -n "s/^\(ok\|not ok\) - /&$cfg ($owner): /p; /^# /p"
+	unbind_vfio "$bdf"
+	mods=(vfio_pci)
+	[ "$cfg" = stock ] || [ "$cfg" = none ] || mods=("$cfg" vfio_pci)
+	tap_check "$cfg: the device unbinds and ${mods[*]} unload after the walk" \
+		modprobe -r "${mods[@]}"
+done
+clear_blacklist
+exit 0
