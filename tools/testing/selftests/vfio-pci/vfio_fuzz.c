@@ -34,7 +34,7 @@
 
 #define EDU_DMA_FIRST		0x80
 #define EDU_DMA_END		0xa0
-#define BITMAP_BYTES		(1 << 20)
+#define BITMAP_BYTES		0x100000
 
 static uint64_t rng;
 static struct vfio_dev dev;
@@ -65,7 +65,7 @@ static uint64_t rnd_num(uint64_t around)
 		UINT64_MAX, UINT64_MAX - 7,
 	};
 
-	return rnd() % 4 ? pick(edges, sizeof(edges) / sizeof(edges[0])) :
+	return rnd() % 4 ? pick(edges, ARRAY_SIZE(edges)) :
 			   rnd() % (around * 2 + 1);
 }
 
@@ -118,7 +118,7 @@ static void op_ioctl(void)
 		_IO(VFIO_TYPE, VFIO_BASE + 30), _IO(VFIO_TYPE, VFIO_BASE + 40),
 	};
 	uint32_t buf[64];
-	uint64_t cmd = pick(cmds, sizeof(cmds) / sizeof(cmds[0]));
+	uint64_t cmd = pick(cmds, ARRAY_SIZE(cmds));
 
 	fill(buf, sizeof(buf));
 	buf[0] = rnd_num(sizeof(buf));
@@ -146,12 +146,12 @@ static void op_feature(void)
 	uint64_t buf[16];
 	struct vfio_device_feature *f = (void *)buf;
 	uint64_t *data = (uint64_t *)f->data;
-	uint64_t feat = pick(features, sizeof(features) / sizeof(features[0]));
+	uint64_t feat = pick(features, ARRAY_SIZE(features));
 	int ret;
 
 	fill(buf, sizeof(buf));
 	f->argsz = rnd() % 3 ? sizeof(buf) : rnd_num(sizeof(buf));
-	f->flags = feat | pick(flags, sizeof(flags) / sizeof(flags[0]));
+	f->flags = feat | pick(flags, ARRAY_SIZE(flags));
 	switch (feat) {
 	case VFIO_DEVICE_FEATURE_MIG_DEVICE_STATE:
 		/* A state, mostly a valid one. */
@@ -235,7 +235,7 @@ static void op_mmap(void)
 	unsigned int index = rnd() % 10;
 	uint64_t off = rnd() % 2 ? 0 : rnd_num(0x1000) & ~0xfffULL;
 	uint64_t len = rnd() % 2 ? 4096 : rnd_num(0x100000);
-	volatile uint8_t *p;
+	uint8_t *p;
 
 	if (!len)
 		return;
@@ -243,8 +243,8 @@ static void op_mmap(void)
 		 ((uint64_t)index << 40) + off);
 	note(p == MAP_FAILED ? -1 : 0, "mmap");
 	if (p != MAP_FAILED) {
-		(void)p[0];
-		munmap((void *)p, len);
+		(void)__atomic_load_n(p, __ATOMIC_RELAXED);
+		munmap(p, len);
 	}
 }
 
@@ -325,7 +325,8 @@ int main(int argc, char **argv)
 	if (data_fd >= 0)
 		close(data_fd);
 	vfio_dev_close(&dev);
-	tap_check(!tap_failures(), "%u calls, %u refused, each with an errno a VFIO user expects (EINVAL %u, ENOTTY %u, EFAULT %u, other %u)",
+	tap_check(!tap_failures(),
+		  "%u calls, %u refused, each with an expected errno (EINVAL %u, ENOTTY %u, EFAULT %u, other %u)",
 		  nr_ops, nr_failed, nr_errors[EINVAL], nr_errors[ENOTTY],
 		  nr_errors[EFAULT], nr_failed - nr_errors[EINVAL] -
 		  nr_errors[ENOTTY] - nr_errors[EFAULT]);
