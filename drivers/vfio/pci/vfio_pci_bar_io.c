@@ -132,6 +132,26 @@ static int bar_access_check(struct vfio_pci_core_device *core, int bar,
 	return 0;
 }
 
+/*
+ * Check the access, map the BAR and take core's memory lock: on success
+ * the caller accesses *@io + @offset, then calls vfio_pci_vendor_mem_end().
+ */
+static int bar_access_begin(struct vfio_device *vdev, int bar, u64 offset,
+			    unsigned int size, void __iomem **io)
+{
+	int ret;
+
+	ret = bar_access_check(&to_vfio_pci(vdev)->core, bar, offset, size);
+	if (ret)
+		return ret;
+	*io = vfio_pci_get_barmap(vdev, bar);
+	if (IS_ERR(*io))
+		return PTR_ERR(*io);
+	if (!vfio_pci_vendor_mem_begin(vdev))
+		return -EIO;
+	return 0;
+}
+
 /**
  * vfio_pci_vendor_bar_write() - write a checked value to a BAR register
  * @vdev: a device bound to vfio-pci, currently open
@@ -153,18 +173,12 @@ static int bar_access_check(struct vfio_pci_core_device *core, int bar,
 int vfio_pci_vendor_bar_write(struct vfio_device *vdev, int bar, u64 offset,
 			      u64 val, unsigned int size)
 {
-	struct vfio_pci_core_device *core = &to_vfio_pci(vdev)->core;
 	void __iomem *io;
 	int ret;
 
-	ret = bar_access_check(core, bar, offset, size);
+	ret = bar_access_begin(vdev, bar, offset, size, &io);
 	if (ret)
 		return ret;
-	io = vfio_pci_get_barmap(vdev, bar);
-	if (IS_ERR(io))
-		return PTR_ERR(io);
-	if (!vfio_pci_vendor_mem_begin(vdev))
-		return -EIO;
 	switch (size) {
 	case 1:
 		iowrite8(val, io + offset);
@@ -200,18 +214,12 @@ EXPORT_SYMBOL_GPL(vfio_pci_vendor_bar_write);
 int vfio_pci_vendor_bar_read(struct vfio_device *vdev, int bar, u64 offset,
 			     u64 *val, unsigned int size)
 {
-	struct vfio_pci_core_device *core = &to_vfio_pci(vdev)->core;
 	void __iomem *io;
 	int ret;
 
-	ret = bar_access_check(core, bar, offset, size);
+	ret = bar_access_begin(vdev, bar, offset, size, &io);
 	if (ret)
 		return ret;
-	io = vfio_pci_get_barmap(vdev, bar);
-	if (IS_ERR(io))
-		return PTR_ERR(io);
-	if (!vfio_pci_vendor_mem_begin(vdev))
-		return -EIO;
 	switch (size) {
 	case 1:
 		*val = ioread8(io + offset);

@@ -688,22 +688,25 @@ static void test_reset_paths(struct edu_dev *s)
 	uint32_t state;
 	int ret;
 
-	ret = set_state(s, VFIO_DEVICE_STATE_STOP, NULL);
-	ret = ret ?: hot_reset(s);
-	state = get_state(s);
-	tap_check(!ret && state == VFIO_DEVICE_STATE_RUNNING,
-		  "a hot reset of the bus leaves the device RUNNING, as VFIO_DEVICE_RESET does (%s, state %u)",
-		  vfio_errname(ret), state);
-	back_to_running(s);
-	vfio_pci_command_set(&s->vfio, PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER);
+	static const struct {
+		int (*reset)(struct edu_dev *e);
+		const char *name;
+	} resets[] = {
+		{ hot_reset, "a hot reset of the bus (VFIO_DEVICE_PCI_HOT_RESET)" },
+		{ reset, "VFIO_DEVICE_RESET" },
+	};
+	unsigned int i;
 
-	ret = set_state(s, VFIO_DEVICE_STATE_STOP, NULL);
-	ret = ret ?: reset(s);
-	state = get_state(s);
-	tap_check(!ret && state == VFIO_DEVICE_STATE_RUNNING,
-		  "VFIO_DEVICE_RESET leaves the device RUNNING (%s, state %u)",
-		  vfio_errname(ret), state);
-	vfio_pci_command_set(&s->vfio, PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER);
+	for (i = 0; i < ARRAY_SIZE(resets); i++) {
+		ret = set_state(s, VFIO_DEVICE_STATE_STOP, NULL);
+		ret = ret ?: resets[i].reset(s);
+		state = get_state(s);
+		tap_check(!ret && state == VFIO_DEVICE_STATE_RUNNING,
+			  "%s from STOP leaves the device RUNNING (%s, state %u)",
+			  resets[i].name, vfio_errname(ret), state);
+		back_to_running(s);
+		vfio_pci_command_set(&s->vfio, PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER);
+	}
 	if (!logging)
 		return;
 
