@@ -32,6 +32,9 @@
  * @v1_staged: bytes of @stream staged in @v1_data, not yet consumed
  * @reporting: why device writes must be reported now (MIG_REPORT_*)
  * @v2_file: the v2 data file of the current transfer state, or NULL
+ * @reset_pending: a function reset happened and is not applied yet
+ * @own_reset: resets in progress that are part of open, close or the
+ *             vendor's own sequence (not reported to the vendor)
  */
 struct vfio_pci_mig {
 	/** @lock: serialises transitions, data access and vendor callbacks */
