@@ -15,7 +15,11 @@
 #  (b) an L2 guest reset itself (its QEMU exited by itself with status 0
 #      under -no-reboot; the sriov suite gave up after two such resets) and
 #      the console has no Oops, BUG, general protection or WARNING at all
-#      (and, with a run folder, no L2 console shows a panic or oops).
+#      (and, with a run folder, no L2 console shows a panic or oops);
+#  (c) the guest's kernel panicked while booting, before it ran /init,
+#      so before any module of ours could load (under a starved host the
+#      IO-APIC timer check fails: "timer doesn't work through
+#      Interrupt-remapped IO-APIC").
 #
 # usage: classify.sh <console log> <job output> [run folder]
 #   or, sourced: classify_failure <console log> <job output> [run folder]
@@ -91,6 +95,12 @@ classify_failure() {
 	line=$(classify_our_bug_lines "$console" | head -n1 | classify_line)
 	if [ -n "$line" ]; then
 		echo "ours: a kernel failure line names our code: $line"
+		return 0
+	fi
+	# (c) a panic before /init: nothing of ours had run.
+	line=$(grep -a -m1 'Kernel panic' "$console" | classify_line)
+	if [ -n "$line" ] && ! grep -aq 'Run /init as init process' "$console"; then
+		echo "infra: the guest kernel panicked while booting, before /init ($line)"
 		return 0
 	fi
 	# (a) the watchdog or a stall, none of it ours.

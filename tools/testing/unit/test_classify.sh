@@ -21,6 +21,7 @@ cases=(
 	"watchdog-ours ours vfio_pci_mig_wait_saved"
 	"oops-edu ours edu_mig_load_regs"
 	"slub-redzone ours vfio_pci_dirty_log_free"
+	"boot-timer-panic infra before /init"
 	"clean-fail ours refcount"
 	"l2-reset infra reset itself"
 	"l2-exited infra exited by itself"
