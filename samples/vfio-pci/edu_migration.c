@@ -285,20 +285,11 @@ static ssize_t edu_mig_read(struct vfio_device *vdev, char __user *buf,
 	return count;
 }
 
-/*
- * The writes the filter understands: 4 bytes at a 4-byte register, 8 at a
- * 64-bit DMA register.  Anything else that touches the factorial or DMA
- * registers is refused, or it would slip past edu_before_write() (the
- * device ignores such writes anyway).
- */
-static bool edu_write_shape_ok(u64 offset, size_t count)
+/* Does the write touch a register edu_before_write() looks at? */
+static bool edu_write_tracked(u64 offset, size_t count)
 {
-	bool fact = offset < EDU_FACTORIAL + 4 && EDU_FACTORIAL < offset + count;
-	bool dma = offset < EDU_DMA_CMD + 8 && EDU_DMA_SRC < offset + count;
-
-	if (!fact && !dma)
-		return true;
-	return (count == 4 && !(offset % 4)) || edu_is_wide(offset, count);
+	return (offset < EDU_FACTORIAL + 4 && EDU_FACTORIAL < offset + count) ||
+	       (offset < EDU_DMA_CMD + 8 && EDU_DMA_SRC < offset + count);
 }
 
 static ssize_t edu_mig_write(struct vfio_device *vdev, const char __user *buf,
@@ -310,15 +301,19 @@ static ssize_t edu_mig_write(struct vfio_device *vdev, const char __user *buf,
 	u64 val = 0;
 	int ret;
 
-	if (VFIO_PCI_OFFSET_TO_INDEX(*ppos) != VFIO_PCI_BAR0_REGION_INDEX)
+	if (VFIO_PCI_OFFSET_TO_INDEX(*ppos) != VFIO_PCI_BAR0_REGION_INDEX ||
+	    !edu_write_tracked(offset, count))
 		return vfio_pci_vendor_write(vdev, buf, count, ppos);
-	if (!edu_write_shape_ok(offset, count)) {
+	/*
+	 * The writes the filter understands: 4 bytes at a register, 8 at a
+	 * 64-bit DMA register.  Any other shape over those registers would
+	 * slip past it (the device ignores such writes anyway).
+	 */
+	if (!(count == 4 && !(offset % 4)) && !edu_is_wide(offset, count)) {
 		dev_info_ratelimited(&edu->pdev->dev, "edu_migration: refused a %zu-byte write at 0x%llx over a tracked register\n",
 				     count, offset);
 		return -EINVAL;
 	}
-	if (count != 4 && count != 8)
-		return vfio_pci_vendor_write(vdev, buf, count, ppos);
 	/* The value checked is the value written: buf is not read again. */
 	if (copy_from_user(&val, buf, count))
 		return -EFAULT;

@@ -260,8 +260,8 @@ EXPORT_SYMBOL_GPL(vfio_pci_vendor_read);
  * @ppos: region index (VFIO_PCI_INDEX_TO_OFFSET) plus offset
  *
  * A config write may reset the function, and the reset reaches the
- * vendor's migration @reset callback before this returns: call it without
- * holding a lock that callback takes.
+ * vendor's migration @reset callback before this returns: call it for
+ * config space without holding a lock that callback takes.
  *
  * Return: bytes written or a negative errno.
  */
@@ -270,11 +270,13 @@ ssize_t vfio_pci_vendor_write(struct vfio_device *vdev,
 			      loff_t *ppos)
 {
 	struct vfio_pci_device *vpdev = to_vfio_pci(vdev);
+	loff_t pos = *ppos;
 	ssize_t ret;
 
 	ret = vfio_pci_core_write(vdev, buf, count, ppos);
 	/* A config write may have been a function-level reset. */
-	vfio_pci_mig_reset_flush(vpdev);
+	if (VFIO_PCI_OFFSET_TO_INDEX(pos) == VFIO_PCI_CONFIG_REGION_INDEX)
+		vfio_pci_mig_reset_flush(vpdev);
 	return ret;
 }
 EXPORT_SYMBOL_GPL(vfio_pci_vendor_write);

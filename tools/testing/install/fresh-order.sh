@@ -60,7 +60,7 @@ chmod +x "$work/deps" "$work/probe"
 # One target, from a hidden start.
 run_target() {
 	local target=$1
-	rm -f "$work/deps.log" "$work/probe-$target.log"
+	rm -f "$work/deps.log" "$work"/probe-*.log
 	unshare -m --propagation private bash -c '
 		for d in '"$hidden"'; do
 			mount -t tmpfs -o size=1m hidden "$d" &&
@@ -98,6 +98,9 @@ for target in check demo bench vm-shell; do
 	# demo, bench and vm-shell build first: that step must see them too.
 	[ "$target" = check ] || check_probe "$target" "build-$target"
 done
+# make fuzz lists the kernels for its jobs, then runs the runner.
+run_target fuzz
+check_probe fuzz check
 
 # Without deps, a build says what is missing instead of using an empty
 # kernel release.
