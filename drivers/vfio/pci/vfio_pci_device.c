@@ -202,6 +202,7 @@ long vfio_pci_vendor_ioctl(struct vfio_device *vdev, unsigned int cmd,
 			return ret;
 		break;
 	case VFIO_DEVICE_RESET:
+	case VFIO_DEVICE_PCI_HOT_RESET:
 		ret = vfio_pci_core_ioctl(vdev, cmd, arg);
 		/* Returning, the reset device holds no migration state. */
 		vfio_pci_mig_reset_flush(vpdev);
