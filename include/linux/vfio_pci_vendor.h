@@ -210,6 +210,33 @@ int vfio_pci_vendor_add_region(struct vfio_device *vdev, u32 type,
  *         on across a reset.
  * @error: optional; a transition failed and the device is in the error
  *         state until userspace resets it
+ * @set_p2p: optional; offers v2 clients the P2P states (RUNNING_P2P, and
+ *           PRE_COPY_P2P where the kernel has pre-copy), which QEMU needs
+ *           to migrate a VM with more than one VFIO device.  With @quiesce
+ *           true the device must stop initiating DMA, and finish what is
+ *           in flight, before the call returns, while its registers keep
+ *           answering; with false it may initiate DMA again.  Called with
+ *           true on a running device (RUNNING -> RUNNING_P2P, PRE_COPY ->
+ *           PRE_COPY_P2P) and on a stopped one just before @start (STOP ->
+ *           RUNNING_P2P): @start must then apply loaded state without
+ *           letting the device initiate DMA.  May be called with true when
+ *           DMA is already quiesced.  @stop may follow a true call.  A reset
+ *           or a close ends the P2P state, so a vendor with @set_p2p must
+ *           have @reset.
+ * @save_precopy: optional, with @load_precopy; protocol v2 on kernels with
+ *                PRE_COPY (6.2 and later).  When pre-copy begins, with the
+ *                device running, write the next chunk of a pre-copy part,
+ *                as @save does: what the destination can prepare before
+ *                the switch-over (settings, layout).  The part reaches the
+ *                destination while the VM still runs on the source.  @save
+ *                still writes the whole state at stop-copy, so a
+ *                destination without the part (a v1 source) loses nothing.
+ * @load_precopy: apply one chunk of a validated pre-copy part, on the
+ *                destination while it is resuming, before any @load of
+ *                the stop-copy stream; prepare what need not wait for it
+ *                (the VM does not run yet, and its memory is still being
+ *                copied: do not touch guest memory here).  A negative
+ *                errno rejects the migration.
  */
 struct vfio_pci_migration_ops {
 	u32 protocols;
@@ -227,6 +254,10 @@ struct vfio_pci_migration_ops {
 		    u32 version);
 	void (*reset)(struct vfio_device *vdev);
 	void (*error)(struct vfio_device *vdev);
+	int (*set_p2p)(struct vfio_device *vdev, bool quiesce);
+	ssize_t (*save_precopy)(struct vfio_device *vdev, void *buf, size_t len);
+	int (*load_precopy)(struct vfio_device *vdev, const void *buf,
+			    size_t len, u32 version);
 };
 
 bool vfio_pci_migration_saving(struct vfio_device *vdev);

@@ -33,6 +33,19 @@
  * Both protocols: v1 for QEMU 7.2, v2 (with device DMA logging, since the
  * driver sees every transfer) for QEMU 8.0 and later.
  *
+ * Pre-copy (v2, 6.2 and later): a small pre-copy part names the device
+ * (PCI revision, buffer size), so a destination with another device
+ * refuses the migration while the VM still runs on the source, before any
+ * downtime.  The stop-copy stream still carries everything.
+ *
+ * P2P (v2): entering RUNNING_P2P waits for a transfer in flight to end;
+ * from then on a transfer the guest starts is held back (its command is
+ * not written to the device) until the device may initiate DMA again, and
+ * is saved as running if the device is stopped first.  A destination
+ * started in RUNNING_P2P holds back the transfer and the interrupt it
+ * restores in the same way.  The factorial unit does no DMA and keeps
+ * computing; its interrupt, when the guest enabled it, still fires.
+ *
  * all_dirty=1 turns off precise reporting to the type1 IOMMU: nothing is
  * pinned, and type1 reports all guest memory dirty at every sync, for
  * comparison (v1 only; a v2 DMA log is always fed).
@@ -56,6 +69,10 @@ static bool all_dirty;
 module_param(all_dirty, bool, 0644);
 MODULE_PARM_DESC(all_dirty, "Do not report DMA writes precisely: type1 then reports all guest memory dirty (for comparison)");
 
+static bool p2p = true;
+module_param(p2p, bool, 0444);
+MODULE_PARM_DESC(p2p, "Offer the P2P migration states (0: as a vendor that cannot quiesce its DMA alone, for comparison)");
+
 /* Registers as saved, little endian. */
 struct edu_regs_state {
 	__le32 liveness;	/* value read back */
@@ -72,6 +89,12 @@ struct edu_regs_state {
 
 #define EDU_STATE_FACT_ARG	BIT(0)	/* fact_arg is known */
 #define EDU_STATE_FLAGS		EDU_STATE_FACT_ARG
+
+/* The pre-copy part: what the destination checks before the switch-over. */
+struct edu_pre_state {
+	__le32 revision;	/* PCI revision ID */
+	__le32 buf_size;
+};
 
 /* The buffer as saved: which bytes are known, and their values. */
 struct edu_buf_state {
@@ -95,9 +118,14 @@ struct edu_mig {
 	/* Save and load cursors (sections in order). */
 	unsigned int save_next;
 	unsigned int load_next;
+	bool pre_saved;
 	/* Loaded state waiting for start(). */
 	bool restore_pending;
 	struct edu_regs_state restore;
+	/* P2P: no DMA is started; a held-back command and irq wait here. */
+	bool p2p;
+	u64 held_cmd;
+	u32 held_irq;
 };
 
 static struct edu_mig *to_edu(struct vfio_device *vdev)
@@ -292,6 +320,14 @@ static bool edu_write_tracked(u64 offset, size_t count)
 	       (offset < EDU_DMA_CMD + 8 && EDU_DMA_SRC < offset + count);
 }
 
+/* Leave P2P with nothing held back (open, reset). */
+static void edu_p2p_forget(struct edu_mig *edu)
+{
+	edu->p2p = false;
+	edu->held_cmd = 0;
+	edu->held_irq = 0;
+}
+
 static ssize_t edu_mig_write(struct vfio_device *vdev, const char __user *buf,
 			     size_t count, loff_t *ppos)
 {
@@ -325,6 +361,14 @@ static ssize_t edu_mig_write(struct vfio_device *vdev, const char __user *buf,
 	}
 	ret = edu_before_write(edu, offset, val, &dma);
 	vfio_pci_vendor_mem_end(vdev);
+	if (!ret && edu->p2p && (dma.to_ram || dma.from_ram)) {
+		/* Started when DMA is allowed again; a second one is ignored,
+		 * as the device ignores a command while one runs.
+		 */
+		if (!(edu->held_cmd & EDU_DMA_RUN))
+			edu->held_cmd = val;
+		goto out;
+	}
 	/* The helper takes core's memory lock itself. */
 	if (!ret)
 		ret = vfio_pci_vendor_bar_write(vdev, 0, offset, val, count);
@@ -369,6 +413,7 @@ static int edu_mig_open(struct vfio_device *vdev)
 	edu->fact_known = false;
 	edu->held_len = 0;
 	edu->restore_pending = false;
+	edu_p2p_forget(edu);
 	mutex_unlock(&edu->lock);
 	return 0;
 err:
@@ -397,6 +442,7 @@ static int edu_start_saving(struct vfio_device *vdev)
 
 	mutex_lock(&edu->lock);
 	edu->save_next = 0;
+	edu->pre_saved = false;
 	/*
 	 * A device-to-RAM transfer started before saving may still land.
 	 * With memory decoding off the registers cannot be read: nothing is
@@ -462,12 +508,17 @@ static ssize_t edu_save_regs(struct edu_mig *edu, struct edu_regs_state *s)
 	s->factorial = cpu_to_le32(fact);
 	s->fact_arg = cpu_to_le32(edu->fact_arg);
 	s->status = cpu_to_le32(status);
-	s->irq_status = cpu_to_le32(edu_read32(edu, EDU_IRQ_STATUS));
+	s->irq_status = cpu_to_le32(edu_read32(edu, EDU_IRQ_STATUS) |
+				    edu->held_irq);
 	s->flags = cpu_to_le32(edu->fact_known ? EDU_STATE_FACT_ARG : 0);
 	s->dma_src = cpu_to_le64(edu_read64(edu, EDU_DMA_SRC));
 	s->dma_dst = cpu_to_le64(edu_read64(edu, EDU_DMA_DST));
 	s->dma_cnt = cpu_to_le64(edu_read64(edu, EDU_DMA_CNT));
-	s->dma_cmd = cpu_to_le64(edu_read64(edu, EDU_DMA_CMD));
+	/* A transfer held back by P2P is saved as running: the destination
+	 * starts it.
+	 */
+	s->dma_cmd = cpu_to_le64(edu->held_cmd & EDU_DMA_RUN ? edu->held_cmd :
+				 edu_read64(edu, EDU_DMA_CMD));
 	pci_write_config_word(edu->pdev, PCI_COMMAND, cmd);
 	return sizeof(*s);
 }
@@ -503,6 +554,46 @@ static ssize_t edu_save(struct vfio_device *vdev, void *buf, size_t len)
 		edu->save_next++;
 	mutex_unlock(&edu->lock);
 	return ret;
+}
+
+/* One section: the device's identity, as pre-copy begins. */
+static ssize_t edu_save_precopy(struct vfio_device *vdev, void *buf, size_t len)
+{
+	struct edu_mig *edu = to_edu(vdev);
+	struct edu_pre_state *s = buf;
+	ssize_t ret = sizeof(*s);
+
+	mutex_lock(&edu->lock);
+	if (edu->pre_saved) {
+		ret = 0;
+	} else if (len < sizeof(*s)) {
+		ret = -ENOSPC;
+	} else {
+		s->revision = cpu_to_le32(edu->pdev->revision);
+		s->buf_size = cpu_to_le32(EDU_BUF_SIZE);
+		edu->pre_saved = true;
+	}
+	mutex_unlock(&edu->lock);
+	return ret;
+}
+
+/* On the destination, while the source still runs: the same device? */
+static int edu_load_precopy(struct vfio_device *vdev, const void *buf,
+			    size_t len, u32 version)
+{
+	struct edu_mig *edu = to_edu(vdev);
+	const struct edu_pre_state *s = buf;
+
+	if (len != sizeof(*s))
+		return -EINVAL;
+	if (le32_to_cpu(s->revision) != edu->pdev->revision ||
+	    le32_to_cpu(s->buf_size) != EDU_BUF_SIZE) {
+		pci_warn(edu->pdev, "edu_migration: the source's device (revision %u, %u-byte buffer) is not this one (revision %u)\n",
+			 le32_to_cpu(s->revision), le32_to_cpu(s->buf_size),
+			 edu->pdev->revision);
+		return -ENODEV;
+	}
+	return 0;
 }
 
 static size_t edu_pending_bytes(struct vfio_device *vdev)
@@ -681,13 +772,17 @@ static void edu_restore_regs(struct edu_mig *edu, const struct edu_regs_state *s
 	edu_write32(edu, EDU_STATUS, status & EDU_STATUS_IRQFACT);
 
 	edu_write32(edu, EDU_IRQ_ACK, ~0U);
-	if (le32_to_cpu(s->irq_status))
+	if (edu->p2p)
+		edu->held_irq = le32_to_cpu(s->irq_status);
+	else if (le32_to_cpu(s->irq_status))
 		edu_write32(edu, EDU_IRQ_RAISE, le32_to_cpu(s->irq_status));
 
 	edu_write64(edu, EDU_DMA_SRC, le64_to_cpu(s->dma_src));
 	edu_write64(edu, EDU_DMA_DST, le64_to_cpu(s->dma_dst));
 	edu_write64(edu, EDU_DMA_CNT, le64_to_cpu(s->dma_cnt));
-	if (cmd & EDU_DMA_RUN)
+	if ((cmd & EDU_DMA_RUN) && edu->p2p)
+		edu->held_cmd = cmd;
+	else if (cmd & EDU_DMA_RUN)
 		edu_write64(edu, EDU_DMA_CMD, cmd);
 	pci_write_config_word(edu->pdev, PCI_COMMAND, pci_cmd);
 }
@@ -712,24 +807,91 @@ static void edu_reset(struct vfio_device *vdev)
 	mutex_lock(&edu->lock);
 	edu->restore_pending = false;
 	edu->held_len = 0;
+	edu_p2p_forget(edu);
 	mutex_unlock(&edu->lock);
 }
 
+/* Start what P2P held back: the interrupt, then the transfer. */
+static int edu_release_p2p(struct edu_mig *edu)
+{
+	struct edu_dma dma = {};
+	u64 cmd = edu->held_cmd;
+	u32 irq = edu->held_irq;
+	u16 pci_cmd;
+	int ret = 0;
+
+	edu->held_cmd = 0;
+	edu->held_irq = 0;
+	if (!(cmd & EDU_DMA_RUN) && !irq)
+		return 0;
+	pci_cmd = edu_enable_access(edu->pdev);
+	if (irq)
+		edu_write32(edu, EDU_IRQ_RAISE, irq);
+	if (cmd & EDU_DMA_RUN) {
+		ret = edu_before_write(edu, EDU_DMA_CMD, cmd, &dma);
+		if (!ret)
+			edu_write64(edu, EDU_DMA_CMD, cmd);
+	}
+	pci_write_config_word(edu->pdev, PCI_COMMAND, pci_cmd);
+	if (!ret)
+		edu_after_write(edu, &dma);
+	return ret;
+}
+
+/*
+ * RUNNING_P2P and PRE_COPY_P2P: the device starts no transfer.  One
+ * already running is waited for (the device model starts a transfer 100 ms
+ * after its command, and then runs it at once).
+ */
+static int edu_set_p2p(struct vfio_device *vdev, bool quiesce)
+{
+	struct edu_mig *edu = to_edu(vdev);
+	u16 pci_cmd;
+	int ret = 0;
+
+	mutex_lock(&edu->lock);
+	if (quiesce && !edu->p2p) {
+		edu->p2p = true;
+		pci_cmd = edu_enable_access(edu->pdev);
+		ret = edu_wait_dma(edu);
+		pci_write_config_word(edu->pdev, PCI_COMMAND, pci_cmd);
+		if (ret)
+			pci_warn(edu->pdev, "edu_migration: a DMA transfer did not end: cannot enter P2P\n");
+	} else if (!quiesce && edu->p2p) {
+		edu->p2p = false;
+		ret = edu_release_p2p(edu);
+	}
+	mutex_unlock(&edu->lock);
+	return ret;
+}
+
+/* Every callback but set_p2p: the two tables below differ only there. */
+#define EDU_MIGRATION_CALLBACKS						\
+	.protocols	= VFIO_PCI_MIGRATION_V1 | VFIO_PCI_MIGRATION_V2,	\
+	.version	= EDU_STATE_VERSION,					\
+	.reports_all_dma = true,						\
+	.max_state_size	= sizeof(struct edu_regs_state) +			\
+			  sizeof(struct edu_buf_state),				\
+	.start_saving	= edu_start_saving,					\
+	.stop_saving	= edu_stop_saving,					\
+	.stop		= edu_stop,						\
+	.start		= edu_start,						\
+	.start_resuming	= edu_start_resuming,					\
+	.pending_bytes	= edu_pending_bytes,					\
+	.save		= edu_save,						\
+	.load		= edu_load,						\
+	.reset		= edu_reset,						\
+	.save_precopy	= edu_save_precopy,					\
+	.load_precopy	= edu_load_precopy
+
 static const struct vfio_pci_migration_ops edu_migration_ops = {
-	.protocols	= VFIO_PCI_MIGRATION_V1 | VFIO_PCI_MIGRATION_V2,
-	.version	= EDU_STATE_VERSION,
-	.reports_all_dma = true,
-	.max_state_size	= sizeof(struct edu_regs_state) +
-			  sizeof(struct edu_buf_state),
-	.start_saving	= edu_start_saving,
-	.stop_saving	= edu_stop_saving,
-	.stop		= edu_stop,
-	.start		= edu_start,
-	.start_resuming	= edu_start_resuming,
-	.pending_bytes	= edu_pending_bytes,
-	.save		= edu_save,
-	.load		= edu_load,
-	.reset		= edu_reset,
+	EDU_MIGRATION_CALLBACKS,
+	.set_p2p	= edu_set_p2p,
+};
+
+/* p2p=0: as a vendor that cannot quiesce its DMA alone. */
+static const struct vfio_pci_migration_ops edu_migration_ops_no_p2p = {
+	EDU_MIGRATION_CALLBACKS,
 };
 
 static const struct vfio_device_ops edu_mig_device_ops = {
@@ -780,7 +942,19 @@ static struct vfio_pci_vendor_driver_ops edu_mig_ops = {
 	.migration	= &edu_migration_ops,
 };
 
-module_vfio_pci_vendor_driver(edu_mig_ops);
+static int __init edu_mig_init(void)
+{
+	if (!p2p)
+		edu_mig_ops.migration = &edu_migration_ops_no_p2p;
+	return vfio_pci_vendor_register(&edu_mig_ops);
+}
+module_init(edu_mig_init);
+
+static void __exit edu_mig_exit(void)
+{
+	vfio_pci_vendor_unregister(&edu_mig_ops);
+}
+module_exit(edu_mig_exit);
 
 VFIO_PCI_VENDOR_ALIAS(1234, 11e8);
 MODULE_LICENSE("GPL");

@@ -64,7 +64,7 @@ export OUT=${OUT:-$top/out}
 
 # The suites the second kernel runs in a full run (the first runs them
 # all; unit is kernel independent and runs on the first only).
-SECOND_KERNEL_SUITES=${SECOND_KERNEL_SUITES-"build vm registry passthrough migration migration-v2 fuzz irq qemu-e2e qemu10-e2e i40e sriov-e2e install"}
+SECOND_KERNEL_SUITES=${SECOND_KERNEL_SUITES-"build vm registry passthrough migration migration-v2 fuzz irq qemu-e2e qemu10-e2e multi-device i40e sriov-e2e install"}
 
 # Suites in the order they run, and what runs them: a host script, or
 # "<run name> <timeout> <guest script> [run-vm.sh options...]" for a suite
@@ -83,6 +83,7 @@ declare -A suite_cmd=(
 	[irq]="irq 1500 tools/testing/selftests/vfio-pci/irq.sh ${IRQ_VM_OPTS[*]}"
 	[qemu10-e2e]="qemu10-e2e 1500 tools/testing/e2e/qemu10-e2e.sh ${NESTED_VM_OPTS[*]}"
 	[qemu-e2e]="qemu-e2e 1500 tools/testing/e2e/qemu-e2e.sh ${NESTED_VM_OPTS[*]}"
+	[multi-device]="multi-device 1500 tools/testing/e2e/multi-device.sh ${NESTED_VM_OPTS[*]} --edu 4"
 	[i40e]="i40e 400 tools/testing/selftests/vfio-pci/i40e.sh"
 	[sriov-e2e]="sriov-e2e 1800 tools/testing/e2e/sriov-e2e.sh ${IGB_VM_OPTS[*]}"
 )
@@ -92,12 +93,13 @@ declare -A suite_cmd_other=(
 	[build]="tools/testing/gates.sh"
 	[install]="tools/testing/install/install.sh"
 )
-order=(build unit install vm registry passthrough migration migration-v2 fuzz irq qemu-e2e qemu10-e2e i40e sriov-e2e)
+order=(build unit install vm registry passthrough migration migration-v2 fuzz irq qemu-e2e qemu10-e2e multi-device i40e sriov-e2e)
 # Wall times (seconds) to expect of a job $OUT/timings does not know.
 declare -A suite_est=(
 	[build]=300 [unit]=120 [install]=200 [vm]=90 [registry]=120
 	[passthrough]=150 [migration]=120 [migration-v2]=100 [fuzz]=150 [irq]=160
-	[qemu-e2e]=460 [qemu10-e2e]=230 [i40e]=40 [sriov-e2e]=560
+	[qemu-e2e]=460 [qemu10-e2e]=230 [multi-device]=240 [i40e]=40
+	[sriov-e2e]=560
 )
 
 # Test hooks (tools/testing/unit/test_run_tests.sh), not for users:

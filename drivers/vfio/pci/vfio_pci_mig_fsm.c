@@ -18,6 +18,13 @@
  * and never a source (only a device reset leaves it).  Saving and resuming
  * exclude each other, and a snapshot taken in stop-copy cannot go back to
  * pre-copy.
+ *
+ * The two P2P states are v2 only, and reached only by the arcs vfio core
+ * takes (vfio_mig_get_next_state()); every other pair with a P2P state is
+ * refused.  A stopped device becomes RUNNING_P2P by closing its DMA first
+ * and then starting, so that loaded state is applied without the device
+ * initiating anything; leaving P2P for STOP needs no P2P step, as a
+ * stopped device initiates nothing either.
  */
 static const signed char plan[MIG_NR_STATES][MIG_NR_STATES][MIG_MAX_STEPS + 1] = {
 	[MIG_RUNNING] = {
@@ -28,6 +35,8 @@ static const signed char plan[MIG_NR_STATES][MIG_NR_STATES][MIG_MAX_STEPS + 1] =
 				    MIG_STEP_SNAPSHOT),
 		[MIG_RESUMING]	= S(MIG_STEP_STOP, MIG_STEP_RESUME_BEGIN),
 		[MIG_ERROR]	= INVALID,
+		[MIG_RUNNING_P2P] = S(MIG_STEP_P2P_ON),
+		[MIG_PRECOPY_P2P] = INVALID,
 	},
 	[MIG_STOP] = {
 		[MIG_RUNNING]	= S(MIG_STEP_START),
@@ -36,6 +45,8 @@ static const signed char plan[MIG_NR_STATES][MIG_NR_STATES][MIG_MAX_STEPS + 1] =
 		[MIG_STOPCOPY]	= S(MIG_STEP_SAVE_BEGIN, MIG_STEP_SNAPSHOT),
 		[MIG_RESUMING]	= S(MIG_STEP_RESUME_BEGIN),
 		[MIG_ERROR]	= INVALID,
+		[MIG_RUNNING_P2P] = S(MIG_STEP_P2P_ON, MIG_STEP_START),
+		[MIG_PRECOPY_P2P] = INVALID,
 	},
 	[MIG_PRECOPY] = {
 		[MIG_RUNNING]	= S(MIG_STEP_SAVE_END),
@@ -44,6 +55,8 @@ static const signed char plan[MIG_NR_STATES][MIG_NR_STATES][MIG_MAX_STEPS + 1] =
 		[MIG_STOPCOPY]	= S(MIG_STEP_STOP, MIG_STEP_SNAPSHOT),
 		[MIG_RESUMING]	= INVALID,
 		[MIG_ERROR]	= INVALID,
+		[MIG_RUNNING_P2P] = INVALID,
+		[MIG_PRECOPY_P2P] = S(MIG_STEP_P2P_ON),
 	},
 	[MIG_STOPCOPY] = {
 		[MIG_RUNNING]	= S(MIG_STEP_SAVE_END, MIG_STEP_START),
@@ -52,6 +65,8 @@ static const signed char plan[MIG_NR_STATES][MIG_NR_STATES][MIG_MAX_STEPS + 1] =
 		[MIG_STOPCOPY]	= NONE,
 		[MIG_RESUMING]	= INVALID,
 		[MIG_ERROR]	= INVALID,
+		[MIG_RUNNING_P2P] = INVALID,
+		[MIG_PRECOPY_P2P] = INVALID,
 	},
 	[MIG_RESUMING] = {
 		[MIG_RUNNING]	= S(MIG_STEP_RESUME_END, MIG_STEP_START),
@@ -59,6 +74,28 @@ static const signed char plan[MIG_NR_STATES][MIG_NR_STATES][MIG_MAX_STEPS + 1] =
 		[MIG_PRECOPY]	= INVALID,
 		[MIG_STOPCOPY]	= INVALID,
 		[MIG_RESUMING]	= NONE,
+		[MIG_ERROR]	= INVALID,
+		[MIG_RUNNING_P2P] = INVALID,
+		[MIG_PRECOPY_P2P] = INVALID,
+	},
+	[MIG_RUNNING_P2P] = {
+		[MIG_RUNNING]	= S(MIG_STEP_P2P_OFF),
+		[MIG_STOP]	= S(MIG_STEP_STOP),
+		[MIG_PRECOPY]	= INVALID,
+		[MIG_STOPCOPY]	= INVALID,
+		[MIG_RESUMING]	= INVALID,
+		[MIG_RUNNING_P2P] = NONE,
+		[MIG_PRECOPY_P2P] = S(MIG_STEP_SAVE_BEGIN),
+		[MIG_ERROR]	= INVALID,
+	},
+	[MIG_PRECOPY_P2P] = {
+		[MIG_RUNNING]	= INVALID,
+		[MIG_STOP]	= INVALID,
+		[MIG_PRECOPY]	= S(MIG_STEP_P2P_OFF),
+		[MIG_STOPCOPY]	= S(MIG_STEP_STOP, MIG_STEP_SNAPSHOT),
+		[MIG_RESUMING]	= INVALID,
+		[MIG_RUNNING_P2P] = S(MIG_STEP_SAVE_END),
+		[MIG_PRECOPY_P2P] = NONE,
 		[MIG_ERROR]	= INVALID,
 	},
 	[MIG_ERROR] = {
@@ -68,6 +105,8 @@ static const signed char plan[MIG_NR_STATES][MIG_NR_STATES][MIG_MAX_STEPS + 1] =
 		[MIG_STOPCOPY]	= INVALID,
 		[MIG_RESUMING]	= INVALID,
 		[MIG_ERROR]	= NONE,
+		[MIG_RUNNING_P2P] = INVALID,
+		[MIG_PRECOPY_P2P] = INVALID,
 	},
 };
 
@@ -143,6 +182,9 @@ u32 vfio_pci_mig_to_v1(enum vfio_pci_mig_state state)
 		[MIG_PRECOPY]	= MIG_V1_RUNNING | MIG_V1_SAVING,
 		[MIG_STOPCOPY]	= MIG_V1_SAVING,
 		[MIG_RESUMING]	= MIG_V1_RESUMING,
+		/* v1 has no P2P states: nearest meaning, never reached by v1 */
+		[MIG_RUNNING_P2P] = MIG_V1_RUNNING,
+		[MIG_PRECOPY_P2P] = MIG_V1_RUNNING | MIG_V1_SAVING,
 		[MIG_ERROR]	= MIG_V1_ERROR,
 	};
 
@@ -163,6 +205,8 @@ const char *vfio_pci_mig_state_name(enum vfio_pci_mig_state state)
 		[MIG_PRECOPY]	= "pre-copy",
 		[MIG_STOPCOPY]	= "stop-copy",
 		[MIG_RESUMING]	= "resuming",
+		[MIG_RUNNING_P2P] = "running-p2p",
+		[MIG_PRECOPY_P2P] = "pre-copy-p2p",
 		[MIG_ERROR]	= "error",
 	};
 

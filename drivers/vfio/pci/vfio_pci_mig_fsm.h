@@ -17,6 +17,8 @@
  * @MIG_PRECOPY: running while saving (v1 RUNNING|SAVING)
  * @MIG_STOPCOPY: quiesced, device state readable (v1 SAVING, v2 STOP_COPY)
  * @MIG_RESUMING: receiving device state (v1 RESUMING, v2 RESUMING)
+ * @MIG_RUNNING_P2P: running but initiating no DMA (v2 RUNNING_P2P)
+ * @MIG_PRECOPY_P2P: pre-copy, initiating no DMA (v2 PRE_COPY_P2P)
  * @MIG_ERROR: a transition failed; only a device reset leaves it
  * @MIG_NR_STATES: number of states
  */
@@ -26,6 +28,8 @@ enum vfio_pci_mig_state {
 	MIG_PRECOPY,
 	MIG_STOPCOPY,
 	MIG_RESUMING,
+	MIG_RUNNING_P2P,
+	MIG_PRECOPY_P2P,
 	MIG_ERROR,
 	MIG_NR_STATES,
 };
@@ -39,6 +43,8 @@ enum vfio_pci_mig_state {
  * @MIG_STEP_SAVE_END: vendor stop_saving(); engine drops the stream
  * @MIG_STEP_RESUME_BEGIN: vendor start_resuming(); engine readies a buffer
  * @MIG_STEP_RESUME_END: engine insists the stream was complete and loaded
+ * @MIG_STEP_P2P_ON: vendor set_p2p(true): the device initiates no DMA
+ * @MIG_STEP_P2P_OFF: vendor set_p2p(false): it may initiate DMA again
  */
 enum vfio_pci_mig_step {
 	MIG_STEP_STOP,
@@ -48,6 +54,8 @@ enum vfio_pci_mig_step {
 	MIG_STEP_SAVE_END,
 	MIG_STEP_RESUME_BEGIN,
 	MIG_STEP_RESUME_END,
+	MIG_STEP_P2P_ON,
+	MIG_STEP_P2P_OFF,
 };
 
 #define MIG_MAX_STEPS	3
@@ -65,5 +73,15 @@ int vfio_pci_mig_plan(enum vfio_pci_mig_state from,
 int vfio_pci_mig_from_v1(u32 device_state, enum vfio_pci_mig_state *state);
 u32 vfio_pci_mig_to_v1(enum vfio_pci_mig_state state);
 const char *vfio_pci_mig_state_name(enum vfio_pci_mig_state state);
+
+static inline bool vfio_pci_mig_state_p2p(enum vfio_pci_mig_state state)
+{
+	return state == MIG_RUNNING_P2P || state == MIG_PRECOPY_P2P;
+}
+
+static inline bool vfio_pci_mig_state_precopy(enum vfio_pci_mig_state state)
+{
+	return state == MIG_PRECOPY || state == MIG_PRECOPY_P2P;
+}
 
 #endif /* VFIO_PCI_MIG_FSM_H */

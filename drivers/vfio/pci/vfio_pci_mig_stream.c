@@ -133,6 +133,7 @@ ssize_t vfio_pci_mig_writer_finish(struct vfio_pci_mig_writer *w,
 	h->driver_version = cpu_to_le32(id->version);
 	h->nr_sections = cpu_to_le32(w->nr);
 	h->total_len = cpu_to_le64(w->len + TRAILER_SIZE);
+	h->flags = cpu_to_le32(w->flags);
 	h->hdr_crc = cpu_to_le32(stream_crc(h, offsetof(typeof(*h), hdr_crc)));
 
 	t = (void *)(w->buf + w->len);
@@ -187,7 +188,8 @@ int vfio_pci_mig_check_header(const void *buf, size_t len,
 	if (le16_to_cpu(h->format) != VFIO_PCI_MIG_FORMAT)
 		return reject(why, "unknown stream format", -EOPNOTSUPP);
 	name_len = strnlen(h->driver, VFIO_PCI_MIG_NAME_LEN);
-	if (h->reserved || name_len == VFIO_PCI_MIG_NAME_LEN ||
+	if ((le32_to_cpu(h->flags) & ~VFIO_PCI_MIG_F_KNOWN) ||
+	    name_len == VFIO_PCI_MIG_NAME_LEN ||
 	    memchr_inv(h->driver + name_len, 0, VFIO_PCI_MIG_NAME_LEN - name_len))
 		return reject(why, "malformed header", -EINVAL);
 	if (le16_to_cpu(h->pci_vendor) != expect->vendor ||
@@ -317,4 +319,17 @@ u32 vfio_pci_mig_stream_version(const void *buf)
 	const struct vfio_pci_mig_hdr *h = buf;
 
 	return le32_to_cpu(h->driver_version);
+}
+
+/**
+ * vfio_pci_mig_stream_flags() - header flags of a checked stream
+ * @buf: a stream whose header passed vfio_pci_mig_check_header()
+ *
+ * Return: VFIO_PCI_MIG_F_* bits.
+ */
+u32 vfio_pci_mig_stream_flags(const void *buf)
+{
+	const struct vfio_pci_mig_hdr *h = buf;
+
+	return le32_to_cpu(h->flags);
 }

@@ -9,8 +9,8 @@
  * Layout, all integers little endian, every part 8-byte aligned:
  *
  *   header    struct vfio_pci_mig_hdr: magic, format, identity of the device
- *             and vendor driver, number of sections, total length, CRC32 of
- *             the header itself
+ *             and vendor driver, number of sections, total length, flags,
+ *             CRC32 of the header itself
  *   sections  struct vfio_pci_mig_sect (sequence number, payload length)
  *             followed by the payload, zero-padded to 8 bytes; one section
  *             per chunk the vendor's save() produced, in order
@@ -19,6 +19,10 @@
  *
  * A reader checks the header as soon as it has it (identity, bounds) and the
  * whole stream before any section is given to the vendor.
+ *
+ * A v2 migration may carry two such streams back to back: a pre-copy part
+ * (flag VFIO_PCI_MIG_F_PRECOPY), read while the device still runs, then the
+ * stop-copy stream, which alone is complete.  Each is validated on its own.
  */
 #ifndef VFIO_PCI_MIG_STREAM_H
 #define VFIO_PCI_MIG_STREAM_H
@@ -31,6 +35,10 @@
 #define VFIO_PCI_MIG_NAME_LEN	32
 #define VFIO_PCI_MIG_ALIGN	8
 
+/* Header flags; a reader refuses any other bit. */
+#define VFIO_PCI_MIG_F_PRECOPY	0x1U	/* a pre-copy part, not the state */
+#define VFIO_PCI_MIG_F_KNOWN	VFIO_PCI_MIG_F_PRECOPY
+
 struct vfio_pci_mig_hdr {
 	__le64 magic;
 	__le16 format;
@@ -41,7 +49,7 @@ struct vfio_pci_mig_hdr {
 	__le32 driver_version;
 	__le32 nr_sections;
 	__le64 total_len;
-	__le32 reserved;
+	__le32 flags;
 	__le32 hdr_crc;
 };
 
@@ -75,6 +83,7 @@ struct vfio_pci_mig_identity {
  * @cap: its size
  * @len: bytes written so far
  * @nr: sections written so far
+ * @flags: header flags (VFIO_PCI_MIG_F_*), set by the caller before finish
  * @open: a section has been begun and not yet ended
  */
 struct vfio_pci_mig_writer {
@@ -82,6 +91,7 @@ struct vfio_pci_mig_writer {
 	size_t cap;
 	size_t len;
 	u32 nr;
+	u32 flags;
 	bool open;
 };
 
@@ -107,5 +117,6 @@ int vfio_pci_mig_validate(const void *buf, size_t len,
 int vfio_pci_mig_next_section(const void *buf, size_t len, size_t *pos,
 			      const void **payload, u32 *payload_len);
 u32 vfio_pci_mig_stream_version(const void *buf);
+u32 vfio_pci_mig_stream_flags(const void *buf);
 
 #endif /* VFIO_PCI_MIG_STREAM_H */

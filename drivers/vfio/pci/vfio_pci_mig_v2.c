@@ -6,16 +6,22 @@
  *
  * The state graph without P2P: RUNNING <-> STOP <-> STOP_COPY and
  * STOP <-> RESUMING, and on kernels that have it (6.2 and later) RUNNING
- * <-> PRE_COPY -> STOP_COPY.  vfio core steps multi-arc requests one arc at
- * a time (vfio_mig_get_next_state()); each arc is one engine transition.
- * RUNNING -> PRE_COPY, STOP -> STOP_COPY and STOP -> RESUMING return a data
- * file; PRE_COPY -> STOP_COPY goes on with the same one.  The engine sends
- * nothing before stop-copy, so a saving file in PRE_COPY is at a temporary
- * end (read() fails with -ENOMSG, VFIO_MIG_GET_PRECOPY_INFO says 0 bytes):
+ * <-> PRE_COPY -> STOP_COPY.  With a vendor that can quiesce its DMA
+ * alone, RUNNING_P2P sits between RUNNING and STOP, and PRE_COPY_P2P
+ * between PRE_COPY and STOP_COPY.  vfio core steps multi-arc requests one
+ * arc at a time (vfio_mig_get_next_state()); each arc is one engine
+ * transition.  RUNNING -> PRE_COPY, RUNNING_P2P -> PRE_COPY_P2P, STOP ->
+ * STOP_COPY and STOP -> RESUMING return a data file; the arcs between the
+ * pre-copy states and on to STOP_COPY go on with the same one.
+ *
  * PRE_COPY is where device writes start being reported, early enough for
- * the IOMMU's dirty tracking to be precise while RAM is copied.  In
- * STOP_COPY the file yields the stream and then EOF; the resuming file
- * takes the stream, validated and loaded as its last byte arrives.  A data
+ * the IOMMU's dirty tracking to be precise while RAM is copied.  A saving
+ * file in PRE_COPY yields the vendor's pre-copy part, if it has one
+ * (VFIO_MIG_GET_PRECOPY_INFO's initial_bytes counts what is left of it),
+ * then is at a temporary end (read() fails with -ENOMSG).  In STOP_COPY the
+ * file yields what is left of the pre-copy part, the stream, then EOF; the
+ * resuming file takes both, each validated and loaded as its last byte
+ * arrives.  A data
  * file ends (reads and writes fail with -ENODEV) when the device leaves the
  * saving (or resuming) states, is reset or closed; closing the file itself
  * changes no state.
@@ -60,11 +66,15 @@ static enum vfio_device_mig_state to_v2(enum vfio_pci_mig_state s)
 		return VFIO_DEVICE_STATE_STOP_COPY;
 	case MIG_RESUMING:
 		return VFIO_DEVICE_STATE_RESUMING;
+	case MIG_RUNNING_P2P:
+		return VFIO_DEVICE_STATE_RUNNING_P2P;
 	case MIG_ERROR:
 		return VFIO_DEVICE_STATE_ERROR;
 #if VFIO_PCI_COMPAT_PRE_COPY
 	case MIG_PRECOPY:
 		return VFIO_DEVICE_STATE_PRE_COPY;
+	case MIG_PRECOPY_P2P:
+		return VFIO_DEVICE_STATE_PRE_COPY_P2P;
 #endif
 	case MIG_RUNNING:
 	default:
@@ -87,9 +97,15 @@ static int from_v2(enum vfio_device_mig_state s, enum vfio_pci_mig_state *out)
 	case VFIO_DEVICE_STATE_RESUMING:
 		*out = MIG_RESUMING;
 		return 0;
+	case VFIO_DEVICE_STATE_RUNNING_P2P:
+		*out = MIG_RUNNING_P2P;
+		return 0;
 #if VFIO_PCI_COMPAT_PRE_COPY
 	case VFIO_DEVICE_STATE_PRE_COPY:
 		*out = MIG_PRECOPY;
+		return 0;
+	case VFIO_DEVICE_STATE_PRE_COPY_P2P:
+		*out = MIG_PRECOPY_P2P;
 		return 0;
 #endif
 	default:
@@ -101,6 +117,23 @@ static int from_v2(enum vfio_device_mig_state s, enum vfio_pci_mig_state *out)
 static bool file_current(struct vfio_pci_mig_file *migf)
 {
 	return migf->vpdev->mig.v2_file == migf;
+}
+
+/* Copy from @data, which starts at file offset @base, at the file's pos. */
+static ssize_t read_from(struct vfio_pci_mig_file *migf, char __user *buf,
+			 size_t len, const u8 *data, size_t data_len,
+			 size_t base)
+{
+	size_t off = migf->pos - base;
+	ssize_t n;
+
+	if (off >= data_len)
+		return 0;
+	n = min(len, data_len - off);
+	if (copy_to_user(buf, data + off, n))
+		return -EFAULT;
+	migf->pos += n;
+	return n;
 }
 
 static ssize_t mig_file_read(struct file *filp, char __user *buf, size_t len,
@@ -115,18 +148,16 @@ static ssize_t mig_file_read(struct file *filp, char __user *buf, size_t len,
 	mutex_lock(&mig->lock);
 	if (!file_current(migf) || migf->resuming) {
 		ret = -ENODEV;
-	} else if (mig->state == MIG_PRECOPY) {
-		ret = -ENOMSG;	/* nothing before stop-copy */
+	} else if (migf->pos < mig->pre_len) {
+		/* The pre-copy part first, in pre-copy and stop-copy alike. */
+		ret = read_from(migf, buf, len, mig->pre, mig->pre_len, 0);
+	} else if (vfio_pci_mig_state_precopy(mig->state)) {
+		ret = -ENOMSG;	/* nothing more before stop-copy */
 	} else if (mig->state != MIG_STOPCOPY || !mig->stream) {
 		ret = -ENODEV;
-	} else if (migf->pos >= mig->stream_len) {
-		ret = 0;
 	} else {
-		ret = min_t(size_t, len, mig->stream_len - migf->pos);
-		if (copy_to_user(buf, mig->stream + migf->pos, ret))
-			ret = -EFAULT;
-		else
-			migf->pos += ret;
+		ret = read_from(migf, buf, len, mig->stream, mig->stream_len,
+				mig->pre_len);
 	}
 	vfio_pci_mig_unlock(migf->vpdev);
 	return ret;
@@ -163,15 +194,17 @@ static __poll_t mig_file_poll(struct file *filp, struct poll_table_struct *wait)
 
 	/*
 	 * In stop-copy the stream exists as soon as the file does; pre-copy
-	 * never has data (a waiter wakes when the state changes: never, as
-	 * the engine does not notify, which the uAPI allows).
+	 * has data only while its part is unread (a waiter wakes when the
+	 * state changes: never, as the engine does not notify, which the uAPI
+	 * allows).
 	 */
 	mutex_lock(&mig->lock);
 	if (!file_current(migf))
 		mask = EPOLLERR | EPOLLHUP;
 	else if (migf->resuming)
 		mask = EPOLLOUT | EPOLLWRNORM;
-	else if (mig->state == MIG_PRECOPY)
+	else if (vfio_pci_mig_state_precopy(mig->state) &&
+		 migf->pos >= mig->pre_len)
 		mask = 0;
 	else
 		mask = EPOLLIN | EPOLLRDNORM;
@@ -180,13 +213,17 @@ static __poll_t mig_file_poll(struct file *filp, struct poll_table_struct *wait)
 }
 
 #if VFIO_PCI_COMPAT_PRE_COPY
-/* VFIO_MIG_GET_PRECOPY_INFO: nothing is sent before stop-copy. */
+/*
+ * VFIO_MIG_GET_PRECOPY_INFO: initial_bytes is what is left of the pre-copy
+ * part; nothing else is sent before stop-copy, so dirty_bytes is 0.
+ */
 static long mig_file_precopy_info(struct vfio_pci_mig_file *migf,
 				  void __user *arg)
 {
 	size_t minsz = offsetofend(struct vfio_precopy_info, dirty_bytes);
 	struct vfio_pci_mig *mig = &migf->vpdev->mig;
 	struct vfio_precopy_info info;
+	u64 initial = 0;
 	long ret = 0;
 
 	if (copy_from_user(&info, arg, minsz))
@@ -194,13 +231,16 @@ static long mig_file_precopy_info(struct vfio_pci_mig_file *migf,
 	if (info.argsz < minsz)
 		return -EINVAL;
 	mutex_lock(&mig->lock);
-	if (!file_current(migf) || migf->resuming || mig->state != MIG_PRECOPY)
+	if (!file_current(migf) || migf->resuming ||
+	    !vfio_pci_mig_state_precopy(mig->state))
 		ret = -EINVAL;
+	else if (migf->pos < mig->pre_len)
+		initial = mig->pre_len - migf->pos;
 	vfio_pci_mig_unlock(migf->vpdev);
 	if (ret)
 		return ret;
 	info.flags = 0;
-	info.initial_bytes = 0;
+	info.initial_bytes = initial;
 	info.dirty_bytes = 0;
 	return copy_to_user(arg, &info, minsz) ? -EFAULT : 0;
 }
@@ -290,11 +330,13 @@ static bool arc_opens_file(enum vfio_device_mig_state cur,
 	case VFIO_DEVICE_STATE_RESUMING:
 		return true;
 	case VFIO_DEVICE_STATE_STOP_COPY:
-		/* From PRE_COPY the session, and its file, go on. */
+		/* From pre-copy the session, and its file, go on. */
 		return cur == VFIO_DEVICE_STATE_STOP;
 #if VFIO_PCI_COMPAT_PRE_COPY
 	case VFIO_DEVICE_STATE_PRE_COPY:
-		return true;
+		return cur == VFIO_DEVICE_STATE_RUNNING;
+	case VFIO_DEVICE_STATE_PRE_COPY_P2P:
+		return cur == VFIO_DEVICE_STATE_RUNNING_P2P;
 #endif
 	default:
 		return false;
@@ -343,6 +385,9 @@ vfio_pci_mig_set_state_v2(struct vfio_device *vdev,
 				fput(filp);
 			filp = opened;
 			mig->v2_file = filp->private_data;
+			/* A saving session that begins in pre-copy. */
+			if (vfio_pci_mig_state_precopy(mig->state))
+				ret = vfio_pci_mig_precopy_part(vpdev);
 		}
 	}
 	vfio_pci_mig_unlock(vpdev);

@@ -43,6 +43,7 @@ static size_t stream_cap(size_t max_state)
 }
 
 static void mig_reset_work(struct work_struct *work);
+static void mig_enter_error(struct vfio_pci_mig *mig, int err);
 
 void vfio_pci_mig_init(struct vfio_pci_device *vpdev)
 {
@@ -115,11 +116,14 @@ static void mig_free_stream(struct vfio_pci_mig *mig)
 	mig->v1_staged = 0;
 }
 
-/* The saving session ends: its v2 file too. */
+/* The saving session ends: its v2 file and pre-copy part too. */
 static void mig_drop_stream(struct vfio_pci_mig *mig)
 {
 	vfio_pci_mig_v2_end_file(mig_dev(mig));
 	mig_free_stream(mig);
+	vfree(mig->pre);
+	mig->pre = NULL;
+	mig->pre_len = 0;
 }
 
 static void mig_drop_rx(struct vfio_pci_mig *mig)
@@ -130,20 +134,22 @@ static void mig_drop_rx(struct vfio_pci_mig *mig)
 	mig->rx_len = 0;
 	mig->rx_total = 0;
 	mig->rx_loaded = false;
+	mig->rx_pre_loaded = false;
 }
 
-/* Build the whole stream from the vendor's save() chunks. */
-static int mig_snapshot(struct vfio_pci_mig *mig,
-			const struct vfio_pci_migration_ops *ops)
+/* Build a stream (flags VFIO_PCI_MIG_F_*) from the chunks of @save. */
+static int mig_build(struct vfio_pci_mig *mig,
+		     ssize_t (*save)(struct vfio_device *vdev, void *buf,
+				     size_t len),
+		     u32 flags, u8 **out, size_t *out_len)
 {
+	const struct vfio_pci_migration_ops *ops = vfio_pci_mig_ops(mig_dev(mig));
 	struct vfio_device *vdev = mig_vdev(mig);
 	struct vfio_pci_mig_writer w;
 	ssize_t n;
 	u8 *buf;
 	int ret;
 
-	/* A v2 file opened in pre-copy reads this stream: keep it. */
-	mig_free_stream(mig);
 	buf = vmalloc(mig->max_stream);
 	if (!buf)
 		return -ENOMEM;
@@ -161,7 +167,7 @@ static int mig_snapshot(struct vfio_pci_mig *mig,
 			ret = -EFBIG;
 			goto err;
 		}
-		n = ops->save(vdev, p, space);
+		n = save(vdev, p, space);
 		if (n <= 0) {
 			vfio_pci_mig_section_cancel(&w);
 			ret = n;
@@ -174,19 +180,59 @@ static int mig_snapshot(struct vfio_pci_mig *mig,
 			goto err;
 	}
 
+	w.flags = flags;
 	n = vfio_pci_mig_writer_finish(&w, &mig->id);
 	if (n < 0) {
 		ret = n;
 		goto err;
 	}
-	mig->stream = buf;
-	mig->stream_len = n;
-	mig->stream_pos = 0;
-	pci_info(mig_pdev(mig), "migration: device state saved, %zd bytes in %u sections\n",
+	*out = buf;
+	*out_len = n;
+	pci_info(mig_pdev(mig), "migration: %s saved, %zd bytes in %u sections\n",
+		 flags & VFIO_PCI_MIG_F_PRECOPY ? "pre-copy part" : "device state",
 		 n, w.nr);
 	return 0;
 err:
 	vfree(buf);
+	return ret;
+}
+
+/* The whole state, at stop-copy, from the vendor's save() chunks. */
+static int mig_snapshot(struct vfio_pci_mig *mig,
+			const struct vfio_pci_migration_ops *ops)
+{
+	int ret;
+
+	/* A v2 file opened in pre-copy reads this stream: keep the file. */
+	mig_free_stream(mig);
+	ret = mig_build(mig, ops->save, 0, &mig->stream, &mig->stream_len);
+	mig->stream_pos = 0;
+	return ret;
+}
+
+/**
+ * vfio_pci_mig_precopy_part() - save the pre-copy part, as pre-copy begins
+ * @vpdev: the device, just moved to a pre-copy state; caller holds its
+ *	   migration lock
+ *
+ * Only v2 has one (v1 sends everything at stop-copy), and only for a
+ * vendor with save_precopy.  A failure puts the device in the error state.
+ *
+ * Return: 0 or a negative errno.
+ */
+int vfio_pci_mig_precopy_part(struct vfio_pci_device *vpdev)
+{
+	const struct vfio_pci_migration_ops *ops = vfio_pci_mig_ops(vpdev);
+	struct vfio_pci_mig *mig = &vpdev->mig;
+	int ret;
+
+	lockdep_assert_held(&mig->lock);
+	if (!ops->save_precopy || mig->pre)
+		return 0;
+	ret = mig_build(mig, ops->save_precopy, VFIO_PCI_MIG_F_PRECOPY,
+			&mig->pre, &mig->pre_len);
+	if (ret)
+		mig_enter_error(mig, ret);
 	return ret;
 }
 
@@ -219,6 +265,10 @@ static int mig_run_step(struct vfio_pci_mig *mig, enum vfio_pci_mig_step step)
 		}
 		mig_drop_rx(mig);
 		return 0;
+	case MIG_STEP_P2P_ON:
+		return ops->set_p2p(vdev, true);
+	case MIG_STEP_P2P_OFF:
+		return ops->set_p2p(vdev, false);
 	}
 	return -EINVAL;
 }
@@ -255,6 +305,9 @@ int vfio_pci_mig_set_state(struct vfio_pci_device *vpdev,
 	int i, n, ret;
 
 	lockdep_assert_held(&mig->lock);
+	/* vfio core offers the P2P states only to vendors that have them. */
+	if (vfio_pci_mig_state_p2p(new) && !vfio_pci_mig_ops(vpdev)->set_p2p)
+		return -EINVAL;
 	n = vfio_pci_mig_plan(mig->state, new, steps);
 	if (n < 0)
 		return n;
@@ -266,7 +319,7 @@ int vfio_pci_mig_set_state(struct vfio_pci_device *vpdev,
 			return ret;
 		}
 	}
-	if (new == MIG_PRECOPY && mig->state != MIG_PRECOPY)
+	if (vfio_pci_mig_state_precopy(new) && !vfio_pci_mig_state_precopy(mig->state))
 		pci_info(mig_pdev(mig), "migration: pre-copy, the device's writes to guest memory are reported from now on\n");
 	WRITE_ONCE(mig->state, new);
 	return 0;
@@ -302,10 +355,14 @@ static int mig_reject(struct vfio_pci_mig *mig, int err, const char *why)
 	return err;
 }
 
-/* Whole stream received: validate it, then give its sections to the vendor. */
+/*
+ * Whole stream received: validate it, then give its sections to the vendor.
+ * A pre-copy part goes to load_precopy(), and the next stream may follow.
+ */
 static int mig_load(struct vfio_pci_mig *mig)
 {
 	const struct vfio_pci_migration_ops *ops = vfio_pci_mig_ops(mig_dev(mig));
+	bool pre;
 	const char *why = NULL;
 	const void *payload;
 	size_t pos = 0;
@@ -317,16 +374,31 @@ static int mig_load(struct vfio_pci_mig *mig)
 	if (ret)
 		return mig_reject(mig, ret, why);
 
+	pre = vfio_pci_mig_stream_flags(mig->rx) & VFIO_PCI_MIG_F_PRECOPY;
+	if (pre && !ops->load_precopy)
+		return mig_reject(mig, -EOPNOTSUPP, "a pre-copy part this driver cannot load");
+	if (pre && mig->rx_pre_loaded)
+		return mig_reject(mig, -EINVAL, "a second pre-copy part");
 	version = vfio_pci_mig_stream_version(mig->rx);
 	while (vfio_pci_mig_next_section(mig->rx, mig->rx_len, &pos, &payload,
 					 &len)) {
-		ret = ops->load(mig_vdev(mig), payload, len, version);
+		ret = pre ? ops->load_precopy(mig_vdev(mig), payload, len, version) :
+			    ops->load(mig_vdev(mig), payload, len, version);
 		if (ret)
 			return mig_reject(mig, ret, "vendor driver refused its state");
 	}
-	mig->rx_loaded = true;
-	pci_info(mig_pdev(mig), "migration: device state loaded, %zu bytes\n",
-		 mig->rx_len);
+	pci_info(mig_pdev(mig), "migration: %s loaded, %zu bytes\n",
+		 pre ? "pre-copy part" : "device state", mig->rx_len);
+	if (pre) {
+		/* Ready for the stop-copy stream. */
+		vfree(mig->rx);
+		mig->rx = NULL;
+		mig->rx_len = 0;
+		mig->rx_total = 0;
+		mig->rx_pre_loaded = true;
+	} else {
+		mig->rx_loaded = true;
+	}
 	return 0;
 }
 
@@ -341,54 +413,32 @@ static int mig_copy_in(void *dst, const void *src, const void __user *usrc,
 	return copy_from_user(dst, usrc + off, len) ? -EFAULT : 0;
 }
 
-/**
- * vfio_pci_mig_receive() - accept the next bytes of an incoming stream
- * @vpdev: the device, resuming; caller holds the migration lock
- * @src: the bytes, in kernel memory, or NULL
- * @usrc: the bytes, in user memory, when @src is NULL
- * @len: how many
- *
- * The header is checked as soon as it is complete, before any buffer is
- * sized from it; the last byte triggers validation of the whole stream and
- * the vendor's load.  A rejected stream puts the device in the error state.
- *
- * Return: 0; -EINVAL when not resuming or for bytes beyond the declared
- * end; -EFAULT for a bad user buffer; -ENOMEM; or the stream's rejection
- * errno (see vfio_pci_mig_validate()).
+/*
+ * Take bytes @off..@off+@len of the caller's buffer into the stream being
+ * received; returns how many were taken (up to its end) or an errno.
  */
-int vfio_pci_mig_receive(struct vfio_pci_device *vpdev, const void *src,
-			 const void __user *usrc, size_t len)
+static ssize_t mig_receive_part(struct vfio_pci_mig *mig, const void *src,
+				const void __user *usrc, size_t off, size_t len)
 {
-	struct vfio_pci_mig *mig = &vpdev->mig;
-	size_t hdr = sizeof(mig->rx_hdr), off = 0, n;
+	size_t hdr = sizeof(mig->rx_hdr), taken = 0, n;
 	const char *why = NULL;
 	u64 total;
 	int ret;
 
-	lockdep_assert_held(&mig->lock);
-	if (mig->state != MIG_RESUMING)
-		return -EINVAL;
-	if (!len)
-		return 0;
-	if (mig->rx_loaded || (mig->rx_total && len > mig->rx_total - mig->rx_len))
-		return mig_reject(mig, -EINVAL, "data beyond the end of the stream");
-
 	if (!mig->rx_total) {
 		n = min(len, hdr - mig->rx_len);
-		ret = mig_copy_in(mig->rx_hdr + mig->rx_len, src, usrc, 0, n);
+		ret = mig_copy_in(mig->rx_hdr + mig->rx_len, src, usrc, off, n);
 		if (ret)
 			return ret;
 		mig->rx_len += n;
-		off = n;
+		taken = n;
 		if (mig->rx_len < hdr)
-			return 0;
+			return taken;
 
 		ret = vfio_pci_mig_check_header(mig->rx_hdr, hdr, &mig->id,
 						mig->max_stream, &total, &why);
 		if (ret)
 			return mig_reject(mig, ret, why);
-		if (len - off > total - hdr)
-			return mig_reject(mig, -EINVAL, "data beyond the end of the stream");
 		mig->rx = vmalloc(total);
 		if (!mig->rx)
 			return -ENOMEM;
@@ -396,12 +446,55 @@ int vfio_pci_mig_receive(struct vfio_pci_device *vpdev, const void *src,
 		mig->rx_total = total;
 	}
 
-	ret = mig_copy_in(mig->rx + mig->rx_len, src, usrc, off, len - off);
+	n = min_t(u64, len - taken, mig->rx_total - mig->rx_len);
+	ret = mig_copy_in(mig->rx + mig->rx_len, src, usrc, off + taken, n);
 	if (ret)
 		return ret;
-	mig->rx_len += len - off;
-	if (mig->rx_len == mig->rx_total)
-		return mig_load(mig);
+	mig->rx_len += n;
+	taken += n;
+	if (mig->rx_len == mig->rx_total) {
+		ret = mig_load(mig);
+		if (ret)
+			return ret;
+	}
+	return taken;
+}
+
+/**
+ * vfio_pci_mig_receive() - accept the next bytes of an incoming stream
+ * @vpdev: the device, resuming; caller holds the migration lock
+ * @src: the bytes, in kernel memory, or NULL
+ * @usrc: the bytes, in user memory, when @src is NULL
+ * @len: how many
+ *
+ * A stream's header is checked as soon as it is complete, before any
+ * buffer is sized from it; its last byte triggers validation of the whole
+ * stream and the vendor's load.  A v2 source may send a pre-copy part
+ * before the stream; the bytes of both may come in any pieces.  A
+ * rejected stream puts the device in the error state.
+ *
+ * Return: 0; -EINVAL when not resuming or for bytes beyond the end; -EFAULT
+ * for a bad user buffer; -ENOMEM; or the stream's rejection errno (see
+ * vfio_pci_mig_validate()).
+ */
+int vfio_pci_mig_receive(struct vfio_pci_device *vpdev, const void *src,
+			 const void __user *usrc, size_t len)
+{
+	struct vfio_pci_mig *mig = &vpdev->mig;
+	size_t done = 0;
+	ssize_t n;
+
+	lockdep_assert_held(&mig->lock);
+	if (mig->state != MIG_RESUMING)
+		return -EINVAL;
+	while (done < len) {
+		if (mig->rx_loaded)
+			return mig_reject(mig, -EINVAL, "data beyond the end of the stream");
+		n = mig_receive_part(mig, src, usrc, done, len - done);
+		if (n < 0)
+			return n;
+		done += n;
+	}
 	return 0;
 }
 
@@ -606,8 +699,10 @@ void vfio_pci_mig_setup(struct vfio_pci_device *vpdev)
 	if (!ops || !(ops->protocols & VFIO_PCI_MIGRATION_V2))
 		return;
 	vpdev->core.vdev.mig_ops = &vfio_pci_mig_v2_ops;
-	/* No P2P: a vendor has no way to quiesce outbound peer DMA alone. */
 	vpdev->core.vdev.migration_flags = VFIO_MIGRATION_STOP_COPY;
+	/* P2P: the vendor can stop its device initiating DMA alone. */
+	if (ops->set_p2p)
+		vpdev->core.vdev.migration_flags |= VFIO_MIGRATION_P2P;
 	/*
 	 * Pre-copy starts the vendor's reporting while the VM still runs, so
 	 * the IOMMU's dirty tracking is precise from the first RAM pass on.
@@ -631,5 +726,7 @@ bool vfio_pci_migration_ops_valid(const struct vfio_pci_migration_ops *ops)
 	       ops->version && ops->max_state_size &&
 	       ops->max_state_size <= MIG_MAX_STATE &&
 	       ops->start_saving && ops->stop_saving && ops->stop &&
-	       ops->start && ops->start_resuming && ops->save && ops->load;
+	       ops->start && ops->start_resuming && ops->save && ops->load &&
+	       (!ops->set_p2p || ops->reset) &&
+	       !ops->save_precopy == !ops->load_precopy;
 }

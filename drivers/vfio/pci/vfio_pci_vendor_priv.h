@@ -22,12 +22,15 @@
  * @max_stream: largest stream this device produces or accepts
  * @stream: the saved stream (stop-copy), vmalloc'ed
  * @stream_len: its length
+ * @pre: the pre-copy part (v2 pre-copy, vendors with save_precopy), or NULL
+ * @pre_len: its length
  * @stream_pos: bytes of it handed out so far
  * @rx: the stream being received, allocated once its header is checked
  * @rx_hdr: header bytes received before @rx exists
  * @rx_len: bytes received so far
  * @rx_total: declared total length (0 until the header is checked)
  * @rx_loaded: the whole stream was validated and given to the vendor
+ * @rx_pre_loaded: a pre-copy part was validated and given to the vendor
  * @v1_data: the v1 region's data section (mmappable), or NULL
  * @v1_staged: bytes of @stream staged in @v1_data, not yet consumed
  * @reporting: why device writes must be reported now (MIG_REPORT_*)
@@ -45,11 +48,14 @@ struct vfio_pci_mig {
 	u8 *stream;
 	size_t stream_len;
 	size_t stream_pos;
+	u8 *pre;
+	size_t pre_len;
 	u8 *rx;
 	u8 rx_hdr[sizeof(struct vfio_pci_mig_hdr)];
 	size_t rx_len;
 	u64 rx_total;
 	bool rx_loaded;
+	bool rx_pre_loaded;
 	void *v1_data;
 	u64 v1_staged;
 	u32 reporting;
@@ -169,6 +175,7 @@ size_t vfio_pci_mig_take(struct vfio_pci_device *vpdev, void *dst,
 int vfio_pci_mig_receive(struct vfio_pci_device *vpdev, const void *src,
 			 const void __user *usrc, size_t len);
 size_t vfio_pci_mig_stop_copy_size(struct vfio_pci_device *vpdev);
+int vfio_pci_mig_precopy_part(struct vfio_pci_device *vpdev);
 bool vfio_pci_migration_ops_valid(const struct vfio_pci_migration_ops *ops);
 int vfio_pci_mig_report(struct vfio_pci_device *vpdev, u32 why, bool on);
 void vfio_pci_mig_setup(struct vfio_pci_device *vpdev);

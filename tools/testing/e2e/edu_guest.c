@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * The nested (L2) guest's program for the live-migration runs.  It drives
- * the edu device assigned to its VM through sysfs (BAR0) and /dev/mem (DMA
- * memory above the kernel's mem= limit), and proves after a migration that
- * the device came across intact.
+ * every edu device assigned to its VM (up to four) through sysfs (BAR0) and
+ * /dev/mem (DMA memory above the kernel's mem= limit, 4 MiB per device),
+ * and proves after a migration that each device came across intact.  With
+ * more than one device, each check's name carries the device's index
+ * ("liveness#1"); the first device's names are bare.
  *
  *  1. Put the device in a distinctive state: liveness, a factorial, the
  *     factorial irq enable, an irq status, a 4095-byte pattern moved into the
@@ -39,6 +41,7 @@
 /* DMA memory: guest-physical, above mem=112M, below edu's 28-bit mask. */
 #define DMA_PHYS		0x7000000UL
 #define DMA_SIZE		0x400000UL
+#define MAX_DEVS		4
 #define PATTERN_OFF		0x0
 #define CHECK_OFF		0x1000
 #define SLOTS_OFF		0x100000UL
@@ -49,16 +52,39 @@
 #define FACT_VALUE		3628800U
 #define IRQ_VALUE		0x5U
 
-static uint8_t *bar;
-static uint8_t *mem;
-static int failures;
-
 struct logged {
 	uint32_t slot;
 	uint32_t off;
 };
 
-static struct logged dma_log[1 << 16];
+/* One device: its BAR0, its DMA memory (mapped, guest-physical). */
+struct dev {
+	uint8_t *bar;
+	uint8_t *mem;
+	uint64_t phys;
+	char tag[4];
+	struct logged log[1 << 16];
+};
+
+static struct dev devs[MAX_DEVS];
+static unsigned int nr_devs;
+static int failures;
+
+/* The device the helpers below act on. */
+static uint8_t *bar;
+static uint8_t *mem;
+static uint64_t phys;
+static struct logged *dma_log;
+static const char *tag;
+
+static void select_dev(unsigned int k)
+{
+	bar = devs[k].bar;
+	mem = devs[k].mem;
+	phys = devs[k].phys;
+	dma_log = devs[k].log;
+	tag = devs[k].tag;
+}
 
 /*
  * MMIO: exactly one access of the register's width (a relaxed atomic is a
@@ -136,50 +162,51 @@ static uint8_t pattern(unsigned int i)
 static void check(int ok, const char *what, const char *fmt, uint64_t a,
 		  uint64_t b)
 {
-	printf("EDU-CHECK %s %s ", what, ok ? "ok" : "FAIL");
+	printf("EDU-CHECK %s%s %s ", what, tag, ok ? "ok" : "FAIL");
 	printf(fmt, (unsigned long long)a, (unsigned long long)b);
 	printf("\n");
 	if (!ok)
 		failures++;
 }
 
-static int find_edu(char *path, size_t len)
+static int by_name(const struct dirent **a, const struct dirent **b)
 {
-	struct dirent *de;
-	DIR *d = opendir("/sys/bus/pci/devices");
+	return strcmp((*a)->d_name, (*b)->d_name);
+}
 
-	if (!d)
-		return -1;
-	while ((de = readdir(d))) {
+/* The edu devices' PCI addresses, in order; returns how many. */
+static unsigned int find_edus(char names[MAX_DEVS][64])
+{
+	struct dirent **de;
+	unsigned int found = 0;
+	int i, n = scandir("/sys/bus/pci/devices", &de, NULL, by_name);
+
+	for (i = 0; i < n; i++) {
 		char p[512], id[32] = "";
 		FILE *f;
 
-		snprintf(p, sizeof(p), "/sys/bus/pci/devices/%s/device", de->d_name);
+		snprintf(p, sizeof(p), "/sys/bus/pci/devices/%s/device", de[i]->d_name);
 		f = fopen(p, "r");
-		if (!f)
-			continue;
-		if (fgets(id, sizeof(id), f) && !strncmp(id, "0x11e8", 6)) {
-			snprintf(path, len, "/sys/bus/pci/devices/%.64s", de->d_name);
+		if (f && fgets(id, sizeof(id), f) && !strncmp(id, "0x11e8", 6) &&
+		    found < MAX_DEVS)
+			snprintf(names[found++], 64, "%.63s", de[i]->d_name);
+		if (f)
 			fclose(f);
-			closedir(d);
-			return 0;
-		}
-		fclose(f);
+		free(de[i]);
 	}
-	closedir(d);
-	return -1;
+	if (n >= 0)
+		free(de);
+	return found;
 }
 
-static int map_device(void)
+static int map_device(const char *dev, struct dev *e, unsigned int k)
 {
-	char dev[300], p[400];
+	char p[128];
 	uint16_t cmd;
 	int fd;
 
-	if (find_edu(dev, sizeof(dev)))
-		return -1;
 	/* Memory decode, bus mastering; INTx off: nobody handles it here. */
-	snprintf(p, sizeof(p), "%s/config", dev);
+	snprintf(p, sizeof(p), "/sys/bus/pci/devices/%.63s/config", dev);
 	fd = open(p, O_RDWR);
 	if (fd < 0 || pread(fd, &cmd, 2, 4) != 2)
 		return -1;
@@ -188,20 +215,37 @@ static int map_device(void)
 		return -1;
 	close(fd);
 
-	snprintf(p, sizeof(p), "%s/resource0", dev);
+	snprintf(p, sizeof(p), "/sys/bus/pci/devices/%.63s/resource0", dev);
 	fd = open(p, O_RDWR | O_SYNC);
 	if (fd < 0)
 		return -1;
-	bar = mmap(NULL, 1 << 20, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
-	if (bar == MAP_FAILED)
+	e->bar = mmap(NULL, 1 << 20, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (e->bar == MAP_FAILED)
 		return -1;
 
 	fd = open("/dev/mem", O_RDWR | O_SYNC);
 	if (fd < 0)
 		return -1;
-	mem = mmap(NULL, DMA_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, fd,
-		   DMA_PHYS);
-	return mem == MAP_FAILED ? -1 : 0;
+	e->phys = DMA_PHYS + k * DMA_SIZE;
+	e->mem = mmap(NULL, DMA_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, fd,
+		      e->phys);
+	if (k)
+		snprintf(e->tag, sizeof(e->tag), "#%u", k);
+	return e->mem == MAP_FAILED ? -1 : 0;
+}
+
+static int map_devices(void)
+{
+	char names[MAX_DEVS][64];
+	unsigned int k;
+
+	nr_devs = find_edus(names);
+	if (!nr_devs)
+		return -1;
+	for (k = 0; k < nr_devs; k++)
+		if (map_device(names[k], &devs[k], k))
+			return -1;
+	return 0;
 }
 
 static int setup_state(void)
@@ -217,7 +261,7 @@ static int setup_state(void)
 	wr32(EDU_IRQ_RAISE, IRQ_VALUE);
 	for (i = 0; i < PATTERN_LEN; i++)
 		mem[PATTERN_OFF + i] = pattern(i);
-	return dma(DMA_PHYS + PATTERN_OFF, EDU_BUF_BASE, PATTERN_LEN, 0);
+	return dma(phys + PATTERN_OFF, EDU_BUF_BASE, PATTERN_LEN, 0);
 }
 
 static int go_received(void)
@@ -235,26 +279,40 @@ static int go_received(void)
 	return !!strstr(buf, "GO");
 }
 
-/* Device-to-RAM transfers until told to stop; returns how many completed. */
+/* One logged device-to-RAM transfer on the current device. */
+static int log_transfer(unsigned int i)
+{
+	uint32_t slot = i % NR_SLOTS, off = (i * 40) % (PATTERN_LEN - SLICE_LEN);
+	uint8_t *page = mem + SLOTS_OFF + slot * 4096UL;
+
+	memset(page, 0xee, SLICE_LEN);
+	if (dma(EDU_BUF_BASE + off, phys + SLOTS_OFF + slot * 4096UL,
+		SLICE_LEN, EDU_DMA_TO_RAM)) {
+		printf("EDU-CHECK transfer%s FAIL timeout at %u\n", tag, i);
+		failures++;
+		return -1;
+	}
+	dma_log[i].slot = slot;
+	dma_log[i].off = off;
+	return 0;
+}
+
+/*
+ * Device-to-RAM transfers, one on each device in turn, until told to stop;
+ * returns how many completed on every device.
+ */
 static unsigned int transfer_loop(void)
 {
-	unsigned int i;
+	unsigned int i, k;
 
-	for (i = 0; i < ARRAY_SIZE(dma_log); i++) {
-		uint32_t slot = i % NR_SLOTS, off = (i * 40) % (PATTERN_LEN - SLICE_LEN);
-		uint8_t *page = mem + SLOTS_OFF + slot * 4096UL;
-
+	for (i = 0; i < ARRAY_SIZE(devs[0].log); i++) {
 		if (go_received())
 			break;
-		memset(page, 0xee, SLICE_LEN);
-		if (dma(EDU_BUF_BASE + off, DMA_PHYS + SLOTS_OFF + slot * 4096UL,
-			SLICE_LEN, EDU_DMA_TO_RAM)) {
-			printf("EDU-CHECK transfer FAIL timeout at %u\n", i);
-			failures++;
-			break;
+		for (k = 0; k < nr_devs; k++) {
+			select_dev(k);
+			if (log_transfer(i))
+				return i;
 		}
-		dma_log[i].slot = slot;
-		dma_log[i].off = off;
 		if (i % 20 == 0) {
 			printf("EDU-PROGRESS %u\n", i);
 			fflush(stdout);
@@ -266,7 +324,7 @@ static unsigned int transfer_loop(void)
 static void final_checks(unsigned int n)
 {
 	unsigned int i, j, first = n > NR_SLOTS ? n - NR_SLOTS : 0, bad = 0;
-	uint64_t last_dst = DMA_PHYS + SLOTS_OFF +
+	uint64_t last_dst = phys + SLOTS_OFF +
 			    ((n ? n - 1 : 0) % NR_SLOTS) * 4096UL;
 
 	check(rd32(EDU_LIVENESS) == (uint32_t)~LIVENESS_VALUE, "liveness",
@@ -289,8 +347,8 @@ static void final_checks(unsigned int n)
 		for (j = 0; j < SLICE_LEN; j++) {
 			if (page[j] != pattern(dma_log[i].off + j)) {
 				if (bad++ < 3)
-					printf("EDU-MISS transfer %u slot %u byte %u is 0x%x\n",
-					       i, dma_log[i].slot, j, page[j]);
+					printf("EDU-MISS%s transfer %u slot %u byte %u is 0x%x\n",
+					       tag, i, dma_log[i].slot, j, page[j]);
 				break;
 			}
 		}
@@ -299,7 +357,7 @@ static void final_checks(unsigned int n)
 	      bad, n - first);
 
 	memset(mem + CHECK_OFF, 0, PATTERN_LEN);
-	if (dma(EDU_BUF_BASE, DMA_PHYS + CHECK_OFF, PATTERN_LEN, EDU_DMA_TO_RAM)) {
+	if (dma(EDU_BUF_BASE, phys + CHECK_OFF, PATTERN_LEN, EDU_DMA_TO_RAM)) {
 		check(0, "device-buffer", "%llu%llu", 0, 0);
 	} else {
 		for (i = 0, bad = 0; i < PATTERN_LEN; i++)
@@ -311,20 +369,26 @@ static void final_checks(unsigned int n)
 
 int main(void)
 {
-	unsigned int n;
+	unsigned int n, k;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	if (map_device()) {
-		printf("EDU-DONE 1 0 cannot map the edu device: %s\n", strerror(errno));
+	if (map_devices()) {
+		printf("EDU-DONE 1 0 cannot map the edu devices: %s\n", strerror(errno));
 		return 1;
 	}
-	if (setup_state()) {
-		printf("EDU-DONE 1 0 setting up the device failed\n");
-		return 1;
+	for (k = 0; k < nr_devs; k++) {
+		select_dev(k);
+		if (setup_state()) {
+			printf("EDU-DONE 1 0 setting up device %u failed\n", k);
+			return 1;
+		}
 	}
-	printf("EDU-READY\n");
+	printf("EDU-READY %u devices\n", nr_devs);
 	n = transfer_loop();
-	final_checks(n);
+	for (k = 0; k < nr_devs; k++) {
+		select_dev(k);
+		final_checks(n);
+	}
 	printf("EDU-DONE %d %u\n", failures, n);
 	return failures ? 1 : 0;
 }

@@ -7,6 +7,8 @@
 #
 # e2e_prepare: bind the first two edu devices to vfio-pci with the
 #   edu_migration sample (other edu samples blacklisted), set up namespaces.
+# e2e_need_qemu10: QEMU10 set, or a not-ok line where QEMU 10.0 cannot run.
+# e2e_qemu_blockers <device>...: QEMU's migration blockers for devices.
 # e2e_migrate <mode>: boot the source L2 on edu 0, a destination listening
 #   on edu 1, migrate, and leave results in E2E_* variables:
 #   mode good      the real thing, QEMU's default migration parameters
@@ -20,6 +22,11 @@
 #   E2E_DST_QEMU, E2E_DST_VFIO_OPTS  the destination's QEMU and vfio-pci
 #                  options, when they differ from the source's (L2QEMU...)
 #   E2E_MACHINE    a machine type for both ends
+#   E2E_CAPS       migration capabilities turned on at both ends before
+#                  the migration starts (e.g. "return-path switchover-ack")
+#   E2E_SRC_MORE, E2E_DST_MORE  more edu devices (addresses, space
+#                  separated) assigned to the source and the destination VM
+#                  after their first, in the same order on both ends
 #   E2E_KEEP_SRC=1 a run that does not complete leaves the source running,
 #                  its program unfinished, for the next run, which then
 #                  boots no source of its own (E2E_SRC_ON: 1 when the
@@ -94,13 +101,19 @@ e2e_migrate() {
 	dmesg -C
 
 	[ "$mode" = nosample ] && e2e_rebind "${E2E_EDU[1]}" off
-	local machine=()
+	local machine=() src_more=() dst_more=() b cap
 	[ -n "${E2E_MACHINE:-}" ] && machine=(-machine "$E2E_MACHINE")
+	for b in ${E2E_SRC_MORE:-}; do
+		src_more+=(-device "vfio-pci,host=$b,${L2_VFIO_OPTS:-x-enable-migration=on}")
+	done
+	for b in ${E2E_DST_MORE:-}; do
+		dst_more+=(-device "vfio-pci,host=$b,${E2E_DST_VFIO_OPTS:-${L2_VFIO_OPTS:-x-enable-migration=on}}")
+	done
 	# A nested guest under TCG occasionally stalls while booting: one
 	# retry, said out loud.
 	for i in 1 2; do
 		[ $reuse = 1 ] && break
-		l2_start src l2src "${E2E_EDU[0]}" "${machine[@]}"
+		l2_start src l2src "${E2E_EDU[0]}" "${machine[@]}" "${src_more[@]}"
 		l2_wait "$L2DIR/src-serial.log" '^EDU-READY' 150 src && break
 		# The console is quiet: where the vCPU is says more.
 		l2_hmp src "info registers" && sleep 1
@@ -119,7 +132,7 @@ e2e_migrate() {
 	tap_phase "L2 src: ready (mode $mode)"
 	L2QEMU=${E2E_DST_QEMU:-${L2QEMU:-}} \
 	L2_VFIO_OPTS=${E2E_DST_VFIO_OPTS:-${L2_VFIO_OPTS:-}} \
-		l2_start dst l2dst "${E2E_EDU[1]}" "${machine[@]}" \
+		l2_start dst l2dst "${E2E_EDU[1]}" "${machine[@]}" "${dst_more[@]}" \
 		-incoming "tcp:10.99.0.2:$L2_MIG_PORT"
 	if ! l2_wait_listen; then
 		E2E_STATUS="destination not listening"
@@ -130,6 +143,21 @@ e2e_migrate() {
 	if [ "$mode" = corrupt ]; then
 		port=$((L2_MIG_PORT + 1))
 		l2_corrupt_proxy "$port" 1000
+	fi
+	# Capabilities: the destination's first, seen set before the source
+	# connects.
+	for cap in ${E2E_CAPS:-}; do
+		l2_hmp dst "migrate_set_capability $cap on"
+		l2_hmp src "migrate_set_capability $cap on"
+	done
+	if [ -n "${E2E_CAPS:-}" ]; then
+		l2_hmp dst "info migrate_capabilities"
+		cap=${E2E_CAPS##* }
+		if ! l2_wait "$L2DIR/dst-mon.log" "^$cap: on" 30 dst; then
+			E2E_STATUS="capability $cap not set on the destination"
+			l2_stop_all
+			return 1
+		fi
 	fi
 	# Failure paths: let the source learn the destination's verdict.
 	case $mode in
@@ -211,6 +239,29 @@ e2e_migrate_back() {
 	[ "$E2E_BACK_STATUS" = completed ] && e2e_finish_guest back
 }
 
+# e2e_need_qemu10: QEMU10 set to the command that runs QEMU 10.0; where
+# it cannot run, a not-ok line and failure.
+e2e_need_qemu10() {
+	QEMU10="$VMT_TOP/scripts/qemu10.sh run"
+	"$VMT_TOP/scripts/qemu10.sh" run --version >/dev/null 2>&1 && return 0
+	tap_not_ok "QEMU 10.0 runs in the test guest (scripts/qemu10.sh)"
+	return 1
+}
+
+# e2e_qemu_blockers <device>...: what "info migrate" of QEMU (QEMU, else
+# L2QEMU) says of a VM holding the devices, before it runs an instruction.
+e2e_qemu_blockers() {
+	local qemu d devs=()
+	read -ra qemu <<<"${QEMU:-$L2QEMU}"
+	for d in "$@"; do
+		devs+=(-device "$d")
+	done
+	ulimit -l unlimited
+	printf 'info migrate\nquit\n' |
+		timeout 60 "${qemu[@]}" -S -nodefaults -display none "${L2ACCEL[@]}" \
+			-m 64M "${devs[@]}" -monitor stdio 2>&1
+}
+
 # Human-readable summary of the last run, as "# " lines.
 e2e_report() {
 	{
@@ -224,14 +275,18 @@ e2e_report() {
 	} | tap_diag
 }
 
-# TAP lines for a migration that must have completed with every check.
+# TAP lines for a migration that must have completed with every check;
+# with arguments, the check tags of the guest's devices ("" "#1": two).
 e2e_tap_success() {
-	local what
+	local what tag tags=("$@")
+	[ $# -gt 0 ] || tags=("")
 	tap_result "guest program finished on the destination" \
 		"$([ "$E2E_WHERE" = dst ]; echo $?)"
-	for what in liveness factorial status irq-status dma-registers device-buffer dma-to-ram; do
-		tap_result "destination: $what carried across" \
-			"$(grep -q "^EDU-CHECK $what ok" <<<"$E2E_CHECKS"; echo $?)"
+	for tag in "${tags[@]}"; do
+		for what in liveness factorial status irq-status dma-registers device-buffer dma-to-ram; do
+			tap_result "destination: $what carried across${tag:+ (device $tag)}" \
+				"$(grep -q "^EDU-CHECK $what$tag ok" <<<"$E2E_CHECKS"; echo $?)"
+		done
 	done
 	tap_result "device-to-RAM DMA kept running during the migration (${E2E_DMAS} transfers)" \
 		"$([ "${E2E_DMAS:-0}" -ge 5 ]; echo $?)"

@@ -12,28 +12,12 @@ set -u
 . "$VMT_TOP/tools/testing/e2e/migrate-lib.sh"
 
 trap 'l2_stop_all; l2_netns_teardown' EXIT
-QEMU10="$VMT_TOP/scripts/qemu10.sh run"
-
-if ! "$VMT_TOP/scripts/qemu10.sh" run --version >/dev/null 2>&1; then
-	tap_not_ok "QEMU 10.0 runs in the test guest (scripts/qemu10.sh)"
-	exit 1
-fi
+e2e_need_qemu10 || exit 1
 if ! e2e_prepare; then
 	tap_not_ok "two edu devices bound to vfio-pci with edu_migration, namespaces set up"
 	exit 1
 fi
 tap_ok "QEMU $("$VMT_TOP/scripts/qemu10.sh" run --version | awk 'NR==1 {print $4}') ready, L2 accel $L2ACCEL_NAME"
-
-# qemu_blockers <bdf> <vfio-pci options>: what QEMU 10.0's "info migrate"
-# says of a VM holding the device, before it runs a single instruction.
-qemu_blockers() {
-	local qemu
-	read -ra qemu <<<"$QEMU10"
-	ulimit -l unlimited
-	printf 'info migrate\nquit\n' |
-		timeout 60 "${qemu[@]}" -S -nodefaults -display none "${L2ACCEL[@]}" \
-			-m 64M -device "vfio-pci,host=$1,$2" -monitor stdio 2>&1
-}
 
 # Both ends QEMU 10.0: protocol v2.  Where the kernel carries device DMA
 # logging (6.1), QEMU's default accepts the device and tracks its writes
@@ -43,7 +27,7 @@ qemu_blockers() {
 # migrates it with the IOMMU's (type1) dirty tracking, which the device's
 # pre-copy makes precise.
 if v2_kernel_options | grep -q -- --no-logging; then
-	out=$(qemu_blockers "${E2E_EDU[0]}" enable-migration=auto)
+	out=$(QEMU=$QEMU10 e2e_qemu_blockers "vfio-pci,host=${E2E_EDU[0]},enable-migration=auto")
 	tap_result "without device DMA logging, QEMU 10.0's enable-migration=auto blocks migration, saying why" \
 		"$(grep -q "doesn't support device and IOMMU dirty tracking" <<<"$out"; echo $?)"
 	v2_opts=enable-migration=on
@@ -61,6 +45,19 @@ tap_result "QEMU 10.0 migration completed with default parameters ($v2_opts)" \
 e2e_tap_success
 tap_result "QEMU 10.0 tracked the device's writes with $v2_what" \
 	"$(dmesg | grep -q "$v2_line"; echo $?)"
+
+# Where the kernel has pre-copy, the device's pre-copy part travels while
+# the VM runs; with switchover-ack the source waits for the destination to
+# have loaded it before it stops the VM.
+if v2_kernel_options | grep -q -- --precopy; then
+	L2QEMU=$QEMU10 L2_VFIO_OPTS=$v2_opts E2E_CAPS="return-path switchover-ack" \
+		e2e_migrate switchover-ack
+	e2e_report switchover-ack
+	tap_result "QEMU 10.0 with switchover-ack: migration completed, every check passes ($E2E_STATUS)" \
+		"$([ "$E2E_STATUS" = completed ] && [ "$E2E_WHERE" = dst ] && [ "$E2E_GUEST_OK" = 1 ]; echo $?)"
+	tap_result "the destination loaded the device's pre-copy part before the switch-over" \
+		"$(dmesg | grep -q 'migration: pre-copy part loaded'; echo $?)"
+fi
 
 # Upgrade path: a QEMU 7.2 source (v1) to a QEMU 10.0 destination (v2),
 # on a machine type both know.

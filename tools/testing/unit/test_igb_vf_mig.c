@@ -812,6 +812,81 @@ static void test_migrate_roundtrip(void **state)
 	assert_int_equal(h->m->cap.verify_diff, 0);
 }
 
+/* Pre-copy: the settings and the VF reset before the switch-over, once. */
+static void test_precopy_prepares(void **state)
+{
+	struct fixture *f = *state;
+	struct guest *g = &f->g, *h = &f->h;
+	struct nic_vf_admin_result res;
+	struct stream st;
+	u8 pre[512];
+	ssize_t n;
+	int i;
+
+	f->src_sim.pf.vlan = 7;
+	f->src_sim.pf.vlan_proto = NIC_VF_VLAN_PROTO_8021Q;
+	guest_up(g, 1522);
+	assert_int_equal(igb_vfm_saving_begin(g->m), 0);
+	n = igb_vfm_save_precopy(g->m, pre, sizeof(pre));
+	assert_true(n > NIC_VF_CHUNK_HDR);
+	assert_int_equal(igb_vfm_save_precopy(g->m, pre, sizeof(pre)), 0);
+	igb_vfm_stop(g->m);
+	save_all(g->m, &st);
+
+	igb_vfm_load_begin(h->m);
+	h->m->apply_admin = true;
+	assert_int_equal(igb_vfm_load_precopy(h->m, pre, n,
+					      IGB_VFM_STATE_VERSION), 0);
+	/* One part, of this format only. */
+	assert_int_equal(igb_vfm_load_precopy(h->m, pre, n,
+					      IGB_VFM_STATE_VERSION), -EINVAL);
+	f->dst_sim.nr_events = 0;
+	assert_int_equal(igb_vfm_prepare(h->m, &res), 0);
+	assert_true(res.applied & BIT(NIC_VF_ADMIN_VLAN));
+	assert_int_equal(f->dst_sim.pf.vlan, 7);
+	assert_int_equal(sim_events(&f->dst_sim, SIM_EV_RESET), 1);
+
+	/* The switch-over: neither again; the guest is still told. */
+	for (i = 0; i < 3; i++)
+		assert_int_equal(igb_vfm_load(h->m, st.chunk[i], st.len[i],
+					      IGB_VFM_STATE_VERSION), 0);
+	f->dst_sim.nr_events = 0;
+	assert_int_equal(igb_vfm_restore(h->m, &res), 0);
+	assert_int_equal(res.applied, 0);
+	assert_int_equal(sim_events(&f->dst_sim, SIM_EV_RESET), 0);
+	assert_int_equal(sim_events(&f->dst_sim, SIM_EV_SET(NIC_VF_ADMIN_VLAN)), 0);
+	assert_int_equal(gr(h, IGB_VFM_MBX_CTL), IGB_VFM_MBX_RSTD);
+
+	/* Settings changed after the part: the switch-over sets them and
+	 * resets again.
+	 */
+	igb_vfm_load_begin(h->m);
+	h->m->apply_admin = true;
+	assert_int_equal(igb_vfm_load_precopy(h->m, pre, n,
+					      IGB_VFM_STATE_VERSION), 0);
+	assert_int_equal(igb_vfm_prepare(h->m, &res), 0);
+	igb_vfm_resume(g->m);
+	igb_vfm_saving_end(g->m);
+	f->src_sim.pf.vlan = 9;
+	assert_int_equal(igb_vfm_saving_begin(g->m), 0);
+	igb_vfm_stop(g->m);
+	save_all(g->m, &st);
+	for (i = 0; i < 3; i++)
+		assert_int_equal(igb_vfm_load(h->m, st.chunk[i], st.len[i],
+					      IGB_VFM_STATE_VERSION), 0);
+	f->dst_sim.nr_events = 0;
+	assert_int_equal(igb_vfm_restore(h->m, &res), 0);
+	assert_true(res.applied & BIT(NIC_VF_ADMIN_VLAN));
+	assert_int_equal(f->dst_sim.pf.vlan, 9);
+	assert_int_equal(sim_events(&f->dst_sim, SIM_EV_RESET), 1);
+
+	/* A part with a reserved bit set is refused. */
+	igb_vfm_load_begin(h->m);
+	pre[NIC_VF_CHUNK_HDR + 4] = 1;
+	assert_int_equal(igb_vfm_load_precopy(h->m, pre, n,
+					      IGB_VFM_STATE_VERSION), -EINVAL);
+}
+
 static void test_restore_without_guest(void **state)
 {
 	struct fixture *f = *state;
@@ -940,6 +1015,7 @@ int main(void)
 		T(test_hold_failure_fails_save),
 		T(test_stop_and_resume),
 		T(test_migrate_roundtrip),
+		T(test_precopy_prepares),
 		T(test_restore_without_guest),
 		T(test_restore_refused),
 		T(test_load_rejects),

@@ -95,6 +95,75 @@ static void test_from_resuming(void **state)
 	expect_invalid(MIG_RESUMING, MIG_STOPCOPY);
 }
 
+static void test_p2p_arcs(void **state)
+{
+	expect(MIG_RUNNING, MIG_RUNNING_P2P, 1, MIG_STEP_P2P_ON);
+	expect(MIG_RUNNING_P2P, MIG_RUNNING, 1, MIG_STEP_P2P_OFF);
+	expect(MIG_RUNNING_P2P, MIG_STOP, 1, MIG_STEP_STOP);
+	/* Loaded state is applied with DMA already closed. */
+	expect(MIG_STOP, MIG_RUNNING_P2P, 2, MIG_STEP_P2P_ON, MIG_STEP_START);
+	expect(MIG_RUNNING_P2P, MIG_PRECOPY_P2P, 1, MIG_STEP_SAVE_BEGIN);
+	expect(MIG_PRECOPY, MIG_PRECOPY_P2P, 1, MIG_STEP_P2P_ON);
+	expect(MIG_PRECOPY_P2P, MIG_PRECOPY, 1, MIG_STEP_P2P_OFF);
+	expect(MIG_PRECOPY_P2P, MIG_RUNNING_P2P, 1, MIG_STEP_SAVE_END);
+	expect(MIG_PRECOPY_P2P, MIG_STOPCOPY, 2, MIG_STEP_STOP,
+	       MIG_STEP_SNAPSHOT);
+}
+
+/*
+ * vfio core reaches the P2P states by single arcs only: every pair that is
+ * not one of them is refused, so no engine path skips a P2P step.
+ */
+static void test_p2p_only_by_core_arcs(void **state)
+{
+	static const struct { int from, to; } arcs[] = {
+		{ MIG_RUNNING, MIG_RUNNING_P2P },
+		{ MIG_RUNNING_P2P, MIG_RUNNING },
+		{ MIG_RUNNING_P2P, MIG_STOP },
+		{ MIG_STOP, MIG_RUNNING_P2P },
+		{ MIG_RUNNING_P2P, MIG_PRECOPY_P2P },
+		{ MIG_PRECOPY, MIG_PRECOPY_P2P },
+		{ MIG_PRECOPY_P2P, MIG_PRECOPY },
+		{ MIG_PRECOPY_P2P, MIG_RUNNING_P2P },
+		{ MIG_PRECOPY_P2P, MIG_STOPCOPY },
+	};
+	enum vfio_pci_mig_step steps[MIG_MAX_STEPS];
+	int from, to, n, found;
+	unsigned int i;
+
+	for (from = 0; from < MIG_NR_STATES; from++) {
+		for (to = 0; to < MIG_NR_STATES; to++) {
+			if (from == to || (!vfio_pci_mig_state_p2p(from) &&
+					   !vfio_pci_mig_state_p2p(to)))
+				continue;
+			found = 0;
+			for (i = 0; i < ARRAY_SIZE(arcs); i++)
+				found |= arcs[i].from == from && arcs[i].to == to;
+			n = plan(from, to, steps);
+			if (found)
+				assert_true(n > 0);
+			else
+				assert_int_equal(n, -EINVAL);
+		}
+	}
+}
+
+static void test_p2p_predicates(void **state)
+{
+	int s;
+
+	for (s = 0; s < MIG_NR_STATES; s++) {
+		assert_int_equal(vfio_pci_mig_state_p2p(s),
+				 s == MIG_RUNNING_P2P || s == MIG_PRECOPY_P2P);
+		assert_int_equal(vfio_pci_mig_state_precopy(s),
+				 s == MIG_PRECOPY || s == MIG_PRECOPY_P2P);
+	}
+	assert_string_equal(vfio_pci_mig_state_name(MIG_RUNNING_P2P),
+			    "running-p2p");
+	assert_string_equal(vfio_pci_mig_state_name(MIG_PRECOPY_P2P),
+			    "pre-copy-p2p");
+}
+
 static void test_error_is_sticky(void **state)
 {
 	int s;
@@ -162,6 +231,9 @@ int main(void)
 		cmocka_unit_test(test_from_precopy),
 		cmocka_unit_test(test_from_stopcopy),
 		cmocka_unit_test(test_from_resuming),
+		cmocka_unit_test(test_p2p_arcs),
+		cmocka_unit_test(test_p2p_only_by_core_arcs),
+		cmocka_unit_test(test_p2p_predicates),
 		cmocka_unit_test(test_error_is_sticky),
 		cmocka_unit_test(test_out_of_range),
 		cmocka_unit_test(test_v1_encoding),

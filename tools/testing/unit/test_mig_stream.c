@@ -353,6 +353,33 @@ static void test_name_padding(void **state)
 	assert_int_equal(validate(len, &why), -EINVAL);
 }
 
+/* The pre-copy flag travels in the header; any other bit is refused. */
+static void test_flags(void **state)
+{
+	struct vfio_pci_mig_hdr *h = (void *)aligned_buf;
+	struct vfio_pci_mig_writer w;
+	const char *why;
+	ssize_t len;
+
+	len = build_default();
+	assert_int_equal(validate(len, NULL), 0);
+	assert_int_equal(vfio_pci_mig_stream_flags(aligned_buf), 0);
+
+	assert_int_equal(vfio_pci_mig_writer_init(&w, aligned_buf,
+						  sizeof(aligned_buf)), 0);
+	w.flags = VFIO_PCI_MIG_F_PRECOPY;
+	len = vfio_pci_mig_writer_finish(&w, &edu_id);
+	assert_true(len > 0);
+	assert_int_equal(validate(len, NULL), 0);
+	assert_int_equal(vfio_pci_mig_stream_flags(aligned_buf),
+			 VFIO_PCI_MIG_F_PRECOPY);
+
+	h->flags = cpu_to_le32(VFIO_PCI_MIG_F_PRECOPY | 0x80000000U);
+	h->hdr_crc = cpu_to_le32(~crc32_le(~0U, h, offsetof(typeof(*h), hdr_crc)));
+	assert_int_equal(validate(len, &why), -EINVAL);
+	assert_string_equal(why, "malformed header");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -376,6 +403,7 @@ int main(void)
 		cmocka_unit_test(test_unknown_format),
 		cmocka_unit_test(test_section_count_lies),
 		cmocka_unit_test(test_name_padding),
+		cmocka_unit_test(test_flags),
 	};
 
 	return cmocka_run_group_tests_name("mig_stream", tests, NULL, NULL);

@@ -25,11 +25,15 @@
 
 #define STREAM_MAX	(1024 * 1024)
 #define HDR_PCI_DEVICE	14
+#define HDR_FLAGS	64
 #define HDR_CRC		68
+#define HDR_LEN		72
+#define SECT_HDR_LEN	8
 /* Not in 6.1's uAPI header (this program's): upstream's numbers. */
 #define FEATURE_MIG_DATA_SIZE	9
 #define MIGRATION_PRE_COPY	4	/* VFIO_MIGRATION_PRE_COPY */
 #define STATE_PRE_COPY		6
+#define STATE_PRE_COPY_P2P	7
 #define MIG_GET_PRECOPY_INFO	_IO(VFIO_TYPE, VFIO_BASE + 21)
 
 struct precopy_info {
@@ -117,6 +121,46 @@ static ssize_t read_all(int fd, uint8_t *buf, size_t max, size_t chunk)
 	return -E2BIG;
 }
 
+/* Read a saving fd in pre-copy until its temporary end (ENOMSG). */
+static ssize_t read_precopy(int fd, uint8_t *buf, size_t max)
+{
+	size_t total = 0;
+	ssize_t n;
+
+	while (total < max) {
+		n = read(fd, buf + total, max - total);
+		if (n < 0)
+			return errno == ENOMSG ? (ssize_t)total : -errno;
+		if (!n)
+			return -EPIPE;	/* EOF is stop-copy's, not pre-copy's */
+		total += n;
+	}
+	return -E2BIG;
+}
+
+/* CRC32 (IEEE, as the stream uses) of @len bytes. */
+static uint32_t crc32_buf(const uint8_t *p, size_t len)
+{
+	uint32_t crc = ~0U;
+	size_t k;
+	int i;
+
+	for (k = 0; k < len; k++) {
+		crc ^= p[k];
+		for (i = 0; i < 8; i++)
+			crc = (crc >> 1) ^ (0xedb88320U & -(crc & 1));
+	}
+	return ~crc;
+}
+
+/* Fix the trailer's checksum of a stream of @len bytes after an edit. */
+static void fix_trailer(uint8_t *stream, size_t len)
+{
+	uint32_t crc = crc32_buf(stream, len - 8);
+
+	memcpy(stream + len - 4, &crc, 4);
+}
+
 static int write_all(int fd, const uint8_t *buf, size_t len, size_t chunk)
 {
 	size_t done = 0;
@@ -142,9 +186,10 @@ static void test_flags(struct edu_dev *s)
 	ret = feature(s->vfio.fd, VFIO_DEVICE_FEATURE_GET |
 		      VFIO_DEVICE_FEATURE_MIGRATION, &mig, sizeof(mig));
 	tap_check(!ret && mig.flags == (VFIO_MIGRATION_STOP_COPY |
+					VFIO_MIGRATION_P2P |
 					(precopy ? MIGRATION_PRE_COPY : 0)),
-		  "VFIO_DEVICE_FEATURE_MIGRATION: STOP_COPY%s, no P2P (flags 0x%llx, %d)",
-		  precopy ? " and PRE_COPY" : " only",
+		  "VFIO_DEVICE_FEATURE_MIGRATION: STOP_COPY, P2P%s (flags 0x%llx, %d)",
+		  precopy ? " and PRE_COPY" : "",
 		  (unsigned long long)mig.flags, ret);
 	tap_check(get_state(s) == VFIO_DEVICE_STATE_RUNNING,
 		  "MIG_DEVICE_STATE reads RUNNING after open");
@@ -168,13 +213,18 @@ static void test_flags(struct edu_dev *s)
 			  "DMA logging is not offered where the kernel cannot report it (PROBE: ENOTTY)");
 }
 
-/* Expected result of a single request from @from to @to (no P2P). */
+static bool is_precopy(uint32_t s)
+{
+	return s == STATE_PRE_COPY || s == STATE_PRE_COPY_P2P;
+}
+
+/* Expected result of a single request from @from to @to. */
 static int expect(uint32_t from, uint32_t to)
 {
-	if (to == VFIO_DEVICE_STATE_ERROR || to == VFIO_DEVICE_STATE_RUNNING_P2P ||
-	    to > (precopy ? STATE_PRE_COPY : VFIO_DEVICE_STATE_RESUMING))
+	if (to == VFIO_DEVICE_STATE_ERROR ||
+	    to > (precopy ? STATE_PRE_COPY_P2P : VFIO_DEVICE_STATE_RUNNING_P2P))
 		return -EINVAL;
-	if (from == VFIO_DEVICE_STATE_STOP_COPY && to == STATE_PRE_COPY)
+	if (from == VFIO_DEVICE_STATE_STOP_COPY && is_precopy(to))
 		return -EINVAL;		/* a snapshot cannot go back */
 	if (from == VFIO_DEVICE_STATE_RESUMING && to != from)
 		return -ENODATA;	/* no stream was written */
@@ -186,9 +236,10 @@ static bool expect_fd(uint32_t from, uint32_t to)
 {
 	if (to == from)
 		return false;
-	if (to == VFIO_DEVICE_STATE_STOP_COPY)
-		return from != STATE_PRE_COPY;	/* the same session goes on */
-	return to == VFIO_DEVICE_STATE_RESUMING || to == STATE_PRE_COPY;
+	/* From pre-copy, with or without P2P, the same session goes on. */
+	if (to == VFIO_DEVICE_STATE_STOP_COPY || is_precopy(to))
+		return !is_precopy(from);
+	return to == VFIO_DEVICE_STATE_RESUMING;
 }
 
 static void test_arcs(struct edu_dev *s)
@@ -196,11 +247,12 @@ static void test_arcs(struct edu_dev *s)
 	static const uint32_t from[] = {
 		VFIO_DEVICE_STATE_RUNNING, VFIO_DEVICE_STATE_STOP,
 		VFIO_DEVICE_STATE_STOP_COPY, VFIO_DEVICE_STATE_RESUMING,
-		STATE_PRE_COPY,
+		VFIO_DEVICE_STATE_RUNNING_P2P, STATE_PRE_COPY,
+		STATE_PRE_COPY_P2P,
 	};
 	unsigned int i, to;
 
-	for (i = 0; i < (precopy ? 5 : 4); i++) {
+	for (i = 0; i < (precopy ? 7 : 5); i++) {
 		for (to = 0; to < 8; to++) {
 			int fd = -1, want = expect(from[i], to), ret;
 			uint32_t after, want_after;
@@ -379,15 +431,8 @@ static void test_rejections(struct edu_dev *s, struct edu_dev *d,
 	memcpy(bad, stream, len);
 	bad[HDR_PCI_DEVICE] ^= 1;
 	{
-		uint32_t crc = ~0U;
-		int i, k;
+		uint32_t crc = crc32_buf(bad, HDR_CRC);
 
-		for (k = 0; k < HDR_CRC; k++) {
-			crc ^= bad[k];
-			for (i = 0; i < 8; i++)
-				crc = (crc >> 1) ^ (0xedb88320U & -(crc & 1));
-		}
-		crc = ~crc;
 		memcpy(bad + HDR_CRC, &crc, 4);
 	}
 	ret = load(d, bad, len, 65536);
@@ -416,60 +461,127 @@ static int precopy_info(int fd, struct precopy_info *info)
 	return ioctl(fd, MIG_GET_PRECOPY_INFO, info) ? -errno : 0;
 }
 
-/* PRE_COPY: a temporary end of stream, then the session goes on. */
-static void test_precopy(struct edu_dev *s, struct edu_dev *d, uint8_t *stream)
+/*
+ * A pre-copy session on the programmed source: its data fd, or -1.  On a
+ * kernel without pre-copy, checks that @state is refused instead.
+ */
+static int precopy_start(struct edu_dev *s, uint32_t state)
 {
-	struct precopy_info info;
-	struct pollfd pfd;
-	char why[160] = "";
-	uint8_t byte;
-	ssize_t len;
-	int fd, fd2, ret;
+	int fd, ret;
 
 	if (!precopy) {
-		tap_check(set_state(s, STATE_PRE_COPY, NULL) == -EINVAL &&
+		tap_check(set_state(s, state, NULL) == -EINVAL &&
 			  get_state(s) == VFIO_DEVICE_STATE_RUNNING,
-			  "no PRE_COPY on this kernel: refused with EINVAL, still RUNNING");
-		return;
+			  "no %s on this kernel: refused with EINVAL, still RUNNING",
+			  state_names[state]);
+		return -1;
 	}
 	if (edu_program_state(s)) {
 		tap_fail("program the source device");
-		return;
+		return -1;
 	}
 	ret = set_state(s, STATE_PRE_COPY, &fd);
 	if (!tap_check(!ret && fd >= 0, "RUNNING -> PRE_COPY returns a data fd (%d)", ret))
+		return -1;
+	return fd;
+}
+
+/*
+ * PRE_COPY: the pre-copy part, a temporary end of stream, then the session
+ * goes on.
+ */
+static void test_precopy(struct edu_dev *s, struct edu_dev *d, uint8_t *stream)
+{
+	static uint8_t bad[STREAM_MAX];
+	struct precopy_info info;
+	struct pollfd pfd;
+	char why[160] = "";
+	ssize_t len, pre_len;
+	uint8_t byte;
+	int fd, fd2, ret;
+
+	fd = precopy_start(s, STATE_PRE_COPY);
+	if (fd < 0)
 		return;
-	tap_check(read(fd, &byte, 1) < 0 && errno == ENOMSG,
-		  "in PRE_COPY the saving fd is at a temporary end (read: ENOMSG)");
 	ret = precopy_info(fd, &info);
-	tap_check(!ret && !info.initial_bytes && !info.dirty_bytes && !info.flags,
-		  "VFIO_MIG_GET_PRECOPY_INFO: nothing before stop-copy (initial %llu, dirty %llu, %d)",
+	pfd.fd = fd;
+	pfd.events = POLLIN;
+	tap_check(!ret && info.initial_bytes > HDR_LEN && info.initial_bytes < 4096 &&
+		  !info.dirty_bytes && !info.flags && poll(&pfd, 1, 0) == 1,
+		  "VFIO_MIG_GET_PRECOPY_INFO: the pre-copy part waits (initial %llu, dirty %llu, %d), the fd polls readable",
 		  (unsigned long long)info.initial_bytes,
 		  (unsigned long long)info.dirty_bytes, ret);
+	pre_len = read_precopy(fd, stream, STREAM_MAX);
+	tap_check(pre_len > 0 && pre_len == (ssize_t)info.initial_bytes &&
+		  !memcmp(stream, "VFPCIMIG", 8) && (stream[HDR_FLAGS] & 1),
+		  "in PRE_COPY the fd yields the pre-copy part (%zd bytes, pre-copy flag), then a temporary end (ENOMSG)",
+		  pre_len);
+	if (pre_len <= 0)
+		pre_len = 0;
+	ret = precopy_info(fd, &info);
+	tap_check(!ret && !info.initial_bytes && !info.dirty_bytes,
+		  "GET_PRECOPY_INFO after the part was read: nothing left (initial %llu, %d)",
+		  (unsigned long long)info.initial_bytes, ret);
 	info.argsz = 8;
 	tap_check(ioctl(fd, MIG_GET_PRECOPY_INFO, &info) < 0 && errno == EINVAL,
 		  "GET_PRECOPY_INFO with a short argsz: EINVAL");
 	tap_check(ioctl(fd, _IO(VFIO_TYPE, VFIO_BASE + 30), 0) < 0 && errno == ENOTTY,
 		  "another ioctl on the data fd: ENOTTY");
-	pfd.fd = fd;
-	pfd.events = POLLIN;
-	tap_check(poll(&pfd, 1, 0) == 0, "in PRE_COPY the saving fd does not poll readable");
+	tap_check(poll(&pfd, 1, 0) == 0 && read(fd, &byte, 1) < 0 && errno == ENOMSG,
+		  "then the saving fd does not poll readable, read: ENOMSG");
 
 	/* The VM stops: the same file now yields the whole stream. */
 	ret = set_state(s, VFIO_DEVICE_STATE_STOP_COPY, &fd2);
 	tap_check(!ret && fd2 < 0, "PRE_COPY -> STOP_COPY: no new data fd (%d)", ret);
 	tap_check(precopy_info(fd, &info) == -EINVAL,
 		  "GET_PRECOPY_INFO outside PRE_COPY: EINVAL");
-	len = read_all(fd, stream, STREAM_MAX, 4096);
-	tap_check(len > 72 && !memcmp(stream, "VFPCIMIG", 8),
+	len = read_all(fd, stream + pre_len, STREAM_MAX - pre_len, 4096);
+	tap_check(len > 72 && !memcmp(stream + pre_len, "VFPCIMIG", 8) &&
+		  !(stream[pre_len + HDR_FLAGS] & 1),
 		  "the pre-copy fd reads the stop-copy stream, then EOF (%zd bytes)", len);
 	close(fd);
 	set_state(s, VFIO_DEVICE_STATE_STOP, NULL);
 	back_to_running(s);
+	if (len <= 0)
+		return;
+	len += pre_len;
+	/* 1000-byte writes: one of them holds the end of the part and the
+	 * start of the stream.
+	 */
 	edu_scrub(d);
-	ret = len > 0 ? load(d, stream, len, 65536) : -EIO;
+	ret = load(d, stream, len, 1000);
 	tap_check(!ret && !edu_check_state(d, why, sizeof(why)),
-		  "a stream saved through PRE_COPY loads on the destination %s (%d)", why, ret);
+		  "pre-copy part and stream, written across their boundary, load on the destination %s (%d)",
+		  why, ret);
+	edu_scrub(d);
+
+	/* What a destination refuses, each before the VM runs there. */
+	memcpy(bad, stream, len);
+	bad[HDR_LEN + SECT_HDR_LEN] ^= 0x40;	/* the part's PCI revision */
+	fix_trailer(bad, pre_len);
+	ret = load(d, bad, len, 65536);
+	tap_check(ret == -ENODEV && get_state(d) == VFIO_DEVICE_STATE_ERROR,
+		  "a pre-copy part from another device revision: refused by the driver (%d)", ret);
+	reset(d);
+	memcpy(bad, stream, pre_len);
+	memcpy(bad + pre_len, stream, len);
+	ret = load(d, bad, len + pre_len, 65536);
+	tap_check(ret == -EINVAL && get_state(d) == VFIO_DEVICE_STATE_ERROR,
+		  "a second pre-copy part: refused with EINVAL (%d)", ret);
+	reset(d);
+	ret = set_state(d, VFIO_DEVICE_STATE_RESUMING, &fd);
+	if (!ret) {
+		ret = write_all(fd, stream, pre_len, 7);
+		close(fd);
+	}
+	ret = ret ?: set_state(d, VFIO_DEVICE_STATE_STOP, NULL);
+	tap_check(ret == -ENODATA && get_state(d) == VFIO_DEVICE_STATE_ERROR,
+		  "a pre-copy part without the stream: RESUMING -> STOP fails with ENODATA (%d)",
+		  ret);
+	reset(d);
+	ret = load(d, stream + pre_len, len - pre_len, 65536);
+	tap_check(!ret && !edu_check_state(d, why, sizeof(why)),
+		  "the stream alone, as from a source without pre-copy, loads %s (%d)", why, ret);
 	edu_scrub(d);
 
 	/* Cancelled migration: PRE_COPY -> RUNNING ends the session. */
@@ -485,6 +597,165 @@ static void test_precopy(struct edu_dev *s, struct edu_dev *d, uint8_t *stream)
 	close(fd);
 	back_to_running(d);
 	reset(d);
+}
+
+/* A device-to-RAM transfer of the buffer edu_program_state() filled. */
+#define P2P_OFF		0x20000
+#define P2P_LEN		256
+
+static void p2p_transfer(struct edu_dev *e)
+{
+	edu_dma(e, EDU_BUF_BASE, EDU_IOVA + P2P_OFF, P2P_LEN, EDU_DMA_TO_RAM, 0);
+}
+
+/* Nothing of the transfer reached guest memory, nor is it at the device. */
+static bool p2p_held(struct edu_dev *e)
+{
+	unsigned int i;
+
+	for (i = 0; i < P2P_LEN; i++)
+		if (e->mem[P2P_OFF + i])
+			return false;
+	return !(edu_rd64(e, EDU_DMA_CMD) & EDU_DMA_RUN);
+}
+
+static bool p2p_written(struct edu_dev *e)
+{
+	unsigned int i;
+
+	if (edu_dma_wait(e))
+		return false;
+	for (i = 0; i < P2P_LEN; i++)
+		if (e->mem[P2P_OFF + i] != (uint8_t)(i * 7 + 3))
+			return false;
+	return true;
+}
+
+/*
+ * RUNNING_P2P: the device starts no DMA but its registers answer; the
+ * transfer it held back runs when it may initiate DMA again, or, when it
+ * is stopped first, on the destination.
+ */
+static void test_p2p(struct edu_dev *s, struct edu_dev *d, uint8_t *stream)
+{
+	ssize_t len = -EIO;
+	int fd, ret;
+
+	edu_scrub(d);
+	if (edu_program_state(s)) {
+		tap_fail("program the source device");
+		return;
+	}
+	memset(s->mem + P2P_OFF, 0, P2P_LEN);
+	ret = set_state(s, VFIO_DEVICE_STATE_RUNNING_P2P, &fd);
+	tap_check(!ret && fd < 0 && get_state(s) == VFIO_DEVICE_STATE_RUNNING_P2P,
+		  "RUNNING -> RUNNING_P2P, no data fd (%d)", ret);
+	p2p_transfer(s);
+	tap_check(p2p_held(s),
+		  "in RUNNING_P2P a transfer the guest starts is held back (no run bit at the device, guest memory untouched)");
+	edu_wr(s, EDU_LIVENESS, 0x5a5a0001);
+	tap_check(edu_rd(s, EDU_LIVENESS) == ~0x5a5a0001U,
+		  "in RUNNING_P2P the registers still answer (liveness)");
+	ret = set_state(s, VFIO_DEVICE_STATE_RUNNING, &fd);
+	tap_check(!ret && fd < 0 && p2p_written(s),
+		  "RUNNING_P2P -> RUNNING: the held-back transfer runs and writes guest memory (%d)",
+		  ret);
+
+	/* Held back, then saved: the destination runs it, after P2P. */
+	memset(s->mem + P2P_OFF, 0, P2P_LEN);
+	memset(d->mem + P2P_OFF, 0, P2P_LEN);
+	ret = set_state(s, VFIO_DEVICE_STATE_RUNNING_P2P, NULL);
+	p2p_transfer(s);
+	ret = ret ?: set_state(s, VFIO_DEVICE_STATE_STOP, NULL);
+	ret = ret ?: set_state(s, VFIO_DEVICE_STATE_STOP_COPY, &fd);
+	if (!ret) {
+		len = read_all(fd, stream, STREAM_MAX, 4096);
+		close(fd);
+	}
+	tap_check(len > 72 && p2p_held(s),
+		  "RUNNING_P2P -> STOP -> STOP_COPY with a transfer held back: %zd bytes saved, the source never ran it",
+		  len);
+	/* A finished migration: the source is reset, never run again. */
+	reset(s);
+	if (len <= 0)
+		return;
+	ret = set_state(d, VFIO_DEVICE_STATE_RESUMING, &fd);
+	if (!ret) {
+		ret = write_all(fd, stream, len, 65536);
+		close(fd);
+	}
+	ret = ret ?: set_state(d, VFIO_DEVICE_STATE_STOP, NULL);
+	ret = ret ?: set_state(d, VFIO_DEVICE_STATE_RUNNING_P2P, NULL);
+	tap_check(!ret && get_state(d) == VFIO_DEVICE_STATE_RUNNING_P2P &&
+		  edu_rd(d, EDU_LIVENESS) == ~0x5a5a0001U && p2p_held(d) &&
+		  !edu_rd(d, EDU_IRQ_STATUS),
+		  "destination STOP -> RUNNING_P2P: state loaded, the restored transfer and interrupt held back (%d)",
+		  ret);
+	ret = set_state(d, VFIO_DEVICE_STATE_RUNNING, NULL);
+	tap_check(!ret && p2p_written(d) && edu_rd(d, EDU_IRQ_STATUS) == 0x2,
+		  "destination RUNNING_P2P -> RUNNING: the transfer runs and the interrupt is raised (%d)",
+		  ret);
+
+	/* A reset leaves RUNNING_P2P for RUNNING. */
+	ret = set_state(d, VFIO_DEVICE_STATE_RUNNING_P2P, NULL);
+	tap_check(!ret && !reset(d) && get_state(d) == VFIO_DEVICE_STATE_RUNNING &&
+		  !set_state(d, VFIO_DEVICE_STATE_RUNNING_P2P, NULL) &&
+		  !set_state(d, VFIO_DEVICE_STATE_RUNNING, NULL),
+		  "VFIO_DEVICE_RESET in RUNNING_P2P: RUNNING, and P2P works again (%d)", ret);
+	edu_scrub(d);
+}
+
+/* Pre-copy with P2P (6.2 and later): one data fd across every arc. */
+static void test_p2p_precopy(struct edu_dev *s, struct edu_dev *d,
+			     uint8_t *stream)
+{
+	struct precopy_info info;
+	char why[160] = "";
+	ssize_t len = -EIO, pre_len;
+	uint8_t byte;
+	int fd, fd2, ret;
+
+	fd = precopy_start(s, STATE_PRE_COPY_P2P);
+	if (fd < 0)
+		return;
+	ret = set_state(s, STATE_PRE_COPY_P2P, &fd2);
+	pre_len = read_precopy(fd, stream, STREAM_MAX);
+	tap_check(!ret && fd2 < 0 && pre_len > HDR_LEN && !precopy_info(fd, &info),
+		  "PRE_COPY -> PRE_COPY_P2P: the same fd yields the pre-copy part (%zd bytes), GET_PRECOPY_INFO works (%d)",
+		  pre_len, ret);
+	if (pre_len < 0)
+		pre_len = 0;
+	ret = set_state(s, STATE_PRE_COPY, &fd2);
+	ret = ret ?: set_state(s, STATE_PRE_COPY_P2P, &fd2);
+	tap_check(!ret && fd2 < 0,
+		  "PRE_COPY_P2P -> PRE_COPY -> PRE_COPY_P2P: no new data fd (%d)", ret);
+	ret = set_state(s, VFIO_DEVICE_STATE_STOP_COPY, &fd2);
+	if (!ret && fd2 < 0)
+		len = read_all(fd, stream + pre_len, STREAM_MAX - pre_len, 4096);
+	tap_check(len > 72 && !memcmp(stream + pre_len, "VFPCIMIG", 8),
+		  "PRE_COPY_P2P -> STOP_COPY: the pre-copy fd reads the stream, then EOF (%zd bytes)",
+		  len);
+	close(fd);
+	set_state(s, VFIO_DEVICE_STATE_STOP, NULL);
+	back_to_running(s);
+	edu_scrub(d);
+	ret = len > 0 ? load(d, stream, pre_len + len, 65536) : -EIO;
+	tap_check(!ret && !edu_check_state(d, why, sizeof(why)),
+		  "a stream saved through PRE_COPY_P2P loads on the destination %s (%d)",
+		  why, ret);
+	edu_scrub(d);
+
+	/* Cancelled: PRE_COPY_P2P -> RUNNING_P2P ends the session. */
+	ret = set_state(s, STATE_PRE_COPY_P2P, &fd);
+	if (!ret)
+		ret = set_state(s, VFIO_DEVICE_STATE_RUNNING_P2P, NULL);
+	tap_check(!ret && read(fd, &byte, 1) < 0 && errno == ENODEV &&
+		  get_state(s) == VFIO_DEVICE_STATE_RUNNING_P2P,
+		  "RUNNING -> PRE_COPY_P2P -> RUNNING_P2P: the data fd ends (read: ENODEV) (%d)",
+		  ret);
+	if (fd >= 0)
+		close(fd);
+	back_to_running(s);
 }
 
 struct range {
@@ -755,6 +1026,8 @@ int main(int argc, char **argv)
 	test_data_fd(&s, &d, stream);
 	test_rejections(&s, &d, stream);
 	test_precopy(&s, &d, stream);
+	test_p2p(&s, &d, stream);
+	test_p2p_precopy(&s, &d, stream);
 	test_dma_logging(&s);
 	test_dma_logging_window(&s);
 	test_reset_paths(&s);

@@ -33,9 +33,12 @@
 #define IGB_VFM_TAG_ADMIN	NIC_VF_TAG('A', 'D', 'M', 'N')
 #define IGB_VFM_TAG_REGS	NIC_VF_TAG('R', 'E', 'G', 'S')
 #define IGB_VFM_TAG_MBOX	NIC_VF_TAG('M', 'B', 'O', 'X')
+#define IGB_VFM_TAG_PRE		NIC_VF_TAG('P', 'R', 'E', 'C')
 
 /* REGS chunk flags. */
 #define IGB_VFM_REGS_ACTIVE	BIT(0)	/* a queue or an interrupt was on */
+/* Pre-copy part flags. */
+#define IGB_VFM_PRE_GUEST	BIT(0)	/* a guest driver had the VF */
 
 /* Register restore groups. */
 #define IGB_VFM_GROUP_IRQ	0
@@ -136,6 +139,11 @@ struct igb_vfm_stats {
  *       destination the comparison with the source's
  * @msg: one message, read from the mailbox
  * @save_step: next chunk save() produces
+ * @pre_saved: the pre-copy part of this saving session was produced
+ * @pre_admin: administrator settings of a loaded pre-copy part
+ * @pre_flags: IGB_VFM_PRE_* of a loaded pre-copy part, 0 if none
+ * @pre_admin_done: @pre_admin was set through the PF before the switch-over
+ * @pre_reset_done: the VF was reset before the switch-over
  * @admin: administrator settings, saved or loaded
  * @regs: register values, snapshot at stop or loaded
  * @regs_valid: @regs holds a snapshot of this stop
@@ -161,6 +169,11 @@ struct igb_vfm {
 	struct nic_vf_capture cap;
 	u8 msg[IGB_VFM_MSG_MAX];
 	int save_step;
+	bool pre_saved;
+	struct nic_vf_admin pre_admin;
+	u32 pre_flags;
+	bool pre_admin_done;
+	bool pre_reset_done;
 	struct nic_vf_admin admin;
 	u32 regs[IGB_VFM_NR_REGS];
 	bool regs_valid;
@@ -189,6 +202,10 @@ bool igb_vfm_stop(struct igb_vfm *m);
 void igb_vfm_resume(struct igb_vfm *m);
 size_t igb_vfm_pending(const struct igb_vfm *m);
 ssize_t igb_vfm_save(struct igb_vfm *m, void *buf, size_t len);
+ssize_t igb_vfm_save_precopy(struct igb_vfm *m, void *buf, size_t len);
+int igb_vfm_load_precopy(struct igb_vfm *m, const void *buf, size_t len,
+			 u32 version);
+int igb_vfm_prepare(struct igb_vfm *m, struct nic_vf_admin_result *res);
 void igb_vfm_load_begin(struct igb_vfm *m);
 int igb_vfm_load(struct igb_vfm *m, const void *buf, size_t len,
 		 u32 version);

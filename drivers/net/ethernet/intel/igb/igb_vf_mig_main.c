@@ -52,6 +52,9 @@ MODULE_PARM_DESC(all_dirty, "Do not trap the queue registers: no dirty page is r
  * @resuming: a stream is being loaded; start() applies it
  * @admin_checked: this stream's administrator settings matched the VF's
  * @stopped: stop() disabled the queues; start() enables them again
+ * @p2p: RUNNING_P2P or PRE_COPY_P2P: the queues stay disabled and the
+ *       restore's mailbox interrupt waits
+ * @kick_held: a restore's mailbox interrupt waits for the end of P2P
  * @closing: close has begun: @kick must not touch the BAR any more
  * @kick: raises the guest's mailbox interrupt again after a restore
  * @kicks: times @kick ran since the restore
@@ -65,6 +68,8 @@ struct igb_vfm_dev {
 	bool resuming;
 	bool admin_checked;
 	bool stopped;
+	bool p2p;
+	bool kick_held;
 	bool closing;
 	struct delayed_work kick;
 	unsigned int kicks;
@@ -249,6 +254,8 @@ static int igb_vfm_open(struct vfio_device *vdev)
 		d->saving = false;
 		d->resuming = false;
 		d->stopped = false;
+		d->p2p = false;
+		d->kick_held = false;
 		d->closing = false;
 		/* Opening reset the VF: the guest will configure it afresh. */
 		igb_vfm_vf_was_reset(&d->m);
@@ -353,6 +360,15 @@ static int mig_stop(struct vfio_device *vdev)
 	return 0;
 }
 
+/* Raise the guest's mailbox interrupt until it answers (after a restore). */
+static void start_kick(struct igb_vfm_dev *d)
+{
+	if (d->m.rstd_pending && !d->closing) {
+		d->kicks = 0;
+		schedule_delayed_work(&d->kick, msecs_to_jiffies(KICK_MS));
+	}
+}
+
 static int mig_start(struct vfio_device *vdev)
 {
 	struct igb_vfm_dev *d = to_dev(vdev);
@@ -364,11 +380,10 @@ static int mig_start(struct vfio_device *vdev)
 		d->resuming = false;
 		d->stopped = false;
 		ret = igb_vfm_restore(&d->m, &res);
-		if (!ret && d->m.rstd_pending && !d->closing) {
-			d->kicks = 0;
-			schedule_delayed_work(&d->kick,
-					      msecs_to_jiffies(KICK_MS));
-		}
+		if (!ret && d->p2p)
+			d->kick_held = true;
+		else if (!ret)
+			start_kick(d);
 		if (ret)
 			pci_err(d->host.pdev, "restoring the VF failed: %pe\n",
 				ERR_PTR(ret));
@@ -377,13 +392,45 @@ static int mig_start(struct vfio_device *vdev)
 				 res.applied, res.unchanged, res.unsupported,
 				 d->m.rstd_pending ? "the guest driver was told of a VF reset" :
 						     "no guest driver had the VF");
-	} else if (d->stopped) {
+	} else if (d->stopped && !d->p2p) {
 		igb_vfm_resume(&d->m);
 		d->stopped = false;
 		pci_info(d->host.pdev, "running again after a stop: queues re-enabled where they stopped\n");
 	}
 	mutex_unlock(&d->lock);
 	return ret;
+}
+
+/* P2P: the queues are disabled as for a stop (the VF fetches no descriptor
+ * and writes no buffer; on the emulated 82576 a disabled queue stops at
+ * once), while every register, the mailbox included, still answers.  A
+ * restore in P2P holds back the mailbox interrupt that tells the guest of
+ * the reset; an interrupt the PF's own messages raise is not held back.
+ */
+static int mig_set_p2p(struct vfio_device *vdev, bool quiesce)
+{
+	struct igb_vfm_dev *d = to_dev(vdev);
+
+	mutex_lock(&d->lock);
+	if (quiesce) {
+		if (!d->stopped && !d->resuming) {
+			igb_vfm_stop(&d->m);
+			d->stopped = true;
+		}
+		d->p2p = true;
+	} else if (d->p2p) {
+		d->p2p = false;
+		if (d->stopped && !d->resuming) {
+			igb_vfm_resume(&d->m);
+			d->stopped = false;
+		}
+		if (d->kick_held) {
+			d->kick_held = false;
+			start_kick(d);
+		}
+	}
+	mutex_unlock(&d->lock);
+	return 0;
 }
 
 static int mig_start_resuming(struct vfio_device *vdev)
@@ -447,6 +494,56 @@ static int mig_load(struct vfio_device *vdev, const void *buf, size_t len,
 	return ret;
 }
 
+/* Pre-copy (v2, 6.2 and later): the settings and the VF reset early. */
+static ssize_t mig_save_precopy(struct vfio_device *vdev, void *buf,
+				size_t len)
+{
+	struct igb_vfm_dev *d = to_dev(vdev);
+	ssize_t n;
+
+	mutex_lock(&d->lock);
+	n = igb_vfm_save_precopy(&d->m, buf, len);
+	mutex_unlock(&d->lock);
+	if (n < 0)
+		pci_err(d->host.pdev, "saving the pre-copy part failed: %pe\n",
+			ERR_PTR(n));
+	return n;
+}
+
+/* While the VM still runs on the source: a destination VF without the
+ * source's settings refuses the migration now, before any downtime (the
+ * default policy), or gets them now (apply); and the VF is reset now.
+ */
+static int mig_load_precopy(struct vfio_device *vdev, const void *buf,
+			    size_t len, u32 version)
+{
+	struct igb_vfm_dev *d = to_dev(vdev);
+	struct nic_vf_admin_result res;
+	int ret;
+
+	mutex_lock(&d->lock);
+	ret = igb_vfm_load_precopy(&d->m, buf, len, version);
+	if (ret) {
+		mutex_unlock(&d->lock);
+		pci_err(d->host.pdev, "refusing a corrupt or foreign pre-copy part\n");
+		return ret;
+	}
+	if (!d->m.apply_admin)
+		ret = nic_vf_host_admin_verify(&d->host, &d->m.pre_admin);
+	if (!ret) {
+		ret = igb_vfm_prepare(&d->m, &res);
+		if (ret)
+			pci_err(d->host.pdev, "preparing the VF before the switch-over failed: %pe\n",
+				ERR_PTR(ret));
+	}
+	if (!ret)
+		pci_info(d->host.pdev, "prepared before the switch-over: administrator settings applied 0x%x, VF %s\n",
+			 res.applied,
+			 d->m.pre_reset_done ? "reset" : "not reset (no guest driver)");
+	mutex_unlock(&d->lock);
+	return ret;
+}
+
 static void mig_reset(struct vfio_device *vdev)
 {
 	struct igb_vfm_dev *d = to_dev(vdev);
@@ -454,6 +551,8 @@ static void mig_reset(struct vfio_device *vdev)
 	mutex_lock(&d->lock);
 	d->resuming = false;
 	d->stopped = false;
+	d->p2p = false;
+	d->kick_held = false;
 	igb_vfm_vf_was_reset(&d->m);
 	mutex_unlock(&d->lock);
 }
@@ -464,6 +563,8 @@ static void mig_error(struct vfio_device *vdev)
 
 	mutex_lock(&d->lock);
 	d->resuming = false;
+	d->p2p = false;
+	d->kick_held = false;
 	if (d->stopped) {
 		igb_vfm_resume(&d->m);
 		d->stopped = false;
@@ -488,6 +589,9 @@ static struct vfio_pci_migration_ops igb_vfm_migration_ops = {
 	.load		= mig_load,
 	.reset		= mig_reset,
 	.error		= mig_error,
+	.set_p2p	= mig_set_p2p,
+	.save_precopy	= mig_save_precopy,
+	.load_precopy	= mig_load_precopy,
 };
 
 /* ---- probe ---- */

@@ -397,6 +397,7 @@ void igb_vfm_saving_end(struct igb_vfm *m)
 {
 	nic_vf_tracker_end(&m->trk);
 	m->save_step = 0;
+	m->pre_saved = false;
 }
 
 static void snapshot(struct igb_vfm *m)
@@ -547,6 +548,113 @@ ssize_t igb_vfm_save(struct igb_vfm *m, void *buf, size_t len)
 	return NIC_VF_CHUNK_HDR + n;
 }
 
+/* Pre-copy part: flags, reserved, the administrator's settings. */
+#define PRE_HDR		8
+
+/**
+ * igb_vfm_save_precopy() - the pre-copy part, with the VF running
+ * @m: the VF
+ * @buf: where
+ * @len: room
+ *
+ * One chunk: the administrator's settings, and whether a guest driver has
+ * the VF (its mailbox log is not empty), so that a destination can check
+ * or set the settings and reset its VF before the switch-over.  The
+ * stop-copy state repeats the settings: they are what counts.
+ *
+ * Return: chunk length, 0 after the chunk, -ENOSPC, or the PF's error
+ * reading the settings.
+ */
+ssize_t igb_vfm_save_precopy(struct igb_vfm *m, void *buf, size_t len)
+{
+	u8 *p = buf, *pl = p + NIC_VF_CHUNK_HDR;
+	struct nic_vf_admin admin;
+	ssize_t n;
+	int ret;
+
+	if (m->pre_saved)
+		return 0;
+	if (len < NIC_VF_CHUNK_HDR + PRE_HDR)
+		return -ENOSPC;
+	ret = nic_vf_admin_read(&m->seam, &admin);
+	if (ret)
+		return ret;
+	memset(pl, 0, PRE_HDR);
+	if (nic_vf_restore_needs_reset(&m->cap.log, false))
+		nic_vf_put32(pl, IGB_VFM_PRE_GUEST);
+	n = nic_vf_admin_save(&admin, pl + PRE_HDR,
+			      len - NIC_VF_CHUNK_HDR - PRE_HDR);
+	if (n < 0)
+		return n;
+	nic_vf_chunk_header(p, IGB_VFM_TAG_PRE, IGB_VFM_STATE_VERSION,
+			    PRE_HDR + n);
+	m->pre_saved = true;
+	return NIC_VF_CHUNK_HDR + PRE_HDR + n;
+}
+
+/**
+ * igb_vfm_load_precopy() - take the chunk of a validated pre-copy part
+ * @m: the VF, resuming
+ * @buf: the chunk
+ * @len: its length
+ * @version: the part's state format version
+ *
+ * Return: 0, or -EINVAL to reject the migration.
+ */
+int igb_vfm_load_precopy(struct igb_vfm *m, const void *buf, size_t len,
+			 u32 version)
+{
+	static const u32 tags[] = { IGB_VFM_TAG_PRE };
+	const u8 *p;
+	u32 plen, flags;
+	int ret;
+
+	if (version != IGB_VFM_STATE_VERSION)
+		return -EINVAL;
+	ret = nic_vf_chunk_open(buf, len, IGB_VFM_STATE_VERSION, tags,
+				ARRAY_SIZE(tags), m->pre_flags ? 1 : 0, &p, &plen);
+	if (ret < 0)
+		return ret;
+	if (plen < PRE_HDR)
+		return -EINVAL;
+	flags = nic_vf_get32(p);
+	if ((flags & ~IGB_VFM_PRE_GUEST) || nic_vf_get32(p + 4))
+		return -EINVAL;
+	ret = nic_vf_admin_load(&m->pre_admin, p + PRE_HDR, plen - PRE_HDR);
+	if (ret)
+		return ret;
+	/* Non-zero once loaded, so a second chunk is refused. */
+	m->pre_flags = flags | BIT(31);
+	return 0;
+}
+
+/**
+ * igb_vfm_prepare() - before the switch-over, what the pre-copy part allows
+ * @m: the destination VF, resuming, with a pre-copy part loaded
+ * @res: what was done with the administrator's settings (may be NULL)
+ *
+ * The administrator's settings (under the apply policy) and, if a guest
+ * driver had the source's VF, the VF reset: the restore then skips them
+ * (see igb_vfm_restore()).  Nothing of the guest is touched.
+ *
+ * Return: 0, or the PF's or the reset's error.
+ */
+int igb_vfm_prepare(struct igb_vfm *m, struct nic_vf_admin_result *res)
+{
+	struct nic_vf_restore_plan plan = {
+		.admin = m->apply_admin ? &m->pre_admin : NULL,
+		.reset = m->pre_flags & IGB_VFM_PRE_GUEST,
+	};
+	int ret;
+
+	ret = nic_vf_restore(&m->seam, &plan, res);
+	if (ret)
+		return ret;
+	m->pre_admin_done = !!plan.admin;
+	m->pre_reset_done = plan.reset;
+	return 0;
+}
+
 /**
  * igb_vfm_load_begin() - a stream is about to be loaded
  * @m: the VF
@@ -556,7 +664,22 @@ void igb_vfm_load_begin(struct igb_vfm *m)
 	m->loaded = 0;
 	m->flags = 0;
 	memset(&m->admin, 0, sizeof(m->admin));
+	memset(&m->pre_admin, 0, sizeof(m->pre_admin));
+	m->pre_flags = 0;
+	m->pre_admin_done = false;
+	m->pre_reset_done = false;
 	nic_vf_capture_expect_none(&m->cap);
+}
+
+/* Do two settings records say the same (as they are saved)? */
+static bool admin_same(const struct nic_vf_admin *a,
+		       const struct nic_vf_admin *b)
+{
+	u8 ra[NIC_VF_ADMIN_REC_LEN], rb[NIC_VF_ADMIN_REC_LEN];
+
+	return nic_vf_admin_save(a, ra, sizeof(ra)) == sizeof(ra) &&
+	       nic_vf_admin_save(b, rb, sizeof(rb)) == sizeof(rb) &&
+	       !memcmp(ra, rb, sizeof(ra));
 }
 
 static int load_regs(struct igb_vfm *m, const u8 *p, u32 len)
@@ -628,7 +751,10 @@ int igb_vfm_load(struct igb_vfm *m, const void *buf, size_t len,
  * @m: the VF, stopped, with a whole stream loaded
  * @res: what was done with the administrator's settings (may be NULL)
  *
- * See the restore policy at the top of this file.
+ * See the restore policy at the top of this file.  What igb_vfm_prepare()
+ * did before the switch-over is not done again: the settings, if the
+ * stop-copy state carries the same, and the VF reset, if nothing was set
+ * through the PF since.
  *
  * Return: 0, -EINVAL if a chunk is missing, or the PF's or the reset's
  * error.
@@ -642,17 +768,25 @@ int igb_vfm_restore(struct igb_vfm *m, struct nic_vf_admin_result *res)
 		.vals = m->regs,
 		.groups = BIT(IGB_VFM_GROUP_IRQ),
 	};
+	bool guest;
 	int i, ret;
 
 	if (m->loaded != CHUNKS_ALL)
 		return -EINVAL;
-	plan.reset = nic_vf_restore_needs_reset(&m->cap.expected,
-						m->flags & IGB_VFM_REGS_ACTIVE);
+	guest = nic_vf_restore_needs_reset(&m->cap.expected,
+					   m->flags & IGB_VFM_REGS_ACTIVE);
+	/* Done before the switch-over, unless the settings changed since. */
+	if (m->pre_admin_done && admin_same(&m->pre_admin, &m->admin))
+		plan.admin = NULL;
+	plan.reset = guest && (!m->pre_reset_done || plan.admin);
 	/* A VF nobody configured: the settings, nothing of a guest. */
-	if (!plan.reset)
+	if (!guest)
 		plan.groups = 0;
 	ret = nic_vf_restore(&m->seam, &plan, res);
 	m->loaded = 0;
+	m->pre_flags = 0;
+	m->pre_admin_done = false;
+	m->pre_reset_done = false;
 	if (ret)
 		return ret;
 
@@ -661,7 +795,7 @@ int igb_vfm_restore(struct igb_vfm *m, struct nic_vf_admin_result *res)
 		nic_vf_ring_disable(&m->trk, &m->rings[i]);
 	nic_vf_capture_restart(&m->cap);
 	m->regs_valid = false;
-	if (!plan.reset)
+	if (!guest)
 		return 0;
 
 	/* Tell the guest, and wake it through its mailbox interrupt. */

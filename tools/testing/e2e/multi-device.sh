@@ -1,0 +1,76 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# Suite "multi-device": QEMU 10.0, with its default migration parameters,
+# live-migrates an L2 guest that has two edu devices assigned; the guest
+# program drives both and checks both on the destination.  QEMU 8.2 and
+# later migrate a VM with more than one VFIO device only if every device
+# offers P2P: the same VM with edu_migration's P2P turned off (p2p=0) is
+# refused, saying why.  The test guest has four edu devices, two for each
+# end.  Runs inside the test guest.
+set -u
+. "$VMT_TOP/tools/testing/vm/guest-lib.sh"
+. "$VMT_TOP/tools/testing/e2e/l2lib.sh"
+. "$VMT_TOP/tools/testing/e2e/migrate-lib.sh"
+
+trap 'l2_stop_all; l2_netns_teardown' EXIT
+e2e_need_qemu10 || exit 1
+
+# bind_edus: the four edu devices to vfio-pci, with edu_migration.
+bind_edus() {
+	local bdf
+	for bdf in "${E2E_EDU[@]:0:4}"; do
+		bind_vfio "$bdf" || return 1
+	done
+}
+
+only_edu_sample edu_migration
+modprobe vfio-pci
+mapfile -t E2E_EDU < <(edu_devices)
+if [ ${#E2E_EDU[@]} -lt 4 ] || ! bind_edus || ! l2_netns_setup; then
+	tap_not_ok "four edu devices bound to vfio-pci with edu_migration, namespaces set up (${#E2E_EDU[@]} found)"
+	exit 1
+fi
+l2_accel
+tap_ok "four edu devices bound to vfio-pci with edu_migration, L2 accel $L2ACCEL_NAME"
+
+# Without device DMA logging (Debian's 6.12), QEMU needs
+# enable-migration=on, as in suite qemu10-e2e.
+if v2_kernel_options | grep -q -- --no-logging; then
+	v2_opts=enable-migration=on
+else
+	v2_opts=enable-migration=auto
+fi
+two=("vfio-pci,host=${E2E_EDU[0]},$v2_opts" "vfio-pci,host=${E2E_EDU[2]},$v2_opts")
+
+out=$(QEMU=$QEMU10 e2e_qemu_blockers "${two[@]}")
+tap_result "QEMU 10.0 sees no migration blocker in a VM with two of our devices (both offer P2P)" \
+	"$(! grep -qi 'P2P\|blocked' <<<"$out"; echo $?)"
+grep -i 'P2P\|blocked' <<<"$out" | tap_diag
+
+L2QEMU=$QEMU10 L2_VFIO_OPTS=$v2_opts E2E_SRC_MORE=${E2E_EDU[2]} \
+	E2E_DST_MORE=${E2E_EDU[3]} e2e_migrate multi
+e2e_report multi
+tap_result "QEMU 10.0 migrated a VM with two assigned devices, default parameters ($v2_opts)" \
+	"$([ "$E2E_STATUS" = completed ]; echo $?)"
+e2e_tap_success "" "#1"
+
+# The control: the same VM, the vendor without P2P.
+for bdf in "${E2E_EDU[@]:0:4}"; do
+	unbind_vfio "$bdf"
+done
+modprobe -r edu_migration
+if modprobe edu_migration p2p=0 && bind_edus; then
+	out=$(QEMU=$QEMU10 e2e_qemu_blockers "${two[@]}")
+	tap_result "without P2P (edu_migration p2p=0), QEMU 10.0 blocks migrating the two-device VM, saying why" \
+		"$(grep -q 'P2P' <<<"$out"; echo $?)"
+	grep -i 'P2P' <<<"$out" | tap_diag
+else
+	tap_not_ok "edu_migration reloads with p2p=0 and takes the devices"
+fi
+for bdf in "${E2E_EDU[@]:0:4}"; do
+	unbind_vfio "$bdf"
+done
+tap_check "edu_migration and vfio-pci unload after the devices are released" \
+	modprobe -r edu_migration vfio-pci
+exit 0
