@@ -220,9 +220,10 @@ int vfio_pci_vendor_add_region(struct vfio_device *vdev, u32 type,
  *           PRE_COPY_P2P) and on a stopped one just before @start (STOP ->
  *           RUNNING_P2P): @start must then apply loaded state without
  *           letting the device initiate DMA.  May be called with true when
- *           DMA is already quiesced.  @stop may follow a true call.  A reset
- *           or a close ends the P2P state, so a vendor with @set_p2p must
- *           have @reset.
+ *           DMA is already quiesced, and with false when it is not (after
+ *           @start on the other ways into a running state).  @stop may
+ *           follow a true call.  A reset or a close ends the P2P state, so
+ *           a vendor with @set_p2p must have @reset.
  * @save_precopy: optional, with @load_precopy; protocol v2 on kernels with
  *                PRE_COPY (6.2 and later).  When pre-copy begins, with the
  *                device running, write the next chunk of a pre-copy part,
@@ -231,6 +232,8 @@ int vfio_pci_vendor_add_region(struct vfio_device *vdev, u32 type,
  *                destination while the VM still runs on the source.  @save
  *                still writes the whole state at stop-copy, so a
  *                destination without the part (a v1 source) loses nothing.
+ *                A failure leaves the part out (the device runs on).  Off
+ *                while vfio-pci's precopy_part parameter is 0.
  * @load_precopy: apply one chunk of a validated pre-copy part, on the
  *                destination while it is resuming, before any @load of
  *                the stop-copy stream; prepare what need not wait for it

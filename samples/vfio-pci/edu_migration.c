@@ -608,6 +608,9 @@ static int edu_start_resuming(struct vfio_device *vdev)
 	mutex_lock(&edu->lock);
 	edu->load_next = 0;
 	edu->restore_pending = false;
+	/* What P2P held back belongs to the state a load replaces. */
+	edu->held_cmd = 0;
+	edu->held_irq = 0;
 	mutex_unlock(&edu->lock);
 	return 0;
 }

@@ -24,7 +24,9 @@
  * refused.  A stopped device becomes RUNNING_P2P by closing its DMA first
  * and then starting, so that loaded state is applied without the device
  * initiating anything; leaving P2P for STOP needs no P2P step, as a
- * stopped device initiates nothing either.
+ * stopped device initiates nothing either.  Every other way from a stopped
+ * state into a running one (v1's, or v2's without P2P) ends with P2P off,
+ * a no-op unless DMA was left quiesced (a v2 client's STOP, then v1).
  */
 static const signed char plan[MIG_NR_STATES][MIG_NR_STATES][MIG_MAX_STEPS + 1] = {
 	[MIG_RUNNING] = {
@@ -39,9 +41,10 @@ static const signed char plan[MIG_NR_STATES][MIG_NR_STATES][MIG_MAX_STEPS + 1] =
 		[MIG_PRECOPY_P2P] = INVALID,
 	},
 	[MIG_STOP] = {
-		[MIG_RUNNING]	= S(MIG_STEP_START),
+		[MIG_RUNNING]	= S(MIG_STEP_START, MIG_STEP_P2P_OFF),
 		[MIG_STOP]	= NONE,
-		[MIG_PRECOPY]	= S(MIG_STEP_SAVE_BEGIN, MIG_STEP_START),
+		[MIG_PRECOPY]	= S(MIG_STEP_SAVE_BEGIN, MIG_STEP_START,
+				    MIG_STEP_P2P_OFF),
 		[MIG_STOPCOPY]	= S(MIG_STEP_SAVE_BEGIN, MIG_STEP_SNAPSHOT),
 		[MIG_RESUMING]	= S(MIG_STEP_RESUME_BEGIN),
 		[MIG_ERROR]	= INVALID,
@@ -59,7 +62,8 @@ static const signed char plan[MIG_NR_STATES][MIG_NR_STATES][MIG_MAX_STEPS + 1] =
 		[MIG_PRECOPY_P2P] = S(MIG_STEP_P2P_ON),
 	},
 	[MIG_STOPCOPY] = {
-		[MIG_RUNNING]	= S(MIG_STEP_SAVE_END, MIG_STEP_START),
+		[MIG_RUNNING]	= S(MIG_STEP_SAVE_END, MIG_STEP_START,
+				    MIG_STEP_P2P_OFF),
 		[MIG_STOP]	= S(MIG_STEP_SAVE_END),
 		[MIG_PRECOPY]	= INVALID,
 		[MIG_STOPCOPY]	= NONE,
@@ -69,7 +73,8 @@ static const signed char plan[MIG_NR_STATES][MIG_NR_STATES][MIG_MAX_STEPS + 1] =
 		[MIG_PRECOPY_P2P] = INVALID,
 	},
 	[MIG_RESUMING] = {
-		[MIG_RUNNING]	= S(MIG_STEP_RESUME_END, MIG_STEP_START),
+		[MIG_RUNNING]	= S(MIG_STEP_RESUME_END, MIG_STEP_START,
+				    MIG_STEP_P2P_OFF),
 		[MIG_STOP]	= S(MIG_STEP_RESUME_END),
 		[MIG_PRECOPY]	= INVALID,
 		[MIG_STOPCOPY]	= INVALID,

@@ -45,6 +45,7 @@ enum vfio_pci_mig_state {
  * @MIG_STEP_RESUME_END: engine insists the stream was complete and loaded
  * @MIG_STEP_P2P_ON: vendor set_p2p(true): the device initiates no DMA
  * @MIG_STEP_P2P_OFF: vendor set_p2p(false): it may initiate DMA again
+ *		      (nothing for a vendor without set_p2p)
  */
 enum vfio_pci_mig_step {
 	MIG_STEP_STOP,

@@ -387,7 +387,7 @@ vfio_pci_mig_set_state_v2(struct vfio_device *vdev,
 			mig->v2_file = filp->private_data;
 			/* A saving session that begins in pre-copy. */
 			if (vfio_pci_mig_state_precopy(mig->state))
-				ret = vfio_pci_mig_precopy_part(vpdev);
+				vfio_pci_mig_precopy_part(vpdev);
 		}
 	}
 	vfio_pci_mig_unlock(vpdev);

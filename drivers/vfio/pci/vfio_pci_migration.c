@@ -14,6 +14,10 @@
 
 #include "vfio_pci_vendor_priv.h"
 
+static bool precopy_part = true;
+module_param(precopy_part, bool, 0644);
+MODULE_PARM_DESC(precopy_part, "Send vendor drivers' pre-copy parts (v2, 6.2 and later); 0 when migrating to a destination whose vfio-pci predates them");
+
 /* Sections a stream may hold; bounds the framing overhead. */
 #define MIG_MAX_SECTIONS	256
 /* Largest max_state_size a vendor may declare. */
@@ -43,7 +47,6 @@ static size_t stream_cap(size_t max_state)
 }
 
 static void mig_reset_work(struct work_struct *work);
-static void mig_enter_error(struct vfio_pci_mig *mig, int err);
 
 void vfio_pci_mig_init(struct vfio_pci_device *vpdev)
 {
@@ -215,25 +218,36 @@ static int mig_snapshot(struct vfio_pci_mig *mig,
  * @vpdev: the device, just moved to a pre-copy state; caller holds its
  *	   migration lock
  *
- * Only v2 has one (v1 sends everything at stop-copy), and only for a
- * vendor with save_precopy.  A failure puts the device in the error state.
- *
- * Return: 0 or a negative errno.
+ * Only v2 has one (v1 sends everything at stop-copy), only for a vendor
+ * with save_precopy, and only while the precopy_part parameter is on.  The
+ * part is a preparation, the stop-copy stream carries everything: a part
+ * that cannot be made is left out, and the running device is untouched.
  */
-int vfio_pci_mig_precopy_part(struct vfio_pci_device *vpdev)
+void vfio_pci_mig_precopy_part(struct vfio_pci_device *vpdev)
 {
 	const struct vfio_pci_migration_ops *ops = vfio_pci_mig_ops(vpdev);
 	struct vfio_pci_mig *mig = &vpdev->mig;
+	size_t len;
+	u8 *buf;
 	int ret;
 
 	lockdep_assert_held(&mig->lock);
-	if (!ops->save_precopy || mig->pre)
-		return 0;
-	ret = mig_build(mig, ops->save_precopy, VFIO_PCI_MIG_F_PRECOPY,
-			&mig->pre, &mig->pre_len);
-	if (ret)
-		mig_enter_error(mig, ret);
-	return ret;
+	if (!ops->save_precopy || mig->pre || !READ_ONCE(precopy_part))
+		return;
+	ret = mig_build(mig, ops->save_precopy, VFIO_PCI_MIG_F_PRECOPY, &buf,
+			&len);
+	if (ret) {
+		pci_warn(mig_pdev(mig), "migration: no pre-copy part (%pe), the state moves at stop-copy\n",
+			 ERR_PTR(ret));
+		return;
+	}
+	/* Held through pre-copy: only what it needs, not the stream's cap. */
+	mig->pre = vmalloc(len);
+	if (mig->pre) {
+		memcpy(mig->pre, buf, len);
+		mig->pre_len = len;
+	}
+	vfree(buf);
 }
 
 static int mig_run_step(struct vfio_pci_mig *mig, enum vfio_pci_mig_step step)
@@ -266,9 +280,9 @@ static int mig_run_step(struct vfio_pci_mig *mig, enum vfio_pci_mig_step step)
 		mig_drop_rx(mig);
 		return 0;
 	case MIG_STEP_P2P_ON:
-		return ops->set_p2p(vdev, true);
+		return ops->set_p2p ? ops->set_p2p(vdev, true) : 0;
 	case MIG_STEP_P2P_OFF:
-		return ops->set_p2p(vdev, false);
+		return ops->set_p2p ? ops->set_p2p(vdev, false) : 0;
 	}
 	return -EINVAL;
 }
@@ -375,20 +389,21 @@ static int mig_load(struct vfio_pci_mig *mig)
 		return mig_reject(mig, ret, why);
 
 	pre = vfio_pci_mig_stream_flags(mig->rx) & VFIO_PCI_MIG_F_PRECOPY;
-	if (pre && !ops->load_precopy)
-		return mig_reject(mig, -EOPNOTSUPP, "a pre-copy part this driver cannot load");
 	if (pre && mig->rx_pre_loaded)
 		return mig_reject(mig, -EINVAL, "a second pre-copy part");
 	version = vfio_pci_mig_stream_version(mig->rx);
-	while (vfio_pci_mig_next_section(mig->rx, mig->rx_len, &pos, &payload,
+	/* A preparation this driver does not make: the stream has it all. */
+	while ((!pre || ops->load_precopy) &&
+	       vfio_pci_mig_next_section(mig->rx, mig->rx_len, &pos, &payload,
 					 &len)) {
 		ret = pre ? ops->load_precopy(mig_vdev(mig), payload, len, version) :
 			    ops->load(mig_vdev(mig), payload, len, version);
 		if (ret)
 			return mig_reject(mig, ret, "vendor driver refused its state");
 	}
-	pci_info(mig_pdev(mig), "migration: %s loaded, %zu bytes\n",
-		 pre ? "pre-copy part" : "device state", mig->rx_len);
+	pci_info(mig_pdev(mig), "migration: %s %s, %zu bytes\n",
+		 pre ? "pre-copy part" : "device state",
+		 pre && !ops->load_precopy ? "skipped" : "loaded", mig->rx_len);
 	if (pre) {
 		/* Ready for the stop-copy stream. */
 		vfree(mig->rx);

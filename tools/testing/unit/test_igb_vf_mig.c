@@ -880,6 +880,35 @@ static void test_precopy_prepares(void **state)
 	assert_int_equal(f->dst_sim.pf.vlan, 9);
 	assert_int_equal(sim_events(&f->dst_sim, SIM_EV_RESET), 1);
 
+	/* The verify policy, settings changed after the part (the operator
+	 * changed the destination VF to match): the reset is done again.
+	 */
+	igb_vfm_load_begin(h->m);
+	h->m->apply_admin = false;
+	assert_int_equal(igb_vfm_load_precopy(h->m, pre, n,
+					      IGB_VFM_STATE_VERSION), 0);
+	assert_int_equal(igb_vfm_prepare(h->m, &res), 0);
+	for (i = 0; i < 3; i++)
+		assert_int_equal(igb_vfm_load(h->m, st.chunk[i], st.len[i],
+					      IGB_VFM_STATE_VERSION), 0);
+	f->dst_sim.nr_events = 0;
+	assert_int_equal(igb_vfm_restore(h->m, &res), 0);
+	assert_int_equal(res.applied, 0);
+	assert_int_equal(sim_events(&f->dst_sim, SIM_EV_RESET), 1);
+
+	/* The VF in P2P: the restore raises no interrupt. */
+	igb_vfm_load_begin(h->m);
+	for (i = 0; i < 3; i++)
+		assert_int_equal(igb_vfm_load(h->m, st.chunk[i], st.len[i],
+					      IGB_VFM_STATE_VERSION), 0);
+	h->m->hold_kick = true;
+	f->dst_sim.nr_events = 0;
+	assert_int_equal(igb_vfm_restore(h->m, &res), 0);
+	assert_int_equal(sim_events(&f->dst_sim, SIM_EV_REG(IGB_VFM_EICS)), 0);
+	h->m->hold_kick = false;
+	assert_true(igb_vfm_kick(h->m));
+	assert_int_equal(sim_events(&f->dst_sim, SIM_EV_REG(IGB_VFM_EICS)), 1);
+
 	/* A part with a reserved bit set is refused. */
 	igb_vfm_load_begin(h->m);
 	pre[NIC_VF_CHUNK_HDR + 4] = 1;

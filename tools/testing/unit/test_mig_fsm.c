@@ -62,8 +62,10 @@ static void test_from_running(void **state)
 
 static void test_from_stop(void **state)
 {
-	expect(MIG_STOP, MIG_RUNNING, 1, MIG_STEP_START);
-	expect(MIG_STOP, MIG_PRECOPY, 2, MIG_STEP_SAVE_BEGIN, MIG_STEP_START);
+	/* P2P off last: a no-op unless a v2 client left DMA quiesced. */
+	expect(MIG_STOP, MIG_RUNNING, 2, MIG_STEP_START, MIG_STEP_P2P_OFF);
+	expect(MIG_STOP, MIG_PRECOPY, 3, MIG_STEP_SAVE_BEGIN, MIG_STEP_START,
+	       MIG_STEP_P2P_OFF);
 	expect(MIG_STOP, MIG_STOPCOPY, 2, MIG_STEP_SAVE_BEGIN,
 	       MIG_STEP_SNAPSHOT);
 	expect(MIG_STOP, MIG_RESUMING, 1, MIG_STEP_RESUME_BEGIN);
@@ -79,8 +81,8 @@ static void test_from_precopy(void **state)
 
 static void test_from_stopcopy(void **state)
 {
-	expect(MIG_STOPCOPY, MIG_RUNNING, 2, MIG_STEP_SAVE_END,
-	       MIG_STEP_START);
+	expect(MIG_STOPCOPY, MIG_RUNNING, 3, MIG_STEP_SAVE_END,
+	       MIG_STEP_START, MIG_STEP_P2P_OFF);
 	expect(MIG_STOPCOPY, MIG_STOP, 1, MIG_STEP_SAVE_END);
 	expect_invalid(MIG_STOPCOPY, MIG_PRECOPY);
 	expect_invalid(MIG_STOPCOPY, MIG_RESUMING);
@@ -88,8 +90,8 @@ static void test_from_stopcopy(void **state)
 
 static void test_from_resuming(void **state)
 {
-	expect(MIG_RESUMING, MIG_RUNNING, 2, MIG_STEP_RESUME_END,
-	       MIG_STEP_START);
+	expect(MIG_RESUMING, MIG_RUNNING, 3, MIG_STEP_RESUME_END,
+	       MIG_STEP_START, MIG_STEP_P2P_OFF);
 	expect(MIG_RESUMING, MIG_STOP, 1, MIG_STEP_RESUME_END);
 	expect_invalid(MIG_RESUMING, MIG_PRECOPY);
 	expect_invalid(MIG_RESUMING, MIG_STOPCOPY);

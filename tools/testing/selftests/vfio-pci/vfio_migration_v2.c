@@ -121,6 +121,21 @@ static ssize_t read_all(int fd, uint8_t *buf, size_t max, size_t chunk)
 	return -E2BIG;
 }
 
+#define PRECOPY_PART	"/sys/module/vfio_pci/parameters/precopy_part"
+
+/* Write a module parameter; 0 or -errno. */
+static int write_param(const char *path, const char *val)
+{
+	int fd = open(path, O_WRONLY), ret = 0;
+
+	if (fd < 0)
+		return -errno;
+	if (write(fd, val, strlen(val)) < 0)
+		ret = -errno;
+	close(fd);
+	return ret;
+}
+
 /* Read a saving fd in pre-copy until its temporary end (ENOMSG). */
 static ssize_t read_precopy(int fd, uint8_t *buf, size_t max)
 {
@@ -597,6 +612,20 @@ static void test_precopy(struct edu_dev *s, struct edu_dev *d, uint8_t *stream)
 	close(fd);
 	back_to_running(d);
 	reset(d);
+
+	/* Parts turned off (an older destination): nothing before stop-copy. */
+	if (write_param(PRECOPY_PART, "0")) {
+		tap_fail("set %s", PRECOPY_PART);
+		return;
+	}
+	ret = set_state(s, STATE_PRE_COPY, &fd);
+	tap_check(!ret && !precopy_info(fd, &info) && !info.initial_bytes &&
+		  read(fd, &byte, 1) < 0 && errno == ENOMSG,
+		  "precopy_part=0: no pre-copy part (initial_bytes 0, read: ENOMSG) (%d)", ret);
+	if (fd >= 0)
+		close(fd);
+	back_to_running(s);
+	write_param(PRECOPY_PART, "1");
 }
 
 /* A device-to-RAM transfer of the buffer edu_program_state() filled. */

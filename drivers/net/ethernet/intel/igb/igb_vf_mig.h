@@ -144,6 +144,7 @@ struct igb_vfm_stats {
  * @pre_flags: IGB_VFM_PRE_* of a loaded pre-copy part, 0 if none
  * @pre_admin_done: @pre_admin was set through the PF before the switch-over
  * @pre_reset_done: the VF was reset before the switch-over
+ * @hold_kick: igb_vfm_restore() raises no interrupt (the VF is in P2P)
  * @admin: administrator settings, saved or loaded
  * @regs: register values, snapshot at stop or loaded
  * @regs_valid: @regs holds a snapshot of this stop
@@ -174,6 +175,7 @@ struct igb_vfm {
 	u32 pre_flags;
 	bool pre_admin_done;
 	bool pre_reset_done;
+	bool hold_kick;
 	struct nic_vf_admin admin;
 	u32 regs[IGB_VFM_NR_REGS];
 	bool regs_valid;

@@ -379,7 +379,9 @@ static int mig_start(struct vfio_device *vdev)
 	if (d->resuming) {
 		d->resuming = false;
 		d->stopped = false;
+		d->m.hold_kick = d->p2p;
 		ret = igb_vfm_restore(&d->m, &res);
+		d->m.hold_kick = false;
 		if (!ret && d->p2p)
 			d->kick_held = true;
 		else if (!ret)
@@ -426,6 +428,7 @@ static int mig_set_p2p(struct vfio_device *vdev, bool quiesce)
 		}
 		if (d->kick_held) {
 			d->kick_held = false;
+			igb_vfm_kick(&d->m);
 			start_kick(d);
 		}
 	}

@@ -768,17 +768,18 @@ int igb_vfm_restore(struct igb_vfm *m, struct nic_vf_admin_result *res)
 		.vals = m->regs,
 		.groups = BIT(IGB_VFM_GROUP_IRQ),
 	};
-	bool guest;
+	bool guest, same;
 	int i, ret;
 
 	if (m->loaded != CHUNKS_ALL)
 		return -EINVAL;
 	guest = nic_vf_restore_needs_reset(&m->cap.expected,
 					   m->flags & IGB_VFM_REGS_ACTIVE);
+	same = admin_same(&m->pre_admin, &m->admin);
 	/* Done before the switch-over, unless the settings changed since. */
-	if (m->pre_admin_done && admin_same(&m->pre_admin, &m->admin))
+	if (m->pre_admin_done && same)
 		plan.admin = NULL;
-	plan.reset = guest && (!m->pre_reset_done || plan.admin);
+	plan.reset = guest && (!m->pre_reset_done || !same || plan.admin);
 	/* A VF nobody configured: the settings, nothing of a guest. */
 	if (!guest)
 		plan.groups = 0;
@@ -798,10 +799,13 @@ int igb_vfm_restore(struct igb_vfm *m, struct nic_vf_admin_result *res)
 	if (!guest)
 		return 0;
 
-	/* Tell the guest, and wake it through its mailbox interrupt. */
+	/* Tell the guest, and wake it through its mailbox interrupt (unless
+	 * the VF is in P2P: the caller kicks when it leaves).
+	 */
 	m->rstd_pending = true;
 	m->nack_pending = true;
-	igb_vfm_kick(m);
+	if (!m->hold_kick)
+		igb_vfm_kick(m);
 	return 0;
 }
 
