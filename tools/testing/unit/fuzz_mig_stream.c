@@ -58,8 +58,11 @@ static void check_reencode(const u8 *buf, size_t len)
 		if (vfio_pci_mig_section_end(&w, plen))
 			abort();
 	}
-	/* An older state version is valid: write the one the stream has. */
+	/* An older state version is valid: write the one the stream has,
+	 * and its flags (a pre-copy part).
+	 */
 	as_saved.version = vfio_pci_mig_stream_version(buf);
+	w.flags = vfio_pci_mig_stream_flags(buf);
 	if (vfio_pci_mig_writer_finish(&w, &as_saved) != (ssize_t)len ||
 	    memcmp(out, buf, len))
 		abort();
