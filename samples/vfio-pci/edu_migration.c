@@ -123,7 +123,7 @@ struct edu_mig {
 	bool restore_pending;
 	struct edu_regs_state restore;
 	/* P2P: no DMA is started; a held-back command and irq wait here. */
-	bool p2p;
+	bool in_p2p;
 	u64 held_cmd;
 	u32 held_irq;
 };
@@ -323,7 +323,7 @@ static bool edu_write_tracked(u64 offset, size_t count)
 /* Leave P2P with nothing held back (open, reset). */
 static void edu_p2p_forget(struct edu_mig *edu)
 {
-	edu->p2p = false;
+	edu->in_p2p = false;
 	edu->held_cmd = 0;
 	edu->held_irq = 0;
 }
@@ -361,7 +361,7 @@ static ssize_t edu_mig_write(struct vfio_device *vdev, const char __user *buf,
 	}
 	ret = edu_before_write(edu, offset, val, &dma);
 	vfio_pci_vendor_mem_end(vdev);
-	if (!ret && edu->p2p && (dma.to_ram || dma.from_ram)) {
+	if (!ret && edu->in_p2p && (dma.to_ram || dma.from_ram)) {
 		/* Started when DMA is allowed again; a second one is ignored,
 		 * as the device ignores a command while one runs.
 		 */
@@ -775,7 +775,7 @@ static void edu_restore_regs(struct edu_mig *edu, const struct edu_regs_state *s
 	edu_write32(edu, EDU_STATUS, status & EDU_STATUS_IRQFACT);
 
 	edu_write32(edu, EDU_IRQ_ACK, ~0U);
-	if (edu->p2p)
+	if (edu->in_p2p)
 		edu->held_irq = le32_to_cpu(s->irq_status);
 	else if (le32_to_cpu(s->irq_status))
 		edu_write32(edu, EDU_IRQ_RAISE, le32_to_cpu(s->irq_status));
@@ -783,7 +783,7 @@ static void edu_restore_regs(struct edu_mig *edu, const struct edu_regs_state *s
 	edu_write64(edu, EDU_DMA_SRC, le64_to_cpu(s->dma_src));
 	edu_write64(edu, EDU_DMA_DST, le64_to_cpu(s->dma_dst));
 	edu_write64(edu, EDU_DMA_CNT, le64_to_cpu(s->dma_cnt));
-	if ((cmd & EDU_DMA_RUN) && edu->p2p)
+	if ((cmd & EDU_DMA_RUN) && edu->in_p2p)
 		edu->held_cmd = cmd;
 	else if (cmd & EDU_DMA_RUN)
 		edu_write64(edu, EDU_DMA_CMD, cmd);
@@ -853,15 +853,15 @@ static int edu_set_p2p(struct vfio_device *vdev, bool quiesce)
 	int ret = 0;
 
 	mutex_lock(&edu->lock);
-	if (quiesce && !edu->p2p) {
-		edu->p2p = true;
+	if (quiesce && !edu->in_p2p) {
+		edu->in_p2p = true;
 		pci_cmd = edu_enable_access(edu->pdev);
 		ret = edu_wait_dma(edu);
 		pci_write_config_word(edu->pdev, PCI_COMMAND, pci_cmd);
 		if (ret)
 			pci_warn(edu->pdev, "edu_migration: a DMA transfer did not end: cannot enter P2P\n");
-	} else if (!quiesce && edu->p2p) {
-		edu->p2p = false;
+	} else if (!quiesce && edu->in_p2p) {
+		edu->in_p2p = false;
 		ret = edu_release_p2p(edu);
 	}
 	mutex_unlock(&edu->lock);

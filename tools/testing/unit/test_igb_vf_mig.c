@@ -705,11 +705,11 @@ static void save_all(struct igb_vfm *m, struct stream *st)
 	assert_int_equal(igb_vfm_save(m, st->chunk[0], 4096), 0);
 }
 
-static int load_all(struct igb_vfm *m, const struct stream *st)
+/* The three chunks, after a load_begin (and a pre-copy part) or not. */
+static int load_chunks(struct igb_vfm *m, const struct stream *st)
 {
 	int i, ret;
 
-	igb_vfm_load_begin(m);
 	for (i = 0; i < 3; i++) {
 		ret = igb_vfm_load(m, st->chunk[i], st->len[i],
 				   IGB_VFM_STATE_VERSION);
@@ -717,6 +717,12 @@ static int load_all(struct igb_vfm *m, const struct stream *st)
 			return ret;
 	}
 	return 0;
+}
+
+static int load_all(struct igb_vfm *m, const struct stream *st)
+{
+	igb_vfm_load_begin(m);
+	return load_chunks(m, st);
 }
 
 static void test_stop_and_resume(void **state)
@@ -821,7 +827,6 @@ static void test_precopy_prepares(void **state)
 	struct stream st;
 	u8 pre[512];
 	ssize_t n;
-	int i;
 
 	f->src_sim.pf.vlan = 7;
 	f->src_sim.pf.vlan_proto = NIC_VF_VLAN_PROTO_8021Q;
@@ -847,9 +852,7 @@ static void test_precopy_prepares(void **state)
 	assert_int_equal(sim_events(&f->dst_sim, SIM_EV_RESET), 1);
 
 	/* The switch-over: neither again; the guest is still told. */
-	for (i = 0; i < 3; i++)
-		assert_int_equal(igb_vfm_load(h->m, st.chunk[i], st.len[i],
-					      IGB_VFM_STATE_VERSION), 0);
+	assert_int_equal(load_chunks(h->m, &st), 0);
 	f->dst_sim.nr_events = 0;
 	assert_int_equal(igb_vfm_restore(h->m, &res), 0);
 	assert_int_equal(res.applied, 0);
@@ -871,9 +874,7 @@ static void test_precopy_prepares(void **state)
 	assert_int_equal(igb_vfm_saving_begin(g->m), 0);
 	igb_vfm_stop(g->m);
 	save_all(g->m, &st);
-	for (i = 0; i < 3; i++)
-		assert_int_equal(igb_vfm_load(h->m, st.chunk[i], st.len[i],
-					      IGB_VFM_STATE_VERSION), 0);
+	assert_int_equal(load_chunks(h->m, &st), 0);
 	f->dst_sim.nr_events = 0;
 	assert_int_equal(igb_vfm_restore(h->m, &res), 0);
 	assert_true(res.applied & BIT(NIC_VF_ADMIN_VLAN));
@@ -888,9 +889,7 @@ static void test_precopy_prepares(void **state)
 	assert_int_equal(igb_vfm_load_precopy(h->m, pre, n,
 					      IGB_VFM_STATE_VERSION), 0);
 	assert_int_equal(igb_vfm_prepare(h->m, &res), 0);
-	for (i = 0; i < 3; i++)
-		assert_int_equal(igb_vfm_load(h->m, st.chunk[i], st.len[i],
-					      IGB_VFM_STATE_VERSION), 0);
+	assert_int_equal(load_chunks(h->m, &st), 0);
 	f->dst_sim.nr_events = 0;
 	assert_int_equal(igb_vfm_restore(h->m, &res), 0);
 	assert_int_equal(res.applied, 0);
@@ -898,9 +897,7 @@ static void test_precopy_prepares(void **state)
 
 	/* The VF in P2P: the restore raises no interrupt. */
 	igb_vfm_load_begin(h->m);
-	for (i = 0; i < 3; i++)
-		assert_int_equal(igb_vfm_load(h->m, st.chunk[i], st.len[i],
-					      IGB_VFM_STATE_VERSION), 0);
+	assert_int_equal(load_chunks(h->m, &st), 0);
 	h->m->hold_kick = true;
 	f->dst_sim.nr_events = 0;
 	assert_int_equal(igb_vfm_restore(h->m, &res), 0);
