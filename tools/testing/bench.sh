@@ -100,45 +100,51 @@ section_passthrough() {
 # BENCH_MIG_RUNS times with precise dirty reporting (v1, QEMU 7.2), once
 # with the sample's reporting off (all_dirty=1; capped, it may never
 # converge), once more so but with QEMU's pre-copy dirty tracking off, and
-# BENCH_MIG_RUNS times with QEMU 10.0 (v2).  Figures are medians.
+# BENCH_MIG_RUNS times each with QEMU 10.0 (v2): with the pre-copy part,
+# without it (kernels with PRE_COPY), and the same VM without any device
+# (the baseline of downtime-device-share-ms).  Figures are medians.
+# BENCH_MIG_MODES=v1 or v2 runs only those.
 section_migration() {
 	local runs=${BENCH_MIG_RUNS:-3} cap=${BENCH_MIG_CAP:-90} raw
 	raw=$results/migration.raw
 	echo "# migration: 128 MiB L2 guest with an edu device, QEMU defaults, $runs runs per mode"
 	if ! bench_boot "bench-migration${BOOT_SUFFIX:-}" 3600 "${NESTED_VM_OPTS[@]}" -- \
-		tools/testing/bench/migration-guest.sh "$runs" "$cap" >"$raw.out"; then
+		tools/testing/bench/migration-guest.sh "$runs" "$cap" "${BENCH_MIG_MODES:-v1 v2}" >"$raw.out"; then
 		cat "$raw.out"
 		return 1
 	fi
 	grep '^# ' "$raw.out"
-	grep -E '^(run|tracking) ' "$OUT/vm/bench-migration${BOOT_SUFFIX:-}/output" >"$raw"
+	grep -E '^(run|tracking|part) ' "$OUT/vm/bench-migration${BOOT_SUFFIX:-}/output" >"$raw"
 	python3 tools/testing/bench/migration.py "$raw"
 }
 
 # ---- sriov: migrating an 82576 VF while traffic flows ---------------------
-# One boot with an igb device (QEMU 10.0 at level 0): BENCH_SRIOV_RUNS
-# migrations by QEMU 7.2 with igb_vf_migration's precise dirty reporting,
-# then one with all_dirty=1 (capped: it may never converge).  The L2 guest
-# pings the PF side every 50 ms; the gap is the longest the stream saw.
+# One boot with an igb device (QEMU 10.0 at level 0).  The L2 guest pings
+# the PF side every 50 ms; the gap is the longest the stream saw.  On a
+# kernel without PRE_COPY (6.1): BENCH_SRIOV_RUNS migrations by QEMU 7.2
+# with igb_vf_migration's precise dirty reporting, then one with
+# all_dirty=1 (capped: it may never converge).  On a kernel with PRE_COPY
+# (6.12): BENCH_SRIOV_RUNS migrations by QEMU 10.0 each with the pre-copy
+# part, without it, and of the same VM without any device, taking turns.
 # Figures are medians.
 section_sriov() {
 	local runs=${BENCH_SRIOV_RUNS:-3} cap=${BENCH_SRIOV_CAP:-120} raw
 	raw=$results/sriov.raw
-	echo "# sriov: L2 guest on an 82576 VF pinging every 50 ms, QEMU 7.2 defaults, $runs precise runs"
-	if ! bench_boot bench-sriov 3600 "${IGB_VM_OPTS[@]}" -- \
+	echo "# sriov: L2 guest on an 82576 VF pinging every 50 ms, QEMU defaults, $runs runs per mode"
+	if ! bench_boot "bench-sriov${BOOT_SUFFIX:-}" 3600 "${IGB_VM_OPTS[@]}" -- \
 		tools/testing/bench/sriov-guest.sh "$runs" "$cap" >"$raw.out"; then
 		cat "$raw.out"
 		return 1
 	fi
 	grep '^# ' "$raw.out"
-	grep '^run ' "$OUT/vm/bench-sriov/output" >"$raw"
+	grep -E '^(run|part) ' "$OUT/vm/bench-sriov${BOOT_SUFFIX:-}/output" >"$raw"
 	python3 tools/testing/bench/sriov.py "$raw"
 }
 
 # Kernels: the first runs every section under plain names; the others run
 # the sections in PER_KERNEL_SECTIONS, their names (and run names) ending
 # in @<series>, so the two kernels' figures sit side by side.
-PER_KERNEL_SECTIONS=(passthrough migration)
+PER_KERNEL_SECTIONS=(passthrough migration sriov)
 if [ -n "${BENCH_KERNELS:-}" ]; then
 	read -ra kernels <<<"$BENCH_KERNELS"
 elif [ -n "${KVER_GIVEN:-}" ]; then

@@ -7,10 +7,20 @@
 #   all-dirty  edu_migration.all_dirty=1: type1 reports all memory dirty
 #   all-dirty, pre-copy dirty tracking off (the way such a setup converges)
 #   v2         QEMU 10.0, device DMA logging (type1 tracking where the
-#              kernel has no logging: Debian's 6.12)
+#              kernel has no logging: Debian's 6.12); on kernels with
+#              PRE_COPY, with edu_migration's pre-copy part
+#   v2-nopart  the same without the part (vfio_pci.precopy_part=0; only
+#              on kernels with PRE_COPY)
+#   v2-nodev   the same guest program and QEMU in VMs without any device:
+#              the baseline the device's share of downtime is taken from
+# The v2 modes take turns, run by run, so drift in the machine's speed
+# falls on each alike.
 # Prints one raw line per run on stdout:
 #   run <label> <status> <total-ms> <downtime-ms> <device-bytes> <transfers> <guest-ok>
+# and for each v2 run "part <label> yes|no" (the destination loaded a
+# pre-copy part), for v2 "tracking v2 device|iommu".
 # usage: migration-guest.sh <runs per precise/v2 mode> <all-dirty cap seconds>
+#                           [v1 | v2 | "v1 v2" (default)]
 set -u
 . "$VMT_TOP/tools/testing/vm/guest-lib.sh"
 . "$VMT_TOP/tools/testing/e2e/l2lib.sh"
@@ -27,31 +37,50 @@ raw() {
 e2e_prepare || { echo "# migration bench: setup failed"; exit 1; }
 echo "# migration bench: L2 accel $L2ACCEL_NAME, $runs runs per mode, all-dirty capped at ${cap}s"
 
-for ((i = 1; i <= runs; i++)); do
-	e2e_migrate precise
-	raw precise
-done
+modes=${3:-v1 v2}
+if [[ " $modes " = *" v1 "* ]]; then
+	for ((i = 1; i <= runs; i++)); do
+		e2e_migrate precise
+		raw precise
+	done
 
-echo 1 >/sys/module/edu_migration/parameters/all_dirty
-E2E_TIMEOUT=$cap e2e_migrate all-dirty
-raw all-dirty
-L2_VFIO_OPTS=x-enable-migration=on,x-pre-copy-dirty-page-tracking=off \
-	E2E_TIMEOUT=$cap e2e_migrate all-dirty-notrack
-raw all-dirty-notrack
-echo 0 >/sys/module/edu_migration/parameters/all_dirty
+	echo 1 >/sys/module/edu_migration/parameters/all_dirty
+	E2E_TIMEOUT=$cap e2e_migrate all-dirty
+	raw all-dirty
+	L2_VFIO_OPTS=x-enable-migration=on,x-pre-copy-dirty-page-tracking=off \
+		E2E_TIMEOUT=$cap e2e_migrate all-dirty-notrack
+	raw all-dirty-notrack
+	echo 0 >/sys/module/edu_migration/parameters/all_dirty
+fi
+[[ " $modes " = *" v2 "* ]] || exit 0
 
 # Without device DMA logging (Debian's 6.12) QEMU's default refuses the
 # device: "on" migrates it with type1 tracking (see qemu10-e2e.sh).
 v2_opts=enable-migration=auto
 v2_kernel_options | grep -q -- --no-logging && v2_opts=enable-migration=on
+v2_modes=(v2 v2-nodev)
+v2_kernel_options | grep -q -- --precopy && v2_modes=(v2 v2-nopart v2-nodev)
+part=/sys/module/vfio_pci/parameters/precopy_part
 for ((i = 1; i <= runs; i++)); do
-	L2QEMU="$VMT_TOP/scripts/qemu10.sh run" L2_VFIO_OPTS=$v2_opts \
-		e2e_migrate v2
-	raw v2
-	if dmesg | grep -q 'device DMA logging started'; then
-		echo "tracking v2 device"
-	else
-		echo "tracking v2 iommu"
-	fi
+	for m in "${v2_modes[@]}"; do
+		[ "$m" = v2-nopart ] && echo 0 >"$part"
+		E2E_NODEV=$([ "$m" = v2-nodev ] && echo 1 || echo 0) \
+		L2QEMU="$VMT_TOP/scripts/qemu10.sh run" L2_VFIO_OPTS=$v2_opts \
+			e2e_migrate "$m"
+		raw "$m"
+		[ "$m" = v2-nopart ] && echo 1 >"$part"
+		# Whether the destination took a part (proof the modes differ).
+		if dmesg | grep -q 'migration: pre-copy part loaded'; then
+			echo "part $m yes"
+		else
+			echo "part $m no"
+		fi
+		[ "$m" = v2 ] || continue
+		if dmesg | grep -q 'device DMA logging started'; then
+			echo "tracking v2 device"
+		else
+			echo "tracking v2 iommu"
+		fi
+	done
 done
 exit 0

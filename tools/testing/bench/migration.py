@@ -3,8 +3,12 @@
 """Summarise the raw lines of the migration benchmark (bench.sh, section
 migration) into "bench: <name> <value> <unit>" lines.
 
-Input lines: run <label> <status> <total-ms> <downtime-ms> <bytes> <dmas> <ok>
-and tracking v2 <device|iommu>.
+Input lines: run <label> <status> <total-ms> <downtime-ms> <bytes> <dmas> <ok>,
+tracking v2 <device|iommu> and part <label> <yes|no>.
+
+Labels: precise, all-dirty, all-dirty-notrack (QEMU 7.2), v2 (QEMU 10.0,
+with the pre-copy part where the kernel has PRE_COPY), v2-nopart (the part
+turned off), v2-nodev (the same VM without any device: the baseline).
 """
 import statistics
 import sys
@@ -17,10 +21,14 @@ def median(values):
 def main():
     runs = {}
     tracking = []
+    parts = {}
     for line in open(sys.argv[1]):
         f = line.split()
         if f[0] == "tracking":
             tracking.append(f[2])
+            continue
+        if f[0] == "part":
+            parts.setdefault(f[1], []).append(f[2] == "yes")
             continue
         label, status, total, down, size = f[1], f[2], f[3], f[4], f[5]
         runs.setdefault(label, []).append((status, total, down, size))
@@ -35,9 +43,10 @@ def main():
     failed = 0
     for label, suffix in (("precise", ""), ("all-dirty", "-all-dirty"),
                           ("all-dirty-notrack", "-all-dirty-notrack"),
-                          ("v2", "")):
+                          ("v2", ""), ("v2-nopart", "-no-precopy"),
+                          ("v2-nodev", "-no-device")):
         ok, n, total, down, size = figures(label)
-        prefix = "v2-" if label == "v2" else ""
+        prefix = "v2-" if label.startswith("v2") else ""
         if not n:
             continue
         print("# migration: %s: %d of %d runs completed (%s)" %
@@ -45,7 +54,7 @@ def main():
         if not ok:
             print("bench: %smigration-downtime-ms%s none (did not converge)"
                   % (prefix, suffix))
-            if label in ("precise", "v2"):
+            if label in ("precise", "v2", "v2-nopart", "v2-nodev"):
                 failed = 1
             continue
         print("bench: %smigration-downtime-ms%s %.0f ms" % (prefix, suffix, down))
@@ -63,6 +72,33 @@ def main():
         print("bench: downtime-precise-vs-all-dirty-notrack %.3f" % (p[3] / n[3]))
     if tracking:
         print("bench: v2-dirty-tracking %s" % statistics.mode(tracking))
+    failed |= precopy_and_share(figures, parts)
+    return failed
+
+
+def precopy_and_share(figures, parts):
+    """The pre-copy ratio and the device's share of downtime, from the v2
+    modes; non-zero if a mode did not do what its name says."""
+    failed = 0
+    for label in ("v2", "v2-nopart"):
+        if label in parts:
+            print("# migration: %s: the destination loaded a pre-copy part "
+                  "in %d of %d runs" % (label, sum(parts[label]),
+                                        len(parts[label])))
+    if any(parts.get("v2-nopart", [])):
+        print("# migration: a run with the part turned off had one")
+        failed = 1
+    v2, nopart, nodev = figures("v2"), figures("v2-nopart"), figures("v2-nodev")
+    if v2[0] and nopart[0]:
+        if not all(parts.get("v2", [])):
+            print("# migration: a v2 run had no pre-copy part")
+            failed = 1
+        print("bench: downtime-precopy-ratio %.2f" % (v2[3] / nopart[3]))
+    if v2[0] and nodev[0]:
+        share = v2[3] - nodev[3]
+        print("# migration: downtime %.0f ms with the device, %.0f ms "
+              "without any (medians)" % (v2[3], nodev[3]))
+        print("bench: downtime-device-share-ms %.0f ms" % share)
     return failed
 
 

@@ -4,9 +4,19 @@
 section sriov) into "bench: <name> <value> <unit>" lines.
 
 Input lines: run <label> <status> <total-ms> <downtime-ms> <gap-ms> <ok>
+and part <label> yes|no.
+
+Labels: precise, all-dirty (QEMU 7.2); v2 (QEMU 10.0, with the pre-copy
+part), v2-nopart (the part turned off), v2-nodev (the same VM without any
+device: the baseline).
 """
 import statistics
 import sys
+
+# label, figure suffix, a run must complete for the section to pass
+MODES = (("precise", "", True), ("all-dirty", "-all-dirty", False),
+         ("v2", "", True), ("v2-nopart", "-no-precopy", True),
+         ("v2-nodev", "-no-device", True))
 
 
 def figures(runs, label):
@@ -21,32 +31,54 @@ def figures(runs, label):
 
 def main():
     runs = {}
+    parts = {}
     for line in open(sys.argv[1]):
         f = line.split()
         if len(f) == 7 and f[0] == "run":
             runs.setdefault(f[1], []).append(f[2:6])
+        elif len(f) == 3 and f[0] == "part":
+            parts.setdefault(f[1], []).append(f[2] == "yes")
 
     failed = 0
-    for label, suffix in (("precise", ""), ("all-dirty", "-all-dirty")):
-        every = runs.get(label, [])
+    for label, suffix, needed in MODES:
+        if label not in runs:
+            continue
+        every = runs[label]
         done, total, down, gap = figures(runs, label)
+        prefix = "sriov-v2-" if label.startswith("v2") else "sriov-"
         print("# sriov: %s: %d of %d runs completed (%s)" %
               (label, len(done), len(every), ", ".join(r[0] for r in every)))
         if not done or down is None:
-            print("bench: sriov-migration-downtime-ms%s none (did not complete)"
-                  % suffix)
-            failed |= label == "precise"
+            print("bench: %smigration-downtime-ms%s none (did not complete)"
+                  % (prefix, suffix))
+            failed |= needed
             continue
-        print("bench: sriov-migration-downtime-ms%s %.0f ms" % (suffix, down))
-        print("bench: sriov-migration-total-s%s %.1f s" % (suffix, total / 1000))
+        print("bench: %smigration-downtime-ms%s %.0f ms" % (prefix, suffix, down))
+        print("bench: %smigration-total-s%s %.1f s" % (prefix, suffix, total / 1000))
         if gap is not None:
-            print("bench: sriov-packet-gap-ms%s %.0f ms" % (suffix, gap))
+            print("bench: %spacket-gap-ms%s %.0f ms" % (prefix, suffix, gap))
     p = figures(runs, "precise")
     a = figures(runs, "all-dirty")
     if p[0] and a[0] and p[2] and a[2]:
         print("bench: sriov-downtime-precise-vs-all-dirty %.2f" % (p[2] / a[2]))
-    elif p[0]:
+    elif p[0] and "all-dirty" in runs:
         print("bench: sriov-downtime-precise-vs-all-dirty 0 (all-dirty never completed)")
+
+    for label in ("v2", "v2-nopart"):
+        if label in parts:
+            print("# sriov: %s: the destination loaded a pre-copy part in %d of %d runs"
+                  % (label, sum(parts[label]), len(parts[label])))
+    v2, nopart, nodev = (figures(runs, m) for m in ("v2", "v2-nopart", "v2-nodev"))
+    if v2[0] and nopart[0]:
+        # Comparing the part with no part needs both to be what they say.
+        if not all(parts.get("v2", [])) or any(parts.get("v2-nopart", [])):
+            print("# sriov: the pre-copy part was not where the mode says")
+            failed = 1
+        print("bench: sriov-downtime-precopy-ratio %.2f" % (v2[2] / nopart[2]))
+    if v2[0] and nodev[0]:
+        print("# sriov: downtime %.0f ms with the VF, %.0f ms without any device (medians)"
+              % (v2[2], nodev[2]))
+        print("bench: sriov-downtime-device-share-ms %.0f ms" % (v2[2] - nodev[2]))
     return failed
 
 

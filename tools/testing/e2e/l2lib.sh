@@ -65,10 +65,13 @@ l2_ts_reader() {
 }
 
 # l2_start <role> <netns> <bdf> [qemu args...]: start an L2 QEMU in the
-# background with the device <bdf> assigned (see the environment above).
+# background with the device <bdf> assigned (see the environment above);
+# <bdf> none: no device assigned.
 l2_start() {
-	local role=$1 ns=$2 bdf=$3 f qemu
+	local role=$1 ns=$2 bdf=$3 f qemu dev=()
 	shift 3
+	[ "$bdf" = none ] ||
+		dev=(-device "vfio-pci,host=$bdf,${L2_VFIO_OPTS:-x-enable-migration=on}")
 	read -ra qemu <<<"$L2QEMU"
 	mkdir -p "$L2DIR" "$L2FIFO"
 	for f in ser mon; do
@@ -92,8 +95,7 @@ l2_start() {
 		-append "${L2_APPEND:-$L2_EDU_APPEND}" \
 		-chardev "pipe,id=ser,path=$L2FIFO/$role-ser" -serial chardev:ser \
 		-chardev "pipe,id=mon,path=$L2FIFO/$role-mon" -mon chardev=mon,mode=readline \
-		-device "vfio-pci,host=$bdf,${L2_VFIO_OPTS:-x-enable-migration=on}" \
-		"$@" >"$L2DIR/$role-qemu.log" 2>&1 &
+		"${dev[@]}" "$@" >"$L2DIR/$role-qemu.log" 2>&1 &
 	L2PID[$role]=$!
 	tap_phase "L2 $role: boot started"
 }

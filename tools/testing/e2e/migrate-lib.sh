@@ -27,6 +27,9 @@
 #   E2E_SRC_MORE, E2E_DST_MORE  more edu devices (addresses, space
 #                  separated) assigned to the source and the destination VM
 #                  after their first, in the same order on both ends
+#   E2E_NODEV=1    the same guest program in VMs without any device (the
+#                  benchmarks' baseline: the CPU writes what the transfers
+#                  would; see edu_guest.c)
 #   E2E_KEEP_SRC=1 a run that does not complete leaves the source running,
 #                  its program unfinished, for the next run, which then
 #                  boots no source of its own (E2E_SRC_ON: 1 when the
@@ -102,6 +105,11 @@ e2e_migrate() {
 
 	[ "$mode" = nosample ] && e2e_rebind "${E2E_EDU[1]}" off
 	local machine=() src_more=() dst_more=() b cap
+	local src_dev=${E2E_EDU[0]} dst_dev=${E2E_EDU[1]}
+	local append=${L2_APPEND:-$L2_EDU_APPEND}
+	if [ "${E2E_NODEV:-0}" = 1 ]; then
+		src_dev=none dst_dev=none append="$append l2nodev"
+	fi
 	[ -n "${E2E_MACHINE:-}" ] && machine=(-machine "$E2E_MACHINE")
 	for b in ${E2E_SRC_MORE:-}; do
 		src_more+=(-device "vfio-pci,host=$b,${L2_VFIO_OPTS:-x-enable-migration=on}")
@@ -113,7 +121,8 @@ e2e_migrate() {
 	# retry, said out loud.
 	for i in 1 2; do
 		[ $reuse = 1 ] && break
-		l2_start src l2src "${E2E_EDU[0]}" "${machine[@]}" "${src_more[@]}"
+		L2_APPEND=$append \
+			l2_start src l2src "$src_dev" "${machine[@]}" "${src_more[@]}"
 		l2_wait "$L2DIR/src-serial.log" '^EDU-READY' 150 src && break
 		# The console is quiet: where the vCPU is says more.
 		l2_hmp src "info registers" && sleep 1
@@ -131,8 +140,8 @@ e2e_migrate() {
 	fi
 	tap_phase "L2 src: ready (mode $mode)"
 	L2QEMU=${E2E_DST_QEMU:-${L2QEMU:-}} \
-	L2_VFIO_OPTS=${E2E_DST_VFIO_OPTS:-${L2_VFIO_OPTS:-}} \
-		l2_start dst l2dst "${E2E_EDU[1]}" "${machine[@]}" "${dst_more[@]}" \
+	L2_VFIO_OPTS=${E2E_DST_VFIO_OPTS:-${L2_VFIO_OPTS:-}} L2_APPEND=$append \
+		l2_start dst l2dst "$dst_dev" "${machine[@]}" "${dst_more[@]}" \
 		-incoming "tcp:10.99.0.2:$L2_MIG_PORT"
 	if ! l2_wait_listen; then
 		E2E_STATUS="destination not listening"

@@ -16,6 +16,7 @@
 #   VF 1, across the namespaces over TCP.  <client> is v1 (Debian's QEMU
 #   7.2) or v2 (QEMU 10.0); the run's logs stay in $VMT_DIR/l2-sriov-<run>.
 #   Results in SRIOV_* variables (see sriov_reset_results).
+# sriov_migrate_nodev <client> <run>: the same guest without any device.
 
 SRIOV_VF_ID=8086:10ca
 SRIOV_MAC=02:00:00:00:00:10
@@ -320,6 +321,40 @@ sriov_migrate_once() {
 		SRIOV_RESTORED=1
 	l2_stop_all
 	dmesg >"$L2DIR/dmesg.txt"
+	return 0
+}
+
+# sriov_migrate_nodev <v1|v2> <run>: the benchmarks' baseline, the same L2
+# guest (initramfs, command line, memory, QEMU) in VMs without any device,
+# migrated the same way after the same settling time.  Results in SRIOV_*.
+sriov_migrate_nodev() {
+	local client=$1 run=$2 append
+	sriov_reset_results
+	L2DIR=${VMT_DIR:-/tmp}/l2-sriov-$run
+	rm -rf "$L2DIR"
+	sriov_client "$client"
+	append="$L2_APPEND l2nodev"
+	L2_APPEND=$append l2_start src l2src none
+	if ! l2_wait "$L2DIR/src-serial.log" 'NET-READY' 240 src; then
+		SRIOV_STATUS="source guest not ready"
+		l2_stop_all
+		return 1
+	fi
+	sleep "$SRIOV_SETTLE"
+	L2_APPEND=$append l2_start dst l2dst none -incoming "tcp:10.99.0.2:$L2_MIG_PORT"
+	if ! l2_wait_listen; then
+		SRIOV_STATUS="destination not listening"
+		l2_stop_all
+		return 1
+	fi
+	l2_hmp src "migrate -d tcp:10.99.0.2:$L2_MIG_PORT"
+	SRIOV_STATUS=$(l2_mig_wait "$SRIOV_TIMEOUT")
+	if [ "$SRIOV_STATUS" = completed ]; then
+		l2_mig_figures
+		SRIOV_DOWNTIME_MS=$L2_DOWNTIME_MS SRIOV_TOTAL_MS=$L2_TOTAL_MS
+		sriov_finish_guest dst
+	fi
+	l2_stop_all
 	return 0
 }
 

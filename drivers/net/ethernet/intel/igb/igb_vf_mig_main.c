@@ -575,26 +575,33 @@ static void mig_error(struct vfio_device *vdev)
 	mutex_unlock(&d->lock);
 }
 
-/* reports_all_dma is set at load: every device write is reported
- * (precise tracking) unless all_dirty=1, where none is.
- */
-static struct vfio_pci_migration_ops igb_vfm_migration_ops = {
-	.protocols	= VFIO_PCI_MIGRATION_V1 | VFIO_PCI_MIGRATION_V2,
-	.version	= IGB_VFM_STATE_VERSION,
-	.max_state_size	= IGB_VFM_MAX_STATE,
-	.start_saving	= mig_start_saving,
-	.stop_saving	= mig_stop_saving,
-	.stop		= mig_stop,
-	.start		= mig_start,
-	.start_resuming	= mig_start_resuming,
-	.pending_bytes	= mig_pending_bytes,
-	.save		= mig_save,
-	.load		= mig_load,
-	.reset		= mig_reset,
-	.error		= mig_error,
-	.set_p2p	= mig_set_p2p,
-	.save_precopy	= mig_save_precopy,
-	.load_precopy	= mig_load_precopy,
+#define IGB_VFM_MIGRATION_CALLBACKS					\
+	.protocols	= VFIO_PCI_MIGRATION_V1 | VFIO_PCI_MIGRATION_V2,	\
+	.version	= IGB_VFM_STATE_VERSION,				\
+	.max_state_size	= IGB_VFM_MAX_STATE,					\
+	.start_saving	= mig_start_saving,					\
+	.stop_saving	= mig_stop_saving,					\
+	.stop		= mig_stop,						\
+	.start		= mig_start,						\
+	.start_resuming	= mig_start_resuming,					\
+	.pending_bytes	= mig_pending_bytes,					\
+	.save		= mig_save,						\
+	.load		= mig_load,						\
+	.reset		= mig_reset,						\
+	.error		= mig_error,						\
+	.set_p2p	= mig_set_p2p,						\
+	.save_precopy	= mig_save_precopy,					\
+	.load_precopy	= mig_load_precopy
+
+/* Precise tracking: every write the device makes is reported. */
+static const struct vfio_pci_migration_ops igb_vfm_migration_ops = {
+	IGB_VFM_MIGRATION_CALLBACKS,
+	.reports_all_dma = true,
+};
+
+/* all_dirty=1: none is, so the IOMMU's tracking has to do. */
+static const struct vfio_pci_migration_ops igb_vfm_migration_ops_all_dirty = {
+	IGB_VFM_MIGRATION_CALLBACKS,
 };
 
 /* ---- probe ---- */
@@ -656,7 +663,8 @@ static struct vfio_pci_vendor_driver_ops igb_vfm_vendor_ops = {
 
 static int __init igb_vfm_module_init(void)
 {
-	igb_vfm_migration_ops.reports_all_dma = !all_dirty;
+	if (all_dirty)
+		igb_vfm_vendor_ops.migration = &igb_vfm_migration_ops_all_dirty;
 	return vfio_pci_vendor_register(&igb_vfm_vendor_ops);
 }
 module_init(igb_vfm_module_init);
