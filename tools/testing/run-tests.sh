@@ -83,7 +83,7 @@ declare -A suite_cmd=(
 	[irq]="irq 1500 tools/testing/selftests/vfio-pci/irq.sh ${IRQ_VM_OPTS[*]}"
 	[qemu10-e2e]="qemu10-e2e 1500 tools/testing/e2e/qemu10-e2e.sh ${NESTED_VM_OPTS[*]}"
 	[qemu-e2e]="qemu-e2e 1500 tools/testing/e2e/qemu-e2e.sh ${NESTED_VM_OPTS[*]}"
-	[multi-device]="multi-device 1500 tools/testing/e2e/multi-device.sh ${NESTED_VM_OPTS[*]} --edu 4"
+	[multi-device]="multi-device 1800 tools/testing/e2e/multi-device.sh ${IGB_VM_OPTS[*]} --edu 4"
 	[i40e]="i40e 400 tools/testing/selftests/vfio-pci/i40e.sh"
 	[sriov-e2e]="sriov-e2e 1800 tools/testing/e2e/sriov-e2e.sh ${IGB_VM_OPTS[*]}"
 )
@@ -98,7 +98,7 @@ order=(build unit install vm registry passthrough migration migration-v2 fuzz ir
 declare -A suite_est=(
 	[build]=300 [unit]=120 [install]=200 [vm]=90 [registry]=120
 	[passthrough]=150 [migration]=120 [migration-v2]=100 [fuzz]=150 [irq]=160
-	[qemu-e2e]=460 [qemu10-e2e]=230 [multi-device]=240 [i40e]=40
+	[qemu-e2e]=460 [qemu10-e2e]=230 [multi-device]=420 [i40e]=40
 	[sriov-e2e]=560
 )
 

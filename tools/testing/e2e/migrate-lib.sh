@@ -286,19 +286,20 @@ e2e_report() {
 
 # TAP lines for a migration that must have completed with every check;
 # with arguments, the check tags of the guest's devices ("" "#1": two).
+# E2E_TAP_PREFIX, if set, starts each line's name.
 e2e_tap_success() {
-	local what tag tags=("$@")
+	local what tag tags=("$@") p=${E2E_TAP_PREFIX:+$E2E_TAP_PREFIX: }
 	[ $# -gt 0 ] || tags=("")
-	tap_result "guest program finished on the destination" \
+	tap_result "${p}guest program finished on the destination" \
 		"$([ "$E2E_WHERE" = dst ]; echo $?)"
 	for tag in "${tags[@]}"; do
 		for what in liveness factorial status irq-status dma-registers device-buffer dma-to-ram; do
-			tap_result "destination: $what carried across${tag:+ (device $tag)}" \
+			tap_result "${p}destination: $what carried across${tag:+ (device $tag)}" \
 				"$(grep -q "^EDU-CHECK $what$tag ok" <<<"$E2E_CHECKS"; echo $?)"
 		done
 	done
-	tap_result "device-to-RAM DMA kept running during the migration (${E2E_DMAS} transfers)" \
+	tap_result "${p}device-to-RAM DMA kept running during the migration (${E2E_DMAS} transfers)" \
 		"$([ "${E2E_DMAS:-0}" -ge 5 ]; echo $?)"
-	tap_result "downtime reported by QEMU (${E2E_DOWNTIME_MS:-none} ms)" \
+	tap_result "${p}downtime reported by QEMU (${E2E_DOWNTIME_MS:-none} ms)" \
 		"$([ -n "$E2E_DOWNTIME_MS" ]; echo $?)"
 }

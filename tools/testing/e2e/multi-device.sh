@@ -6,12 +6,16 @@
 # program drives both and checks both on the destination.  QEMU 8.2 and
 # later migrate a VM with more than one VFIO device only if every device
 # offers P2P: the same VM with edu_migration's P2P turned off (p2p=0) is
-# refused, saying why.  The test guest has four edu devices, two for each
-# end.  Runs inside the test guest.
+# refused, saying why.  Then a VM with an igb VF (82576, SR-IOV) and an edu
+# device: the guest pings the PF side through its VF and drives the edu
+# device while QEMU 10.0 migrates it, and both are checked on the
+# destination.  The test guest has four edu devices, two for each end, and
+# an igb PF (IGB_VM_OPTS).  Runs inside the test guest.
 set -u
 . "$VMT_TOP/tools/testing/vm/guest-lib.sh"
 . "$VMT_TOP/tools/testing/e2e/l2lib.sh"
 . "$VMT_TOP/tools/testing/e2e/migrate-lib.sh"
+. "$VMT_TOP/tools/testing/e2e/sriov-lib.sh"
 
 trap 'l2_stop_all; l2_netns_teardown' EXIT
 e2e_need_qemu10 || exit 1
@@ -55,6 +59,41 @@ tap_result "QEMU 10.0 migrated a VM with two assigned devices, default parameter
 	"$([ "$E2E_STATUS" = completed ]; echo $?)"
 e2e_tap_success "" "#1"
 
+# An igb VF and an edu device in one VM: VF 0 and edu 0 on the source,
+# VF 1 (set up by the operator as VF 0 is) and edu 1 on the destination.
+l2_netns_teardown
+if sriov_prepare >"$VMT_DIR/sriov-prepare.log" 2>&1 &&
+   ip link set "$SRIOV_PF" vf 1 mac "$SRIOV_MAC" vlan "$SRIOV_VLAN"; then
+	tap_ok "igb PF $SRIOV_PF with VFs ${SRIOV_VFS[*]:0:2} bound to vfio-pci ($(sriov_vendor_of "${SRIOV_VFS[0]}"))"
+	vf_edu=("vfio-pci,host=${SRIOV_VFS[0]},$v2_opts" "vfio-pci,host=${E2E_EDU[0]},$v2_opts")
+	out=$(QEMU=$QEMU10 e2e_qemu_blockers "${vf_edu[@]}")
+	tap_result "QEMU 10.0 sees no migration blocker in a VM with an igb VF and an edu device" \
+		"$(! grep -qi 'P2P\|blocked' <<<"$out"; echo $?)"
+	grep -i 'P2P\|blocked' <<<"$out" | tap_diag
+
+	SRIOV_EDU="${E2E_EDU[0]} ${E2E_EDU[1]}" sriov_migrate v2 vf-edu
+	sriov_report vf-edu
+	tap_diag <<<"$SRIOV_EDU_CHECKS"
+	tap_result "QEMU 10.0 migrated a VM with an igb VF and an edu device, default parameters ($v2_opts)" \
+		"$([ "$SRIOV_STATUS" = completed ]; echo $?)"
+	tap_result "VF + edu: the ping stream goes on from the destination ($(sriov_gap dst) replies there)" \
+		"$([ "$(sriov_gap dst)" -ge 20 ] 2>/dev/null; echo $?)"
+	tap_result "VF + edu: the guest's network checks on the destination (${SRIOV_CHECKS//$'\n'/; })" \
+		"$([ "$SRIOV_WHERE" = dst ] && [ "$SRIOV_GUEST_OK" = 1 ]; echo $?)"
+	if v2_kernel_options | grep -q -- --precopy; then
+		tap_result "VF + edu: the destination loaded both devices' pre-copy parts before the switch-over" \
+			"$([ "$(grep -c 'migration: pre-copy part loaded' "$L2DIR/dmesg.txt")" -ge 2 ]; echo $?)"
+	fi
+	E2E_TAP_PREFIX="VF + edu" E2E_WHERE=$SRIOV_WHERE E2E_CHECKS=$SRIOV_EDU_CHECKS \
+	E2E_DMAS=$SRIOV_EDU_DMAS E2E_DOWNTIME_MS=$SRIOV_DOWNTIME_MS e2e_tap_success
+	for vf in "${SRIOV_VFS[@]:0:2}"; do
+		unbind_vfio "$vf"
+	done
+else
+	tap_not_ok "igb PF with two VFs, both bound to vfio-pci"
+	tap_diag <"$VMT_DIR/sriov-prepare.log"
+fi
+
 # The control: the same VM, the vendor without P2P.
 for bdf in "${E2E_EDU[@]:0:4}"; do
 	unbind_vfio "$bdf"
@@ -71,6 +110,6 @@ fi
 for bdf in "${E2E_EDU[@]:0:4}"; do
 	unbind_vfio "$bdf"
 done
-tap_check "edu_migration and vfio-pci unload after the devices are released" \
-	modprobe -r edu_migration vfio-pci
+tap_check "igb_vf_migration, edu_migration and vfio-pci unload after the devices are released" \
+	modprobe -r igb_vf_migration edu_migration vfio-pci
 exit 0

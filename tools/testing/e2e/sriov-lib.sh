@@ -36,6 +36,7 @@ sriov_reset_results() {
 	SRIOV_ADMIN= SRIOV_MCAST=0 SRIOV_JUMBO=0 SRIOV_VERIFIED=0
 	SRIOV_RESTORED=0 SRIOV_DEVICE_BYTES= SRIOV_RESUMED=
 	SRIOV_PAUSED= SRIOV_CONTINUED= SRIOV_SRC_RUNSTATE= SRIOV_SRC_REENABLED=0
+	SRIOV_EDU_CHECKS= SRIOV_EDU_DMAS=0
 	L2_GONE=
 }
 
@@ -130,10 +131,17 @@ sriov_admin_of() {
 }
 
 # Use the L2 QEMU of a protocol: v1 is Debian's QEMU 7.2, v2 QEMU 10.0.
+# With SRIOV_EDU set, the guest program drives the edu device too.
 sriov_client() {
+	local prog=net-guest.sh edu=
 	L2_INITRD=$OUT/l2-net-initramfs-$KVER.gz
+	if [ -n "${SRIOV_EDU:-}" ]; then
+		# edu_guest's DMA memory lies above mem= (see edu_guest.c).
+		prog=net-edu-guest.sh edu=" iomem=relaxed mem=112M"
+		L2_INITRD=$OUT/l2-net-edu-initramfs-$KVER.gz
+	fi
 	L2_SERIAL_TS=1
-	L2_APPEND="console=ttyS0 quiet pci=noearly panic=-1 l2prog=net-guest.sh l2ip=$SRIOV_GUEST_IP/24 l2peer=$SRIOV_PF_IP l2mtu=$SRIOV_MTU l2mcast=$SRIOV_GROUP l2interval=$SRIOV_INTERVAL"
+	L2_APPEND="console=ttyS0 quiet pci=noearly panic=-1$edu l2prog=$prog l2ip=$SRIOV_GUEST_IP/24 l2peer=$SRIOV_PF_IP l2mtu=$SRIOV_MTU l2mcast=$SRIOV_GROUP l2interval=$SRIOV_INTERVAL"
 	case $1 in
 	v1)
 		L2QEMU=qemu-system-x86_64
@@ -171,6 +179,14 @@ sriov_finish_guest() {
 	SRIOV_WHERE=$role
 	SRIOV_CHECKS=$(grep -a 'NET-CHECK' "$log" | cut -d' ' -f2-)
 	grep -aq 'NET-DONE 0' "$log" && SRIOV_GUEST_OK=1
+	[ -n "${SRIOV_EDU:-}" ] || return 0
+	if ! l2_wait "$log" 'EDU-DONE ' 120 "$role"; then
+		SRIOV_EDU_CHECKS="no EDU-DONE from the $role guest"
+		return 1
+	fi
+	# The lines carry the L1 time first (L2_SERIAL_TS).
+	SRIOV_EDU_CHECKS=$(grep -a 'EDU-CHECK\|EDU-MISS' "$log" | cut -d' ' -f2-)
+	SRIOV_EDU_DMAS=$(grep -a 'EDU-DONE ' "$log" | awk '{ print $4 }')
 	return 0
 }
 
@@ -215,22 +231,32 @@ sriov_source_reset_itself() {
 # SRIOV_DST_NOADMIN=1 runs the destination QEMU without CAP_NET_ADMIN (as
 # under libvirt); SRIOV_DST_CHECKS=0 skips the checks of the guest on the
 # destination after a completed migration (for a destination that is
-# expected to refuse the device state).
+# expected to refuse the device state).  SRIOV_EDU="<src> <dst>" assigns
+# each end an edu device too, which the guest program drives as well
+# (results in SRIOV_EDU_CHECKS and SRIOV_EDU_DMAS).
 sriov_migrate_once() {
 	local client=$1 run=$2 i st port=$L2_MIG_PORT prefix= reenabled
+	local src_edu=() dst_edu=() edu
 	shift 2
 	sriov_reset_results
 	L2DIR=${VMT_DIR:-/tmp}/l2-sriov-$run
 	rm -rf "$L2DIR"
 	dmesg -C
 	sriov_client "$client"
+	if [ -n "${SRIOV_EDU:-}" ]; then
+		read -ra edu <<<"$SRIOV_EDU"
+		src_edu=(-device "vfio-pci,host=${edu[0]},${L2_VFIO_OPTS:-x-enable-migration=on}")
+		dst_edu=(-device "vfio-pci,host=${edu[1]},${L2_VFIO_OPTS:-x-enable-migration=on}")
+	fi
 
 	# A nested guest under TCG occasionally stalls while booting: one
 	# retry, said out loud.
 	for i in 1 2; do
-		l2_start src l2src "${SRIOV_VFS[0]}"
+		l2_start src l2src "${SRIOV_VFS[0]}" "${src_edu[@]}"
 		l2_wait "$L2DIR/src-serial.log" 'NET-READY|NET-FAIL' 240 src &&
-			! grep -aq NET-FAIL "$L2DIR/src-serial.log" && break
+			! grep -aq NET-FAIL "$L2DIR/src-serial.log" &&
+			{ [ -z "${SRIOV_EDU:-}" ] ||
+			  l2_wait "$L2DIR/src-serial.log" 'EDU-READY' 120 src; } && break
 		echo "L2 source guest not ready (attempt $i): $(tail -n1 "$L2DIR/src-serial.log")" | tap_diag
 		l2_stop_all
 		mv "$L2DIR/src-serial.log" "$L2DIR/src-serial.attempt$i.log"
@@ -247,7 +273,7 @@ sriov_migrate_once() {
 	reenabled=$(dmesg | grep -c 'running again after a stop')
 	[ "${SRIOV_DST_NOADMIN:-0}" = 1 ] && prefix="setpriv --bounding-set -net_admin "
 	L2QEMU="$prefix$L2QEMU" \
-		l2_start dst l2dst "${SRIOV_VFS[1]}" -incoming "tcp:10.99.0.2:$L2_MIG_PORT"
+		l2_start dst l2dst "${SRIOV_VFS[1]}" "${dst_edu[@]}" -incoming "tcp:10.99.0.2:$L2_MIG_PORT"
 	if ! l2_wait_listen; then
 		SRIOV_STATUS="destination not listening"
 		return 1

@@ -767,13 +767,13 @@ static void test_migrate_roundtrip(void **state)
 	assert_int_equal(load_all(h->m, &st), 0);
 	f->dst_sim.nr_events = 0;
 	/* Verified at load (the default policy): a restore sets nothing. */
-	assert_int_equal(igb_vfm_restore(h->m, &res), 0);
+	assert_int_equal(igb_vfm_restore(h->m, true, &res), 0);
 	assert_int_equal(res.applied, 0);
 	assert_int_equal(f->dst_sim.pf.vlan, 0);
 	assert_int_equal(load_all(h->m, &st), 0);
 	f->dst_sim.nr_events = 0;
 	h->m->apply_admin = true;
-	assert_int_equal(igb_vfm_restore(h->m, &res), 0);
+	assert_int_equal(igb_vfm_restore(h->m, true, &res), 0);
 	/* The administrator's settings first, then the reset, then the
 	 * interrupt registers, then the mailbox interrupt.
 	 */
@@ -854,7 +854,7 @@ static void test_precopy_prepares(void **state)
 	/* The switch-over: neither again; the guest is still told. */
 	assert_int_equal(load_chunks(h->m, &st), 0);
 	f->dst_sim.nr_events = 0;
-	assert_int_equal(igb_vfm_restore(h->m, &res), 0);
+	assert_int_equal(igb_vfm_restore(h->m, true, &res), 0);
 	assert_int_equal(res.applied, 0);
 	assert_int_equal(sim_events(&f->dst_sim, SIM_EV_RESET), 0);
 	assert_int_equal(sim_events(&f->dst_sim, SIM_EV_SET(NIC_VF_ADMIN_VLAN)), 0);
@@ -876,7 +876,7 @@ static void test_precopy_prepares(void **state)
 	save_all(g->m, &st);
 	assert_int_equal(load_chunks(h->m, &st), 0);
 	f->dst_sim.nr_events = 0;
-	assert_int_equal(igb_vfm_restore(h->m, &res), 0);
+	assert_int_equal(igb_vfm_restore(h->m, true, &res), 0);
 	assert_true(res.applied & BIT(NIC_VF_ADMIN_VLAN));
 	assert_int_equal(f->dst_sim.pf.vlan, 9);
 	assert_int_equal(sim_events(&f->dst_sim, SIM_EV_RESET), 1);
@@ -891,18 +891,16 @@ static void test_precopy_prepares(void **state)
 	assert_int_equal(igb_vfm_prepare(h->m, &res), 0);
 	assert_int_equal(load_chunks(h->m, &st), 0);
 	f->dst_sim.nr_events = 0;
-	assert_int_equal(igb_vfm_restore(h->m, &res), 0);
+	assert_int_equal(igb_vfm_restore(h->m, true, &res), 0);
 	assert_int_equal(res.applied, 0);
 	assert_int_equal(sim_events(&f->dst_sim, SIM_EV_RESET), 1);
 
 	/* The VF in P2P: the restore raises no interrupt. */
 	igb_vfm_load_begin(h->m);
 	assert_int_equal(load_chunks(h->m, &st), 0);
-	h->m->hold_kick = true;
 	f->dst_sim.nr_events = 0;
-	assert_int_equal(igb_vfm_restore(h->m, &res), 0);
+	assert_int_equal(igb_vfm_restore(h->m, false, &res), 0);
 	assert_int_equal(sim_events(&f->dst_sim, SIM_EV_REG(IGB_VFM_EICS)), 0);
-	h->m->hold_kick = false;
 	assert_true(igb_vfm_kick(h->m));
 	assert_int_equal(sim_events(&f->dst_sim, SIM_EV_REG(IGB_VFM_EICS)), 1);
 
@@ -922,13 +920,13 @@ static void test_restore_without_guest(void **state)
 	save_all(&f->src, &st);
 	assert_false(f->src.flags & IGB_VFM_REGS_ACTIVE);
 	assert_int_equal(load_all(&f->dst, &st), 0);
-	assert_int_equal(igb_vfm_restore(&f->dst, NULL), 0);
+	assert_int_equal(igb_vfm_restore(&f->dst, true, NULL), 0);
 	assert_int_equal(sim_events(&f->dst_sim, SIM_EV_RESET), 0);
 	assert_int_equal(sim_events(&f->dst_sim, SIM_EV_REG(IGB_VFM_EICS)), 0);
 	assert_int_equal(gr(&f->h, IGB_VFM_MBX_CTL), 0);
 	assert_false(f->dst.cap.verify_pending);
 	/* A restore needs a whole stream, once. */
-	assert_int_equal(igb_vfm_restore(&f->dst, NULL), -EINVAL);
+	assert_int_equal(igb_vfm_restore(&f->dst, true, NULL), -EINVAL);
 }
 
 static void test_restore_refused(void **state)
@@ -942,7 +940,7 @@ static void test_restore_refused(void **state)
 	save_all(&f->src, &st);
 	assert_int_equal(load_all(&f->dst, &st), 0);
 	f->dst.apply_admin = true;
-	assert_int_equal(igb_vfm_restore(&f->dst, NULL), -EINVAL);
+	assert_int_equal(igb_vfm_restore(&f->dst, true, NULL), -EINVAL);
 	assert_int_equal(sim_events(&f->dst_sim, SIM_EV_RESET), 0);
 	assert_false(f->dst.rstd_pending);
 }
@@ -964,7 +962,7 @@ static void test_load_rejects(void **state)
 	assert_int_equal(igb_vfm_load(&f->dst, st.chunk[0], st.len[0], 1), 0);
 	assert_int_equal(igb_vfm_load(&f->dst, st.chunk[0], st.len[0], 1),
 			 -EINVAL);
-	assert_int_equal(igb_vfm_restore(&f->dst, NULL), -EINVAL);
+	assert_int_equal(igb_vfm_restore(&f->dst, true, NULL), -EINVAL);
 	/* Another format version. */
 	igb_vfm_load_begin(&f->dst);
 	assert_int_equal(igb_vfm_load(&f->dst, st.chunk[0], st.len[0], 2),

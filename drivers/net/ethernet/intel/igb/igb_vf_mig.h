@@ -144,7 +144,6 @@ struct igb_vfm_stats {
  * @pre_flags: IGB_VFM_PRE_* of a loaded pre-copy part, 0 if none
  * @pre_admin_done: @pre_admin was set through the PF before the switch-over
  * @pre_reset_done: the VF was reset before the switch-over
- * @hold_kick: igb_vfm_restore() raises no interrupt (the VF is in P2P)
  * @admin: administrator settings, saved or loaded
  * @regs: register values, snapshot at stop or loaded
  * @regs_valid: @regs holds a snapshot of this stop
@@ -175,7 +174,6 @@ struct igb_vfm {
 	u32 pre_flags;
 	bool pre_admin_done;
 	bool pre_reset_done;
-	bool hold_kick;
 	struct nic_vf_admin admin;
 	u32 regs[IGB_VFM_NR_REGS];
 	bool regs_valid;
@@ -211,7 +209,8 @@ int igb_vfm_prepare(struct igb_vfm *m, struct nic_vf_admin_result *res);
 void igb_vfm_load_begin(struct igb_vfm *m);
 int igb_vfm_load(struct igb_vfm *m, const void *buf, size_t len,
 		 u32 version);
-int igb_vfm_restore(struct igb_vfm *m, struct nic_vf_admin_result *res);
+int igb_vfm_restore(struct igb_vfm *m, bool kick,
+		    struct nic_vf_admin_result *res);
 bool igb_vfm_kick(struct igb_vfm *m);
 
 /* igb_vf_mig_mbx.c */

@@ -379,9 +379,7 @@ static int mig_start(struct vfio_device *vdev)
 	if (d->resuming) {
 		d->resuming = false;
 		d->stopped = false;
-		d->m.hold_kick = d->p2p;
-		ret = igb_vfm_restore(&d->m, &res);
-		d->m.hold_kick = false;
+		ret = igb_vfm_restore(&d->m, !d->p2p, &res);
 		if (!ret && d->p2p)
 			d->kick_held = true;
 		else if (!ret)

@@ -749,6 +749,8 @@ int igb_vfm_load(struct igb_vfm *m, const void *buf, size_t len,
 /**
  * igb_vfm_restore() - apply a loaded state to the destination VF
  * @m: the VF, stopped, with a whole stream loaded
+ * @kick: raise the guest's mailbox interrupt if it must learn of a reset
+ *	(false while the VF is in P2P: the caller kicks when it leaves)
  * @res: what was done with the administrator's settings (may be NULL)
  *
  * See the restore policy at the top of this file.  What igb_vfm_prepare()
@@ -759,7 +761,8 @@ int igb_vfm_load(struct igb_vfm *m, const void *buf, size_t len,
  * Return: 0, -EINVAL if a chunk is missing, or the PF's or the reset's
  * error.
  */
-int igb_vfm_restore(struct igb_vfm *m, struct nic_vf_admin_result *res)
+int igb_vfm_restore(struct igb_vfm *m, bool kick,
+		    struct nic_vf_admin_result *res)
 {
 	struct nic_vf_restore_plan plan = {
 		.admin = m->apply_admin ? &m->admin : NULL,
@@ -799,12 +802,10 @@ int igb_vfm_restore(struct igb_vfm *m, struct nic_vf_admin_result *res)
 	if (!guest)
 		return 0;
 
-	/* Tell the guest, and wake it through its mailbox interrupt (unless
-	 * the VF is in P2P: the caller kicks when it leaves).
-	 */
+	/* Tell the guest, and wake it through its mailbox interrupt. */
 	m->rstd_pending = true;
 	m->nack_pending = true;
-	if (!m->hold_kick)
+	if (kick)
 		igb_vfm_kick(m);
 	return 0;
 }
