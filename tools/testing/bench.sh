@@ -137,7 +137,7 @@ section_sriov() {
 		return 1
 	fi
 	grep '^# ' "$raw.out"
-	grep -E '^(run|part) ' "$OUT/vm/bench-sriov${BOOT_SUFFIX:-}/output" >"$raw"
+	grep -E '^(run|part|driver) ' "$OUT/vm/bench-sriov${BOOT_SUFFIX:-}/output" >"$raw"
 	python3 tools/testing/bench/sriov.py "$raw"
 }
 

@@ -57,6 +57,8 @@ def main():
             if label in ("precise", "v2", "v2-nopart", "v2-nodev"):
                 failed = 1
             continue
+        print("# migration: %s: downtime per run %s ms" % (label, ", ".join(
+            r[2] for r in runs[label] if r[0] == "completed")))
         print("bench: %smigration-downtime-ms%s %.0f ms" % (prefix, suffix, down))
         print("bench: %smigration-total-s%s %.1f s" % (prefix, suffix, total / 1000))
         if label in ("precise", "v2") and size is not None:

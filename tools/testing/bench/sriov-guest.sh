@@ -15,8 +15,12 @@
 #     v2-nodev   the same L2 guest without any device: the baseline
 # Prints one raw line per run on stdout:
 #   run <label> <status> <total-ms> <downtime-ms> <gap-ms> <guest-ok>
-# and for each v2 run "part <label> yes|no" (the destination loaded a
-# pre-copy part).
+# and for each v2 run "part <label> yes|no <restore-ms>" (the destination
+# loaded a pre-copy part; the destination VF's switch-over work) and
+# "driver <label> <restore-ms> <prepare-ms>" (the driver's own share of it,
+# igb_vfm_restore(), and the preparation done before the switch-over,
+# igb_vfm_prepare(); "-" where it did not run), timed by the kernel's
+# function graph tracer with only those two functions hooked.
 # usage: sriov-guest.sh <runs per mode> <all-dirty cap seconds> [v1|v2]
 #   (default: v2 on kernels with PRE_COPY, else v1)
 set -u
@@ -37,6 +41,35 @@ raw() {
 	echo "run $1 ${SRIOV_STATUS// /_} ${SRIOV_TOTAL_MS:--} ${SRIOV_DOWNTIME_MS:--} $(sriov_gap gap_ms | grep . || echo -) ${SRIOV_GUEST_OK:-0}"
 }
 
+# Milliseconds from the destination's "device state loaded" to its
+# "restored:" line (the switch-over work on the destination VF, which
+# QEMU's downtime figure does not see: it is taken on the source), or -.
+restore_ms() {
+	awk 'match($0, /^\[ *[0-9.]+\]/) { t = substr($0, 2, RLENGTH - 2) + 0 }
+	     /migration: device state loaded/ { t0 = t }
+	     /restored: administrator settings/ && t0 { t1 = t }
+	     END { if (t0 && t1) printf "%.1f\n", (t1 - t0) * 1000; else print "-" }' \
+		"$L2DIR/dmesg.txt" 2>/dev/null || echo -
+}
+
+TRACING=/sys/kernel/tracing
+trace_setup() {
+	[ -e "$TRACING/trace" ] || mount -t tracefs nodev "$TRACING" || return 1
+	echo 0 >"$TRACING/tracing_on" &&
+	echo 'igb_vfm_restore igb_vfm_prepare' >"$TRACING/set_ftrace_filter" &&
+	echo function_graph >"$TRACING/current_tracer" &&
+	# A call that slept ends on a line of its own: name it there too.
+	echo 1 >"$TRACING/options/funcgraph-tail" &&
+	echo 1 >"$TRACING/tracing_on"
+}
+
+# The traced duration of a function in ms, or -.
+traced_ms() {
+	awk -v f="$1" 'index($0, f) && match($0, /[0-9]+\.[0-9]+ us/) {
+		printf "%.2f\n", substr($0, RSTART, RLENGTH - 3) / 1000; found = 1; exit }
+		END { if (!found) print "-" }' "$TRACING/trace"
+}
+
 # VF 1 set up as VF 0 each time, as the operator would.
 migrate() {
 	ip link set "$SRIOV_PF" vf 1 mac "$SRIOV_MAC" vlan "$SRIOV_VLAN" || return 1
@@ -49,12 +82,14 @@ sriov_prepare >"$VMT_DIR/sriov-prepare.log" 2>&1 ||
 echo "# sriov bench: L2 accel $L2ACCEL_NAME, $runs runs per mode ($modes), all-dirty capped at ${cap}s"
 
 if [ "$modes" = v2 ]; then
+	trace_setup || echo "# sriov bench: no function graph tracer, no driver figures"
 	v2_modes=(v2 v2-nodev)
 	v2_kernel_options | grep -q -- --precopy && v2_modes=(v2 v2-nopart v2-nodev)
 	part=/sys/module/vfio_pci/parameters/precopy_part
 	for ((i = 1; i <= runs; i++)); do
 		for m in "${v2_modes[@]}"; do
 			dmesg -C
+			: >"$TRACING/trace" 2>/dev/null
 			case $m in
 			v2) migrate v2 v2 ;;
 			v2-nopart)
@@ -68,10 +103,11 @@ if [ "$modes" = v2 ]; then
 				;;
 			esac
 			if grep -q 'migration: pre-copy part loaded' "$L2DIR/dmesg.txt" 2>/dev/null; then
-				echo "part $m yes"
+				echo "part $m yes $(restore_ms)"
 			else
-				echo "part $m no"
+				echo "part $m no $(restore_ms)"
 			fi
+			echo "driver $m $(traced_ms igb_vfm_restore) $(traced_ms igb_vfm_prepare)"
 		done
 	done
 	exit 0

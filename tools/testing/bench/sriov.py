@@ -4,7 +4,13 @@
 section sriov) into "bench: <name> <value> <unit>" lines.
 
 Input lines: run <label> <status> <total-ms> <downtime-ms> <gap-ms> <ok>
-and part <label> yes|no.
+and part <label> yes|no [<restore-ms>] (the destination loaded a pre-copy
+part; milliseconds from its "device state loaded" to "restored:", the
+switch-over work on the destination VF, which QEMU's downtime does not
+include: QEMU times the downtime on the source), and driver <label>
+<restore-ms> <prepare-ms> (igb_vfm_restore(), the driver's own share of
+that work, and igb_vfm_prepare(), done before the switch-over; "-" where
+it did not run).
 
 Labels: precise, all-dirty (QEMU 7.2); v2 (QEMU 10.0, with the pre-copy
 part), v2-nopart (the part turned off), v2-nodev (the same VM without any
@@ -32,12 +38,20 @@ def figures(runs, label):
 def main():
     runs = {}
     parts = {}
+    restore = {}
+    driver = {}
     for line in open(sys.argv[1]):
         f = line.split()
         if len(f) == 7 and f[0] == "run":
             runs.setdefault(f[1], []).append(f[2:6])
-        elif len(f) == 3 and f[0] == "part":
+        elif len(f) in (3, 4) and f[0] == "part":
             parts.setdefault(f[1], []).append(f[2] == "yes")
+            if len(f) == 4 and f[3] != "-":
+                restore.setdefault(f[1], []).append(float(f[3]))
+        elif len(f) == 4 and f[0] == "driver":
+            for i, what in ((2, "restore"), (3, "prepare")):
+                if f[i] != "-":
+                    driver.setdefault((f[1], what), []).append(float(f[i]))
 
     failed = 0
     for label, suffix, needed in MODES:
@@ -53,6 +67,8 @@ def main():
                   % (prefix, suffix))
             failed |= needed
             continue
+        print("# sriov: %s: downtime per run %s ms" %
+              (label, ", ".join(r[2] for r in done)))
         print("bench: %smigration-downtime-ms%s %.0f ms" % (prefix, suffix, down))
         print("bench: %smigration-total-s%s %.1f s" % (prefix, suffix, total / 1000))
         if gap is not None:
@@ -75,6 +91,28 @@ def main():
             print("# sriov: the pre-copy part was not where the mode says")
             failed = 1
         print("bench: sriov-downtime-precopy-ratio %.2f" % (v2[2] / nopart[2]))
+    for label, suffix in (("v2", ""), ("v2-nopart", "-no-precopy")):
+        if restore.get(label):
+            print("# sriov: %s: destination switch-over work %s ms" %
+                  (label, ", ".join("%.1f" % r for r in restore[label])))
+            print("bench: sriov-dst-restore-ms%s %.1f ms" %
+                  (suffix, statistics.median(restore[label])))
+    for label, suffix in (("v2", ""), ("v2-nopart", "-no-precopy")):
+        for what in ("restore", "prepare"):
+            vals = driver.get((label, what))
+            if vals:
+                print("# sriov: %s: igb_vfm_%s() %s ms" %
+                      (label, what, ", ".join("%.2f" % v for v in vals)))
+                print("bench: sriov-driver-%s-ms%s %.2f ms" %
+                      (what, suffix, statistics.median(vals)))
+    a, b = driver.get(("v2", "restore")), driver.get(("v2-nopart", "restore"))
+    if a and b:
+        print("bench: sriov-driver-restore-precopy-ratio %.2f" %
+              (statistics.median(a) / statistics.median(b)))
+    if restore.get("v2") and restore.get("v2-nopart"):
+        print("bench: sriov-dst-restore-precopy-ratio %.2f" %
+              (statistics.median(restore["v2"]) /
+               statistics.median(restore["v2-nopart"])))
     if v2[0] and nodev[0]:
         print("# sriov: downtime %.0f ms with the VF, %.0f ms without any device (medians)"
               % (v2[2], nodev[2]))
