@@ -2,9 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0-only
 #
 # Suite "unit": the cmocka unit tests of the pure-logic files, the test of
-# corrupt-proxy.py, the tests of the failure classifier and of the test
-# runner, then the stream decoder's fuzz target for a bounded time
-# (FUZZ_SECONDS, default 20).
+# corrupt-proxy.py, the tests of the failure classifier, of the test
+# runner and of the benchmarks' summaries, then the stream decoder's fuzz
+# target for a bounded time (FUZZ_SECONDS, default 20).
 set -uo pipefail
 
 top=$(cd "$(dirname "$0")/../../.." && pwd)
@@ -45,6 +45,9 @@ python3 "$top/tools/testing/unit/test_corrupt_proxy.py" ||
 	tap_not_ok "classify: test program exited cleanly"
 python3 "$top/tools/testing/unit/test_run_tests.py" ||
 	tap_not_ok "run_tests: test program exited cleanly"
+# The benchmarks' summaries of their raw figures.
+python3 "$top/tools/testing/unit/test_bench_summary.py" ||
+	tap_not_ok "bench_summary: test program exited cleanly"
 
 fuzz=$unit/fuzz_mig_stream
 secs=${FUZZ_SECONDS:-20}

@@ -1,0 +1,102 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-only
+"""The benchmark summaries (bench/migration.py, bench/sriov.py) on raw lines
+made here: the figures are the medians and differences they claim, and a
+run whose pre-copy part is not where its mode says fails the section.
+Prints "ok - ..." / "not ok - ..." lines."""
+import os
+import subprocess
+import sys
+import tempfile
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+BENCH = os.path.join(HERE, "../bench")
+failed = 0
+
+
+def check(ok, name):
+    global failed
+    print(("ok - " if ok else "not ok - ") + "bench_summary: " + name)
+    failed |= not ok
+
+
+def summary(script, lines):
+    """Runs a summary on raw lines: (exit status, {figure: value})."""
+    with tempfile.NamedTemporaryFile("w", suffix=".raw", delete=False) as f:
+        f.write("\n".join(lines) + "\n")
+    try:
+        p = subprocess.run([sys.executable, os.path.join(BENCH, script), f.name],
+                           capture_output=True, text=True, check=False)
+    finally:
+        os.unlink(f.name)
+    figures = {}
+    for line in p.stdout.splitlines():
+        w = line.split()
+        if w[:1] == ["bench:"] and len(w) >= 3:
+            figures[w[1]] = w[2]
+    return p.returncode, figures
+
+
+def migration_runs(part_in_nopart="no"):
+    lines = []
+    for down, nopart, nodev in ((200, 150, 100), (300, 170, 90), (280, 400, 120)):
+        lines += ["run v2 completed 6000 %d 4760 150 1" % down, "part v2 yes",
+                  "tracking v2 iommu",
+                  "run v2-nopart completed 6000 %d 4760 150 1" % nopart,
+                  "part v2-nopart %s" % part_in_nopart,
+                  "run v2-nodev completed 4000 %d - 90 1" % nodev,
+                  "part v2-nodev no"]
+    return lines
+
+
+rc, fig = summary("migration.py", migration_runs())
+got = [fig.get("v2-migration-downtime-ms" + s, "none")
+       for s in ("", "-no-precopy", "-no-device")]
+check(rc == 0 and got == ["280", "170", "100"],
+      "migration: medians of each v2 mode (%s ms)" % ", ".join(got))
+check(fig.get("downtime-precopy-ratio") == "1.65",
+      "migration: pre-copy ratio is the ratio of the medians (%s)" %
+      fig.get("downtime-precopy-ratio"))
+check(fig.get("downtime-device-share-ms") == "180",
+      "migration: device share is the difference of the medians (%s)" %
+      fig.get("downtime-device-share-ms"))
+rc, fig = summary("migration.py", migration_runs("yes"))
+check(rc != 0, "migration: a part in a run with parts off fails the section")
+rc, fig = summary("migration.py", [l for l in migration_runs()
+                                   if not l.startswith("run v2-nodev")])
+check(rc != 0 or "downtime-device-share-ms" not in fig,
+      "migration: no device share without the baseline runs")
+
+sriov = []
+for down, nopart, nodev, rst, rst0, drv, drv0 in (
+        (200, 300, 150, 50, 70, 5.0, 20.0), (260, 280, 170, 60, 65, 6.0, 22.0),
+        (230, 500, 160, 55, 90, 7.0, 18.0)):
+    sriov += ["run v2 completed 5000 %d 3000 1" % down, "part v2 yes %d" % rst,
+              "driver v2 %.1f 11.0" % drv,
+              "run v2-nopart completed 5000 %d 3000 1" % nopart,
+              "part v2-nopart no %d" % rst0, "driver v2-nopart %.1f -" % drv0,
+              "run v2-nodev completed 4000 %d - 1" % nodev,
+              "part v2-nodev no -", "driver v2-nodev - -"]
+rc, fig = summary("sriov.py", sriov)
+check(rc == 0 and fig.get("sriov-downtime-precopy-ratio") == "0.77",
+      "sriov: pre-copy ratio of the medians 230/300 (%s)" %
+      fig.get("sriov-downtime-precopy-ratio"))
+check(fig.get("sriov-downtime-device-share-ms") == "70",
+      "sriov: device share 230-160 (%s)" % fig.get("sriov-downtime-device-share-ms"))
+check(fig.get("sriov-dst-restore-ms") == "55.0" and
+      fig.get("sriov-dst-restore-ms-no-precopy") == "70.0",
+      "sriov: destination switch-over medians (%s, %s)" %
+      (fig.get("sriov-dst-restore-ms"), fig.get("sriov-dst-restore-ms-no-precopy")))
+check(fig.get("sriov-driver-restore-ms") == "6.00" and
+      fig.get("sriov-driver-restore-ms-no-precopy") == "20.00" and
+      fig.get("sriov-driver-restore-precopy-ratio") == "0.30" and
+      fig.get("sriov-driver-prepare-ms") == "11.00" and
+      "sriov-driver-prepare-ms-no-precopy" not in fig,
+      "sriov: the driver's restore and prepare medians, no prepare without a part")
+rc, fig = summary("sriov.py", [l.replace("part v2 yes", "part v2 no") for l in sriov])
+check(rc != 0, "sriov: a run with parts on but no part fails the section")
+rc, fig = summary("sriov.py", [l.replace("v2-nopart completed", "v2-nopart failed")
+                               for l in sriov])
+check(rc != 0, "sriov: a mode with no completed run fails the section")
+
+sys.exit(1 if failed else 0)
