@@ -17,10 +17,11 @@
 #   run <label> <status> <total-ms> <downtime-ms> <gap-ms> <guest-ok>
 # and for each v2 run "part <label> yes|no <restore-ms>" (the destination
 # loaded a pre-copy part; the destination VF's switch-over work) and
-# "driver <label> <restore-ms> <prepare-ms>" (the driver's own share of it,
-# igb_vfm_restore(), and the preparation done before the switch-over,
-# igb_vfm_prepare(); "-" where it did not run), timed by the kernel's
-# function graph tracer with only those two functions hooked.
+# "driver <label> <restore-ms> <prepare-ms> <stop-save-ms>" (the driver's
+# own share of it, igb_vfm_restore(); the preparation done before the
+# switch-over, igb_vfm_prepare(); the source's stop and save inside QEMU's
+# downtime, igb_vfm_stop() and igb_vfm_save(); "-" where none ran), timed
+# by the kernel's function graph tracer with only those functions hooked.
 # usage: sriov-guest.sh <runs per mode> <all-dirty cap seconds> [v1|v2]
 #   (default: v2 on kernels with PRE_COPY, else v1)
 set -u
@@ -56,18 +57,23 @@ TRACING=/sys/kernel/tracing
 trace_setup() {
 	[ -e "$TRACING/trace" ] || mount -t tracefs nodev "$TRACING" || return 1
 	echo 0 >"$TRACING/tracing_on" &&
-	echo 'igb_vfm_restore igb_vfm_prepare' >"$TRACING/set_ftrace_filter" &&
+	echo 'igb_vfm_restore igb_vfm_prepare igb_vfm_stop igb_vfm_save' \
+		>"$TRACING/set_ftrace_filter" &&
 	echo function_graph >"$TRACING/current_tracer" &&
 	# A call that slept ends on a line of its own: name it there too.
 	echo 1 >"$TRACING/options/funcgraph-tail" &&
 	echo 1 >"$TRACING/tracing_on"
 }
 
-# The traced duration of a function in ms, or -.
+# The traced durations of functions (their calls added up) in ms, or -.
 traced_ms() {
-	awk -v f="$1" 'index($0, f) && match($0, /[0-9]+\.[0-9]+ us/) {
-		printf "%.2f\n", substr($0, RSTART, RLENGTH - 3) / 1000; found = 1; exit }
-		END { if (!found) print "-" }' "$TRACING/trace"
+	awk -v fs="$*" 'BEGIN { n = split(fs, f, " ") }
+		match($0, /[0-9]+\.[0-9]+ us/) {
+			us = substr($0, RSTART, RLENGTH - 3)
+			for (i = 1; i <= n; i++)
+				if (index($0, f[i] "(") || index($0, f[i] " ")) { sum += us; found = 1 }
+		}
+		END { if (found) printf "%.2f\n", sum / 1000; else print "-" }' "$TRACING/trace"
 }
 
 # VF 1 set up as VF 0 each time, as the operator would.
@@ -107,7 +113,8 @@ if [ "$modes" = v2 ]; then
 			else
 				echo "part $m no $(restore_ms)"
 			fi
-			echo "driver $m $(traced_ms igb_vfm_restore) $(traced_ms igb_vfm_prepare)"
+			echo "driver $m $(traced_ms igb_vfm_restore) $(traced_ms igb_vfm_prepare)" \
+				"$(traced_ms igb_vfm_stop igb_vfm_save)"
 		done
 	done
 	exit 0

@@ -8,9 +8,10 @@ and part <label> yes|no [<restore-ms>] (the destination loaded a pre-copy
 part; milliseconds from its "device state loaded" to "restored:", the
 switch-over work on the destination VF, which QEMU's downtime does not
 include: QEMU times the downtime on the source), and driver <label>
-<restore-ms> <prepare-ms> (igb_vfm_restore(), the driver's own share of
-that work, and igb_vfm_prepare(), done before the switch-over; "-" where
-it did not run).
+<restore-ms> <prepare-ms> [<stop-save-ms>] (igb_vfm_restore(), the
+driver's own share of that work; igb_vfm_prepare(), done before the
+switch-over; the source driver's stop and save, inside QEMU's downtime;
+"-" where none ran).
 
 Labels: precise, all-dirty (QEMU 7.2); v2 (QEMU 10.0, with the pre-copy
 part), v2-nopart (the part turned off), v2-nodev (the same VM without any
@@ -48,9 +49,9 @@ def main():
             parts.setdefault(f[1], []).append(f[2] == "yes")
             if len(f) == 4 and f[3] != "-":
                 restore.setdefault(f[1], []).append(float(f[3]))
-        elif len(f) == 4 and f[0] == "driver":
-            for i, what in ((2, "restore"), (3, "prepare")):
-                if f[i] != "-":
+        elif len(f) in (4, 5) and f[0] == "driver":
+            for i, what in ((2, "restore"), (3, "prepare"), (4, "stop-save")):
+                if i < len(f) and f[i] != "-":
                     driver.setdefault((f[1], what), []).append(float(f[i]))
 
     failed = 0
@@ -98,10 +99,10 @@ def main():
             print("bench: sriov-dst-restore-ms%s %.1f ms" %
                   (suffix, statistics.median(restore[label])))
     for label, suffix in (("v2", ""), ("v2-nopart", "-no-precopy")):
-        for what in ("restore", "prepare"):
+        for what in ("restore", "prepare", "stop-save"):
             vals = driver.get((label, what))
             if vals:
-                print("# sriov: %s: igb_vfm_%s() %s ms" %
+                print("# sriov: %s: driver %s %s ms" %
                       (label, what, ", ".join("%.2f" % v for v in vals)))
                 print("bench: sriov-driver-%s-ms%s %.2f ms" %
                       (what, suffix, statistics.median(vals)))
