@@ -72,7 +72,7 @@ for down, nopart, nodev, rst, rst0, drv, drv0 in (
         (200, 300, 150, 50, 70, 5.0, 20.0), (260, 280, 170, 60, 65, 6.0, 22.0),
         (230, 500, 160, 55, 90, 7.0, 18.0)):
     sriov += ["run v2 completed 5000 %d 3000 1" % down, "part v2 yes %d" % rst,
-              "driver v2 %.1f 11.0" % drv,
+              "driver v2 %.1f 11.0 0.5" % drv,
               "run v2-nopart completed 5000 %d 3000 1" % nopart,
               "part v2-nopart no %d" % rst0, "driver v2-nopart %.1f -" % drv0,
               "run v2-nodev completed 4000 %d - 1" % nodev,
@@ -91,8 +91,9 @@ check(fig.get("sriov-driver-restore-ms") == "6.00" and
       fig.get("sriov-driver-restore-ms-no-precopy") == "20.00" and
       fig.get("sriov-driver-restore-precopy-ratio") == "0.30" and
       fig.get("sriov-driver-prepare-ms") == "11.00" and
-      "sriov-driver-prepare-ms-no-precopy" not in fig,
-      "sriov: the driver's restore and prepare medians, no prepare without a part")
+      "sriov-driver-prepare-ms-no-precopy" not in fig and
+      fig.get("sriov-driver-stop-save-ms") == "0.50",
+      "sriov: the driver's restore, prepare and stop-save medians, no prepare without a part")
 rc, fig = summary("sriov.py", [l.replace("part v2 yes", "part v2 no") for l in sriov])
 check(rc != 0, "sriov: a run with parts on but no part fails the section")
 rc, fig = summary("sriov.py", [l.replace("v2-nopart completed", "v2-nopart failed")
