@@ -668,7 +668,7 @@ static bool p2p_written(struct edu_dev *e)
 static void test_p2p(struct edu_dev *s, struct edu_dev *d, uint8_t *stream)
 {
 	ssize_t len = -EIO;
-	int fd, ret;
+	int fd, ret, err;
 
 	edu_scrub(d);
 	if (edu_program_state(s)) {
@@ -724,6 +724,22 @@ static void test_p2p(struct edu_dev *s, struct edu_dev *d, uint8_t *stream)
 	tap_check(!ret && p2p_written(d) && edu_rd(d, EDU_IRQ_STATUS) == 0x2,
 		  "destination RUNNING_P2P -> RUNNING: the transfer runs and the interrupt is raised (%d)",
 		  ret);
+
+	/*
+	 * A held transfer whose registers the guest then changed to reach
+	 * past the device buffer: refused when P2P ends, as it would have
+	 * been when written; the device is in ERROR until reset.
+	 */
+	memset(s->mem + P2P_OFF, 0, P2P_LEN);
+	ret = set_state(s, VFIO_DEVICE_STATE_RUNNING_P2P, NULL);
+	p2p_transfer(s);
+	edu_wr64(s, EDU_DMA_CNT, EDU_BUF_SIZE * 2);
+	err = ret ?: set_state(s, VFIO_DEVICE_STATE_RUNNING, NULL);
+	tap_check(!ret && err && get_state(s) == VFIO_DEVICE_STATE_ERROR &&
+		  !s->mem[P2P_OFF] && !reset(s) &&
+		  get_state(s) == VFIO_DEVICE_STATE_RUNNING && p2p_held(s),
+		  "RUNNING_P2P -> RUNNING with a held transfer changed to reach past the device buffer: refused (%d), ERROR until reset, nothing written",
+		  err);
 
 	/* A reset leaves RUNNING_P2P for RUNNING. */
 	ret = set_state(d, VFIO_DEVICE_STATE_RUNNING_P2P, NULL);
