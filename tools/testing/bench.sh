@@ -114,7 +114,7 @@ section_migration() {
 		return 1
 	fi
 	grep '^# ' "$raw.out"
-	grep -E '^(run|tracking|part) ' "$OUT/vm/bench-migration${BOOT_SUFFIX:-}/output" >"$raw"
+	grep -E '^(run|tracking|part|driver) ' "$OUT/vm/bench-migration${BOOT_SUFFIX:-}/output" >"$raw"
 	python3 tools/testing/bench/migration.py "$raw"
 }
 

@@ -18,13 +18,16 @@
 # Prints one raw line per run on stdout:
 #   run <label> <status> <total-ms> <downtime-ms> <device-bytes> <transfers> <guest-ok>
 # and for each v2 run "part <label> yes|no" (the destination loaded a
-# pre-copy part), for v2 "tracking v2 device|iommu".
+# pre-copy part) and "driver <label> <set-p2p-ms> <save-ms>" (the time
+# edu_migration spent in set_p2p, both ends added up: entering P2P waits
+# for a transfer in flight; and in save), for v2 "tracking v2 device|iommu".
 # usage: migration-guest.sh <runs per precise/v2 mode> <all-dirty cap seconds>
 #                           [v1 | v2 | "v1 v2" (default)]
 set -u
 . "$VMT_TOP/tools/testing/vm/guest-lib.sh"
 . "$VMT_TOP/tools/testing/e2e/l2lib.sh"
 . "$VMT_TOP/tools/testing/e2e/migrate-lib.sh"
+. "$VMT_TOP/tools/testing/bench/trace-lib.sh"
 
 runs=${1:-3}
 cap=${2:-90}
@@ -61,8 +64,11 @@ v2_kernel_options | grep -q -- --no-logging && v2_opts=enable-migration=on
 v2_modes=(v2 v2-nodev)
 v2_kernel_options | grep -q -- --precopy && v2_modes=(v2 v2-nopart v2-nodev)
 part=/sys/module/vfio_pci/parameters/precopy_part
+trace_setup edu_set_p2p edu_save ||
+	echo "# migration bench: no function graph tracer, no driver figures"
 for ((i = 1; i <= runs; i++)); do
 	for m in "${v2_modes[@]}"; do
+		trace_clear
 		[ "$m" = v2-nopart ] && echo 0 >"$part"
 		E2E_NODEV=$([ "$m" = v2-nodev ] && echo 1 || echo 0) \
 		L2QEMU="$VMT_TOP/scripts/qemu10.sh run" L2_VFIO_OPTS=$v2_opts \
@@ -75,6 +81,7 @@ for ((i = 1; i <= runs; i++)); do
 		else
 			echo "part $m no"
 		fi
+		echo "driver $m $(traced_ms edu_set_p2p) $(traced_ms edu_save)"
 		[ "$m" = v2 ] || continue
 		if dmesg | grep -q 'device DMA logging started'; then
 			echo "tracking v2 device"

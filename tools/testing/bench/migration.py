@@ -4,7 +4,9 @@
 migration) into "bench: <name> <value> <unit>" lines.
 
 Input lines: run <label> <status> <total-ms> <downtime-ms> <bytes> <dmas> <ok>,
-tracking v2 <device|iommu> and part <label> <yes|no>.
+tracking v2 <device|iommu>, part <label> <yes|no> and driver <label>
+<set-p2p-ms> <save-ms> (edu_migration's time in set_p2p, both ends added
+up, and in save; "-" where it did not run).
 
 Labels: precise, all-dirty, all-dirty-notrack (QEMU 7.2), v2 (QEMU 10.0,
 with the pre-copy part where the kernel has PRE_COPY), v2-nopart (the part
@@ -22,6 +24,7 @@ def main():
     runs = {}
     tracking = []
     parts = {}
+    driver = {}
     for line in open(sys.argv[1]):
         f = line.split()
         if f[0] == "tracking":
@@ -29,6 +32,11 @@ def main():
             continue
         if f[0] == "part":
             parts.setdefault(f[1], []).append(f[2] == "yes")
+            continue
+        if f[0] == "driver":
+            for i, what in ((2, "set-p2p"), (3, "save")):
+                if i < len(f) and f[i] != "-":
+                    driver.setdefault((f[1], what), []).append(float(f[i]))
             continue
         label, status, total, down, size = f[1], f[2], f[3], f[4], f[5]
         runs.setdefault(label, []).append((status, total, down, size))
@@ -75,6 +83,15 @@ def main():
     if tracking:
         print("bench: v2-dirty-tracking %s" % statistics.mode(tracking))
     failed |= precopy_and_share(figures, parts)
+    for label in ("v2", "v2-nopart"):
+        for what in ("set-p2p", "save"):
+            vals = driver.get((label, what))
+            if vals:
+                suffix = "-no-precopy" if label == "v2-nopart" else ""
+                print("# migration: %s: driver %s %s ms" %
+                      (label, what, ", ".join("%.2f" % v for v in vals)))
+                print("bench: v2-driver-%s-ms%s %.2f ms" %
+                      (what, suffix, statistics.median(vals)))
     return failed
 
 

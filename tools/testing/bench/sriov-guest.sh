@@ -28,6 +28,7 @@ set -u
 . "$VMT_TOP/tools/testing/vm/guest-lib.sh"
 . "$VMT_TOP/tools/testing/e2e/l2lib.sh"
 . "$VMT_TOP/tools/testing/e2e/sriov-lib.sh"
+. "$VMT_TOP/tools/testing/bench/trace-lib.sh"
 
 runs=${1:-3}
 cap=${2:-120}
@@ -53,29 +54,6 @@ restore_ms() {
 		"$L2DIR/dmesg.txt" 2>/dev/null || echo -
 }
 
-TRACING=/sys/kernel/tracing
-trace_setup() {
-	[ -e "$TRACING/trace" ] || mount -t tracefs nodev "$TRACING" || return 1
-	echo 0 >"$TRACING/tracing_on" &&
-	echo 'igb_vfm_restore igb_vfm_prepare igb_vfm_stop igb_vfm_save' \
-		>"$TRACING/set_ftrace_filter" &&
-	echo function_graph >"$TRACING/current_tracer" &&
-	# A call that slept ends on a line of its own: name it there too.
-	echo 1 >"$TRACING/options/funcgraph-tail" &&
-	echo 1 >"$TRACING/tracing_on"
-}
-
-# The traced durations of functions (their calls added up) in ms, or -.
-traced_ms() {
-	awk -v fs="$*" 'BEGIN { n = split(fs, f, " ") }
-		match($0, /[0-9]+\.[0-9]+ us/) {
-			us = substr($0, RSTART, RLENGTH - 3)
-			for (i = 1; i <= n; i++)
-				if (index($0, f[i] "(") || index($0, f[i] " ")) { sum += us; found = 1 }
-		}
-		END { if (found) printf "%.2f\n", sum / 1000; else print "-" }' "$TRACING/trace"
-}
-
 # VF 1 set up as VF 0 each time, as the operator would.
 migrate() {
 	ip link set "$SRIOV_PF" vf 1 mac "$SRIOV_MAC" vlan "$SRIOV_VLAN" || return 1
@@ -88,14 +66,15 @@ sriov_prepare >"$VMT_DIR/sriov-prepare.log" 2>&1 ||
 echo "# sriov bench: L2 accel $L2ACCEL_NAME, $runs runs per mode ($modes), all-dirty capped at ${cap}s"
 
 if [ "$modes" = v2 ]; then
-	trace_setup || echo "# sriov bench: no function graph tracer, no driver figures"
+	trace_setup igb_vfm_restore igb_vfm_prepare igb_vfm_stop igb_vfm_save ||
+		echo "# sriov bench: no function graph tracer, no driver figures"
 	v2_modes=(v2 v2-nodev)
 	v2_kernel_options | grep -q -- --precopy && v2_modes=(v2 v2-nopart v2-nodev)
 	part=/sys/module/vfio_pci/parameters/precopy_part
 	for ((i = 1; i <= runs; i++)); do
 		for m in "${v2_modes[@]}"; do
 			dmesg -C
-			: >"$TRACING/trace" 2>/dev/null
+			trace_clear
 			case $m in
 			v2) migrate v2 v2 ;;
 			v2-nopart)

@@ -44,6 +44,7 @@ def migration_runs(part_in_nopart="no"):
                   "tracking v2 iommu",
                   "run v2-nopart completed 6000 %d 4760 150 1" % nopart,
                   "part v2-nopart %s" % part_in_nopart,
+                  "driver v2 %d 0.3" % (down // 4),
                   "run v2-nodev completed 4000 %d - 90 1" % nodev,
                   "part v2-nodev no"]
     return lines
@@ -60,6 +61,10 @@ check(fig.get("downtime-precopy-ratio") == "1.65",
 check(fig.get("downtime-device-share-ms") == "180",
       "migration: device share is the difference of the medians (%s)" %
       fig.get("downtime-device-share-ms"))
+check(fig.get("v2-driver-set-p2p-ms") == "70.00" and
+      fig.get("v2-driver-save-ms") == "0.30",
+      "migration: the driver's set_p2p and save medians (%s, %s)" %
+      (fig.get("v2-driver-set-p2p-ms"), fig.get("v2-driver-save-ms")))
 rc, fig = summary("migration.py", migration_runs("yes"))
 check(rc != 0, "migration: a part in a run with parts off fails the section")
 rc, fig = summary("migration.py", [l for l in migration_runs()
