@@ -32,6 +32,9 @@ struct dirty_hold {
 	bool pinned;	/* through type1; else recorded in the DMA log */
 };
 
+/* Marks of up to this many pages (a receive buffer's) need no allocation. */
+#define DIRTY_MARK_FEW	4
+
 void vfio_pci_dirty_init(struct vfio_pci_device *vpdev)
 {
 	mutex_init(&vpdev->dirty_lock);
@@ -83,7 +86,7 @@ static int pin_batch(struct vfio_device *vdev, dma_addr_t iova, int npage,
 int vfio_pci_dirty_mark(struct vfio_device *vdev, dma_addr_t iova, size_t len)
 {
 	struct vfio_pci_device *vpdev = to_vfio_pci(vdev);
-	struct page **pages;
+	struct page *few[DIRTY_MARK_FEW], **pages = few;
 	dma_addr_t start;
 	u64 npage;
 	int ret;
@@ -100,10 +103,13 @@ int vfio_pci_dirty_mark(struct vfio_device *vdev, dma_addr_t iova, size_t len)
 	}
 	mutex_unlock(&vpdev->dirty_lock);
 
-	pages = kmalloc_array(min_t(u64, npage, VFIO_PIN_PAGES_MAX_ENTRIES),
-			      sizeof(*pages), GFP_KERNEL);
-	if (!pages)
-		return -ENOMEM;
+	if (npage > DIRTY_MARK_FEW) {
+		pages = kmalloc_array(min_t(u64, npage,
+					    VFIO_PIN_PAGES_MAX_ENTRIES),
+				      sizeof(*pages), GFP_KERNEL);
+		if (!pages)
+			return -ENOMEM;
+	}
 	while (npage) {
 		int n = min_t(u64, npage, VFIO_PIN_PAGES_MAX_ENTRIES);
 
@@ -114,7 +120,8 @@ int vfio_pci_dirty_mark(struct vfio_device *vdev, dma_addr_t iova, size_t len)
 		start += (dma_addr_t)n * PAGE_SIZE;
 		npage -= n;
 	}
-	kfree(pages);
+	if (pages != few)
+		kfree(pages);
 	return ret;
 }
 EXPORT_SYMBOL_GPL(vfio_pci_dirty_mark);

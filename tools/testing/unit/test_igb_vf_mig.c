@@ -252,6 +252,7 @@ static u64 device_rx(struct guest *g)
 	memset(d, 0, 16);
 	d[8] = IGB_VFM_RXD_DD;
 	g->rx_head = (g->rx_head + 1) % RX_LEN;
+	g->s->bar[IGB_VFM_RDH(0) / 4] = g->rx_head;
 	return buf;
 }
 
@@ -561,6 +562,66 @@ static void test_rx_precise(void **state)
 	igb_vfm_saving_end(m);
 	assert_int_equal(g->s->nr_holds, 0);
 	assert_int_equal(g->s->bad_releases, 0);
+}
+
+static u64 page_of(u64 iova)
+{
+	return (iova - SIM_BASE) / SIM_PAGE;
+}
+
+/* A queue that does not stop at once: its enable bit reads back set. */
+static void rxq_keeps_running(struct vf_sim *s, u32 off, void *arg)
+{
+	if (off == IGB_VFM_RXDCTL(0))
+		s->bar[off / 4] |= IGB_VFM_QUEUE_ENABLE;
+}
+
+/* At the stop, only what the device handed back and the guest has not
+ * re-posted is reported, unless the device's head cannot be trusted.
+ */
+static void test_rx_stop_reports_handed_back(void **state)
+{
+	struct fixture *f = *state;
+	struct guest *g = &f->g;
+	struct igb_vfm *m = g->m;
+	static bool dirty[SIM_PAGES];
+	u64 marks, b[3];
+	int round, i;
+
+	for (round = 0; round < 3; round++) {
+		g->next_buf = 0;
+		rx_setup(g, SRRCTL_2K);
+		rx_post(g, RX_LEN - 1, false);
+		assert_int_equal(igb_vfm_saving_begin(m), 0);
+		sim_sync(g->s, NULL);
+		sim_sync(g->s, NULL);
+		for (i = 0; i < 3; i++)
+			b[i] = device_rx(g);
+		if (round == 1)
+			g->s->bar[IGB_VFM_RDH(0) / 4] = RX_LEN + 3;
+		if (round == 2)
+			g->s->write_hook = rxq_keeps_running;
+		marks = m->trk.stats.marks;
+		igb_vfm_stop(m);
+		g->s->write_hook = NULL;
+		sim_sync(g->s, dirty);
+		for (i = 0; i < 3; i++)
+			assert_true(dirty[page_of(b[i])]);
+		if (round) {
+			/* Every recorded buffer: the slot left empty has none. */
+			assert_int_equal(m->trk.stats.marks - marks, RX_LEN - 1);
+			assert_true(dirty[page_of(RX_BUF(RX_LEN - 2))]);
+		} else {
+			/* Slots 0..2; RX_LEN - 1 was never posted. */
+			assert_int_equal(m->trk.stats.marks - marks, 3);
+			assert_false(dirty[page_of(RX_BUF(4))]);
+			assert_false(dirty[page_of(RX_BUF(RX_LEN - 2))]);
+		}
+		assert_int_equal(m->trk.lost, 0);
+		igb_vfm_resume(m);
+		igb_vfm_saving_end(m);
+		assert_int_equal(g->s->nr_holds, 0);
+	}
 }
 
 static void test_rx_split_and_reconfigure(void **state)
@@ -1032,6 +1093,7 @@ int main(void)
 		T(test_mbx_answers),
 		T(test_guest_reset_forgets),
 		T(test_rx_precise),
+		T(test_rx_stop_reports_handed_back),
 		T(test_rx_split_and_reconfigure),
 		T(test_tx_ring_and_head_writeback),
 		cmocka_unit_test_setup_teardown(test_untrapped_is_conservative,

@@ -508,6 +508,77 @@ static void test_ring_mark_on_repost(void **state)
 	assert_int_equal(s->allocs, 0);
 }
 
+/* Quiesced with the device's head and tail: only the slots it handed
+ * back are reported; without them, or with values off the ring, all are.
+ */
+static void test_ring_flush_device_owned(void **state)
+{
+	struct vf_sim *s = *state;
+	bool dirty[SIM_PAGES];
+	struct nic_vf_tracker t;
+	struct nic_vf_ring ring;
+	u64 marks;
+	u32 i;
+
+	nic_vf_ring_init(&ring, &marked_ring, NULL);
+	ring.tail_always_seen = true;
+	nic_vf_tracker_init(&t, &s->seam, &ring, 1);
+	fill_ring(s, 12);
+	nic_vf_ring_configure(&t, &ring, RING_BASE, 16, NULL);
+	nic_vf_ring_tail(&t, &ring, 12, NULL, NULL);
+	/* Not tracking: a flush reports nothing and forgets the heads. */
+	nic_vf_ring_quiesced(&ring, 3, 12);
+	assert_int_equal(nic_vf_tracker_flush(&t), 0);
+	assert_false(ring.owned_known);
+	nic_vf_tracker_begin(&t);
+	assert_int_equal(nic_vf_tracker_precise(&t), 0);
+	sim_sync(s, NULL);
+	sim_sync(s, NULL);
+
+	/* The device wrote slots 0..2; 3..11 are still its own. */
+	marks = t.stats.marks;
+	nic_vf_ring_quiesced(&ring, 3, 12);
+	assert_true(ring.owned_known);
+	assert_int_equal(nic_vf_tracker_flush(&t), 0);
+	assert_int_equal(t.stats.marks - marks, 3);
+	assert_false(ring.owned_known);
+	sim_sync(s, dirty);
+	for (i = 0; i < 12; i++)
+		assert_int_equal(dirty[(buf_of(i) - SIM_BASE) / SIM_PAGE],
+				 i < 3);
+
+	/* Wrapping: the device owns 14, 15, 0 and 1 of a re-posted ring. */
+	fill_ring(s, 16);
+	nic_vf_ring_tail(&t, &ring, 2, NULL, NULL);
+	sim_sync(s, NULL);
+	marks = t.stats.marks;
+	nic_vf_ring_quiesced(&ring, 14, 2);
+	nic_vf_tracker_flush(&t);
+	assert_int_equal(t.stats.marks - marks, 12);
+	sim_sync(s, dirty);
+	for (i = 0; i < 16; i++)
+		assert_int_equal(dirty[(buf_of(i) - SIM_BASE) / SIM_PAGE],
+				 i >= 2 && i < 14);
+
+	/* Each of these reports every recorded buffer: no heads given, the
+	 * flush before consumed them; head equal to tail (the device owns
+	 * nothing); a head or tail beyond the ring.
+	 */
+	for (i = 0; i < 4; i++) {
+		if (i == 1)
+			nic_vf_ring_quiesced(&ring, 5, 5);
+		else if (i == 2)
+			nic_vf_ring_quiesced(&ring, 16, 2);
+		else if (i == 3)
+			nic_vf_ring_quiesced(&ring, 3, 0x10002);
+		marks = t.stats.marks;
+		nic_vf_tracker_flush(&t);
+		assert_int_equal(t.stats.marks - marks, 16);
+	}
+	nic_vf_tracker_end(&t);
+	assert_int_equal(s->nr_holds, 0);
+}
+
 static void test_ring_release_keeps_last_report(void **state)
 {
 	struct vf_sim *s = *state;
@@ -1384,6 +1455,7 @@ int main(void)
 		T(test_ring_precise_posting_and_wrap),
 		T(test_ring_release_keeps_last_report),
 		T(test_ring_mark_on_repost),
+		T(test_ring_flush_device_owned),
 		T(test_ring_bad_descriptors),
 		T(test_ring_unreadable_and_lost),
 		T(test_ring_precise_scans_posted),

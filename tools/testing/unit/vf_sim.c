@@ -191,6 +191,8 @@ static void sim_reg_write(void *ctx, u32 off, u32 val)
 	if (off < SIM_BAR_LEN && !(off % 4))
 		s->bar[off / 4] = val;
 	ev(s, SIM_EV_REG(off));
+	if (s->write_hook)
+		s->write_hook(s, off, s->hook_arg);
 }
 
 static void *sim_zalloc(void *ctx, size_t size)

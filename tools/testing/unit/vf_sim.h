@@ -52,6 +52,10 @@ struct vf_sim {
 	unsigned int resets;	/* VF resets, by the PF or by vf_reset */
 	int reset_err;
 
+	/* Called after each register write through the seam. */
+	void (*write_hook)(struct vf_sim *s, u32 off, void *arg);
+	void *hook_arg;
+
 	int events[SIM_MAX_EVENTS];
 	unsigned int nr_events;
 

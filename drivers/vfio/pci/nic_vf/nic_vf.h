@@ -269,6 +269,10 @@ struct nic_vf_ring_ops {
  * @tail_always_seen: the driver traps this ring's tail for its whole life,
  *                    so @tail stays known across tracking phases
  * @held: what of the ring's own memory and of @extra is held (private)
+ * @owned_known: @hw_head and @hw_tail are the quiesced device's, given by
+ *               nic_vf_ring_quiesced() for the next nic_vf_tracker_flush()
+ * @hw_head: the quiesced device's head
+ * @hw_tail: the quiesced device's tail
  * @extra: other memory the device writes for this ring (head write-back)
  * @slots: per descriptor, the ranges held (or recorded, for rings that
  *         mark on re-post) for it, while tracking precisely
@@ -282,6 +286,9 @@ struct nic_vf_ring {
 	bool tail_known;
 	bool tail_always_seen;
 	u8 held;
+	bool owned_known;
+	u32 hw_head;
+	u32 hw_tail;
 	struct nic_vf_range extra;
 	struct nic_vf_range *slots;
 };
@@ -365,6 +372,7 @@ int nic_vf_ring_tail(struct nic_vf_tracker *t, struct nic_vf_ring *ring,
 		     u32 tail, nic_vf_visit_t visit, void *arg);
 void nic_vf_tracker_begin(struct nic_vf_tracker *t);
 int nic_vf_tracker_precise(struct nic_vf_tracker *t);
+void nic_vf_ring_quiesced(struct nic_vf_ring *ring, u32 head, u32 tail);
 int nic_vf_tracker_flush(struct nic_vf_tracker *t);
 void nic_vf_tracker_end(struct nic_vf_tracker *t);
 int nic_vf_tracker_mark(struct nic_vf_tracker *t, u64 iova, size_t len);

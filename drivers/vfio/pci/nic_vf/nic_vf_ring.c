@@ -26,6 +26,12 @@
  * disabled while tracking.  Each written buffer is then reported once,
  * after its write and no later than the sync that follows the quiesce.
  *
+ * At the quiesce, a driver that can read the device's head and tail says
+ * so (nic_vf_ring_quiesced()): the slots from head up to tail still belong
+ * to the device, which has not written their buffers, so only the others
+ * are marked.  That is the handful the guest has not re-posted yet instead
+ * of a whole ring, and it is inside the migration's downtime.
+ *
  * Tracking is all or nothing: while the tracker is not precise it never
  * marks, so the IOMMU keeps reporting all guest memory dirty.
  */
@@ -354,6 +360,7 @@ int nic_vf_ring_configure(struct nic_vf_tracker *t, struct nic_vf_ring *ring,
 		return -EINVAL;
 
 	ring_release(t, ring, precise(t));
+	ring->owned_known = false;
 	ring->base = base;
 	ring->len = len;
 	ring->extra = extra ? *extra : (struct nic_vf_range){};
@@ -376,6 +383,7 @@ EXPORT_SYMBOL_GPL(nic_vf_ring_configure);
 void nic_vf_ring_disable(struct nic_vf_tracker *t, struct nic_vf_ring *ring)
 {
 	ring_release(t, ring, precise(t));
+	ring->owned_known = false;
 	ring->len = 0;
 	ring->tail = 0;
 	ring->tail_known = false;
@@ -480,12 +488,48 @@ int nic_vf_tracker_precise(struct nic_vf_tracker *t)
 EXPORT_SYMBOL_GPL(nic_vf_tracker_precise);
 
 /**
+ * nic_vf_ring_quiesced() - the device's head and tail of a stopped ring
+ * @ring: the ring; its device no longer writes
+ * @head: the device's head register: the next descriptor it would use
+ * @tail: the device's tail register
+ *
+ * For the next nic_vf_tracker_flush() only.  The device owns the
+ * descriptors from @head up to, not including, @tail and writes a buffer
+ * only before it hands the descriptor back by moving its head past it, so
+ * the flush leaves those slots' buffers unmarked.  Values beyond the ring
+ * (a device that misreports) are ignored: the flush then marks them all.
+ */
+void nic_vf_ring_quiesced(struct nic_vf_ring *ring, u32 head, u32 tail)
+{
+	ring->owned_known = ring->len && head < ring->len && tail < ring->len;
+	ring->hw_head = head;
+	ring->hw_tail = tail;
+}
+EXPORT_SYMBOL_GPL(nic_vf_ring_quiesced);
+
+/* Mark what the guest owns of a ring that marks on re-post. */
+static void ring_flush(struct nic_vf_tracker *t, struct nic_vf_ring *ring)
+{
+	u32 idx = 0, n = ring->len, i;
+
+	/* Head equal to tail: the device owns nothing. */
+	if (ring->owned_known && ring->hw_head != ring->hw_tail) {
+		idx = ring->hw_tail;
+		n = (ring->hw_head + ring->len - ring->hw_tail) % ring->len;
+	}
+	for (; n; n--, idx = (idx + 1) % ring->len)
+		for (i = 0; i < NIC_VF_DESC_RANGES; i++)
+			mark(t, &ring->slots[idx * NIC_VF_DESC_RANGES + i]);
+}
+
+/**
  * nic_vf_tracker_flush() - the device is quiesced: report what it may have
  * written and not yet reported
  * @t: the tracker
  *
- * For rings that mark on re-post, every buffer still posted (or written
- * back and not yet re-posted) is marked dirty once; they stay recorded.
+ * For rings that mark on re-post, every buffer written back and not yet
+ * re-posted is marked dirty once; they stay recorded.  Without
+ * nic_vf_ring_quiesced() for a ring, that is every buffer it has recorded.
  * Held memory needs nothing.  Call it after the device stops writing and
  * before the VMM's last dirty sync.  Does nothing unless tracking is
  * precise.
@@ -494,19 +538,17 @@ EXPORT_SYMBOL_GPL(nic_vf_tracker_precise);
  */
 int nic_vf_tracker_flush(struct nic_vf_tracker *t)
 {
-	unsigned int i, j;
+	bool track = precise(t);
+	unsigned int i;
 
-	if (!precise(t))
-		return 0;
 	for (i = 0; i < t->nr_rings; i++) {
 		struct nic_vf_ring *ring = &t->rings[i];
 
-		if (!ring->ops->mark_on_repost || !ring->slots)
-			continue;
-		for (j = 0; j < ring->len * NIC_VF_DESC_RANGES; j++)
-			mark(t, &ring->slots[j]);
+		if (track && ring->ops->mark_on_repost && ring->slots)
+			ring_flush(t, ring);
+		ring->owned_known = false;
 	}
-	return t->lost;
+	return track ? t->lost : 0;
 }
 EXPORT_SYMBOL_GPL(nic_vf_tracker_flush);
 

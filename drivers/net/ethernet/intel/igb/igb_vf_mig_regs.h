@@ -96,6 +96,8 @@
 #define IGB_VFM_Q_WBAH			0x3c
 
 #define IGB_VFM_QUEUE_ENABLE		BIT(25)	/* in RXDCTL and TXDCTL */
+/* Reads of a queue's control register until its enable bit reads 0. */
+#define IGB_VFM_STOP_POLLS		16
 /* What the device keeps of ring base, length and tail writes. */
 #define IGB_VFM_BAL_MASK		(~0xfU)
 #define IGB_VFM_LEN_MASK		0xffff0U

@@ -417,6 +417,29 @@ static void snapshot(struct igb_vfm *m)
 		m->flags |= IGB_VFM_REGS_ACTIVE;
 }
 
+/* Is a queue whose enable bit was cleared stopped yet? */
+static bool queue_stopped(struct igb_vfm *m, u32 dctl)
+{
+	int i;
+
+	for (i = 0; i < IGB_VFM_STOP_POLLS; i++)
+		if (!(rd(m, dctl) & IGB_VFM_QUEUE_ENABLE))
+			return true;
+	return false;
+}
+
+/* Tell the tracker which slots of a stopped RX queue the device still
+ * owns: it wrote none of their buffers.
+ */
+static void rx_stopped(struct igb_vfm *m, int q)
+{
+	if (!m->stopped_rx[q] || !queue_stopped(m, IGB_VFM_RXDCTL(q)))
+		return;
+	nic_vf_ring_quiesced(&m->rings[IGB_VFM_RING_RX(q)],
+			     rd(m, IGB_VFM_RDH(q)) & IGB_VFM_TAIL_MASK,
+			     rd(m, IGB_VFM_RDT(q)) & IGB_VFM_TAIL_MASK);
+}
+
 /**
  * igb_vfm_stop() - quiesce the VF: no more DMA, no more received frames
  * @m: the VF; its guest no longer runs
@@ -424,8 +447,9 @@ static void snapshot(struct igb_vfm *m)
  * Takes the register snapshot that is saved, then disables every enabled
  * queue.  A disabled queue keeps its head and tail, and the PF's switch
  * drops frames for it, so igb_vfm_resume() continues exactly where the VF
- * stopped (a cancelled migration).  While saving, the buffers the device
- * may have written since their last report are then reported.
+ * stopped (a cancelled migration).  While saving, the buffers the device wrote since their last
+ * report are then reported: those of the slots between each RX tail and
+ * head, or every recorded one if a queue did not stop.
  *
  * Return: true if a queue was disabled.
  */
@@ -450,6 +474,8 @@ bool igb_vfm_stop(struct igb_vfm *m)
 			any = true;
 		}
 	}
+	for (q = 0; q < IGB_VFM_QUEUES; q++)
+		rx_stopped(m, q);
 	nic_vf_tracker_flush(&m->trk);
 	return any;
 }
