@@ -40,6 +40,12 @@ want=$'2@0x2818 EINVAL\n1@0x3819 EINVAL\n4@0x281a EINVAL\n8@0x2818 ok'
 got=$("$BIN/vfio_write_shape" "${SRIOV_VFS[1]}" 0 2@0x2818 1@0x3819 4@0x281a 8@0x2818 2>&1)
 tap_result "igb_vf_migration refuses 1-, 2- and unaligned 4-byte writes over tail registers, takes an 8-byte one ($(tr '\n' ';' <<<"$got"))" \
 	"$([ "$got" = "$want" ]; echo $?)"
+# A guest's function-level reset, forwarded by the VMM through the config
+# region, reaches the migration engine like VFIO_DEVICE_RESET does.
+want=$'stop -> running (ok)\nrunning_p2p -> running (ok)\nstop_copy -> running (ok)'
+got=$("$BIN/vfio_flr" "${SRIOV_VFS[1]}" stop running_p2p stop_copy 2>&1)
+tap_result "a guest's FLR through the config region brings VF 1 back to RUNNING from STOP, RUNNING_P2P and STOP_COPY ($(tr '\n' ';' <<<"$got"))" \
+	"$([ "$got" = "$want" ]; echo $?)"
 tap_result "VF 1 starts without the administrator's settings ($(sriov_admin_of 1))" \
 	"$([ "$(sriov_admin_of 1)" != "$SRIOV_MAC vlan $SRIOV_VLAN" ]; echo $?)"
 

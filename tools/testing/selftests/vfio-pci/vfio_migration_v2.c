@@ -54,43 +54,17 @@ static const char * const state_names[] = {
 
 static int feature(int fd, uint32_t flags, void *data, size_t len)
 {
-	char buf[sizeof(struct vfio_device_feature) + 512];
-	struct vfio_device_feature *f = (void *)buf;
-
-	memset(buf, 0, sizeof(buf));
-	f->argsz = sizeof(*f) + len;
-	f->flags = flags;
-	if (len)
-		memcpy(f->data, data, len);
-	if (ioctl(fd, VFIO_DEVICE_FEATURE, f))
-		return -errno;
-	if (len)
-		memcpy(data, f->data, len);
-	return 0;
+	return vfio_device_feature(fd, flags, data, len);
 }
 
-/* Set a state; returns 0 or -errno, and the data fd (or -1) in *fd. */
 static int set_state(struct edu_dev *e, uint32_t state, int *fd)
 {
-	struct vfio_device_feature_mig_state st = { .device_state = state };
-	int ret = feature(e->vfio.fd, VFIO_DEVICE_FEATURE_SET |
-			  VFIO_DEVICE_FEATURE_MIG_DEVICE_STATE, &st, sizeof(st));
-
-	if (fd)
-		*fd = ret ? -1 : st.data_fd;
-	else if (!ret && st.data_fd >= 0)
-		close(st.data_fd);
-	return ret;
+	return vfio_mig_state_set(e->vfio.fd, state, fd);
 }
 
 static uint32_t get_state(struct edu_dev *e)
 {
-	struct vfio_device_feature_mig_state st = {};
-
-	if (feature(e->vfio.fd, VFIO_DEVICE_FEATURE_GET |
-		    VFIO_DEVICE_FEATURE_MIG_DEVICE_STATE, &st, sizeof(st)))
-		return ~0U;
-	return st.device_state;
+	return vfio_mig_state_get(e->vfio.fd);
 }
 
 static int reset(struct edu_dev *e)

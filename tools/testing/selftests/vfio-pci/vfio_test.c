@@ -223,6 +223,50 @@ int vfio_region_write(struct vfio_dev *d, unsigned int index, uint64_t off,
 	return (size_t)n == len ? 0 : -EIO;
 }
 
+int vfio_device_feature(int fd, uint32_t flags, void *data, size_t len)
+{
+	char buf[sizeof(struct vfio_device_feature) + 512];
+	struct vfio_device_feature *f = (void *)buf;
+
+	if (len > sizeof(buf) - sizeof(*f))
+		return -E2BIG;
+	memset(buf, 0, sizeof(buf));
+	f->argsz = sizeof(*f) + len;
+	f->flags = flags;
+	if (len)
+		memcpy(f->data, data, len);
+	if (ioctl(fd, VFIO_DEVICE_FEATURE, f))
+		return -errno;
+	if (len)
+		memcpy(data, f->data, len);
+	return 0;
+}
+
+int vfio_mig_state_set(int fd, uint32_t state, int *data_fd)
+{
+	struct vfio_device_feature_mig_state st = { .device_state = state };
+	int ret = vfio_device_feature(fd, VFIO_DEVICE_FEATURE_SET |
+				      VFIO_DEVICE_FEATURE_MIG_DEVICE_STATE,
+				      &st, sizeof(st));
+
+	if (data_fd)
+		*data_fd = ret ? -1 : st.data_fd;
+	else if (!ret && st.data_fd >= 0)
+		close(st.data_fd);
+	return ret;
+}
+
+uint32_t vfio_mig_state_get(int fd)
+{
+	struct vfio_device_feature_mig_state st = {};
+
+	if (vfio_device_feature(fd, VFIO_DEVICE_FEATURE_GET |
+				VFIO_DEVICE_FEATURE_MIG_DEVICE_STATE,
+				&st, sizeof(st)))
+		return ~0U;
+	return st.device_state;
+}
+
 int vfio_read32(struct vfio_dev *d, unsigned int index, uint64_t off,
 		uint32_t *val)
 {

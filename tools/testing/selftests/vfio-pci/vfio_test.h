@@ -81,6 +81,21 @@ int vfio_pci_command_clear(struct vfio_dev *d, uint16_t bits);
  */
 int vfio_irq_trigger(struct vfio_dev *d, unsigned int index, int fd);
 
+/*
+ * VFIO_DEVICE_FEATURE with @flags (feature and GET/SET/PROBE) and @len
+ * bytes of @data, copied back after the call.  Returns 0 or -errno.
+ */
+int vfio_device_feature(int fd, uint32_t flags, void *data, size_t len);
+
+/*
+ * Migration state (VFIO_DEVICE_FEATURE_MIG_DEVICE_STATE) of device fd @fd.
+ * vfio_mig_state_set() returns 0 or -errno and gives the data file in
+ * *@data_fd (-1 if none), or closes it when @data_fd is NULL;
+ * vfio_mig_state_get() returns the state, or ~0U on error.
+ */
+int vfio_mig_state_set(int fd, uint32_t state, int *data_fd);
+uint32_t vfio_mig_state_get(int fd);
+
 /* "EINVAL" for -EINVAL or EINVAL, "ok" for 0, "E<n>" when unknown. */
 const char *vfio_errname(int err);
 
