@@ -114,7 +114,7 @@ section_migration() {
 		return 1
 	fi
 	grep '^# ' "$raw.out"
-	grep -E '^(run|tracking|part|driver) ' "$OUT/vm/bench-migration${BOOT_SUFFIX:-}/output" >"$raw"
+	grep -E '^(run|tracking|part|driver|stop-to-start) ' "$OUT/vm/bench-migration${BOOT_SUFFIX:-}/output" >"$raw"
 	python3 tools/testing/bench/migration.py "$raw"
 }
 
@@ -137,7 +137,7 @@ section_sriov() {
 		return 1
 	fi
 	grep '^# ' "$raw.out"
-	grep -E '^(run|part|driver) ' "$OUT/vm/bench-sriov${BOOT_SUFFIX:-}/output" >"$raw"
+	grep -E '^(run|part|driver|stop-to-start) ' "$OUT/vm/bench-sriov${BOOT_SUFFIX:-}/output" >"$raw"
 	python3 tools/testing/bench/sriov.py "$raw"
 }
 

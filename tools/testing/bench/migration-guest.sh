@@ -20,7 +20,10 @@
 # and for each v2 run "part <label> yes|no" (the destination loaded a
 # pre-copy part) and "driver <label> <set-p2p-ms> <save-ms>" (the time
 # edu_migration spent in set_p2p, both ends added up: entering P2P waits
-# for a transfer in flight; and in save), for v2 "tracking v2 device|iommu".
+# for a transfer in flight; and in save), for v2 "tracking v2 device|iommu",
+# and "stop-to-start <label> <ms>" (from the source VM's stop to the
+# destination VM's start, QEMU's own checkpoints on one clock; "-" if not
+# traced).
 # usage: migration-guest.sh <runs per precise/v2 mode> <all-dirty cap seconds>
 #                           [v1 | v2 | "v1 v2" (default)]
 set -u
@@ -66,6 +69,8 @@ v2_kernel_options | grep -q -- --precopy && v2_modes=(v2 v2-nopart v2-nodev)
 part=/sys/module/vfio_pci/parameters/precopy_part
 trace_setup edu_set_p2p edu_save ||
 	echo "# migration bench: no function graph tracer, no driver figures"
+# Both QEMU 10.0 ends log their downtime checkpoints.
+export L2_QEMU_MORE=$QEMU_CHECKPOINTS
 for ((i = 1; i <= runs; i++)); do
 	for m in "${v2_modes[@]}"; do
 		trace_clear
@@ -82,6 +87,7 @@ for ((i = 1; i <= runs; i++)); do
 			echo "part $m no"
 		fi
 		echo "driver $m $(traced_ms edu_set_p2p) $(traced_ms edu_save)"
+		echo "stop-to-start $m $(stop_to_start_ms "$L2DIR/src-qemu.log" "$L2DIR/dst-qemu.log")"
 		[ "$m" = v2 ] || continue
 		if dmesg | grep -q 'device DMA logging started'; then
 			echo "tracking v2 device"

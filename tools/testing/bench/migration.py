@@ -6,7 +6,8 @@ migration) into "bench: <name> <value> <unit>" lines.
 Input lines: run <label> <status> <total-ms> <downtime-ms> <bytes> <dmas> <ok>,
 tracking v2 <device|iommu>, part <label> <yes|no> and driver <label>
 <set-p2p-ms> <save-ms> (edu_migration's time in set_p2p, both ends added
-up, and in save; "-" where it did not run).
+up, and in save; "-" where it did not run), and stop-to-start <label> <ms>
+(stop_to_start.py).
 
 Labels: precise, all-dirty, all-dirty-notrack (QEMU 7.2), v2 (QEMU 10.0,
 with the pre-copy part where the kernel has PRE_COPY), v2-nopart (the part
@@ -14,6 +15,8 @@ turned off), v2-nodev (the same VM without any device: the baseline).
 """
 import statistics
 import sys
+
+import stop_to_start
 
 
 def median(values):
@@ -25,8 +28,11 @@ def main():
     tracking = []
     parts = {}
     driver = {}
+    outage = {}
     for line in open(sys.argv[1]):
         f = line.split()
+        if stop_to_start.collect(f, outage):
+            continue
         if f[0] == "tracking":
             tracking.append(f[2])
             continue
@@ -83,6 +89,7 @@ def main():
     if tracking:
         print("bench: v2-dirty-tracking %s" % statistics.mode(tracking))
     failed |= precopy_and_share(figures, parts)
+    stop_to_start.summarise(outage, "", "migration")
     for label in ("v2", "v2-nopart"):
         for what in ("set-p2p", "save"):
             vals = driver.get((label, what))

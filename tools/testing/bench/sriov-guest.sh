@@ -21,7 +21,10 @@
 # own share of it, igb_vfm_restore(); the preparation done before the
 # switch-over, igb_vfm_prepare(); the source's stop and save inside QEMU's
 # downtime, igb_vfm_stop() and igb_vfm_save(); "-" where none ran), timed
-# by the kernel's function graph tracer with only those functions hooked.
+# by the kernel's function graph tracer with only those functions hooked,
+# and "stop-to-start <label> <ms>" (from the source VM's stop to the
+# destination VM's start, QEMU's own checkpoints on one clock: the outage
+# the guest has, destination work included; "-" if not traced).
 # usage: sriov-guest.sh <runs per mode> <all-dirty cap seconds> [v1|v2]
 #   (default: v2 on kernels with PRE_COPY, else v1)
 set -u
@@ -68,6 +71,8 @@ echo "# sriov bench: L2 accel $L2ACCEL_NAME, $runs runs per mode ($modes), all-d
 if [ "$modes" = v2 ]; then
 	trace_setup igb_vfm_restore igb_vfm_prepare igb_vfm_stop igb_vfm_save ||
 		echo "# sriov bench: no function graph tracer, no driver figures"
+	# Both QEMU 10.0 ends log their downtime checkpoints.
+	export L2_QEMU_MORE=$QEMU_CHECKPOINTS
 	v2_modes=(v2 v2-nodev)
 	v2_kernel_options | grep -q -- --precopy && v2_modes=(v2 v2-nopart v2-nodev)
 	part=/sys/module/vfio_pci/parameters/precopy_part
@@ -94,6 +99,7 @@ if [ "$modes" = v2 ]; then
 			fi
 			echo "driver $m $(traced_ms igb_vfm_restore) $(traced_ms igb_vfm_prepare)" \
 				"$(traced_ms igb_vfm_stop igb_vfm_save)"
+			echo "stop-to-start $m $(stop_to_start_ms "$L2DIR/src-qemu.log" "$L2DIR/dst-qemu.log")"
 		done
 	done
 	exit 0

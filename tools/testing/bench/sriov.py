@@ -11,7 +11,9 @@ include: QEMU times the downtime on the source), and driver <label>
 <restore-ms> <prepare-ms> [<stop-save-ms>] (igb_vfm_restore(), the
 driver's own share of that work; igb_vfm_prepare(), done before the
 switch-over; the source driver's stop and save, inside QEMU's downtime;
-"-" where none ran).
+"-" where none ran), and stop-to-start <label> <ms> (from the source VM's
+stop to the destination VM's start, QEMU's own checkpoints on one clock:
+the outage the guest has, destination work included; "-" if not traced).
 
 Labels: precise, all-dirty (QEMU 7.2); v2 (QEMU 10.0, with the pre-copy
 part), v2-nopart (the part turned off), v2-nodev (the same VM without any
@@ -19,6 +21,8 @@ device: the baseline).
 """
 import statistics
 import sys
+
+import stop_to_start
 
 # label, figure suffix, a run must complete for the section to pass
 MODES = (("precise", "", True), ("all-dirty", "-all-dirty", False),
@@ -41,6 +45,7 @@ def main():
     parts = {}
     restore = {}
     driver = {}
+    outage = {}
     for line in open(sys.argv[1]):
         f = line.split()
         if len(f) == 7 and f[0] == "run":
@@ -49,6 +54,8 @@ def main():
             parts.setdefault(f[1], []).append(f[2] == "yes")
             if len(f) == 4 and f[3] != "-":
                 restore.setdefault(f[1], []).append(float(f[3]))
+        elif stop_to_start.collect(f, outage):
+            pass
         elif len(f) in (4, 5) and f[0] == "driver":
             for i, what in ((2, "restore"), (3, "prepare"), (4, "stop-save")):
                 if i < len(f) and f[i] != "-":
@@ -118,6 +125,7 @@ def main():
         print("# sriov: downtime %.0f ms with the VF, %.0f ms without any device (medians)"
               % (v2[2], nodev[2]))
         print("bench: sriov-downtime-device-share-ms %.0f ms" % (v2[2] - nodev[2]))
+    stop_to_start.summarise(outage, "sriov-", "sriov")
     return failed
 
 

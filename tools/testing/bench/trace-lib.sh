@@ -8,6 +8,12 @@
 # trace_clear: forget what was traced so far (before each run).
 # traced_ms <function>...: their traced durations added up, in ms; "-" if
 #   none of them ran.
+# QEMU_CHECKPOINTS: QEMU options (L2_QEMU_MORE) that log QEMU's downtime
+#   checkpoints (QEMU 8.2 and later) with the wall-clock time.
+# stop_to_start_ms <source log> <destination log>: from the source VM's
+#   stop (src-downtime-start) to the destination VM's start
+#   (dst-precopy-bh-vm-started), both QEMUs on this machine's clock, in ms;
+#   "-" if either is missing.
 
 TRACING=/sys/kernel/tracing
 
@@ -33,4 +39,17 @@ traced_ms() {
 				if (index($0, f[i] "(") || index($0, f[i] " ")) { sum += us; found = 1 }
 		}
 		END { if (found) printf "%.2f\n", sum / 1000; else print "-" }' "$TRACING/trace"
+}
+
+QEMU_CHECKPOINTS="-msg timestamp=on -trace vmstate_downtime_checkpoint"
+
+# A checkpoint line: <pid>@<seconds>.<microseconds>:vmstate_downtime_checkpoint <name>
+stop_to_start_ms() {
+	awk 'match($0, /@[0-9]+\.[0-9]+:vmstate_downtime_checkpoint /) {
+		t = substr($0, RSTART + 1); sub(/:.*/, "", t)
+		if (FILENAME == ARGV[1] && $NF == "src-downtime-start") t0 = t
+		if (FILENAME == ARGV[2] && $NF == "dst-precopy-bh-vm-started") t1 = t
+	     }
+	     END { if (t0 != "" && t1 != "") printf "%.1f\n", (t1 - t0) * 1000; else print "-" }' \
+		"$1" "$2" 2>/dev/null || echo -
 }

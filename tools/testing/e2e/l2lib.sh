@@ -18,6 +18,8 @@
 #                 (x-enable-migration=on, which QEMU 7.2 needs)
 #   L2_SERIAL_TS  1: prefix each serial console line with the L1 time it
 #                 arrived ($EPOCHREALTIME, seconds), for timing the guest
+#   L2_QEMU_MORE  more QEMU options for both ends (words split), e.g.
+#                 the benchmarks' trace of QEMU's downtime checkpoints
 
 L2DIR=${L2DIR:-${VMT_DIR:-/tmp}/l2}
 L2FIFO=${L2FIFO:-/tmp/l2fifo}
@@ -72,7 +74,7 @@ l2_start() {
 	shift 3
 	[ "$bdf" = none ] ||
 		dev=(-device "vfio-pci,host=$bdf,${L2_VFIO_OPTS:-x-enable-migration=on}")
-	read -ra qemu <<<"$L2QEMU"
+	read -ra qemu <<<"$L2QEMU ${L2_QEMU_MORE:-}"
 	mkdir -p "$L2DIR" "$L2FIFO"
 	for f in ser mon; do
 		rm -f "$L2FIFO/$role-$f.in" "$L2FIFO/$role-$f.out"

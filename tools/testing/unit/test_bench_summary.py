@@ -46,7 +46,9 @@ def migration_runs(part_in_nopart="no"):
                   "part v2-nopart %s" % part_in_nopart,
                   "driver v2 %d 0.3" % (down // 4),
                   "run v2-nodev completed 4000 %d - 90 1" % nodev,
-                  "part v2-nodev no"]
+                  "part v2-nodev no", "stop-to-start v2 %d.5" % (down + 20),
+                  "stop-to-start v2-nopart %d.5" % (nopart + 40),
+                  "stop-to-start v2-nodev -"]
     return lines
 
 
@@ -65,6 +67,12 @@ check(fig.get("v2-driver-set-p2p-ms") == "70.00" and
       fig.get("v2-driver-save-ms") == "0.30",
       "migration: the driver's set_p2p and save medians (%s, %s)" %
       (fig.get("v2-driver-set-p2p-ms"), fig.get("v2-driver-save-ms")))
+check(fig.get("stop-to-start-ms") == "300" and
+      fig.get("stop-to-start-ms-no-precopy") == "210" and
+      fig.get("stop-to-start-precopy-ratio") == "1.43" and
+      "stop-to-start-ms-no-device" not in fig and
+      "stop-to-start-device-share-ms" not in fig,
+      "migration: stop-to-start medians and ratio, no share without a traced baseline")
 rc, fig = summary("migration.py", migration_runs("yes"))
 check(rc != 0, "migration: a part in a run with parts off fails the section")
 rc, fig = summary("migration.py", [l for l in migration_runs()
@@ -73,15 +81,18 @@ check(rc != 0 or "downtime-device-share-ms" not in fig,
       "migration: no device share without the baseline runs")
 
 sriov = []
-for down, nopart, nodev, rst, rst0, drv, drv0 in (
-        (200, 300, 150, 50, 70, 5.0, 20.0), (260, 280, 170, 60, 65, 6.0, 22.0),
-        (230, 500, 160, 55, 90, 7.0, 18.0)):
+for down, nopart, nodev, rst, rst0, drv, drv0, out, out0, outn in (
+        (200, 300, 150, 50, 70, 5.0, 20.0, 250, 380, "190.0"),
+        (260, 280, 170, 60, 65, 6.0, 22.0, 310, 350, "-"),
+        (230, 500, 160, 55, 90, 7.0, 18.0, 280, 600, "210.0")):
     sriov += ["run v2 completed 5000 %d 3000 1" % down, "part v2 yes %d" % rst,
-              "driver v2 %.1f 11.0 0.5" % drv,
+              "driver v2 %.1f 11.0 0.5" % drv, "stop-to-start v2 %d.0" % out,
               "run v2-nopart completed 5000 %d 3000 1" % nopart,
               "part v2-nopart no %d" % rst0, "driver v2-nopart %.1f -" % drv0,
+              "stop-to-start v2-nopart %d.0" % out0,
               "run v2-nodev completed 4000 %d - 1" % nodev,
-              "part v2-nodev no -", "driver v2-nodev - -"]
+              "part v2-nodev no -", "driver v2-nodev - -",
+              "stop-to-start v2-nodev %s" % outn]
 rc, fig = summary("sriov.py", sriov)
 check(rc == 0 and fig.get("sriov-downtime-precopy-ratio") == "0.77",
       "sriov: pre-copy ratio of the medians 230/300 (%s)" %
@@ -99,6 +110,15 @@ check(fig.get("sriov-driver-restore-ms") == "6.00" and
       "sriov-driver-prepare-ms-no-precopy" not in fig and
       fig.get("sriov-driver-stop-save-ms") == "0.50",
       "sriov: the driver's restore, prepare and stop-save medians, no prepare without a part")
+check(fig.get("sriov-stop-to-start-ms") == "280" and
+      fig.get("sriov-stop-to-start-ms-no-precopy") == "380" and
+      fig.get("sriov-stop-to-start-ms-no-device") == "200" and
+      fig.get("sriov-stop-to-start-precopy-ratio") == "0.74" and
+      fig.get("sriov-stop-to-start-device-share-ms") == "80",
+      "sriov: stop-to-start medians 280/380/200 (an untraced run left out), ratio and share")
+rc, fig = summary("sriov.py", [l for l in sriov if not l.startswith("stop-to-start")])
+check(rc == 0 and not any(k.startswith("sriov-stop-to-start") for k in fig),
+      "sriov: no stop-to-start figure from runs that were not traced")
 rc, fig = summary("sriov.py", [l.replace("part v2 yes", "part v2 no") for l in sriov])
 check(rc != 0, "sriov: a run with parts on but no part fails the section")
 rc, fig = summary("sriov.py", [l.replace("v2-nopart completed", "v2-nopart failed")
