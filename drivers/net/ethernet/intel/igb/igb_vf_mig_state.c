@@ -447,9 +447,10 @@ static void rx_stopped(struct igb_vfm *m, int q)
  * Takes the register snapshot that is saved, then disables every enabled
  * queue.  A disabled queue keeps its head and tail, and the PF's switch
  * drops frames for it, so igb_vfm_resume() continues exactly where the VF
- * stopped (a cancelled migration).  While saving, the buffers the device wrote since their last
- * report are then reported: those of the slots between each RX tail and
- * head, or every recorded one if a queue did not stop.
+ * stopped (a cancelled migration).  While saving, the buffers the device
+ * wrote since their last report are then reported: those of the slots
+ * between each RX tail and head, or every recorded one if a queue did not
+ * stop.
  *
  * Return: true if a queue was disabled.
  */
