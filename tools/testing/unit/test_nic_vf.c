@@ -453,6 +453,19 @@ static const struct nic_vf_ring_ops marked_ring = {
 	.parse = test_parse,
 };
 
+/* A 16-slot marked ring whose tails are always seen, @n buffers posted. */
+static void marked_ring_posted(struct vf_sim *s, struct nic_vf_tracker *t,
+			       struct nic_vf_ring *ring, u32 n)
+{
+	nic_vf_ring_init(ring, &marked_ring, NULL);
+	ring->tail_always_seen = true;
+	nic_vf_tracker_init(t, &s->seam, ring, 1);
+	fill_ring(s, n);
+	assert_int_equal(nic_vf_ring_configure(t, ring, RING_BASE, 16, NULL),
+			 0);
+	assert_int_equal(nic_vf_ring_tail(t, ring, n, NULL, NULL), n);
+}
+
 static void test_ring_mark_on_repost(void **state)
 {
 	struct vf_sim *s = *state;
@@ -461,13 +474,7 @@ static void test_ring_mark_on_repost(void **state)
 	struct nic_vf_ring ring;
 	u32 i;
 
-	nic_vf_ring_init(&ring, &marked_ring, NULL);
-	ring.tail_always_seen = true;
-	nic_vf_tracker_init(&t, &s->seam, &ring, 1);
-	fill_ring(s, 8);
-	assert_int_equal(nic_vf_ring_configure(&t, &ring, RING_BASE, 16, NULL),
-			 0);
-	assert_int_equal(nic_vf_ring_tail(&t, &ring, 8, NULL, NULL), 8);
+	marked_ring_posted(s, &t, &ring, 8);
 	nic_vf_tracker_begin(&t);
 	assert_int_equal(nic_vf_tracker_precise(&t), 0);
 	/* Only the ring is held; the posted buffers are just recorded. */
@@ -520,12 +527,7 @@ static void test_ring_flush_device_owned(void **state)
 	u64 marks;
 	u32 i;
 
-	nic_vf_ring_init(&ring, &marked_ring, NULL);
-	ring.tail_always_seen = true;
-	nic_vf_tracker_init(&t, &s->seam, &ring, 1);
-	fill_ring(s, 12);
-	nic_vf_ring_configure(&t, &ring, RING_BASE, 16, NULL);
-	nic_vf_ring_tail(&t, &ring, 12, NULL, NULL);
+	marked_ring_posted(s, &t, &ring, 12);
 	/* Not tracking: a flush reports nothing and forgets the heads. */
 	nic_vf_ring_quiesced(&ring, 3, 12);
 	assert_int_equal(nic_vf_tracker_flush(&t), 0);

@@ -59,24 +59,15 @@ static int parse_state(const char *s, uint32_t *state)
 	return *s && !*end ? 0 : -EINVAL;
 }
 
-/* Offset of the PCI Express capability in config space, or 0. */
+/* Offset of the PCI Express capability, or 0. */
 static unsigned int pcie_cap(struct vfio_dev *d)
 {
-	unsigned int pos, n;
-	uint8_t b[2];
+	uint8_t cfg[256];
 
-	if (vfio_region_read(d, VFIO_PCI_CONFIG_REGION_INDEX,
-			     PCI_CAPABILITY_LIST, b, 1))
+	if (vfio_region_read(d, VFIO_PCI_CONFIG_REGION_INDEX, 0, cfg,
+			     sizeof(cfg)))
 		return 0;
-	pos = b[0] & ~3U;
-	for (n = 0; pos >= 0x40 && n < 48; n++) {
-		if (vfio_region_read(d, VFIO_PCI_CONFIG_REGION_INDEX, pos, b, 2))
-			return 0;
-		if (b[0] == PCI_CAP_ID_EXP)
-			return pos;
-		pos = b[1] & ~3U;
-	}
-	return 0;
+	return vfio_pci_find_cap(cfg, PCI_CAP_ID_EXP);
 }
 
 /* Reach @state from RUNNING along the uAPI's arcs. */

@@ -52,11 +52,6 @@ static const char * const state_names[] = {
 	"PRE_COPY", "PRE_COPY_P2P",
 };
 
-static int feature(int fd, uint32_t flags, void *data, size_t len)
-{
-	return vfio_device_feature(fd, flags, data, len);
-}
-
 static int set_state(struct edu_dev *e, uint32_t state, int *fd)
 {
 	return vfio_mig_state_set(e->vfio.fd, state, fd);
@@ -172,8 +167,9 @@ static void test_flags(struct edu_dev *s)
 	struct { uint64_t len; } size = { 0 };
 	int ret;
 
-	ret = feature(s->vfio.fd, VFIO_DEVICE_FEATURE_GET |
-		      VFIO_DEVICE_FEATURE_MIGRATION, &mig, sizeof(mig));
+	ret = vfio_device_feature(s->vfio.fd, VFIO_DEVICE_FEATURE_GET |
+				  VFIO_DEVICE_FEATURE_MIGRATION,
+				  &mig, sizeof(mig));
 	tap_check(!ret && mig.flags == (VFIO_MIGRATION_STOP_COPY |
 					VFIO_MIGRATION_P2P |
 					(precopy ? MIGRATION_PRE_COPY : 0)),
@@ -182,23 +178,29 @@ static void test_flags(struct edu_dev *s)
 		  (unsigned long long)mig.flags, ret);
 	tap_check(get_state(s) == VFIO_DEVICE_STATE_RUNNING,
 		  "MIG_DEVICE_STATE reads RUNNING after open");
-	ret = feature(s->vfio.fd, VFIO_DEVICE_FEATURE_GET | FEATURE_MIG_DATA_SIZE,
-		      &size, sizeof(size));
+	ret = vfio_device_feature(s->vfio.fd, VFIO_DEVICE_FEATURE_GET |
+				  FEATURE_MIG_DATA_SIZE, &size, sizeof(size));
 	tap_check(!ret && size.len > 72 && size.len < STREAM_MAX,
 		  "MIG_DATA_SIZE gives the stop-copy size (%llu bytes)",
 		  (unsigned long long)size.len);
 	if (logging)
-		tap_check(feature(s->vfio.fd, VFIO_DEVICE_FEATURE_PROBE |
-				  VFIO_DEVICE_FEATURE_GET |
-				  VFIO_DEVICE_FEATURE_DMA_LOGGING_START, NULL, 0) == -EINVAL &&
-			  feature(s->vfio.fd, VFIO_DEVICE_FEATURE_PROBE |
-				  VFIO_DEVICE_FEATURE_SET |
-				  VFIO_DEVICE_FEATURE_DMA_LOGGING_START, NULL, 0) == 0,
+		tap_check(vfio_device_feature(s->vfio.fd,
+					      VFIO_DEVICE_FEATURE_PROBE |
+					      VFIO_DEVICE_FEATURE_GET |
+					      VFIO_DEVICE_FEATURE_DMA_LOGGING_START,
+					      NULL, 0) == -EINVAL &&
+			  vfio_device_feature(s->vfio.fd,
+					      VFIO_DEVICE_FEATURE_PROBE |
+					      VFIO_DEVICE_FEATURE_SET |
+					      VFIO_DEVICE_FEATURE_DMA_LOGGING_START,
+					      NULL, 0) == 0,
 			  "DMA logging is offered (PROBE of SET succeeds, of GET is EINVAL)");
 	else
-		tap_check(feature(s->vfio.fd, VFIO_DEVICE_FEATURE_PROBE |
-				  VFIO_DEVICE_FEATURE_SET |
-				  VFIO_DEVICE_FEATURE_DMA_LOGGING_START, NULL, 0) == -ENOTTY,
+		tap_check(vfio_device_feature(s->vfio.fd,
+					      VFIO_DEVICE_FEATURE_PROBE |
+					      VFIO_DEVICE_FEATURE_SET |
+					      VFIO_DEVICE_FEATURE_DMA_LOGGING_START,
+					      NULL, 0) == -ENOTTY,
 			  "DMA logging is not offered where the kernel cannot report it (PROBE: ENOTTY)");
 }
 
@@ -798,14 +800,15 @@ static int log_start(struct edu_dev *e, const struct range *r, unsigned int n,
 	c->num_ranges = n;
 	c->__reserved = 0;
 	c->ranges = (uintptr_t)ranges;
-	return feature(e->vfio.fd, VFIO_DEVICE_FEATURE_SET |
-		       VFIO_DEVICE_FEATURE_DMA_LOGGING_START, c, sizeof(*c));
+	return vfio_device_feature(e->vfio.fd, VFIO_DEVICE_FEATURE_SET |
+				   VFIO_DEVICE_FEATURE_DMA_LOGGING_START,
+				   c, sizeof(*c));
 }
 
 static int log_stop(struct edu_dev *e)
 {
-	return feature(e->vfio.fd, VFIO_DEVICE_FEATURE_SET |
-		       VFIO_DEVICE_FEATURE_DMA_LOGGING_STOP, NULL, 0);
+	return vfio_device_feature(e->vfio.fd, VFIO_DEVICE_FEATURE_SET |
+				   VFIO_DEVICE_FEATURE_DMA_LOGGING_STOP, NULL, 0);
 }
 
 static int log_report(struct edu_dev *e, uint64_t iova, uint64_t length,
@@ -816,8 +819,9 @@ static int log_report(struct edu_dev *e, uint64_t iova, uint64_t length,
 		.bitmap = (uintptr_t)bitmap,
 	};
 
-	return feature(e->vfio.fd, VFIO_DEVICE_FEATURE_GET |
-		       VFIO_DEVICE_FEATURE_DMA_LOGGING_REPORT, &r, sizeof(r));
+	return vfio_device_feature(e->vfio.fd, VFIO_DEVICE_FEATURE_GET |
+				   VFIO_DEVICE_FEATURE_DMA_LOGGING_REPORT,
+				   &r, sizeof(r));
 }
 
 static int popcount(const uint64_t *b, unsigned int words)

@@ -307,22 +307,6 @@ static void test_features(void)
 	}
 }
 
-/* Offset of capability @id in a config-space dump, or 0. */
-static unsigned int find_cap(const uint8_t *cfg, uint8_t id)
-{
-	unsigned int pos = cfg[PCI_CAPABILITY_LIST] & ~3u;
-	int guard = 48;
-
-	if (!(cfg[PCI_STATUS] & PCI_STATUS_CAP_LIST))
-		return 0;
-	while (pos >= 0x40 && pos < 256 && guard--) {
-		if (cfg[pos] == id)
-			return pos;
-		pos = cfg[pos + 1] & ~3u;
-	}
-	return 0;
-}
-
 static unsigned int msi_cap;
 
 /* Config space, read before anything is enabled, then written. */
@@ -376,7 +360,7 @@ static void test_config(void)
 					  partial[i].len));
 	}
 
-	msi_cap = find_cap(dword, PCI_CAP_ID_MSI);
+	msi_cap = vfio_pci_find_cap(dword, PCI_CAP_ID_MSI);
 	rec("config.msi-cap", "0x%02x", msi_cap);
 
 	/* The IDs are read-only. */

@@ -378,6 +378,21 @@ int vfio_pci_command_clear(struct vfio_dev *d, uint16_t bits)
 	return vfio_pci_command_update(d, 0, bits);
 }
 
+unsigned int vfio_pci_find_cap(const uint8_t *cfg, uint8_t id)
+{
+	unsigned int pos = cfg[PCI_CAPABILITY_LIST] & ~3u;
+	int guard = 48;
+
+	if (!(cfg[PCI_STATUS] & PCI_STATUS_CAP_LIST))
+		return 0;
+	while (pos >= 0x40 && pos < 256 && guard--) {
+		if (cfg[pos] == id)
+			return pos;
+		pos = cfg[pos + 1] & ~3u;
+	}
+	return 0;
+}
+
 int vfio_irq_trigger(struct vfio_dev *d, unsigned int index, int fd)
 {
 	char buf[sizeof(struct vfio_irq_set) + sizeof(int32_t)];

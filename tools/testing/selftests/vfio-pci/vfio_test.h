@@ -75,6 +75,12 @@ int vfio_pci_command_set(struct vfio_dev *d, uint16_t bits);
 int vfio_pci_command_clear(struct vfio_dev *d, uint16_t bits);
 
 /*
+ * Offset of capability @id in @cfg, the first 256 bytes of a device's
+ * config space, or 0 if it has none.
+ */
+unsigned int vfio_pci_find_cap(const uint8_t *cfg, uint8_t id);
+
+/*
  * Attach eventfd @fd as the trigger of all @count vectors from 0 of irq
  * @index (VFIO_IRQ_SET_ACTION_TRIGGER), or with @fd < 0 disable the irq
  * (DATA_NONE, count 0).  Returns 0 or -errno.
