@@ -12,6 +12,8 @@
 #   v2 modes, QEMU 10.0, taking turns run by run:
 #     v2         with igb_vf_migration's pre-copy part (kernels with PRE_COPY)
 #     v2-nopart  the part turned off (vfio_pci.precopy_part=0)
+#     v2-reset   the destination tells the guest's driver of a VF reset
+#                instead of resuming the VF (igb_vf_migration.guest_reset=1)
 #     v2-nodev   the same L2 guest without any device: the baseline
 # Prints one raw line per run on stdout:
 #   run <label> <status> <total-ms> <downtime-ms> <gap-ms> <guest-ok>
@@ -73,9 +75,10 @@ if [ "$modes" = v2 ]; then
 		echo "# sriov bench: no function graph tracer, no driver figures"
 	# Both QEMU 10.0 ends log their downtime checkpoints.
 	export L2_QEMU_MORE=$QEMU_CHECKPOINTS
-	v2_modes=(v2 v2-nodev)
-	v2_kernel_options | grep -q -- --precopy && v2_modes=(v2 v2-nopart v2-nodev)
+	v2_modes=(v2 v2-reset v2-nodev)
+	v2_kernel_options | grep -q -- --precopy && v2_modes=(v2 v2-nopart v2-reset v2-nodev)
 	part=/sys/module/vfio_pci/parameters/precopy_part
+	reset=/sys/module/igb_vf_migration/parameters/guest_reset
 	for ((i = 1; i <= runs; i++)); do
 		for m in "${v2_modes[@]}"; do
 			dmesg -C
@@ -86,6 +89,11 @@ if [ "$modes" = v2 ]; then
 				echo 0 >"$part"
 				migrate v2 v2-nopart
 				echo 1 >"$part"
+				;;
+			v2-reset)
+				echo 1 >"$reset"
+				migrate v2 v2-reset
+				echo 0 >"$reset"
 				;;
 			v2-nodev)
 				sriov_migrate_nodev v2 v2-nodev

@@ -12,7 +12,8 @@
 #                      l2interval=SECS
 #
 # Console lines: NET-READY <if> <mac> when the stream starts, the ping
-# replies, then NET-CHECK <what> ok|bad <detail> and NET-DONE <failures>.
+# replies, then NET-LINK-CHANGES <carrier changes since NET-READY>,
+# NET-CHECK <what> ok|bad <detail> and NET-DONE <failures>.
 # With l2nodev on the command line (a VM without the VF, the benchmarks'
 # baseline) only NET-READY none, and NET-DONE 0 after GO.
 ip=10.77.0.2/24
@@ -66,6 +67,9 @@ until ping -c 1 -W 2 "$peer" >/dev/null 2>&1; do
 done
 echo "NET-READY $dev $(cat "/sys/class/net/$dev/address") mtu $(cat "/sys/class/net/$dev/mtu")"
 
+# Link changes the guest's driver goes through from here on (a migration
+# that resumes the VF has none).
+changes0=$(cat "/sys/class/net/$dev/carrier_changes")
 ping -i "$interval" "$peer" &
 pinger=$!
 while read -r cmd; do
@@ -73,6 +77,7 @@ while read -r cmd; do
 done
 kill -INT "$pinger"
 wait "$pinger"
+echo "NET-LINK-CHANGES $(($(cat "/sys/class/net/$dev/carrier_changes") - changes0))"
 
 fails=0
 check() {

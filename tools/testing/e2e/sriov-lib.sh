@@ -36,7 +36,8 @@ sriov_reset_results() {
 	SRIOV_ADMIN= SRIOV_MCAST=0 SRIOV_JUMBO=0 SRIOV_VERIFIED=0
 	SRIOV_RESTORED=0 SRIOV_DEVICE_BYTES= SRIOV_RESUMED=
 	SRIOV_PAUSED= SRIOV_CONTINUED= SRIOV_SRC_RUNSTATE= SRIOV_SRC_REENABLED=0
-	SRIOV_EDU_CHECKS= SRIOV_EDU_DMAS=0
+	SRIOV_EDU_CHECKS= SRIOV_EDU_DMAS=0 SRIOV_VF_RESUMED=0
+	SRIOV_LINK_CHANGES=
 	L2_GONE=
 }
 
@@ -178,6 +179,8 @@ sriov_finish_guest() {
 	fi
 	SRIOV_WHERE=$role
 	SRIOV_CHECKS=$(grep -a 'NET-CHECK' "$log" | cut -d' ' -f2-)
+	# The lines carry the L1 time first (L2_SERIAL_TS).
+	SRIOV_LINK_CHANGES=$(grep -a 'NET-LINK-CHANGES ' "$log" | awk '{ print $3 }')
 	grep -aq 'NET-DONE 0' "$log" && SRIOV_GUEST_OK=1
 	[ -n "${SRIOV_EDU:-}" ] || return 0
 	if ! l2_wait "$log" 'EDU-DONE ' 120 "$role"; then
@@ -345,6 +348,8 @@ sriov_migrate_once() {
 		SRIOV_VERIFIED=1
 	dmesg | grep -q 'the guest driver was told of a VF reset' &&
 		SRIOV_RESTORED=1
+	dmesg | grep -q 'resumed where the source stopped, no reset for the guest driver' &&
+		SRIOV_VF_RESUMED=1
 	l2_stop_all
 	dmesg >"$L2DIR/dmesg.txt"
 	return 0
@@ -393,7 +398,7 @@ sriov_report() {
 	{
 		echo "$1: QEMU status $SRIOV_STATUS, L2 accel $L2ACCEL_NAME, total ${SRIOV_TOTAL_MS:-?} ms, downtime ${SRIOV_DOWNTIME_MS:-?} ms, dirty syncs ${SRIOV_SYNCS:-?}, device state ${SRIOV_DEVICE_BYTES:-?} bytes"
 		echo "$1: stream $SRIOV_GAP"
-		echo "$1: VF 1 after migration: ${SRIOV_ADMIN:-?}"
+		echo "$1: VF 1 after migration: ${SRIOV_ADMIN:-?}; the guest's link changes: ${SRIOV_LINK_CHANGES:-?}"
 		[ -n "${L2_GONE:-}" ] &&
 			echo "$1: L2 QEMU that had exited by itself (role:status): $L2_GONE"
 		[ "${SRIOV_SRC_RESETS:-0}" -gt 0 ] &&

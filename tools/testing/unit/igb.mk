@@ -7,7 +7,7 @@ IGB_DIR := $(TOP)/drivers/net/ethernet/intel/igb
 CFLAGS += -I$(IGB_DIR)
 
 IGB_VFM_SRCS := $(addprefix $(IGB_DIR)/,igb_vf_mig_desc.c \
-		igb_vf_mig_mbx.c igb_vf_mig_state.c)
+		igb_vf_mig_mbx.c igb_vf_mig_state.c igb_vf_mig_replay.c)
 
 UNIT_TESTS += test_igb_vf_mig
 # Recursive: NIC_VF_SRCS is set by nic_vf.mk, included after this file.

@@ -90,6 +90,8 @@ for down, nopart, nodev, rst, rst0, drv, drv0, out, out0, outn in (
               "run v2-nopart completed 5000 %d 3000 1" % nopart,
               "part v2-nopart no %d" % rst0, "driver v2-nopart %.1f -" % drv0,
               "stop-to-start v2-nopart %d.0" % out0,
+              "run v2-reset completed 5000 %d %d 1" % (down, down + 2000 + rst),
+              "part v2-reset yes %d" % rst, "driver v2-reset 1.0 11.0 0.5",
               "run v2-nodev completed 4000 %d - 1" % nodev,
               "part v2-nodev no -", "driver v2-nodev - -",
               "stop-to-start v2-nodev %s" % outn]
@@ -116,6 +118,13 @@ check(fig.get("sriov-stop-to-start-ms") == "280" and
       fig.get("sriov-stop-to-start-precopy-ratio") == "0.74" and
       fig.get("sriov-stop-to-start-device-share-ms") == "80",
       "sriov: stop-to-start medians 280/380/200 (an untraced run left out), ratio and share")
+check(fig.get("sriov-v2-packet-gap-ms") == "3000" and
+      fig.get("sriov-v2-packet-gap-over-downtime-ms") == "2770" and
+      fig.get("sriov-v2-packet-gap-ms-guest-reset") == "2285" and
+      fig.get("sriov-v2-packet-gap-over-downtime-ms-guest-reset") == "2055",
+      "sriov: packet gap and its excess over the downtime, resumed and guest reset (%s, %s)" %
+      (fig.get("sriov-v2-packet-gap-over-downtime-ms"),
+       fig.get("sriov-v2-packet-gap-over-downtime-ms-guest-reset")))
 rc, fig = summary("sriov.py", [l for l in sriov if not l.startswith("stop-to-start")])
 check(rc == 0 and not any(k.startswith("sriov-stop-to-start") for k in fig),
       "sriov: no stop-to-start figure from runs that were not traced")

@@ -825,11 +825,16 @@ static void test_migrate_roundtrip(void **state)
 	save_all(g->m, &st);
 	igb_vfm_saving_end(g->m);
 
+	/* The operator's choice (guest_reset=1): the guest is told. */
+	h->m->guest_reset = true;
 	assert_int_equal(load_all(h->m, &st), 0);
 	f->dst_sim.nr_events = 0;
 	/* Verified at load (the default policy): a restore sets nothing. */
 	assert_int_equal(igb_vfm_restore(h->m, true, &res), 0);
 	assert_int_equal(res.applied, 0);
+	assert_false(h->m->resumed);
+	assert_int_equal(h->m->resume_err, -EPERM);
+	assert_int_equal(h->m->stats.replayed, 0);
 	assert_int_equal(f->dst_sim.pf.vlan, 0);
 	assert_int_equal(load_all(h->m, &st), 0);
 	f->dst_sim.nr_events = 0;
@@ -899,6 +904,7 @@ static void test_precopy_prepares(void **state)
 	igb_vfm_stop(g->m);
 	save_all(g->m, &st);
 
+	h->m->guest_reset = true;
 	igb_vfm_load_begin(h->m);
 	h->m->apply_admin = true;
 	assert_int_equal(igb_vfm_load_precopy(h->m, pre, n,
@@ -970,6 +976,183 @@ static void test_precopy_prepares(void **state)
 	pre[NIC_VF_CHUNK_HDR + 4] = 1;
 	assert_int_equal(igb_vfm_load_precopy(h->m, pre, n,
 					      IGB_VFM_STATE_VERSION), -EINVAL);
+}
+
+/*
+ * The destination PF on the VF's mailbox, as the 6.1 igb PF answers: on
+ * REQ it takes the message, acknowledges it and answers in the same
+ * words, with "clear to send" once the VF said it was reset.
+ */
+struct sim_pf_mbx {
+	u32 got[64];		/* first words received, in order */
+	unsigned int n;
+	u32 refuse;		/* BIT(type): answered with NACK */
+	bool silent;		/* never answers */
+	bool cts;
+	bool head_lost;		/* RX head writes do not hold */
+};
+
+static void pf_mbx_hook(struct vf_sim *s, u32 off, void *arg)
+{
+	struct sim_pf_mbx *pf = arg;
+	u32 *ctl = &s->bar[IGB_VFM_MBX_CTL / 4];
+	u32 w0, type;
+
+	if (off == IGB_VFM_RDH(0) && pf->head_lost)
+		s->bar[off / 4] = 0;
+	if (off != IGB_VFM_MBX_CTL || !(*ctl & IGB_VFM_MBX_REQ))
+		return;
+	*ctl &= ~IGB_VFM_MBX_REQ;
+	if (pf->silent)
+		return;
+	w0 = s->bar[IGB_VFM_MBX_MEM(0) / 4];
+	type = w0 & IGB_VFM_MSG_TYPE;
+	assert_true(pf->n < ARRAY_SIZE(pf->got));
+	pf->got[pf->n++] = w0;
+	if (type == IGB_VFM_MSG_RESET) {
+		pf->cts = true;
+		w0 |= IGB_VFM_MSG_ACK;
+	} else {
+		w0 |= pf->refuse & BIT(type) ? IGB_VFM_MSG_NACK :
+					       IGB_VFM_MSG_ACK;
+		if (pf->cts)
+			w0 |= IGB_VFM_MSG_CTS;
+	}
+	s->bar[IGB_VFM_MBX_MEM(0) / 4] = w0;
+	*ctl |= IGB_VFM_MBX_PFACK | IGB_VFM_MBX_PFSTS;
+}
+
+/* A source that stopped with traffic flowing, and its stream loaded on
+ * the destination, whose PF answers through @pf.
+ */
+static void resume_setup(struct fixture *f, struct sim_pf_mbx *pf,
+			 struct stream *st)
+{
+	struct guest *g = &f->g, *h = &f->h;
+
+	guest_up(g, 2022);
+	device_rx(g);
+	device_rx(g);
+	device_rx(g);
+	assert_int_equal(igb_vfm_saving_begin(g->m), 0);
+	igb_vfm_stop(g->m);
+	save_all(g->m, st);
+	igb_vfm_saving_end(g->m);
+	f->dst_sim.write_hook = pf_mbx_hook;
+	f->dst_sim.hook_arg = pf;
+	assert_int_equal(load_all(h->m, st), 0);
+	f->dst_sim.nr_events = 0;
+}
+
+/* The guest's VF comes back as it was: no reset for the guest to see. */
+static void test_restore_resumes(void **state)
+{
+	struct fixture *f = *state;
+	struct guest *g = &f->g, *h = &f->h;
+	struct sim_pf_mbx pf = {};
+	struct stream st;
+	struct nic_vf_msg msg;
+	u32 pos = 0, i = 1, q;
+
+	resume_setup(f, &pf, &st);
+	assert_int_equal(igb_vfm_restore(h->m, true, NULL), 0);
+	assert_true(h->m->resumed);
+	assert_int_equal(h->m->resume_err, 0);
+	/* The reset message, then the source's log in order. */
+	assert_int_equal(pf.got[0], IGB_VFM_MSG_RESET);
+	while (nic_vf_msglog_next(&g->m->cap.log, &pos, &msg))
+		assert_int_equal(pf.got[i++], nic_vf_get32(msg.data));
+	assert_int_equal(pf.n, i);
+	assert_int_equal(h->m->stats.replayed, i);
+	/* Logged again as the guest's, equal to the source's. */
+	expect_log(&h->m->cap.log, 3, IGB_VFM_MSG_SET_MULTICAST,
+		   IGB_VFM_MSG_SET_VLAN, IGB_VFM_MSG_SET_LPE);
+	assert_false(h->m->cap.verify_pending);
+	/* Rings, heads and tails as the source had them, queues on. */
+	for (q = IGB_VFM_RDBAL(0); q <= IGB_VFM_RDH(0); q += 4)
+		assert_int_equal(bar(h, q), bar(g, q));
+	assert_int_not_equal(bar(h, IGB_VFM_RDH(0)), 0);
+	assert_int_equal(bar(h, IGB_VFM_RDT(0)), bar(g, IGB_VFM_RDT(0)));
+	assert_int_equal(bar(h, IGB_VFM_TDBAL(0)), bar(g, IGB_VFM_TDBAL(0)));
+	assert_int_equal(bar(h, IGB_VFM_TDLEN(0)), bar(g, IGB_VFM_TDLEN(0)));
+	assert_true(bar(h, IGB_VFM_RXDCTL(0)) & IGB_VFM_QUEUE_ENABLE);
+	assert_true(bar(h, IGB_VFM_TXDCTL(0)) & IGB_VFM_QUEUE_ENABLE);
+	/* The head was written while the queue was off. */
+	assert_true(sim_event_index(&f->dst_sim, SIM_EV_REG(IGB_VFM_RDH(0))) <
+		    sim_event_index(&f->dst_sim, SIM_EV_REG(IGB_VFM_RXDCTL(0))));
+	/* The tracker follows the ring the device uses. */
+	assert_int_equal(h->m->rings[IGB_VFM_RING_RX(0)].len, RX_LEN);
+	assert_int_equal(h->m->rings[IGB_VFM_RING_RX(0)].tail,
+			 bar(g, IGB_VFM_RDT(0)));
+	/* Nothing tells the guest of a reset, nothing kicks it. */
+	assert_false(h->m->rstd_pending);
+	assert_false(igb_vfm_kick(h->m));
+	assert_int_equal(sim_events(&f->dst_sim, SIM_EV_REG(IGB_VFM_EICS)), 0);
+	h->s->bar[IGB_VFM_MBX_CTL / 4] = 0;
+	assert_int_equal(gr(h, IGB_VFM_MBX_CTL), 0);
+	assert_true(gr(h, IGB_VFM_MBX_MEM(0)) & IGB_VFM_MSG_CTS);
+	assert_int_equal(h->m->stats.indications, 0);
+}
+
+/* In P2P the queues stay off until it ends. */
+static void test_restore_resumes_in_p2p(void **state)
+{
+	struct fixture *f = *state;
+	struct guest *h = &f->h;
+	struct sim_pf_mbx pf = {};
+	struct stream st;
+
+	resume_setup(f, &pf, &st);
+	assert_int_equal(igb_vfm_restore(h->m, false, NULL), 0);
+	assert_true(h->m->resumed);
+	assert_false(bar(h, IGB_VFM_RXDCTL(0)) & IGB_VFM_QUEUE_ENABLE);
+	assert_false(bar(h, IGB_VFM_TXDCTL(0)) & IGB_VFM_QUEUE_ENABLE);
+	igb_vfm_resume(h->m);
+	assert_true(bar(h, IGB_VFM_RXDCTL(0)) & IGB_VFM_QUEUE_ENABLE);
+	assert_true(bar(h, IGB_VFM_TXDCTL(0)) & IGB_VFM_QUEUE_ENABLE);
+}
+
+/* Any doubt: the guest is told of a reset and sets its VF up itself. */
+static void test_restore_resume_falls_back(void **state)
+{
+	static const struct {
+		const char *what;
+		struct sim_pf_mbx pf;
+		int err;
+	} cases[] = {
+		{ "a refused message", { .refuse = BIT(IGB_VFM_MSG_SET_LPE) },
+		  -EPROTO },
+		{ "a PF that never answers", { .silent = true }, -ETIMEDOUT },
+		{ "a head that does not hold", { .head_lost = true }, -EIO },
+	};
+	struct fixture *f = *state;
+	struct guest *h = &f->h;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		struct sim_pf_mbx pf = cases[i].pf;
+		struct stream st;
+
+		print_message("case: %s\n", cases[i].what);
+		resume_setup(f, &pf, &st);
+		assert_int_equal(igb_vfm_restore(h->m, true, NULL), 0);
+		assert_false(h->m->resumed);
+		assert_int_equal(h->m->resume_err, cases[i].err);
+		/* Queues off, log empty, the guest told and kicked. */
+		assert_false(bar(h, IGB_VFM_RXDCTL(0)) & IGB_VFM_QUEUE_ENABLE);
+		assert_int_equal(h->m->rings[IGB_VFM_RING_RX(0)].len, 0);
+		assert_int_equal(h->m->cap.log.nr, 0);
+		assert_true(h->m->cap.verify_pending);
+		assert_true(h->m->rstd_pending);
+		assert_int_equal(sim_events(&f->dst_sim,
+					    SIM_EV_REG(IGB_VFM_EICS)), 1);
+		h->s->bar[IGB_VFM_MBX_CTL / 4] = 0;
+		assert_int_equal(gr(h, IGB_VFM_MBX_CTL), IGB_VFM_MBX_RSTD);
+		/* Next case from a clean source and destination. */
+		gw(&f->g, IGB_VFM_CTRL, IGB_VFM_CTRL_RST);
+		gw(h, IGB_VFM_CTRL, IGB_VFM_CTRL_RST);
+		f->dst_sim.write_hook = NULL;
+	}
 }
 
 static void test_restore_without_guest(void **state)
@@ -1102,6 +1285,9 @@ int main(void)
 		T(test_stop_and_resume),
 		T(test_migrate_roundtrip),
 		T(test_precopy_prepares),
+		T(test_restore_resumes),
+		T(test_restore_resumes_in_p2p),
+		T(test_restore_resume_falls_back),
 		T(test_restore_without_guest),
 		T(test_restore_refused),
 		T(test_load_rejects),

@@ -167,6 +167,8 @@ struct nic_vf_admin_result {
  * @reg_write: write one
  * @zalloc: zeroed memory for the logic's tables, NULL on failure
  * @free: give it back (NULL is allowed)
+ * @pause: optional; let about @us microseconds pass (the logic polls the
+ *         device, e.g. waiting for its PF's answer)
  *
  * All callbacks may sleep; the caller serialises them per VF.
  */
@@ -183,6 +185,7 @@ struct nic_vf_seam_ops {
 	void (*reg_write)(void *ctx, u32 offset, u32 value);
 	void *(*zalloc)(void *ctx, size_t size);
 	void (*free)(void *ctx, void *ptr);
+	void (*pause)(void *ctx, unsigned int us);
 };
 
 /**

@@ -347,6 +347,11 @@ static void host_free(void *ctx, void *p)
 	kvfree(p);
 }
 
+static void host_pause(void *ctx, unsigned int us)
+{
+	usleep_range(us, 2 * us);
+}
+
 static const struct nic_vf_seam_ops host_seam_ops = {
 	.dma_read	= host_dma_read,
 	.dirty_mark	= host_dirty_mark,
@@ -359,6 +364,7 @@ static const struct nic_vf_seam_ops host_seam_ops = {
 	.reg_write	= host_reg_write,
 	.zalloc		= host_zalloc,
 	.free		= host_free,
+	.pause		= host_pause,
 };
 
 /**

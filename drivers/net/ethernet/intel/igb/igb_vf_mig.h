@@ -116,6 +116,9 @@ struct igb_vfm_summary {
  * @bad_ring: ring configurations the tracker refused
  * @indications: reset indications the guest read after a restore
  * @kicks: mailbox interrupts raised to make the guest look
+ * @resumed: restores that resumed the guest's VF without a reset
+ * @replayed: messages the driver sent the destination PF in the guest's
+ *            place
  */
 struct igb_vfm_stats {
 	u64 tail_writes;
@@ -125,6 +128,8 @@ struct igb_vfm_stats {
 	u64 bad_ring;
 	u64 indications;
 	u64 kicks;
+	u64 resumed;
+	u64 replayed;
 };
 
 /**
@@ -158,6 +163,10 @@ struct igb_vfm_stats {
  * @nack_pending: after a restore, the guest's next read of mailbox word 0
  *                (before it sends anything) shows a refusal without
  *                "clear to send", as a PF that reset the VF answers
+ * @guest_reset: a restore tells the guest of a reset instead of resuming
+ *               its VF (the operator's choice, or the fallback)
+ * @resumed: the last restore resumed the guest's VF where it stopped
+ * @resume_err: why the last restore could not resume it, 0 if it did
  * @stats: counters
  */
 struct igb_vfm {
@@ -184,8 +193,21 @@ struct igb_vfm {
 	u32 stopped_tx[IGB_VFM_QUEUES];
 	bool rstd_pending;
 	bool nack_pending;
+	bool guest_reset;
+	bool resumed;
+	int resume_err;
 	struct igb_vfm_stats stats;
 };
+
+static inline u32 igb_vfm_rd(struct igb_vfm *m, u32 off)
+{
+	return m->seam.ops->reg_read(m->seam.ctx, off);
+}
+
+static inline void igb_vfm_wr(struct igb_vfm *m, u32 off, u32 val)
+{
+	m->seam.ops->reg_write(m->seam.ctx, off, val);
+}
 
 /* igb_vf_mig_state.c */
 int igb_vfm_init(struct igb_vfm *m, const struct nic_vf_seam *seam,
@@ -209,7 +231,7 @@ int igb_vfm_prepare(struct igb_vfm *m, struct nic_vf_admin_result *res);
 void igb_vfm_load_begin(struct igb_vfm *m);
 int igb_vfm_load(struct igb_vfm *m, const void *buf, size_t len,
 		 u32 version);
-int igb_vfm_restore(struct igb_vfm *m, bool kick,
+int igb_vfm_restore(struct igb_vfm *m, bool run,
 		    struct nic_vf_admin_result *res);
 bool igb_vfm_kick(struct igb_vfm *m);
 
@@ -223,6 +245,9 @@ int igb_vfm_summarize(const struct nic_vf_msglog *log,
 		      struct igb_vfm_summary *s);
 u32 igb_vfm_summary_diff(const struct igb_vfm_summary *a,
 			 const struct igb_vfm_summary *b);
+
+/* igb_vf_mig_replay.c */
+int igb_vfm_replay(struct igb_vfm *m);
 
 /* igb_vf_mig_desc.c */
 extern const struct nic_vf_ring_ops igb_vfm_rx_ring;

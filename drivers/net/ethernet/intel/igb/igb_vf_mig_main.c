@@ -41,6 +41,10 @@
 #define KICK_MS		20
 #define KICK_TRIES	7
 
+static bool guest_reset;
+module_param(guest_reset, bool, 0644);
+MODULE_PARM_DESC(guest_reset, "On a destination, tell the guest's driver of a VF reset (it then sets the VF up again) instead of resuming the VF where the source stopped");
+
 static bool all_dirty;
 module_param(all_dirty, bool, 0444);
 MODULE_PARM_DESC(all_dirty, "Do not trap the queue registers: no dirty page is reported, so the IOMMU reports all guest memory dirty (for comparison; VMMs speaking protocol v2 then need their own dirty tracking)");
@@ -360,6 +364,26 @@ static int mig_stop(struct vfio_device *vdev)
 	return 0;
 }
 
+static void report_restore(struct igb_vfm_dev *d,
+			   const struct nic_vf_admin_result *res)
+{
+	const struct igb_vfm_summary *s = d->m.cap.sum_dst;
+	char how[192];
+
+	if (d->m.resumed)
+		snprintf(how, sizeof(how),
+			 "resumed where the source stopped, no reset for the guest driver (%llu messages sent to the PF in its place: %u multicast, %u VLANs, largest frame %u)",
+			 d->m.stats.replayed, s->mc_count, s->nr_vlan, s->lpe);
+	else if (d->m.rstd_pending)
+		snprintf(how, sizeof(how),
+			 "the guest driver was told of a VF reset (not resumed: %pe)",
+			 ERR_PTR(d->m.resume_err));
+	else
+		snprintf(how, sizeof(how), "no guest driver had the VF");
+	pci_info(d->host.pdev, "restored: administrator settings applied 0x%x, unchanged 0x%x, unsupported by the PF 0x%x; %s\n",
+		 res->applied, res->unchanged, res->unsupported, how);
+}
+
 /* Raise the guest's mailbox interrupt until it answers (after a restore). */
 static void start_kick(struct igb_vfm_dev *d)
 {
@@ -379,7 +403,11 @@ static int mig_start(struct vfio_device *vdev)
 	if (d->resuming) {
 		d->resuming = false;
 		d->stopped = false;
+		d->m.guest_reset = READ_ONCE(guest_reset);
 		ret = igb_vfm_restore(&d->m, !d->p2p, &res);
+		/* Resumed in P2P: its queues start when P2P ends. */
+		if (!ret && d->p2p && d->m.resumed)
+			d->stopped = true;
 		if (!ret && d->p2p)
 			d->kick_held = true;
 		else if (!ret)
@@ -388,10 +416,7 @@ static int mig_start(struct vfio_device *vdev)
 			pci_err(d->host.pdev, "restoring the VF failed: %pe\n",
 				ERR_PTR(ret));
 		else
-			pci_info(d->host.pdev, "restored: administrator settings applied 0x%x, unchanged 0x%x, unsupported by the PF 0x%x; %s\n",
-				 res.applied, res.unchanged, res.unsupported,
-				 d->m.rstd_pending ? "the guest driver was told of a VF reset" :
-						     "no guest driver had the VF");
+			report_restore(d, &res);
 	} else if (d->stopped && !d->p2p) {
 		igb_vfm_resume(&d->m);
 		d->stopped = false;

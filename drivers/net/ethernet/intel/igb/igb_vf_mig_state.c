@@ -19,9 +19,14 @@
  *   REGS  le32 flags (IGB_VFM_REGS_*), le32 reserved, the register set
  *   MBOX  the guest's mailbox messages the PF applied (nic_vf message log)
  *
- * Restore policy (the shared one, nic_vf_restore()): the administrator's
- * settings first, through the destination PF; then a VF reset and the
- * interrupt registers; then the guest is told, as a PF that reset itself
+ * Restore policy: the administrator's settings first, through the
+ * destination PF; then a VF reset and the interrupt registers (the shared
+ * part, nic_vf_restore()).  Then the guest's VF is resumed where the
+ * source stopped: the driver sends the PF the guest's configuration in
+ * the guest's place (igb_vf_mig_replay.c) and gives each queue its ring,
+ * head and tail back, so the guest's igbvf sees neither a reset nor a
+ * link change.  If that cannot be done faithfully (or the operator chose
+ * guest_reset=1), the guest is told instead, as a PF that reset itself
  * tells its VFs: its next read of the mailbox control register shows
  * "reset done", its next read of the mailbox shows a refusal without
  * "clear to send", and its mailbox interrupt fires.  The guest's igbvf
@@ -47,8 +52,8 @@
 /* The guest-visible registers a VF driver relies on.  Never the interrupt
  * cause (its read clears it) nor the mailbox control register (its read
  * clears the PF's notifications).  The interrupt mask is restored last,
- * once the vectors are mapped.  Queue registers are saved for the record:
- * the guest's driver sets its queues up again after the reset.
+ * once the vectors are mapped.  Queue registers are not restored with
+ * these: resume_guest() writes them back once the PF knows the VF again.
  */
 static const struct nic_vf_reg_block vfm_regs[] = {
 	{ IGB_VFM_EITR(0), IGB_VFM_VECTORS, 4, 0xffff, 0, IRQ },
@@ -89,16 +94,6 @@ static int reg_index(u32 offset)
 			    offset)
 				return idx;
 	return -1;
-}
-
-static u32 rd(struct igb_vfm *m, u32 off)
-{
-	return m->seam.ops->reg_read(m->seam.ctx, off);
-}
-
-static void wr(struct igb_vfm *m, u32 off, u32 val)
-{
-	m->seam.ops->reg_write(m->seam.ctx, off, val);
 }
 
 /**
@@ -222,23 +217,23 @@ static void queue_sync(struct igb_vfm *m, int q, bool rx)
 	u32 len, dctl, tail;
 	u64 base;
 
-	dctl = rd(m, blk + IGB_VFM_Q_DCTL);
-	len = (rd(m, blk + IGB_VFM_Q_LEN) & IGB_VFM_LEN_MASK) /
+	dctl = igb_vfm_rd(m, blk + IGB_VFM_Q_DCTL);
+	len = (igb_vfm_rd(m, blk + IGB_VFM_Q_LEN) & IGB_VFM_LEN_MASK) /
 	      IGB_VFM_DESC_SIZE;
 	if (!(dctl & IGB_VFM_QUEUE_ENABLE) || !len) {
 		if (ring->len)
 			nic_vf_ring_disable(&m->trk, ring);
 		return;
 	}
-	base = (u64)rd(m, blk + IGB_VFM_Q_BAH) << 32 |
-	       (rd(m, blk + IGB_VFM_Q_BAL) & IGB_VFM_BAL_MASK);
+	base = (u64)igb_vfm_rd(m, blk + IGB_VFM_Q_BAH) << 32 |
+	       (igb_vfm_rd(m, blk + IGB_VFM_Q_BAL) & IGB_VFM_BAL_MASK);
 	if (rx) {
-		igb_vfm_rxq_from_srrctl(&sizes, rd(m, blk + IGB_VFM_Q_SRRCTL));
+		igb_vfm_rxq_from_srrctl(&sizes, igb_vfm_rd(m, blk + IGB_VFM_Q_SRRCTL));
 	} else {
-		u32 wbal = rd(m, blk + IGB_VFM_Q_WBAL);
+		u32 wbal = igb_vfm_rd(m, blk + IGB_VFM_Q_WBAL);
 
 		if (wbal & IGB_VFM_TDWBAL_EN) {
-			wb.iova = (u64)rd(m, blk + IGB_VFM_Q_WBAH) << 32 |
+			wb.iova = (u64)igb_vfm_rd(m, blk + IGB_VFM_Q_WBAH) << 32 |
 				  (wbal & IGB_VFM_TDWBAL_ADDR);
 			wb.len = 4;
 		}
@@ -255,7 +250,7 @@ static void queue_sync(struct igb_vfm *m, int q, bool rx)
 		return;
 	}
 	/* The device keeps its tail across a reconfiguration: so do we. */
-	tail = rd(m, blk + IGB_VFM_Q_TAIL) & IGB_VFM_TAIL_MASK;
+	tail = igb_vfm_rd(m, blk + IGB_VFM_Q_TAIL) & IGB_VFM_TAIL_MASK;
 	if (m->tails_trapped && tail < len)
 		ring->tail = tail;
 }
@@ -423,7 +418,7 @@ static bool queue_stopped(struct igb_vfm *m, u32 dctl)
 	int i;
 
 	for (i = 0; i < IGB_VFM_STOP_POLLS; i++)
-		if (!(rd(m, dctl) & IGB_VFM_QUEUE_ENABLE))
+		if (!(igb_vfm_rd(m, dctl) & IGB_VFM_QUEUE_ENABLE))
 			return true;
 	return false;
 }
@@ -436,8 +431,8 @@ static void rx_stopped(struct igb_vfm *m, int q)
 	if (!m->stopped_rx[q] || !queue_stopped(m, IGB_VFM_RXDCTL(q)))
 		return;
 	nic_vf_ring_quiesced(&m->rings[IGB_VFM_RING_RX(q)],
-			     rd(m, IGB_VFM_RDH(q)) & IGB_VFM_TAIL_MASK,
-			     rd(m, IGB_VFM_RDT(q)) & IGB_VFM_TAIL_MASK);
+			     igb_vfm_rd(m, IGB_VFM_RDH(q)) & IGB_VFM_TAIL_MASK,
+			     igb_vfm_rd(m, IGB_VFM_RDT(q)) & IGB_VFM_TAIL_MASK);
 }
 
 /**
@@ -464,13 +459,13 @@ bool igb_vfm_stop(struct igb_vfm *m)
 	for (q = 0; q < IGB_VFM_QUEUES; q++) {
 		v = m->regs[reg_index(IGB_VFM_RXDCTL(q))];
 		if (v & IGB_VFM_QUEUE_ENABLE) {
-			wr(m, IGB_VFM_RXDCTL(q), v & ~IGB_VFM_QUEUE_ENABLE);
+			igb_vfm_wr(m, IGB_VFM_RXDCTL(q), v & ~IGB_VFM_QUEUE_ENABLE);
 			m->stopped_rx[q] = v;
 			any = true;
 		}
 		v = m->regs[reg_index(IGB_VFM_TXDCTL(q))];
 		if (v & IGB_VFM_QUEUE_ENABLE) {
-			wr(m, IGB_VFM_TXDCTL(q), v & ~IGB_VFM_QUEUE_ENABLE);
+			igb_vfm_wr(m, IGB_VFM_TXDCTL(q), v & ~IGB_VFM_QUEUE_ENABLE);
 			m->stopped_tx[q] = v;
 			any = true;
 		}
@@ -491,9 +486,9 @@ void igb_vfm_resume(struct igb_vfm *m)
 
 	for (q = 0; q < IGB_VFM_QUEUES; q++) {
 		if (m->stopped_rx[q])
-			wr(m, IGB_VFM_RXDCTL(q), m->stopped_rx[q]);
+			igb_vfm_wr(m, IGB_VFM_RXDCTL(q), m->stopped_rx[q]);
 		if (m->stopped_tx[q])
-			wr(m, IGB_VFM_TXDCTL(q), m->stopped_tx[q]);
+			igb_vfm_wr(m, IGB_VFM_TXDCTL(q), m->stopped_tx[q]);
 	}
 	memset(m->stopped_rx, 0, sizeof(m->stopped_rx));
 	memset(m->stopped_tx, 0, sizeof(m->stopped_tx));
@@ -773,22 +768,103 @@ int igb_vfm_load(struct igb_vfm *m, const void *buf, size_t len,
 	return 0;
 }
 
+/* Saved value of register @off. */
+static u32 saved(const struct igb_vfm *m, u32 off)
+{
+	return m->regs[reg_index(off)];
+}
+
+/* Give one queue its saved ring, head and tail back.  @run: enable it
+ * (else it is left disabled as a stop leaves it, for igb_vfm_resume()).
+ * Return: 0, or -EIO if the device does not hold the head written.
+ */
+static int queue_restore(struct igb_vfm *m, int q, bool rx, bool run)
+{
+	u32 blk = rx ? IGB_VFM_RXQ(q) : IGB_VFM_TXQ(q);
+	u32 dctl = saved(m, blk + IGB_VFM_Q_DCTL);
+	u32 head = saved(m, blk + IGB_VFM_Q_HEAD) & IGB_VFM_TAIL_MASK;
+	static const u32 rx_setup[] = { IGB_VFM_Q_BAL, IGB_VFM_Q_BAH,
+					IGB_VFM_Q_LEN, IGB_VFM_Q_SRRCTL };
+	static const u32 tx_setup[] = { IGB_VFM_Q_BAL, IGB_VFM_Q_BAH,
+					IGB_VFM_Q_LEN, IGB_VFM_Q_WBAL,
+					IGB_VFM_Q_WBAH };
+	const u32 *setup = rx ? rx_setup : tx_setup;
+	int i, n = rx ? ARRAY_SIZE(rx_setup) : ARRAY_SIZE(tx_setup);
+
+	if (!(dctl & IGB_VFM_QUEUE_ENABLE))
+		return 0;
+	for (i = 0; i < n; i++)
+		igb_vfm_wr(m, blk + setup[i], saved(m, blk + setup[i]));
+	/* The head is written while the queue is off, as the 82576 wants. */
+	igb_vfm_wr(m, blk + IGB_VFM_Q_HEAD, head);
+	if ((igb_vfm_rd(m, blk + IGB_VFM_Q_HEAD) & IGB_VFM_TAIL_MASK) != head)
+		return -EIO;
+	if (run)
+		igb_vfm_wr(m, blk + IGB_VFM_Q_DCTL, dctl);
+	else if (rx)
+		m->stopped_rx[q] = dctl;
+	else
+		m->stopped_tx[q] = dctl;
+	igb_vfm_wr(m, blk + IGB_VFM_Q_TAIL, saved(m, blk + IGB_VFM_Q_TAIL));
+	if (run)
+		queue_sync(m, q, rx);
+	return 0;
+}
+
+/* Every queue off, as a VF reset leaves them. */
+static void queues_off(struct igb_vfm *m)
+{
+	int q;
+
+	for (q = 0; q < IGB_VFM_QUEUES; q++) {
+		igb_vfm_wr(m, IGB_VFM_RXDCTL(q), 0);
+		igb_vfm_wr(m, IGB_VFM_TXDCTL(q), 0);
+	}
+	for (q = 0; q < IGB_VFM_NR_RINGS; q++)
+		nic_vf_ring_disable(&m->trk, &m->rings[q]);
+	memset(m->stopped_rx, 0, sizeof(m->stopped_rx));
+	memset(m->stopped_tx, 0, sizeof(m->stopped_tx));
+}
+
+/* The guest's VF as the source left it: its configuration sent to the PF
+ * again (igb_vfm_replay()), then its queues.  Return: 0, or why not.
+ */
+static int resume_guest(struct igb_vfm *m, bool run)
+{
+	int q, ret;
+
+	if (m->guest_reset)
+		return -EPERM;
+	ret = igb_vfm_replay(m);
+	if (ret)
+		return ret;
+	for (q = 0; q < IGB_VFM_QUEUES && !ret; q++) {
+		ret = queue_restore(m, q, true, run);
+		if (!ret)
+			ret = queue_restore(m, q, false, run);
+	}
+	if (ret)
+		queues_off(m);
+	return ret;
+}
+
 /**
  * igb_vfm_restore() - apply a loaded state to the destination VF
  * @m: the VF, stopped, with a whole stream loaded
- * @kick: raise the guest's mailbox interrupt if it must learn of a reset
- *	(false while the VF is in P2P: the caller kicks when it leaves)
+ * @run: the VF runs next (else it is in P2P: its queues stay off until
+ *	igb_vfm_resume(), and the caller kicks when it leaves P2P)
  * @res: what was done with the administrator's settings (may be NULL)
  *
  * See the restore policy at the top of this file.  What igb_vfm_prepare()
  * did before the switch-over is not done again: the settings, if the
  * stop-copy state carries the same, and the VF reset, if nothing was set
- * through the PF since.
+ * through the PF since.  @m->resumed says which way the guest's VF came
+ * back, @m->resume_err why it was not resumed.
  *
  * Return: 0, -EINVAL if a chunk is missing, or the PF's or the reset's
  * error.
  */
-int igb_vfm_restore(struct igb_vfm *m, bool kick,
+int igb_vfm_restore(struct igb_vfm *m, bool run,
 		    struct nic_vf_admin_result *res)
 {
 	struct nic_vf_restore_plan plan = {
@@ -801,6 +877,8 @@ int igb_vfm_restore(struct igb_vfm *m, bool kick,
 	bool guest, same;
 	int i, ret;
 
+	m->resumed = false;
+	m->resume_err = 0;
 	if (m->loaded != CHUNKS_ALL)
 		return -EINVAL;
 	guest = nic_vf_restore_needs_reset(&m->cap.expected,
@@ -829,10 +907,17 @@ int igb_vfm_restore(struct igb_vfm *m, bool kick,
 	if (!guest)
 		return 0;
 
-	/* Tell the guest, and wake it through its mailbox interrupt. */
+	m->resume_err = resume_guest(m, run);
+	if (!m->resume_err) {
+		m->resumed = true;
+		m->stats.resumed++;
+		return 0;
+	}
+	/* Else the guest sets its VF up again, from a clean start. */
+	nic_vf_capture_restart(&m->cap);
 	m->rstd_pending = true;
 	m->nack_pending = true;
-	if (kick)
+	if (run)
 		igb_vfm_kick(m);
 	return 0;
 }
@@ -859,7 +944,7 @@ bool igb_vfm_kick(struct igb_vfm *m)
 	if (!m->rstd_pending || !(misc & IGB_VFM_IVAR_VALID) ||
 	    !(eims & vec & IGB_VFM_EIMS_ALL))
 		return false;
-	wr(m, IGB_VFM_EICS, vec);
+	igb_vfm_wr(m, IGB_VFM_EICS, vec);
 	m->stats.kicks++;
 	return true;
 }
