@@ -8,7 +8,8 @@ NIC_VF_DIR := $(TOP)/drivers/vfio/pci/nic_vf
 CFLAGS += -I$(NIC_VF_DIR)
 
 NIC_VF_SRCS := $(addprefix $(NIC_VF_DIR)/,nic_vf_admin.c nic_vf_ring.c \
-	       nic_vf_msglog.c nic_vf_regs.c nic_vf_capture.c nic_vf_chunk.c)
+	       nic_vf_msglog.c nic_vf_regs.c nic_vf_capture.c nic_vf_chunk.c \
+	       nic_vf_restore.c)
 
 UNIT_TESTS += test_nic_vf
 test_nic_vf_SRCS := vf_sim.c $(NIC_VF_SRCS)

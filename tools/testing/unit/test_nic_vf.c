@@ -3,7 +3,7 @@
  * Unit tests of the vendor-neutral NIC VF migration library
  * (drivers/vfio/pci/nic_vf/): the administrator-state record, the
  * descriptor-ring tracker, the message log, the register save set and the
- * reset-based restore policy, against the simulated VF of vf_sim.c.
+ * shared part of a restore, against the simulated VF of vf_sim.c.
  */
 #include <setjmp.h>
 #include <stdarg.h>

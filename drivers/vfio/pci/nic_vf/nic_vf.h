@@ -20,7 +20,7 @@
  *   regs      a register save set described by a table
  *   chunks    the framing of a driver's state in the migration stream
  *   traps     which register pages a driver traps, as 4 KiB pages
- *   restore   the reset-based restore policy
+ *   restore   the shared part of a restore: settings, VF reset, registers
  *
  * A driver supplies only its formats: descriptor parsers, message checks
  * and policies, its register table.  The kernel half that both drivers
@@ -639,14 +639,14 @@ struct nic_vf_trap {
 #define NIC_VF_MAX_TRAPS	4
 
 /* ------------------------------------------------------------------ */
-/* Reset-based restore                                                */
+/* Restore: the shared part                                               */
 
 /**
  * struct nic_vf_restore_plan - what a destination puts back, in order
  * @admin: administrator settings (applied first: on some PFs they reset
  *         the VF, which would undo anything done before them)
- * @reset: reset the VF afterwards, so that the guest's driver sees a reset
- *         and renegotiates and re-sends its own configuration
+ * @reset: reset the VF afterwards, so that the PF forgets what it held
+ *         for the VF before the guest's configuration comes back
  * @blocks: register table (may be NULL)
  * @nr_blocks: entries in @blocks
  * @vals: saved values, nic_vf_regs_count() of them
