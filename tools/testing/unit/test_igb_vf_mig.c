@@ -1092,6 +1092,11 @@ static void test_restore_resumes(void **state)
 	assert_int_equal(gr(h, IGB_VFM_MBX_CTL), 0);
 	assert_true(gr(h, IGB_VFM_MBX_MEM(0)) & IGB_VFM_MSG_CTS);
 	assert_int_equal(h->m->stats.indications, 0);
+	/* Migrating on from here: the resumed ring is tracked at once. */
+	assert_int_equal(igb_vfm_saving_begin(h->m), 0);
+	assert_true(sim_page_held(h->s, RX_RING(0)));
+	assert_true(sim_page_held(h->s, TX_RING(0)));
+	igb_vfm_saving_end(h->m);
 }
 
 /* In P2P the queues stay off until it ends. */
