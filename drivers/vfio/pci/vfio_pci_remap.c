@@ -108,6 +108,26 @@ void vfio_pci_remap_close(struct vfio_pci_device *vpdev)
 	mutex_unlock(&vpdev->irq_lock);
 }
 
+/**
+ * vfio_pci_remap_opted_in() - userspace attached an eventfd to the remap irq
+ * @remap: the device's traps and handshake
+ * @ctx: the eventfd
+ *
+ * Requests userspace has not acknowledged may have been made before (while
+ * nothing listened, or on another eventfd): signal them now, so a VMM that
+ * opts in after mapping never waits for a signal that was never sent.
+ * Those regions count as signalled until userspace reads the status.
+ * Caller holds irq_lock, which guards the remap state and the irq's
+ * eventfd together.
+ */
+void vfio_pci_remap_opted_in(struct vfio_pci_remap *remap,
+			     struct eventfd_ctx *ctx)
+{
+	remap->signalled = remap->changed;
+	if (remap->changed)
+		vfio_pci_compat_eventfd_add(ctx, remap->changed);
+}
+
 /* Is [start, end) of BAR @index free of traps?  Caller holds irq_lock. */
 static bool range_untrapped(struct vfio_pci_remap *remap, unsigned int index,
 			    u64 start, u64 end)

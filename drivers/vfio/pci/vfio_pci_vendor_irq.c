@@ -115,21 +115,6 @@ long vfio_pci_irq_get_info(struct vfio_pci_device *vpdev, void __user *arg)
 	return copy_to_user(arg, &info, minsz) ? -EFAULT : 0;
 }
 
-/*
- * Userspace attached @ctx to the remap irq.  Requests it has not
- * acknowledged may have been made before (while nothing listened, or on
- * another eventfd): signal them now, so a VMM that opts in after mapping
- * never waits for a signal that was never sent.  Those regions count as
- * signalled until userspace reads the status.  Caller holds irq_lock.
- */
-static void remap_opted_in(struct vfio_pci_remap *remap,
-			   struct eventfd_ctx *ctx)
-{
-	remap->signalled = remap->changed;
-	if (remap->changed)
-		vfio_pci_compat_eventfd_add(ctx, remap->changed);
-}
-
 static int irq_set_eventfd(struct vfio_pci_device *vpdev, unsigned int n,
 			   s32 fd)
 {
@@ -150,7 +135,7 @@ static int irq_set_eventfd(struct vfio_pci_device *vpdev, unsigned int n,
 	if (ctx && (int)n == vfio_pci_irq_find(vpdev,
 					       VFIO_IRQ_TYPE_REMAP_BAR_REGION,
 					       VFIO_IRQ_SUBTYPE_REMAP_BAR_REGION))
-		remap_opted_in(&vpdev->remap, ctx);
+		vfio_pci_remap_opted_in(&vpdev->remap, ctx);
 	mutex_unlock(&vpdev->irq_lock);
 	return 0;
 }

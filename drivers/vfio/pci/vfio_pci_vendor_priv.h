@@ -223,6 +223,8 @@ int vfio_pci_remap_check_mmap(struct vfio_pci_device *vpdev,
 int vfio_pci_remap_feature(struct vfio_pci_device *vpdev, u32 flags,
 			   void __user *arg, size_t argsz);
 void vfio_pci_remap_close(struct vfio_pci_device *vpdev);
+void vfio_pci_remap_opted_in(struct vfio_pci_remap *remap,
+			     struct eventfd_ctx *ctx);
 
 /* vfio_pci_device.c */
 extern const struct vfio_device_ops vfio_pci_default_ops;

@@ -18,18 +18,9 @@
  * in
  * Documentation/networking/device_drivers/ethernet/intel/i40e_vf_migration.rst.
  */
-#include <linux/delay.h>
-#include <linux/device.h>
-#include <linux/etherdevice.h>
-#include <linux/if_ether.h>
-#include <linux/if_link.h>
-#include <linux/io.h>
-#include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
-#include <linux/netdevice.h>
 #include <linux/pci.h>
-#include <linux/rtnetlink.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 #include <linux/vfio_pci_vendor.h>
