@@ -88,8 +88,9 @@ def main():
             print("bench: %spacket-gap-ms%s %.0f ms" % (prefix, suffix, gap))
             over = [float(r[3]) - float(r[2]) for r in done
                     if r[3] != "-" and r[2] != "-"]
-            print("bench: %spacket-gap-over-downtime-ms%s %.0f ms" %
-                  (prefix, suffix, statistics.median(over)))
+            if over:
+                print("bench: %spacket-gap-over-downtime-ms%s %.0f ms" %
+                      (prefix, suffix, statistics.median(over)))
     p = figures(runs, "precise")
     a = figures(runs, "all-dirty")
     if p[0] and a[0] and p[2] and a[2]:

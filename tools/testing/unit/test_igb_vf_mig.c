@@ -988,6 +988,7 @@ struct sim_pf_mbx {
 	unsigned int n;
 	u32 refuse;		/* BIT(type): answered with NACK */
 	bool silent;		/* never answers */
+	bool no_cts;		/* never says "clear to send" */
 	bool cts;
 	bool head_lost;		/* RX head writes do not hold */
 };
@@ -1015,7 +1016,7 @@ static void pf_mbx_hook(struct vf_sim *s, u32 off, void *arg)
 	} else {
 		w0 |= pf->refuse & BIT(type) ? IGB_VFM_MSG_NACK :
 					       IGB_VFM_MSG_ACK;
-		if (pf->cts)
+		if (pf->cts && !pf->no_cts)
 			w0 |= IGB_VFM_MSG_CTS;
 	}
 	s->bar[IGB_VFM_MBX_MEM(0) / 4] = w0;
@@ -1128,6 +1129,7 @@ static void test_restore_resume_falls_back(void **state)
 		{ "a refused message", { .refuse = BIT(IGB_VFM_MSG_SET_LPE) },
 		  -EPROTO },
 		{ "a PF that never answers", { .silent = true }, -ETIMEDOUT },
+		{ "no clear-to-send at the end", { .no_cts = true }, -EPROTO },
 		{ "a head that does not hold", { .head_lost = true }, -EIO },
 	};
 	struct fixture *f = *state;

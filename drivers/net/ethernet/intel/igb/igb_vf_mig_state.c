@@ -96,6 +96,12 @@ static int reg_index(u32 offset)
 	return -1;
 }
 
+/* Saved value of register @off. */
+static u32 saved(const struct igb_vfm *m, u32 off)
+{
+	return m->regs[reg_index(off)];
+}
+
 /**
  * igb_vfm_init() - set up the migration logic of one VF
  * @m: the VF's state, zeroed by the caller
@@ -404,11 +410,11 @@ static void snapshot(struct igb_vfm *m)
 	m->regs_valid = true;
 	m->flags = 0;
 	for (q = 0; q < IGB_VFM_QUEUES; q++)
-		if ((m->regs[reg_index(IGB_VFM_RXDCTL(q))] |
-		     m->regs[reg_index(IGB_VFM_TXDCTL(q))]) &
+		if ((saved(m, IGB_VFM_RXDCTL(q)) |
+		     saved(m, IGB_VFM_TXDCTL(q))) &
 		    IGB_VFM_QUEUE_ENABLE)
 			m->flags |= IGB_VFM_REGS_ACTIVE;
-	if (m->regs[reg_index(IGB_VFM_EIMS)] & IGB_VFM_EIMS_ALL)
+	if (saved(m, IGB_VFM_EIMS) & IGB_VFM_EIMS_ALL)
 		m->flags |= IGB_VFM_REGS_ACTIVE;
 }
 
@@ -457,13 +463,13 @@ bool igb_vfm_stop(struct igb_vfm *m)
 
 	snapshot(m);
 	for (q = 0; q < IGB_VFM_QUEUES; q++) {
-		v = m->regs[reg_index(IGB_VFM_RXDCTL(q))];
+		v = saved(m, IGB_VFM_RXDCTL(q));
 		if (v & IGB_VFM_QUEUE_ENABLE) {
 			igb_vfm_wr(m, IGB_VFM_RXDCTL(q), v & ~IGB_VFM_QUEUE_ENABLE);
 			m->stopped_rx[q] = v;
 			any = true;
 		}
-		v = m->regs[reg_index(IGB_VFM_TXDCTL(q))];
+		v = saved(m, IGB_VFM_TXDCTL(q));
 		if (v & IGB_VFM_QUEUE_ENABLE) {
 			igb_vfm_wr(m, IGB_VFM_TXDCTL(q), v & ~IGB_VFM_QUEUE_ENABLE);
 			m->stopped_tx[q] = v;
@@ -768,12 +774,6 @@ int igb_vfm_load(struct igb_vfm *m, const void *buf, size_t len,
 	return 0;
 }
 
-/* Saved value of register @off. */
-static u32 saved(const struct igb_vfm *m, u32 off)
-{
-	return m->regs[reg_index(off)];
-}
-
 /* Give one queue its saved ring, head and tail back.  @run: enable it
  * (else it is left disabled as a stop leaves it, for igb_vfm_resume()).
  * Return: 0, or -EIO if the device does not hold the head written.
@@ -937,8 +937,8 @@ int igb_vfm_restore(struct igb_vfm *m, bool run,
  */
 bool igb_vfm_kick(struct igb_vfm *m)
 {
-	u32 misc = m->regs[reg_index(IGB_VFM_IVAR_MISC)];
-	u32 eims = m->regs[reg_index(IGB_VFM_EIMS)];
+	u32 misc = saved(m, IGB_VFM_IVAR_MISC);
+	u32 eims = saved(m, IGB_VFM_EIMS);
 	u32 vec = BIT(misc & IGB_VFM_IVAR_VECTOR);
 
 	if (!m->rstd_pending || !(misc & IGB_VFM_IVAR_VALID) ||
