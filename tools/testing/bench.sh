@@ -28,7 +28,7 @@ KVER_GIVEN=${KVER:-}
 export KVER=${KVER:-$(scripts/kernels.sh default)}
 . tools/testing/lib/vm-opts.sh
 
-SECTIONS=(passthrough migration sriov)
+SECTIONS=(passthrough datapath migration sriov)
 BOOTS=${BENCH_BOOTS:-4}
 PAIRS=${BENCH_PAIRS:-40}
 SECS=${BENCH_SECONDS:-0.5}
@@ -51,47 +51,114 @@ bench_boot() {
 	return "$rc"
 }
 
+# paired_boots <section> <boots> <timeout> [run-vm.sh options] -- <guest
+# script> [args...]: boot the guest <boots> times for a guest script that
+# writes <section>.raw (its arguments: the boot number, then <args>).  A
+# boot that fails is run once more (its console kept as
+# <name>.try1.console.log); partial boots are not used.  Sets PAIRED_RAWS
+# to the boots' raw files; fails if any boot failed twice.
+paired_boots() {
+	local section=$1 boots=$2 timeout=$3 b try failed=0 opts=() script name
+	shift 3
+	while [ "$1" != -- ]; do
+		opts+=("$1")
+		shift
+	done
+	shift
+	script=$1
+	shift
+	PAIRED_RAWS=()
+	for ((b = 1; b <= boots; b++)); do
+		rm -f "$results/$section-$b.raw"
+		name=bench-$section-$b${BOOT_SUFFIX:-}
+		for try in 1 2; do
+			if bench_boot "$name" "$timeout" "${opts[@]}" -- "$script" "$b" "$@"; then
+				cp "$OUT/vm/$name/$section.raw" "$results/$section-$b.raw"
+				PAIRED_RAWS+=("$results/$section-$b.raw")
+				break
+			fi
+			if [ "$try" = 1 ]; then
+				mv "$OUT/logs/$name.console.log" "$OUT/logs/$name.try1.console.log" 2>/dev/null
+				echo "# $section: boot $b failed, once more (console: $OUT/logs/$name.try1.console.log)"
+			else
+				failed=1
+			fi
+		done
+	done
+	[ ${#PAIRED_RAWS[@]} -gt 0 ] || echo "# $section: no boot produced results"
+	return "$failed"
+}
+
+# paired_ratios <section> -- NAME:COL:A:B...: ratio.py over PAIRED_RAWS,
+# printed as per-boot comments and "bench: " lines.
+paired_ratios() {
+	local section=$1 ratios failed=0
+	shift 2
+	ratios=$(python3 tools/testing/bench/ratio.py "${PAIRED_RAWS[@]}" -- "$@") || failed=1
+	awk -v s="$section" '$1 == "boot" { printf "# %s: boot %s %s %s (%d pairs)\n", s, $2, $3, $4, $5 }' <<<"$ratios"
+	awk -v s="$section" -v b="${#PAIRED_RAWS[@]}" \
+		'$1 != "boot" { printf "# %s: %s over %d pairs (%d boots)\n", s, $1, $5, b }' <<<"$ratios" | head -n 1
+	awk '$1 != "boot" { print "bench: " $1, $2, $3, $4 }' <<<"$ratios"
+	return "$failed"
+}
+
 # ---- passthrough: 4-byte pread throughput, ours against stock -------------
 # Same device, same boot; stock and ours alternate round by round, each
 # round reloading its driver (see bench/passthrough-guest.sh).  Ratios are
 # of total ops over all pairs, ours / stock, with a 95% bootstrap interval
 # (pairs resampled within each boot).
 section_passthrough() {
-	local b try files=() failed=0 timeout
+	local failed=0 timeout
 	# Four rounds a cycle; a round is two measurements plus ~1.5 s of
 	# module reloading and binding under TCG; generous margin.
 	timeout=$(awk -v p="$PAIRS" -v s="$SECS" 'BEGIN { printf "%d", 300 + p * 4 * (2 * s + 6) }')
 	echo "# passthrough: $BOOTS boots x $PAIRS pairs per comparison, ${SECS}s per measurement (BAR0 and config space each), stock and ours alternating round by round"
-	for ((b = 1; b <= BOOTS; b++)); do
-		rm -f "$results/passthrough-$b.raw"
-		# A boot that fails is run once more; partial boots are not used.
-		for try in 1 2; do
-			if bench_boot "bench-passthrough-$b${BOOT_SUFFIX:-}" "$timeout" -- \
-				tools/testing/bench/passthrough-guest.sh "$b" "$PAIRS" "$SECS"; then
-				cp "$OUT/vm/bench-passthrough-$b${BOOT_SUFFIX:-}/passthrough.raw" "$results/passthrough-$b.raw"
-				files+=("$results/passthrough-$b.raw")
-				break
-			fi
-			[ "$try" = 2 ] && failed=1
-		done
-	done
-	if [ ${#files[@]} -eq 0 ]; then
-		echo "# passthrough: no boot produced results"
-		return 1
-	fi
+	paired_boots passthrough "$BOOTS" "$timeout" -- \
+		tools/testing/bench/passthrough-guest.sh "$PAIRS" "$SECS" || failed=1
+	[ ${#PAIRED_RAWS[@]} -gt 0 ] || return 1
 	awk '{ n[$3]++; b[$3] += $4; c[$3] += $5 }
 	     END { for (l in n) printf "# passthrough: %-8s %4d rounds, mean %.0f BAR0 ops, %.0f config ops per round\n", l, n[l], b[l] / n[l], c[l] / n[l] }' \
-		"${files[@]}" | sort
-	ratios=$(python3 tools/testing/bench/ratio.py "${files[@]}" -- \
+		"${PAIRED_RAWS[@]}" | sort
+	paired_ratios passthrough -- \
 		passthrough-bar0-ratio:0:none:stock \
 		passthrough-config-ratio:1:none:stock \
 		passthrough-bar0-skeleton-ratio:0:skeleton:stock \
 		passthrough-config-skeleton-ratio:1:skeleton:stock \
 		passthrough-bar0-aa-ratio:0:stock2:stock \
-		passthrough-config-aa-ratio:1:stock2:stock) || failed=1
-	awk '$1 == "boot" { printf "# passthrough: boot %s %s %s (%d pairs)\n", $2, $3, $4, $5 }' <<<"$ratios"
-	awk '$1 != "boot" { printf "# passthrough: %s over %d pairs (%d boots)\n", $1, $5, '"${#files[@]}"' }' <<<"$ratios" | head -n 1
-	awk '$1 != "boot" { print "bench: " $1, $2, $3, $4 }' <<<"$ratios"
+		passthrough-config-aa-ratio:1:stock2:stock || failed=1
+	return "$failed"
+}
+
+# ---- datapath: an igb VF's network, ours against stock, not migrating ----
+# One boot with an igb device; the L2 guest on VF 0 under stock vfio-pci,
+# ours (igb_vf_migration), ours with all_dirty=1 and stock again, round by
+# round, four cycles so each label takes each place once (see
+# bench/datapath-guest.sh).  Ratios ours / stock of the summed
+# per-round figures, with a 95% bootstrap interval: RTT (median, p99)
+# below 1 is better, throughput (tx: the guest sends) above 1.
+section_datapath() {
+	local boots=${BENCH_DATAPATH_BOOTS:-1} cycles=${BENCH_DATAPATH_CYCLES:-4}
+	local echoes=${BENCH_DATAPATH_ECHOES:-2000} secs=${BENCH_DATAPATH_SECONDS:-10}
+	local failed=0 timeout spec specs=() l
+	# A round: an L2 boot (up to 240 s), the echoes, both transfers.
+	timeout=$(awk -v c="$cycles" -v e="$echoes" -v s="$secs" 'BEGIN { printf "%d", 600 + c * 4 * (360 + e * 0.01 + 4 * s) }')
+	echo "# datapath: $boots boot(s) x $cycles cycles, L2 guest on an 82576 VF (QEMU 10.0), $echoes echoes, ${secs}s of TCP each way per round"
+	paired_boots datapath "$boots" "$timeout" "${IGB_VM_OPTS[@]}" -- \
+		tools/testing/bench/datapath-guest.sh "$cycles" "$echoes" "$secs" || failed=1
+	[ ${#PAIRED_RAWS[@]} -gt 0 ] || return 1
+	awk '{ n[$3]++; m[$3] += $4; p[$3] += $5; t[$3] += $6; r[$3] += $7; lost[$3] += $8 }
+	     END { for (l in n) printf "# datapath: %-9s %2d rounds, mean RTT median %.0f us, p99 %.0f us, tx %.0f kB/s, rx %.0f kB/s, %d echoes lost\n", l, n[l], m[l] / n[l], p[l] / n[l], t[l] / n[l] / 1000, r[l] / n[l] / 1000, lost[l] }' \
+		"${PAIRED_RAWS[@]}" | sort
+	for l in ours:ours all-dirty:alldirty stock2:aa; do
+		for spec in rtt:0 rtt-p99:1 tx:2 rx:3; do
+			if [ "${l#*:}" = ours ]; then
+				specs+=("sriov-${spec%:*}-ratio:${spec#*:}:${l%:*}:stock")
+			else
+				specs+=("sriov-${spec%:*}-${l#*:}-ratio:${spec#*:}:${l%:*}:stock")
+			fi
+		done
+	done
+	paired_ratios datapath -- "${specs[@]}" || failed=1
 	return "$failed"
 }
 
@@ -144,7 +211,7 @@ section_sriov() {
 # Kernels: the first runs every section under plain names; the others run
 # the sections in PER_KERNEL_SECTIONS, their names (and run names) ending
 # in @<series>, so the two kernels' figures sit side by side.
-PER_KERNEL_SECTIONS=(passthrough migration sriov)
+PER_KERNEL_SECTIONS=(passthrough datapath migration sriov)
 if [ -n "${BENCH_KERNELS:-}" ]; then
 	read -ra kernels <<<"$BENCH_KERNELS"
 elif [ -n "${KVER_GIVEN:-}" ]; then

@@ -9,7 +9,9 @@
 # prints its checks and the ping statistics.
 #
 # Kernel command line: l2ip=ADDR/LEN l2peer=ADDR l2mtu=N l2mcast=GROUP
-#                      l2interval=SECS
+#                      l2interval=SECS l2bulk=SINK_PORT,SOURCE_PORT
+# l2interval=0 sends no stream; l2bulk serves the data-path benchmark's
+# TCP connections (l2_bulk).
 #
 # Console lines: NET-READY <if> <mac> when the stream starts, the ping
 # replies, then NET-LINK-CHANGES <carrier changes since NET-READY>,
@@ -21,6 +23,7 @@ peer=10.77.0.1
 mtu=
 group=
 interval=0.05
+bulk=
 for arg in $(cat /proc/cmdline); do
 	case $arg in
 	l2ip=*) ip=${arg#l2ip=} ;;
@@ -28,6 +31,7 @@ for arg in $(cat /proc/cmdline); do
 	l2mtu=*) mtu=${arg#l2mtu=} ;;
 	l2mcast=*) group=${arg#l2mcast=} ;;
 	l2interval=*) interval=${arg#l2interval=} ;;
+	l2bulk=*) bulk=${arg#l2bulk=} ;;
 	esac
 done
 
@@ -55,6 +59,7 @@ ip link set "$dev" up
 # Answer pings sent to a joined multicast group.
 echo 0 >/proc/sys/net/ipv4/icmp_echo_ignore_broadcasts
 [ -n "$group" ] && l2_mcast "$group" "$dev" &
+[ -n "$bulk" ] && l2_bulk "${bulk%,*}" "${bulk#*,}" &
 
 i=0
 until ping -c 1 -W 2 "$peer" >/dev/null 2>&1; do
@@ -70,13 +75,18 @@ echo "NET-READY $dev $(cat "/sys/class/net/$dev/address") mtu $(cat "/sys/class/
 # Link changes the guest's driver goes through from here on (a migration
 # that resumes the VF has none).
 changes0=$(cat "/sys/class/net/$dev/carrier_changes")
-ping -i "$interval" "$peer" &
-pinger=$!
+pinger=
+if [ "$interval" != 0 ]; then
+	ping -i "$interval" "$peer" &
+	pinger=$!
+fi
 while read -r cmd; do
 	[ "$cmd" = GO ] && break
 done
-kill -INT "$pinger"
-wait "$pinger"
+if [ -n "$pinger" ]; then
+	kill -INT "$pinger"
+	wait "$pinger"
+fi
 echo "NET-LINK-CHANGES $(($(cat "/sys/class/net/$dev/carrier_changes") - changes0))"
 
 fails=0

@@ -5,7 +5,7 @@
 # drivers' fragments (i40e.mk, igb.mk) link the same sources.
 
 NIC_VF_DIR := $(TOP)/drivers/vfio/pci/nic_vf
-CFLAGS += -I$(NIC_VF_DIR)
+CFLAGS += -I$(TOP)/include
 
 NIC_VF_SRCS := $(addprefix $(NIC_VF_DIR)/,nic_vf_admin.c nic_vf_ring.c \
 	       nic_vf_msglog.c nic_vf_regs.c nic_vf_capture.c nic_vf_chunk.c \

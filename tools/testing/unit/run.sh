@@ -3,8 +3,8 @@
 #
 # Suite "unit": the cmocka unit tests of the pure-logic files, the test of
 # corrupt-proxy.py, the tests of the failure classifier, of the test
-# runner and of the benchmarks' summaries, then the stream decoder's fuzz
-# target for a bounded time (FUZZ_SECONDS, default 20).
+# runner, of the benchmarks' summaries and measuring tools, then the
+# stream decoder's fuzz target for a bounded time (FUZZ_SECONDS, default 20).
 set -uo pipefail
 
 top=$(cd "$(dirname "$0")/../../.." && pwd)
@@ -48,6 +48,9 @@ python3 "$top/tools/testing/unit/test_run_tests.py" ||
 # The benchmarks' summaries of their raw figures.
 python3 "$top/tools/testing/unit/test_bench_summary.py" ||
 	tap_not_ok "bench_summary: test program exited cleanly"
+# The data-path benchmark's measuring tools, over loopback.
+"$top/tools/testing/unit/test_datapath.sh" ||
+	tap_not_ok "datapath: test program exited cleanly"
 
 fuzz=$unit/fuzz_mig_stream
 secs=${FUZZ_SECONDS:-20}

@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0-only
-"""The benchmark summaries (bench/migration.py, bench/sriov.py) on raw lines
-made here: the figures are the medians and differences they claim, and a
-run whose pre-copy part is not where its mode says fails the section.
+"""The benchmark summaries (bench/migration.py, bench/sriov.py) and paired
+ratios (bench/ratio.py) on raw lines made here: the figures are the medians,
+differences and ratios they claim, and a run whose pre-copy part is not
+where its mode says fails the section.
 Prints "ok - ..." / "not ok - ..." lines."""
 import os
 import subprocess
@@ -133,5 +134,46 @@ check(rc != 0, "sriov: a run with parts on but no part fails the section")
 rc, fig = summary("sriov.py", [l.replace("v2-nopart completed", "v2-nopart failed")
                                for l in sriov])
 check(rc != 0, "sriov: a mode with no completed run fails the section")
+
+
+def ratios(lines, *specs):
+    """ratio.py on raw lines: (exit status, {name: [ratio, lo, hi, pairs]})."""
+    with tempfile.NamedTemporaryFile("w", suffix=".raw", delete=False) as f:
+        f.write("\n".join(lines) + "\n")
+    try:
+        p = subprocess.run([sys.executable, os.path.join(BENCH, "ratio.py"),
+                            f.name, "--"] + list(specs),
+                           capture_output=True, text=True, check=False)
+    finally:
+        os.unlink(f.name)
+    return p.returncode, {w[0]: w[1:] for w in
+                          (l.split() for l in p.stdout.splitlines())
+                          if w and w[0] != "boot"}
+
+
+# The datapath section's rounds: <rtt med> <p99> <tx> <rx> <lost>; cycle 1
+# has no "ours" round (failed), so it pairs nothing.
+datapath = [
+    "1 0 stock 2000 4000 1000 8000 0",
+    "1 0 ours 3000 6000 700 6000 0",
+    "1 1 stock 1000 2000 900 9000 0",
+    "1 1 all-dirty 1500 3000 1000 9000 1",
+    "1 2 ours 2000 5000 800 7000 0",
+    "1 2 stock 2000 3000 1100 9000 0",
+]
+rc, fig = ratios(datapath, "rtt:0:ours:stock", "tx:2:ours:stock",
+                 "rx:3:all-dirty:stock")
+check(rc == 0 and fig.get("rtt", [None])[0] == "1.2500" and
+      fig["rtt"][3] == "2" and fig.get("tx", [None])[0] == "0.7143",
+      "ratio: sums of paired rounds only, ours / stock (rtt %s, tx %s)" %
+      (fig.get("rtt"), fig.get("tx")))
+check(fig.get("rx", [None])[0] == "1.0000" and fig["rx"][3] == "1",
+      "ratio: one pair gives its own ratio (%s)" % fig.get("rx"))
+lo, hi = float(fig["rtt"][1]), float(fig["rtt"][2])
+check(lo <= 1.25 <= hi and lo >= 1.0 and hi <= 1.5,
+      "ratio: the interval holds the ratio within the pairs' range (%s-%s)" % (lo, hi))
+rc, fig = ratios(datapath, "none:0:stock2:stock")
+check(rc != 0 and fig.get("none", [None])[0] == "nan",
+      "ratio: a label that never ran gives nan and fails")
 
 sys.exit(1 if failed else 0)

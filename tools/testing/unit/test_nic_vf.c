@@ -16,7 +16,7 @@
 #include <linux/kernel.h>
 #include <linux/string.h>
 
-#include "nic_vf.h"
+#include <linux/nic_vf.h>
 #include "vf_sim.h"
 
 static int setup(void **state)

@@ -11,7 +11,7 @@
 
 #include <linux/types.h>
 
-#include "nic_vf.h"
+#include <linux/nic_vf.h>
 
 #define SIM_PAGE	4096ULL
 #define SIM_BASE	0x100000ULL		/* first guest IOVA */

@@ -18,7 +18,9 @@
 #include <linux/kernel.h>
 #include <linux/string.h>
 
-#include "nic_vf.h"
+#include <linux/nic_vf/admin.h>
+#include <linux/nic_vf/bytes.h>
+#include <linux/nic_vf/seam.h>
 
 #define VLAN_ID_MAX	4095
 #define QOS_MAX		7

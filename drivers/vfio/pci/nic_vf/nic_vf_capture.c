@@ -29,7 +29,8 @@
 #include <linux/kernel.h>
 #include <linux/string.h>
 
-#include "nic_vf.h"
+#include <linux/nic_vf/bytes.h>
+#include <linux/nic_vf/capture.h>
 
 /**
  * nic_vf_capture_init() - set up the capture of one VF

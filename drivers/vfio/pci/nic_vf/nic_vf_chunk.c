@@ -12,7 +12,8 @@
 #include <linux/kernel.h>
 #include <linux/string.h>
 
-#include "nic_vf.h"
+#include <linux/nic_vf/bytes.h>
+#include <linux/nic_vf/chunk.h>
 
 /**
  * nic_vf_chunk_header() - write a chunk header

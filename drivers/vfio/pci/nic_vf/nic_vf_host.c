@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * The kernel half NIC VF migration drivers share (see nic_vf_host.h): the
+ * The kernel half NIC VF migration drivers share (see <linux/nic_vf/host.h>): the
  * seam over vfio-pci and the PF's netdev, probe-time checks, traps.
  *
  * Reaching the PF: only through public paths.  The PF's net device is
@@ -25,7 +25,7 @@
 #include <linux/slab.h>
 #include <linux/vfio_pci_vendor.h>
 
-#include "nic_vf_host.h"
+#include <linux/nic_vf/host.h>
 
 #define PF_RETRIES	15
 #define PF_RETRY_MS	20
@@ -368,7 +368,7 @@ static const struct nic_vf_seam_ops host_seam_ops = {
 };
 
 /**
- * nic_vf_host_seam() - the seam of nic_vf.h over vfio-pci and the PF
+ * nic_vf_host_seam() - the seam of <linux/nic_vf.h> over vfio-pci and the PF
  * @host: the VF; it must outlive the seam
  * @seam: filled in
  *

@@ -19,7 +19,8 @@
 #include <linux/kernel.h>
 #include <linux/string.h>
 
-#include "nic_vf.h"
+#include <linux/nic_vf/bytes.h>
+#include <linux/nic_vf/msglog.h>
 
 #define ENTRY_STICKY	BIT(0)
 #define MSG_ACTIONS	(NIC_VF_MSG_CLEAR | NIC_VF_MSG_LATEST | \

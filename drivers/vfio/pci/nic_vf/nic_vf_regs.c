@@ -13,7 +13,8 @@
 #include <linux/kernel.h>
 #include <linux/string.h>
 
-#include "nic_vf.h"
+#include <linux/nic_vf/bytes.h>
+#include <linux/nic_vf/regs.h>
 
 #define REGS_HDR_LEN	8
 #define BLOCK_LEN	8

@@ -10,7 +10,7 @@
 #include <linux/kernel.h>
 #include <linux/string.h>
 
-#include "nic_vf.h"
+#include <linux/nic_vf/restore.h>
 
 /**
  * nic_vf_restore_needs_reset() - must the guest renegotiate?

@@ -42,7 +42,7 @@
 #include <linux/sched.h>
 #include <linux/string.h>
 
-#include "nic_vf.h"
+#include <linux/nic_vf/ring.h>
 
 /* Descriptors read from guest memory in one go. */
 #define BATCH	8

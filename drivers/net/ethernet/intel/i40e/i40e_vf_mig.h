@@ -11,7 +11,7 @@
 
 #include <linux/types.h>
 
-#include "nic_vf.h"
+#include <linux/nic_vf.h>
 #include "i40e_vf_mig_regs.h"
 
 /* Rings: 16 TX, 16 RX, then the two admin queues. */

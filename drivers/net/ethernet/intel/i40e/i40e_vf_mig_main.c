@@ -12,10 +12,10 @@
  * This file is the kernel side only: the trapped BAR0 writes, the remap
  * handshake and the migration callbacks.  The seam the logic runs on (guest
  * memory and dirty reporting through vfio-pci, the PF's netdev ops, BAR0
- * registers, memory) is the vendor-neutral library's (nic_vf_host.h), as
- * is the logic's other half (nic_vf.h); this driver's own logic is in
- * i40e_vf_mig_{state,vc,desc}.c.  The operator's guide and the design are
- * in
+ * registers, memory) is the vendor-neutral library's
+ * (<linux/nic_vf/host.h>), as is the logic's other half (<linux/nic_vf.h>);
+ * this driver's own logic is in i40e_vf_mig_{state,vc,desc}.c.  The
+ * operator's guide and the design are in
  * Documentation/networking/device_drivers/ethernet/intel/i40e_vf_migration.rst.
  */
 #include <linux/module.h>
@@ -27,7 +27,7 @@
 #include <uapi/linux/vfio_pci_vendor.h>
 
 #include "i40e_vf_mig.h"
-#include "nic_vf_host.h"
+#include <linux/nic_vf/host.h>
 
 #define DRV_NAME	"i40e_vf_migration"
 #define PF_DRIVER	"i40e"

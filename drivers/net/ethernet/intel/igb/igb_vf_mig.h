@@ -11,7 +11,7 @@
 
 #include <linux/types.h>
 
-#include "nic_vf.h"
+#include <linux/nic_vf.h>
 #include "igb_vf_mig_regs.h"
 
 /* Rings: the RX queues, then the TX queues. */

@@ -7,12 +7,12 @@
  * by the in-tree igb driver, and reaches that PF only through public
  * interfaces: pci_physfn(), pci_iov_vf_id() and the PF netdev's
  * ndo_get_vf_config()/ndo_set_vf_*() under rtnl (the vendor-neutral
- * library's nic_vf_host.h).  Nothing of igb's or igbvf's own headers is
- * used.
+ * library's <linux/nic_vf/host.h>).  Nothing of igb's or igbvf's own
+ * headers is used.
  *
  * This file is the kernel side only: the trapped BAR0 accesses, the VF
  * reset and the migration callbacks.  The logic is in
- * igb_vf_mig_{state,mbx,desc}.c and in the library (nic_vf.h); the
+ * igb_vf_mig_{state,mbx,desc}.c and in the library (<linux/nic_vf.h>); the
  * operator's guide and the design are in
  * Documentation/networking/device_drivers/ethernet/intel/igb_vf_migration.rst.
  */
@@ -27,7 +27,7 @@
 #include <linux/workqueue.h>
 
 #include "igb_vf_mig.h"
-#include "nic_vf_host.h"
+#include <linux/nic_vf/host.h>
 
 #define DRV_NAME	"igb_vf_migration"
 #define PF_DRIVER	"igb"

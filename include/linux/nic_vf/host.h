@@ -2,24 +2,24 @@
 /*
  * nic_vf_host: the kernel half that NIC VF migration drivers share.
  *
- * The seam of nic_vf.h implemented over vfio-pci and the VF's PF: guest
- * memory and dirty reporting through the device's container, the PF's
- * administrator settings through its netdev's ndo_get_vf_config() and
- * ndo_set_vf_*() under rtnl (the only public path into a PF driver), the
- * VF's register BAR, and a VF reset.  Also the probe-time checks every
+ * The seam of <linux/nic_vf/seam.h> implemented over vfio-pci and the
+ * VF's PF: guest memory and dirty reporting through the device's
+ * container, the PF's administrator settings through its netdev's
+ * ndo_get_vf_config() and ndo_set_vf_*() under rtnl (the only public path
+ * into a PF driver), the VF's register BAR, and a VF reset.  Also the probe-time checks every
  * such driver makes and the conversion of its trapped pages into vfio-pci
  * traps.
  *
  * A driver embeds a struct nic_vf_host per VF, serialises all calls for
  * one VF itself, and gets the VF's seam from nic_vf_host_seam().
  */
-#ifndef NIC_VF_HOST_H
-#define NIC_VF_HOST_H
+#ifndef _LINUX_NIC_VF_HOST_H
+#define _LINUX_NIC_VF_HOST_H
 
 #include <linux/pci.h>
 #include <linux/vfio.h>
 
-#include "nic_vf.h"
+#include <linux/nic_vf.h>
 
 struct nic_vf_host;
 
@@ -66,4 +66,4 @@ int nic_vf_host_admin_verify(struct nic_vf_host *host,
 s64 nic_vf_host_set_traps(struct nic_vf_host *host,
 			  const struct nic_vf_trap *traps, unsigned int nr);
 
-#endif /* NIC_VF_HOST_H */
+#endif /* _LINUX_NIC_VF_HOST_H */
