@@ -33,7 +33,7 @@ echo "demo: $label: the guest's traffic: longest gap $(sriov_gap gap_ms) ms acro
 echo "demo: $label: the guest's link changes: ${SRIOV_LINK_CHANGES:-?}; VF resumed where it stopped, no reset for the guest driver: $([ "$SRIOV_VF_RESUMED" = 1 ] && echo yes || echo no)"
 echo "demo: $label: VF 1 after the migration: ${SRIOV_ADMIN:-?}; the guest checked on the ${SRIOV_WHERE:-?} side:"
 while read -r what; do
-	[ -n "$what" ] && echo "demo: $label:   $what"
+	[ -n "$what" ] && echo "demo: $label:   ${what#NET-CHECK }"
 done <<<"$SRIOV_CHECKS"
 mig=fail
 [ "$SRIOV_STATUS" = completed ] && [ "$SRIOV_WHERE" = dst ] &&
