@@ -14,6 +14,9 @@
 #   BENCH_SECONDS    length of one measurement (default 0.5)
 #   BENCH_KERNELS    kernels (releases) to measure on (default: KVER if
 #                    given, else every kernel the tests can boot)
+#   BENCH_DATAPATH_{BOOTS,CYCLES,ECHOES,SECONDS}  the datapath section's
+#                    boots (1), cycles per boot (4), pings per round
+#                    (2000) and TCP seconds each way (10)
 #
 # Add a section: write section_<name>, add <name> to SECTIONS.
 # Sections are called indirectly, as section_<name>.
