@@ -193,6 +193,13 @@ int vfio_pci_vendor_add_region(struct vfio_device *vdev, u32 type,
  *         VMM after the data is loaded)
  * @start_resuming: a stream is about to be loaded into the stopped device
  * @pending_bytes: optional; how many bytes @save would produce now
+ * @sync_dirty: optional; while saving, the VMM is about to read the dirty
+ *              pages (a v1 client's pending_bytes read, which precedes its
+ *              dirty syncs, and every device DMA-log report): bring the
+ *              reports up to date with what the device was set up to do
+ *              since the last call.  For vendors that read part of their
+ *              device's DMA setup from the device instead of trapping the
+ *              guest's writes to it (an untrapped TX ring's base).
  * @save: with the device stopped, write the next chunk of its state into
  *        @buf (at most @len bytes); return the chunk's length, 0 when all
  *        state has been saved, or a negative errno.  Each chunk is loaded
@@ -252,6 +259,7 @@ struct vfio_pci_migration_ops {
 	int (*start)(struct vfio_device *vdev);
 	int (*start_resuming)(struct vfio_device *vdev);
 	size_t (*pending_bytes)(struct vfio_device *vdev);
+	void (*sync_dirty)(struct vfio_device *vdev);
 	ssize_t (*save)(struct vfio_device *vdev, void *buf, size_t len);
 	int (*load)(struct vfio_device *vdev, const void *buf, size_t len,
 		    u32 version);

@@ -210,6 +210,10 @@ static int vfio_pci_log_read_and_clear(struct vfio_device *vdev,
 
 	if (!length)
 		return 0;
+	mutex_lock(&vpdev->mig.lock);
+	vfio_pci_mig_sync_dirty(vpdev);
+	vfio_pci_mig_unlock(vpdev);
+
 	mutex_lock(&vpdev->dirty_lock);
 	log = vpdev->log;
 	if (!log) {

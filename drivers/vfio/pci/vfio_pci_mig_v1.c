@@ -58,6 +58,8 @@ static int v1_read_field(struct vfio_pci_device *vpdev, loff_t pos,
 			return -EINVAL;
 		/* Reading pending_bytes consumes the chunk staged before. */
 		mig->v1_staged = 0;
+		/* A v1 client reads it before each of its dirty syncs. */
+		vfio_pci_mig_sync_dirty(vpdev);
 		*val = mig->stream ? mig->stream_len - mig->stream_pos : 0;
 		return 0;
 	case V1_DATA_OFFSET:

@@ -533,6 +533,21 @@ size_t vfio_pci_mig_stop_copy_size(struct vfio_pci_device *vpdev)
 }
 
 /**
+ * vfio_pci_mig_sync_dirty() - the VMM is about to read the dirty pages
+ * @vpdev: the device; caller holds its migration lock
+ *
+ * Lets a vendor that reads part of its device's DMA setup, rather than
+ * trapping it, report what changed since it last looked.
+ */
+void vfio_pci_mig_sync_dirty(struct vfio_pci_device *vpdev)
+{
+	const struct vfio_pci_migration_ops *ops = vfio_pci_mig_ops(vpdev);
+
+	if (ops && ops->sync_dirty && vpdev->mig.reporting)
+		ops->sync_dirty(&vpdev->core.vdev);
+}
+
+/**
  * vfio_pci_mig_open() - ready the engine for a new user of the device
  * @vpdev: the device, being opened
  *

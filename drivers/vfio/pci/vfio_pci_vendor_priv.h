@@ -175,6 +175,7 @@ size_t vfio_pci_mig_take(struct vfio_pci_device *vpdev, void *dst,
 int vfio_pci_mig_receive(struct vfio_pci_device *vpdev, const void *src,
 			 const void __user *usrc, size_t len);
 size_t vfio_pci_mig_stop_copy_size(struct vfio_pci_device *vpdev);
+void vfio_pci_mig_sync_dirty(struct vfio_pci_device *vpdev);
 void vfio_pci_mig_precopy_part(struct vfio_pci_device *vpdev);
 bool vfio_pci_migration_ops_valid(const struct vfio_pci_migration_ops *ops);
 int vfio_pci_mig_report(struct vfio_pci_device *vpdev, u32 why, bool on);

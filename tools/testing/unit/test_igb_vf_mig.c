@@ -123,6 +123,12 @@ static void gw(struct guest *g, u32 off, u32 val)
 	igb_vfm_bar0_written(g->m, off);
 }
 
+/* The guest writes a register of a page that is not trapped (TX). */
+static void dw(struct guest *g, u32 off, u32 val)
+{
+	device_write(g, off, val);
+}
+
 /* The guest reads a trapped register. */
 static u32 gr(struct guest *g, u32 off)
 {
@@ -295,11 +301,11 @@ static void test_traps(void **state)
 {
 	struct nic_vf_trap t[NIC_VF_MAX_TRAPS];
 
-	assert_int_equal(igb_vfm_traps(true, t), 3);
+	/* Not the TX page: written once per sent frame, read instead. */
+	assert_int_equal(igb_vfm_traps(true, t), 2);
 	assert_int_equal(t[0].offset, IGB_VFM_PAGE_MBX);
 	assert_int_equal(t[1].offset, IGB_VFM_PAGE_RXQ);
-	assert_int_equal(t[2].offset, IGB_VFM_PAGE_TXQ);
-	assert_int_equal(t[2].len, NIC_VF_TRAP_PAGE);
+	assert_int_equal(t[1].len, NIC_VF_TRAP_PAGE);
 	/* The interrupt page is never trapped. */
 	assert_int_equal(igb_vfm_traps(false, t), 1);
 	assert_int_equal(t[0].offset, IGB_VFM_PAGE_MBX);
@@ -675,25 +681,63 @@ static void test_tx_ring_and_head_writeback(void **state)
 	struct igb_vfm *m = g->m;
 	unsigned int reads;
 
-	gw(g, IGB_VFM_TDBAL(1), (u32)TX_RING(1));
-	gw(g, IGB_VFM_TDBAH(1), 0);
-	gw(g, IGB_VFM_TDLEN(1), TX_LEN * IGB_VFM_DESC_SIZE);
-	gw(g, IGB_VFM_TDWBAL(1), (u32)TX_WB(1) | IGB_VFM_TDWBAL_EN);
-	gw(g, IGB_VFM_TXDCTL(1), IGB_VFM_QUEUE_ENABLE);
-	assert_int_equal(m->rings[IGB_VFM_RING_TX(1)].len, TX_LEN);
+	/* The TX page is not trapped: the device alone sees these. */
+	dw(g, IGB_VFM_TDBAL(1), (u32)TX_RING(1));
+	dw(g, IGB_VFM_TDBAH(1), 0);
+	dw(g, IGB_VFM_TDLEN(1), TX_LEN * IGB_VFM_DESC_SIZE);
+	dw(g, IGB_VFM_TDWBAL(1), (u32)TX_WB(1) | IGB_VFM_TDWBAL_EN);
+	dw(g, IGB_VFM_TXDCTL(1), IGB_VFM_QUEUE_ENABLE);
+	assert_int_equal(m->rings[IGB_VFM_RING_TX(1)].len, 0);
+	/* Saving reads the TX queues from the device. */
 	assert_int_equal(igb_vfm_saving_begin(m), 0);
+	assert_int_equal(m->rings[IGB_VFM_RING_TX(1)].len, TX_LEN);
 	assert_true(sim_page_held(g->s, TX_RING(1)));
 	assert_true(sim_page_held(g->s, TX_WB(1)));
-	/* TX buffers are only read: tail writes read no descriptor. */
+	/* TX tails tell nothing: the device only reads TX buffers. */
 	reads = g->s->dma_reads;
-	gw(g, IGB_VFM_TDT(1), 5);
-	gw(g, IGB_VFM_TDT(1), 9);
+	dw(g, IGB_VFM_TDT(1), 5);
+	igb_vfm_sync_tx(m);
 	assert_int_equal(g->s->dma_reads, reads);
-	assert_int_equal(m->stats.tail_writes, 2);
-	/* Head write-back turned off: that page is no longer held. */
-	gw(g, IGB_VFM_TDWBAL(1), 0);
+	assert_int_equal(m->stats.tail_writes, 0);
+	/* Head write-back off, ring moved: seen at the next sync point. */
+	dw(g, IGB_VFM_TDWBAL(1), 0);
+	dw(g, IGB_VFM_TDBAL(1), (u32)TX_RING(0));
+	assert_true(sim_page_held(g->s, TX_WB(1)));
+	assert_false(sim_page_held(g->s, TX_RING(0)));
+	igb_vfm_sync_tx(m);
 	assert_false(sim_page_held(g->s, TX_WB(1)));
-	assert_true(sim_page_held(g->s, TX_RING(1)));
+	assert_false(sim_page_held(g->s, TX_RING(1)));
+	assert_true(sim_page_held(g->s, TX_RING(0)));
+	/* After the quiesce the ring stays held for the final sync, though
+	 * the device's queue is now disabled.
+	 */
+	assert_true(igb_vfm_stop(m));
+	igb_vfm_sync_tx(m);
+	assert_true(sim_page_held(g->s, TX_RING(0)));
+	igb_vfm_resume(m);
+	/* The guest turns the queue off: released at the next sync point. */
+	dw(g, IGB_VFM_TXDCTL(1), 0);
+	igb_vfm_sync_tx(m);
+	assert_false(sim_page_held(g->s, TX_RING(0)));
+	igb_vfm_saving_end(m);
+}
+
+/* A guest sets its TX queues up before its RX queues: an RX queue's
+ * set-up, which is trapped, also reads the TX queues.
+ */
+static void test_tx_followed_by_rx_setup(void **state)
+{
+	struct fixture *f = *state;
+	struct guest *g = &f->g;
+	struct igb_vfm *m = g->m;
+
+	assert_int_equal(igb_vfm_saving_begin(m), 0);
+	dw(g, IGB_VFM_TDBAL(0), (u32)TX_RING(0));
+	dw(g, IGB_VFM_TDLEN(0), TX_LEN * IGB_VFM_DESC_SIZE);
+	dw(g, IGB_VFM_TXDCTL(0), IGB_VFM_QUEUE_ENABLE);
+	assert_false(sim_page_held(g->s, TX_RING(0)));
+	rx_setup(g, SRRCTL_2K);
+	assert_true(sim_page_held(g->s, TX_RING(0)));
 	igb_vfm_saving_end(m);
 }
 
@@ -742,9 +786,9 @@ static void guest_up(struct guest *g, u32 lpe)
 	gw(g, IGB_VFM_IVAR_MISC, IGB_VFM_IVAR_VALID | MISC_VEC);
 	g->s->bar[IGB_VFM_EIAC / 4] = IGB_VFM_EIMS_ALL;
 	g->s->bar[IGB_VFM_EIMS / 4] = IGB_VFM_EIMS_ALL;
-	gw(g, IGB_VFM_TDBAL(0), (u32)TX_RING(0));
-	gw(g, IGB_VFM_TDLEN(0), TX_LEN * IGB_VFM_DESC_SIZE);
-	gw(g, IGB_VFM_TXDCTL(0), IGB_VFM_QUEUE_ENABLE);
+	dw(g, IGB_VFM_TDBAL(0), (u32)TX_RING(0));
+	dw(g, IGB_VFM_TDLEN(0), TX_LEN * IGB_VFM_DESC_SIZE);
+	dw(g, IGB_VFM_TXDCTL(0), IGB_VFM_QUEUE_ENABLE);
 	rx_setup(g, SRRCTL_2K);
 	msg_lpe(g, lpe);
 	rx_post(g, RX_LEN - 1, false);
@@ -1305,6 +1349,7 @@ int main(void)
 		T(test_rx_stop_reports_handed_back),
 		T(test_rx_split_and_reconfigure),
 		T(test_tx_ring_and_head_writeback),
+		T(test_tx_followed_by_rx_setup),
 		cmocka_unit_test_setup_teardown(test_untrapped_is_conservative,
 						setup_untrapped, teardown),
 		T(test_hold_failure_fails_save),

@@ -33,6 +33,26 @@ tap_result "rejections are logged (dmesg names the reason)" \
 for bdf in "${edus[@]:0:2}"; do
 	unbind_vfio "$bdf"
 done
+
 tap_check "edu_migration and vfio-pci unload after the devices are released" \
 	modprobe -r edu_migration vfio-pci
+
+# Before each of a v1 client's dirty syncs (it reads pending_bytes first),
+# the engine lets the vendor bring its reports up to date (sync_dirty):
+# the test vendor counts the calls.  No autoload, so edu_migration stays
+# out of the way.
+TESTMOD=vfio_pci_test_vendor
+modprobe vfio-pci
+echo noautoload >/sys/module/vfio_pci/parameters/vendor_drivers
+insmod "$(modinfo -n $TESTMOD)" mig_v1=1
+bind_vfio "${edus[0]}"
+owner=$(cat "$PCI/devices/${edus[0]}/vfio_vendor_driver")
+"$BIN/vfio_mig_sync" "${edus[0]}" 3
+rc=$?
+syncs=$(cat /sys/module/$TESTMOD/parameters/syncs)
+tap_result "a vendor's sync_dirty runs at each of a v1 client's pending_bytes reads (owner $owner, client exit $rc, $syncs calls for 3 reads)" \
+	"$([ "$owner" = test_vendor ] && [ "$rc" = 0 ] && [ "$syncs" = 3 ]; echo $?)"
+unbind_vfio "${edus[0]}"
+tap_check "the test vendor and vfio-pci unload after the device is released" \
+	modprobe -r $TESTMOD vfio-pci
 exit 0

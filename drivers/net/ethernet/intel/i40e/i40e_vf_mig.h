@@ -218,8 +218,6 @@ extern const struct nic_vf_ring_ops i40e_vfm_tx_ring;
 extern const struct nic_vf_ring_ops i40e_vfm_rx_ring;
 extern const struct nic_vf_ring_ops i40e_vfm_atq_ring;
 extern const struct nic_vf_ring_ops i40e_vfm_arq_ring;
-int i40e_vfm_parse_tx(const u8 *desc, const void *priv,
-		      struct nic_vf_range *r);
 int i40e_vfm_parse_rx(const u8 *desc, const void *priv,
 		      struct nic_vf_range *r);
 int i40e_vfm_parse_atq(const u8 *desc, const void *priv,

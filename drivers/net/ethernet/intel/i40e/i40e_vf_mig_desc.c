@@ -4,7 +4,8 @@
  * the guest posted, which guest memory the device may write.
  *
  *   TX     the device only reads buffers; it writes completions into the
- *          ring, which is held as a whole.  Parsing only checks the type.
+ *          ring, which is held as a whole.  Nothing to parse (and the TX
+ *          tails are not trapped).
  *   RX     the device writes the packet (and header) buffer, then
  *          overwrites the descriptor; sizes come from the queue's
  *          configuration, captured from CONFIG_VSI_QUEUES.
@@ -26,35 +27,6 @@
 static bool wraps(u64 iova, u64 len)
 {
 	return len && iova + (len - 1) < iova;
-}
-
-/**
- * i40e_vfm_parse_tx() - what a posted TX descriptor lets the device write
- * @desc: 16-byte descriptor
- * @priv: unused
- * @r: unused: TX buffers are only read
- *
- * Return: 0 for a data or context descriptor, -ENOENT for one already
- * completed, -EINVAL for a type a VF does not post or a wrapping buffer.
- */
-int i40e_vfm_parse_tx(const u8 *desc, const void *priv,
-		      struct nic_vf_range *r)
-{
-	u64 addr = nic_vf_get64(desc);
-	u64 qw1 = nic_vf_get64(desc + 8);
-	u64 size;
-
-	switch (qw1 & I40E_VFM_TXD_DTYPE_MASK) {
-	case I40E_VFM_TXD_DTYPE_DATA:
-		size = (qw1 >> I40E_VFM_TXD_BSZ_SHIFT) & I40E_VFM_TXD_BSZ_MASK;
-		return wraps(addr, size) ? -EINVAL : 0;
-	case I40E_VFM_TXD_DTYPE_CONTEXT:
-		return 0;
-	case I40E_VFM_TXD_DTYPE_DONE:
-		return -ENOENT;
-	default:
-		return -EINVAL;
-	}
 }
 
 /**
@@ -160,7 +132,7 @@ const struct nic_vf_ring_ops i40e_vfm_tx_ring = {
 	.len_multiple	= I40E_VFM_TX_LEN_MULTIPLE,
 	.max_len	= I40E_VFM_RING_MAX_XL710,
 	.written_back	= true,
-	.parse		= i40e_vfm_parse_tx,
+	.parse		= NULL,
 };
 
 const struct nic_vf_ring_ops i40e_vfm_rx_ring = {

@@ -152,15 +152,18 @@ void i40e_vfm_destroy(struct i40e_vfm *m)
  * @traps: filled in, at most I40E_VFM_MAX_TRAPS entries
  *
  * Always the ATQ tail page, for the capture; while saving also the pages of
- * the TX, RX and ARQ tails, for dirty tracking.
+ * the RX and ARQ tails, for dirty tracking.  Not the TX tails, written once
+ * per transmitted frame: the device only reads TX buffers, and the rings it
+ * writes back into are known from the guest's CONFIG_VSI_QUEUES and held
+ * whole.
  *
  * Return: entries filled.
  */
 unsigned int i40e_vfm_traps(bool saving, struct nic_vf_trap *traps)
 {
 	static const u32 pages[] = {
-		I40E_VFM_PAGE_TX_TAILS, I40E_VFM_PAGE_RX_TAILS,
-		I40E_VFM_PAGE_ARQ_TAIL, I40E_VFM_PAGE_ATQ_TAIL,
+		I40E_VFM_PAGE_RX_TAILS, I40E_VFM_PAGE_ARQ_TAIL,
+		I40E_VFM_PAGE_ATQ_TAIL,
 	};
 	unsigned int i, n = 0;
 
@@ -213,7 +216,9 @@ static struct nic_vf_ring *aq_ring(struct i40e_vfm *m, bool atq)
  * @value: value written (4-byte write)
  *
  * Call before the write is passed on to the device: descriptors are read
- * while the device has not seen them.  Only tail registers matter here.
+ * while the device has not seen them.  Only the RX and admin queue tails
+ * matter here (TX tails, written through the region by a VMM that does not
+ * map BAR0, tell nothing: TX buffers are only read).
  *
  * Return: I40E_VFM_EV_* events for the caller to report.
  */
@@ -226,11 +231,8 @@ u32 i40e_vfm_bar0_write(struct i40e_vfm *m, u32 offset, u32 value)
 
 	if (offset % 4)
 		return 0;
-	if (offset < I40E_VFM_QTX_TAIL(I40E_VFM_QUEUES)) {
-		ring = &m->rings[I40E_VFM_RING_TX(offset / 4)];
-		value &= I40E_VFM_TAIL_MASK;
-	} else if (offset >= I40E_VFM_QRX_TAIL(0) &&
-		   offset < I40E_VFM_QRX_TAIL(I40E_VFM_QUEUES)) {
+	if (offset >= I40E_VFM_QRX_TAIL(0) &&
+	    offset < I40E_VFM_QRX_TAIL(I40E_VFM_QUEUES)) {
 		ring = &m->rings[I40E_VFM_RING_RX((offset -
 						   I40E_VFM_QRX_TAIL(0)) / 4)];
 		value &= I40E_VFM_TAIL_MASK;

@@ -135,7 +135,7 @@ struct igb_vfm_stats {
 /**
  * struct igb_vfm - the migration logic of one VF
  * @seam: the VF's seam
- * @tails_trapped: the queue pages are trapped for the device's whole life
+ * @tails_trapped: the RX queue page is trapped for the device's whole life
  *                 (every tail write is seen, so tracking can be precise)
  * @trk: dirty tracking of @rings
  * @rings: see IGB_VFM_RING_*
@@ -214,6 +214,7 @@ int igb_vfm_init(struct igb_vfm *m, const struct nic_vf_seam *seam,
 		 bool tails_trapped);
 void igb_vfm_destroy(struct igb_vfm *m);
 unsigned int igb_vfm_traps(bool tails_trapped, struct nic_vf_trap *traps);
+void igb_vfm_sync_tx(struct igb_vfm *m);
 void igb_vfm_vf_was_reset(struct igb_vfm *m);
 u32 igb_vfm_bar0_write(struct igb_vfm *m, u32 offset, u32 value);
 void igb_vfm_bar0_written(struct igb_vfm *m, u32 offset);

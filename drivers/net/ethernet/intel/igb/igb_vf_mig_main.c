@@ -484,6 +484,15 @@ static size_t mig_pending_bytes(struct vfio_device *vdev)
 	return n;
 }
 
+static void mig_sync_dirty(struct vfio_device *vdev)
+{
+	struct igb_vfm_dev *d = to_dev(vdev);
+
+	mutex_lock(&d->lock);
+	igb_vfm_sync_tx(&d->m);
+	mutex_unlock(&d->lock);
+}
+
 static ssize_t mig_save(struct vfio_device *vdev, void *buf, size_t len)
 {
 	struct igb_vfm_dev *d = to_dev(vdev);
@@ -608,6 +617,7 @@ static void mig_error(struct vfio_device *vdev)
 	.start		= mig_start,						\
 	.start_resuming	= mig_start_resuming,					\
 	.pending_bytes	= mig_pending_bytes,					\
+	.sync_dirty	= mig_sync_dirty,					\
 	.save		= mig_save,						\
 	.load		= mig_load,						\
 	.reset		= mig_reset,						\

@@ -117,11 +117,11 @@
 /* Without a per-queue size the PF's receive control decides: at most. */
 #define IGB_VFM_RX_BUF_MAX		16384
 
-/* Trapping is per 4 KiB page: the mailbox, the RX and the TX queues. */
+/* Trapping is per 4 KiB page: the mailbox and the RX queues. */
 #define IGB_VFM_PAGE_MBX		0x0000	/* CTRL, STATUS, mailbox */
 #define IGB_VFM_PAGE_IRQ		0x1000	/* interrupts: never trapped */
 #define IGB_VFM_PAGE_RXQ		0x2000
-#define IGB_VFM_PAGE_TXQ		0x3000
+#define IGB_VFM_PAGE_TXQ		0x3000	/* never trapped: read instead */
 
 /* ---- Descriptors, 16 bytes ---- */
 

@@ -4,14 +4,24 @@
  * and their dirty tracking, quiescing, and the device state in the stream.
  *
  * Traps: the mailbox page always (the capture); with precise tracking also
- * the RX and TX queue pages, from the moment the device is opened, before
- * the VMM maps BAR0.  A stock VMM (QEMU 7.2, 10.0) maps BAR0 once, when it
+ * the RX queue page, from the moment the device is opened, before the VMM
+ * maps BAR0.  A stock VMM (QEMU 7.2, 10.0) maps BAR0 once, when it
  * realizes the device, and knows nothing of remap requests, so pages it
  * has mapped can never be trapped later: trapping the tails only while
  * saving (the i40e driver's policy, for VMMs that speak the remap
  * protocol) would leave such a VMM with all guest memory dirty.  The
  * interrupt page is never trapped: the guest's interrupt handlers write it
  * on every interrupt.
+ *
+ * Only RX needs its tail: the device overwrites an RX descriptor's buffer
+ * address when it writes the frame back, so the buffers must be read when
+ * posted.  TX buffers are only read by the device, which writes just the
+ * TX ring and the head write-back word; both are held whole, and their
+ * addresses are read from the device's registers at each point where the
+ * VMM may read the dirty pages (igb_vfm_sync_tx()).  The TX page, written
+ * once per transmitted frame, is therefore not trapped: a TX ring the
+ * guest sets up, uses and abandons between two such points goes
+ * unreported, memory the guest has given up by then.
  *
  * Stream: three nic_vf chunks, in this order:
  *
@@ -113,7 +123,7 @@ static u32 saved(const struct igb_vfm *m, u32 off)
 int igb_vfm_init(struct igb_vfm *m, const struct nic_vf_seam *seam,
 		 bool tails_trapped)
 {
-	int q, i;
+	int q;
 
 	if (nic_vf_regs_count(vfm_regs, ARRAY_SIZE(vfm_regs)) !=
 	    IGB_VFM_NR_REGS)
@@ -127,8 +137,8 @@ int igb_vfm_init(struct igb_vfm *m, const struct nic_vf_seam *seam,
 		nic_vf_ring_init(&m->rings[IGB_VFM_RING_TX(q)],
 				 &igb_vfm_tx_ring, NULL);
 	}
-	for (i = 0; i < IGB_VFM_NR_RINGS; i++)
-		m->rings[i].tail_always_seen = tails_trapped;
+	for (q = 0; q < IGB_VFM_QUEUES; q++)
+		m->rings[IGB_VFM_RING_RX(q)].tail_always_seen = tails_trapped;
 	nic_vf_tracker_init(&m->trk, &m->seam, m->rings, IGB_VFM_NR_RINGS);
 	return nic_vf_capture_init(&m->cap, &m->seam, &igb_vfm_mbx_ops, m,
 				   IGB_VFM_LOG_CAP, IGB_VFM_LOG_ENTRIES,
@@ -147,7 +157,7 @@ void igb_vfm_destroy(struct igb_vfm *m)
 
 /**
  * igb_vfm_traps() - the BAR0 pages to trap, for the device's whole life
- * @tails_trapped: precise tracking: the queue pages too
+ * @tails_trapped: precise tracking: the RX queue page too
  * @traps: filled in, at most NIC_VF_MAX_TRAPS entries
  *
  * Return: entries filled.
@@ -161,8 +171,6 @@ unsigned int igb_vfm_traps(bool tails_trapped, struct nic_vf_trap *traps)
 	if (!tails_trapped)
 		return n;
 	traps[n].offset = IGB_VFM_PAGE_RXQ;
-	traps[n++].len = NIC_VF_TRAP_PAGE;
-	traps[n].offset = IGB_VFM_PAGE_TXQ;
 	traps[n++].len = NIC_VF_TRAP_PAGE;
 	return n;
 }
@@ -262,6 +270,26 @@ static void queue_sync(struct igb_vfm *m, int q, bool rx)
 }
 
 /**
+ * igb_vfm_sync_tx() - follow the TX queues, whose page is not trapped
+ * @m: the VF
+ *
+ * Reads each TX queue's ring and head write-back address from the device,
+ * so that what the device may write is held before the VMM reads the dirty
+ * pages.  A queue stop() disabled is left as it was: its ring stays held
+ * for the final sync.
+ */
+void igb_vfm_sync_tx(struct igb_vfm *m)
+{
+	int q;
+
+	if (!m->tails_trapped)
+		return;
+	for (q = 0; q < IGB_VFM_QUEUES; q++)
+		if (!m->stopped_tx[q])
+			queue_sync(m, q, false);
+}
+
+/**
  * igb_vfm_bar0_write() - the guest writes a trapped BAR0 register
  * @m: the VF
  * @offset: register offset (4-byte aligned)
@@ -310,7 +338,7 @@ u32 igb_vfm_bar0_write(struct igb_vfm *m, u32 offset, u32 value)
  * @offset: register offset
  *
  * Ring configuration is read back from the device, which holds what it
- * will use.
+ * will use; an RX queue's set-up also reads the TX queues'.
  */
 void igb_vfm_bar0_written(struct igb_vfm *m, u32 offset)
 {
@@ -336,7 +364,12 @@ void igb_vfm_bar0_written(struct igb_vfm *m, u32 offset)
 		if (!rx)
 			queue_sync(m, q, rx);
 		break;
+	default:
+		return;
 	}
+	/* A guest sets its TX queues up with its RX queues (igbvf: first). */
+	if (rx)
+		igb_vfm_sync_tx(m);
 }
 
 /**
@@ -461,6 +494,8 @@ bool igb_vfm_stop(struct igb_vfm *m)
 	u32 v;
 	int q;
 
+	/* The TX rings as they are now are what the final sync must see. */
+	igb_vfm_sync_tx(m);
 	snapshot(m);
 	for (q = 0; q < IGB_VFM_QUEUES; q++) {
 		v = saved(m, IGB_VFM_RXDCTL(q));

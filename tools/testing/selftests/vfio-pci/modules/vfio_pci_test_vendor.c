@@ -45,6 +45,10 @@ static bool mig_no_unmap;
 module_param(mig_no_unmap, bool, 0444);
 MODULE_PARM_DESC(mig_no_unmap, "Register with migration but no dma_unmap (vfio-pci must refuse)");
 
+static bool mig_v1;
+module_param(mig_v1, bool, 0444);
+MODULE_PARM_DESC(mig_v1, "Register v1 migration callbacks that save nothing and count sync_dirty calls");
+
 static bool many_irqs;
 module_param(many_irqs, bool, 0444);
 MODULE_PARM_DESC(many_irqs, "Register with one device irq more than vfio-pci allows (vfio-pci must refuse)");
@@ -55,6 +59,7 @@ MODULE_PARM_DESC(noregister, "Load without registering (only links against vfio-
 
 static atomic_t probes = ATOMIC_INIT(0);
 static atomic_t owned = ATOMIC_INIT(0);
+static atomic_t syncs = ATOMIC_INIT(0);
 
 static int counter_get(char *buf, const struct kernel_param *kp)
 {
@@ -69,6 +74,8 @@ module_param_cb(probes, &counter_ops, &probes, 0444);
 MODULE_PARM_DESC(probes, "Number of probe calls seen (read only)");
 module_param_cb(owned, &counter_ops, &owned, 0444);
 MODULE_PARM_DESC(owned, "Number of devices currently owned (read only)");
+module_param_cb(syncs, &counter_ops, &syncs, 0444);
+MODULE_PARM_DESC(syncs, "Number of sync_dirty calls seen with mig_v1 (read only)");
 
 static void *test_vendor_probe(struct pci_dev *pdev)
 {
@@ -132,6 +139,11 @@ static int test_mig_load(struct vfio_device *vdev, const void *buf,
 	return 0;
 }
 
+static void test_mig_sync_dirty(struct vfio_device *vdev)
+{
+	atomic_inc(&syncs);
+}
+
 /* Complete migration ops: only the missing dma_unmap is wrong. */
 static const struct vfio_pci_migration_ops test_mig_ops = {
 	.protocols	= VFIO_PCI_MIGRATION_V2,
@@ -144,6 +156,21 @@ static const struct vfio_pci_migration_ops test_mig_ops = {
 	.start_resuming	= test_mig_nop,
 	.save		= test_mig_save,
 	.load		= test_mig_load,
+};
+
+/* Protocol v1, for the engine's calls around a v1 client's dirty syncs. */
+static const struct vfio_pci_migration_ops test_mig_v1_ops = {
+	.protocols	= VFIO_PCI_MIGRATION_V1,
+	.version	= 1,
+	.max_state_size	= PAGE_SIZE,
+	.start_saving	= test_mig_nop,
+	.stop_saving	= test_mig_void,
+	.stop		= test_mig_nop,
+	.start		= test_mig_nop,
+	.start_resuming	= test_mig_nop,
+	.save		= test_mig_save,
+	.load		= test_mig_load,
+	.sync_dirty	= test_mig_sync_dirty,
 };
 
 static const struct vfio_pci_vendor_irq
@@ -172,6 +199,8 @@ static int __init test_vendor_init(void)
 		test_vendor_ops.migration = &test_mig_ops;
 		test_vendor_ops.device_ops = &test_vendor_no_unmap_ops;
 	}
+	if (mig_v1)
+		test_vendor_ops.migration = &test_mig_v1_ops;
 	if (many_irqs) {
 		test_vendor_ops.irqs = test_vendor_irqs;
 		test_vendor_ops.num_irqs = ARRAY_SIZE(test_vendor_irqs);
