@@ -127,6 +127,8 @@ int vfio_pci_vendor_open_device(struct vfio_device *vdev)
 	if (ret)
 		return ret;
 	ret = vfio_pci_mig_open(vpdev);
+	if (!ret)
+		ret = vfio_pci_mig_v1_open(vpdev);
 	if (ret) {
 		vfio_pci_mig_own_reset(vpdev, true);
 		vfio_pci_core_disable(&vpdev->core);
@@ -150,6 +152,7 @@ void vfio_pci_vendor_close_device(struct vfio_device *vdev)
 	struct vfio_pci_device *vpdev = to_vfio_pci(vdev);
 
 	vfio_pci_mig_close(vpdev);
+	vfio_pci_mig_dma_log_close(vpdev);
 	vfio_pci_dirty_release_all(vpdev, 0, U64_MAX);
 	vfio_pci_irq_close(vpdev);
 	vfio_pci_remap_close(vpdev);

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * Device DMA logging (VFIO_DEVICE_FEATURE_DMA_LOGGING_START/STOP/REPORT,
- * protocol v2 clients) for vendors that report every device write with
- * vfio_pci_dirty_mark() and vfio_pci_dirty_hold().
+ * The device DMA log's store: the pages a v2 client's log holds, filled by
+ * vfio_pci_dirty.c as vendors report device writes, reported and cleared
+ * by the DMA-logging front end (vfio_pci_mig_dma_log.c).
  *
  * Dirty pages are kept in an xarray, so memory follows the number of pages
  * the device actually wrote, not the size of the logged ranges (QEMU logs
@@ -15,6 +15,7 @@
  * its log page not yet reported; a report marks only what lies inside its
  * window and keeps the rest for the next one.
  */
+#include <linux/err.h>
 #include <linux/interval_tree.h>
 #include <linux/iova_bitmap.h>
 #include <linux/log2.h>
@@ -62,12 +63,12 @@ bool vfio_pci_dirty_logging(struct vfio_device *vdev)
 }
 EXPORT_SYMBOL_GPL(vfio_pci_dirty_logging);
 
-static struct vfio_pci_device *log_dev(struct vfio_device *vdev)
-{
-	return to_vfio_pci(vdev);
-}
-
-/* Caller holds dirty_lock, with the log on. */
+/**
+ * vfio_pci_dirty_log_record() - log device writes to a range
+ * @vpdev: the device; caller holds dirty_lock, with the log on
+ * @iova: start
+ * @len: bytes
+ */
 void vfio_pci_dirty_log_record(struct vfio_pci_device *vpdev, u64 iova,
 			       u64 len)
 {
@@ -102,43 +103,59 @@ void vfio_pci_dirty_log_record(struct vfio_pci_device *vpdev, u64 iova,
 	}
 }
 
-void vfio_pci_dirty_log_free(struct vfio_pci_device *vpdev)
+/**
+ * vfio_pci_dirty_log_destroy() - free a log that is not installed
+ * @log: from vfio_pci_dirty_log_new()
+ */
+void vfio_pci_dirty_log_destroy(struct vfio_pci_dirty_log *log)
 {
-	struct vfio_pci_dirty_log *log = vpdev->log;
-
-	if (!log)
-		return;
 	xa_destroy(&log->pages);
 	kfree(log->ranges);
 	kfree(log);
+}
+
+/**
+ * vfio_pci_dirty_log_free() - end the device's log, if any
+ * @vpdev: the device; caller holds dirty_lock
+ */
+void vfio_pci_dirty_log_free(struct vfio_pci_device *vpdev)
+{
+	if (!vpdev->log)
+		return;
+	vfio_pci_dirty_log_destroy(vpdev->log);
 	vpdev->log = NULL;
 }
 
-static int vfio_pci_log_start(struct vfio_device *vdev,
-			      struct rb_root_cached *ranges, u32 nnodes,
-			      u64 *page_size)
+/**
+ * vfio_pci_dirty_log_new() - a log of the ranges a v2 client asked for
+ * @ranges: the ranges, as core checked them (aligned, disjoint, bounded)
+ * @nnodes: how many
+ * @page_size: the client's page size
+ *
+ * Return: the log, not installed yet, or an ERR_PTR (-EINVAL for a page
+ * size out of bounds, -ENOMEM).
+ */
+struct vfio_pci_dirty_log *vfio_pci_dirty_log_new(struct rb_root_cached *ranges,
+						  u32 nnodes, u64 page_size)
 {
-	struct vfio_pci_device *vpdev = log_dev(vdev);
 	struct vfio_pci_dirty_log *log;
 	struct interval_tree_node *node;
 	unsigned int i = 0;
-	int ret;
 
-	/* The core checked the ranges: aligned, not overlapping, bounded. */
-	if (!is_power_of_2(*page_size) || *page_size < MIN_LOG_PAGE ||
-	    *page_size > MAX_LOG_PAGE || !nnodes)
-		return -EINVAL;
+	if (!is_power_of_2(page_size) || page_size < MIN_LOG_PAGE ||
+	    page_size > MAX_LOG_PAGE || !nnodes)
+		return ERR_PTR(-EINVAL);
 
 	log = kzalloc(sizeof(*log), GFP_KERNEL_ACCOUNT);
 	if (!log)
-		return -ENOMEM;
+		return ERR_PTR(-ENOMEM);
 	log->ranges = kcalloc(nnodes, sizeof(*log->ranges), GFP_KERNEL_ACCOUNT);
 	if (!log->ranges) {
 		kfree(log);
-		return -ENOMEM;
+		return ERR_PTR(-ENOMEM);
 	}
-	log->page_size = *page_size;
-	log->page_shift = ilog2(*page_size);
+	log->page_size = page_size;
+	log->page_shift = ilog2(page_size);
 	xa_init(&log->pages);
 	for (node = interval_tree_iter_first(ranges, 0, ULONG_MAX);
 	     node && i < nnodes; node = interval_tree_iter_next(node, 0, ULONG_MAX)) {
@@ -147,79 +164,29 @@ static int vfio_pci_log_start(struct vfio_device *vdev,
 		i++;
 	}
 	log->nr_ranges = i;
-
-	mutex_lock(&vpdev->mig.lock);
-	mutex_lock(&vpdev->dirty_lock);
-	if (vpdev->log) {
-		ret = -EBUSY;
-	} else {
-		vpdev->log = log;
-		log = NULL;
-		/* What is already in flight is dirty from the start. */
-		vfio_pci_dirty_log_holds(vpdev);
-		ret = 0;
-		pci_info(vpdev->core.pdev, "migration: device DMA logging started, %u ranges, %llu-byte pages\n",
-			 vpdev->log->nr_ranges, vpdev->log->page_size);
-	}
-	mutex_unlock(&vpdev->dirty_lock);
-	if (!ret) {
-		ret = vfio_pci_mig_report(vpdev, MIG_REPORT_LOGGING, true);
-		if (ret) {
-			mutex_lock(&vpdev->dirty_lock);
-			vfio_pci_dirty_log_free(vpdev);
-			mutex_unlock(&vpdev->dirty_lock);
-		}
-	}
-	vfio_pci_mig_unlock(vpdev);
-
-	if (log) {
-		kfree(log->ranges);
-		kfree(log);
-	}
-	return ret;
+	return log;
 }
 
-static int vfio_pci_log_stop(struct vfio_device *vdev)
+/**
+ * vfio_pci_dirty_log_report() - report and clear a window of the log
+ * @vpdev: the device; caller holds dirty_lock
+ * @iova: the window's start
+ * @length: its length, not 0
+ * @dirty: the client's bitmap
+ *
+ * Return: 0, or -EINVAL if the log is off.
+ */
+int vfio_pci_dirty_log_report(struct vfio_pci_device *vpdev, u64 iova,
+			      u64 length, struct iova_bitmap *dirty)
 {
-	struct vfio_pci_device *vpdev = log_dev(vdev);
-
-	mutex_lock(&vpdev->mig.lock);
-	mutex_lock(&vpdev->dirty_lock);
-	if (vpdev->log) {
-		vfio_pci_dirty_log_free(vpdev);
-		mutex_unlock(&vpdev->dirty_lock);
-		vfio_pci_mig_report(vpdev, MIG_REPORT_LOGGING, false);
-	} else {
-		mutex_unlock(&vpdev->dirty_lock);
-	}
-	vfio_pci_mig_unlock(vpdev);
-	return 0;
-}
-
-static int vfio_pci_log_read_and_clear(struct vfio_device *vdev,
-				       unsigned long iova, unsigned long length,
-				       struct iova_bitmap *dirty)
-{
-	struct vfio_pci_device *vpdev = log_dev(vdev);
-	struct vfio_pci_dirty_log *log;
+	struct vfio_pci_dirty_log *log = vpdev->log;
 	unsigned long idx;
 	unsigned int i;
 	void *entry;
 	u64 lo, hi;
-	int ret = 0;
 
-	if (!length)
-		return 0;
-	mutex_lock(&vpdev->mig.lock);
-	vfio_pci_mig_sync_dirty(vpdev);
-	vfio_pci_mig_unlock(vpdev);
-
-	mutex_lock(&vpdev->dirty_lock);
-	log = vpdev->log;
-	if (!log) {
-		ret = -EINVAL;
-		goto out;
-	}
+	if (!log)
+		return -EINVAL;
 
 	if (log->overflow) {
 		for (i = 0; i < log->nr_ranges; i++) {
@@ -229,7 +196,7 @@ static int vfio_pci_log_read_and_clear(struct vfio_device *vdev,
 			if (lo <= hi)
 				iova_bitmap_set(dirty, lo, hi - lo + 1);
 		}
-		goto out;
+		return 0;
 	}
 
 	lo = iova;
@@ -258,15 +225,5 @@ static int vfio_pci_log_read_and_clear(struct vfio_device *vdev,
 		}
 		cond_resched();
 	}
-	/* DMA still in flight stays dirty for the next report too. */
-	vfio_pci_dirty_log_holds(vpdev);
-out:
-	mutex_unlock(&vpdev->dirty_lock);
-	return ret;
+	return 0;
 }
-
-const struct vfio_log_ops vfio_pci_dirty_log_ops = {
-	.log_start		= vfio_pci_log_start,
-	.log_stop		= vfio_pci_log_stop,
-	.log_read_and_clear	= vfio_pci_log_read_and_clear,
-};

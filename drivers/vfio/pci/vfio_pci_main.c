@@ -100,7 +100,7 @@ static int vfio_pci_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	}
 	vpdev->vendor = vendor;
 	vpdev->vendor_data = vendor_data;
-	vfio_pci_mig_setup(vpdev);
+	vfio_pci_mig_v2_setup(vpdev);
 
 	dev_set_drvdata(&pdev->dev, &vpdev->core);
 	ret = vfio_pci_core_register_device(&vpdev->core);

@@ -217,14 +217,19 @@ static const struct vfio_pci_regops vfio_pci_mig_v1_regops = {
 
 /**
  * vfio_pci_mig_v1_open() - add the v1 migration region for this open
- * @vpdev: the device, being opened; core is enabled
+ * @vpdev: the device, being opened; core and the engine are ready
+ *
+ * Nothing for a vendor without v1.
  *
  * Return: 0 or -ENOMEM.
  */
 int vfio_pci_mig_v1_open(struct vfio_pci_device *vpdev)
 {
+	const struct vfio_pci_migration_ops *ops = vfio_pci_mig_ops(vpdev);
 	int ret;
 
+	if (!ops || !(ops->protocols & VFIO_PCI_MIGRATION_V1))
+		return 0;
 	vpdev->mig.v1_data = vmalloc_user(V1_DATA_SIZE);
 	if (!vpdev->mig.v1_data)
 		return -ENOMEM;

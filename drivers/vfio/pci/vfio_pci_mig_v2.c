@@ -49,12 +49,14 @@ struct mig_data_size {
  * @owner: the vendor's module, pinned while the file is open
  * @resuming: a resuming file (else a saving file)
  * @pos: bytes read or written so far (a stream: no file position)
+ * @epoch: the engine's stream epoch the file belongs to (file_current())
  */
 struct vfio_pci_mig_file {
 	struct vfio_pci_device *vpdev;
 	struct module *owner;
 	bool resuming;
 	size_t pos;
+	u64 epoch;
 };
 
 static enum vfio_device_mig_state to_v2(enum vfio_pci_mig_state s)
@@ -113,10 +115,15 @@ static int from_v2(enum vfio_device_mig_state s, enum vfio_pci_mig_state *out)
 	}
 }
 
-/* Is @migf still the device's current data file?  Caller holds mig.lock. */
+/*
+ * Is @migf still the device's current data file?  A file is bound to the
+ * engine's stream epoch it was made current in; the engine ends the epoch
+ * when the stream ends, and a newer file ends it too.  Caller holds
+ * mig.lock.
+ */
 static bool file_current(struct vfio_pci_mig_file *migf)
 {
-	return migf->vpdev->mig.v2_file == migf;
+	return migf->epoch == migf->vpdev->mig.epoch;
 }
 
 /* Copy from @data, which starts at file offset @base, at the file's pos. */
@@ -262,10 +269,6 @@ static int mig_file_release(struct inode *inode, struct file *filp)
 	struct vfio_pci_mig_file *migf = filp->private_data;
 	struct vfio_pci_device *vpdev = migf->vpdev;
 
-	mutex_lock(&vpdev->mig.lock);
-	if (file_current(migf))
-		vpdev->mig.v2_file = NULL;
-	vfio_pci_mig_unlock(vpdev);
 	put_device(&vpdev->core.vdev.device);
 	module_put(migf->owner);
 	kfree(migf);
@@ -282,18 +285,6 @@ static const struct file_operations vfio_pci_mig_fops = {
 	.release	= mig_file_release,
 };
 
-/**
- * vfio_pci_mig_v2_end_file() - end the current data file, if any
- * @vpdev: the device; caller holds its migration lock
- *
- * The file stays open for its user but reads and writes fail from now on.
- */
-void vfio_pci_mig_v2_end_file(struct vfio_pci_device *vpdev)
-{
-	lockdep_assert_held(&vpdev->mig.lock);
-	vpdev->mig.v2_file = NULL;
-}
-
 static struct file *mig_file_new(struct vfio_pci_device *vpdev, bool resuming)
 {
 	struct vfio_pci_mig_file *migf;
@@ -304,6 +295,8 @@ static struct file *mig_file_new(struct vfio_pci_device *vpdev, bool resuming)
 		return ERR_PTR(-ENOMEM);
 	migf->vpdev = vpdev;
 	migf->resuming = resuming;
+	/* Not current until the transition that made it succeeds. */
+	migf->epoch = vpdev->mig.epoch - 1;
 	migf->owner = vpdev->vendor->owner;
 	if (!try_module_get(migf->owner)) {
 		kfree(migf);
@@ -350,6 +343,7 @@ vfio_pci_mig_set_state_v2(struct vfio_device *vdev,
 	struct vfio_pci_device *vpdev = to_vfio_pci(vdev);
 	struct vfio_pci_mig *mig = &vpdev->mig;
 	enum vfio_device_mig_state cur, next;
+	struct vfio_pci_mig_file *migf;
 	enum vfio_pci_mig_state arc;
 	struct file *filp = NULL;
 	int ret = 0;
@@ -384,7 +378,9 @@ vfio_pci_mig_set_state_v2(struct vfio_device *vdev,
 			if (filp)
 				fput(filp);
 			filp = opened;
-			mig->v2_file = filp->private_data;
+			/* The older file, if any, ends; this one is current. */
+			migf = filp->private_data;
+			migf->epoch = ++mig->epoch;
 			/* A saving session that begins in pre-copy. */
 			if (vfio_pci_mig_state_precopy(mig->state))
 				vfio_pci_mig_precopy_part(vpdev);
@@ -425,7 +421,7 @@ static int vfio_pci_mig_get_data_size_v2(struct vfio_device *vdev,
 }
 #endif
 
-const struct vfio_migration_ops vfio_pci_mig_v2_ops = {
+static const struct vfio_migration_ops vfio_pci_mig_v2_ops = {
 	.migration_set_state = vfio_pci_mig_set_state_v2,
 	.migration_get_state = vfio_pci_mig_get_state_v2,
 #if VFIO_PCI_COMPAT_CORE_DATA_SIZE
@@ -459,4 +455,33 @@ int vfio_pci_mig_data_size(struct vfio_pci_device *vpdev, u32 flags,
 	size.stop_copy_length = vfio_pci_mig_stop_copy_size(vpdev);
 	vfio_pci_mig_unlock(vpdev);
 	return copy_to_user(arg, &size, sizeof(size)) ? -EFAULT : 0;
+}
+
+/**
+ * vfio_pci_mig_v2_setup() - offer protocol v2, if the vendor chose it
+ * @vpdev: a device just allocated, before it is registered with vfio
+ *
+ * v2 goes through vfio core: mig_ops, and device DMA logging for a vendor
+ * that reports every device write where the kernel can carry the reports
+ * (v1 is a region added at each open, vfio_pci_mig_v1_open()).
+ */
+void vfio_pci_mig_v2_setup(struct vfio_pci_device *vpdev)
+{
+	const struct vfio_pci_migration_ops *ops = vfio_pci_mig_ops(vpdev);
+
+	if (!ops || !(ops->protocols & VFIO_PCI_MIGRATION_V2))
+		return;
+	vpdev->core.vdev.mig_ops = &vfio_pci_mig_v2_ops;
+	vpdev->core.vdev.migration_flags = VFIO_MIGRATION_STOP_COPY;
+	/* P2P: the vendor can stop its device initiating DMA alone. */
+	if (ops->set_p2p)
+		vpdev->core.vdev.migration_flags |= VFIO_MIGRATION_P2P;
+	/*
+	 * Pre-copy starts the vendor's reporting while the VM still runs, so
+	 * the IOMMU's dirty tracking is precise from the first RAM pass on.
+	 */
+	vpdev->core.vdev.migration_flags |= VFIO_PCI_COMPAT_MIGRATION_PRE_COPY;
+	/* Where the kernel cannot report for a device, offer no logging. */
+	if (ops->reports_all_dma && VFIO_PCI_COMPAT_DMA_LOGGING)
+		vpdev->core.vdev.log_ops = &vfio_pci_mig_dma_log_ops;
 }

@@ -34,7 +34,8 @@
  * @v1_data: the v1 region's data section (mmappable), or NULL
  * @v1_staged: bytes of @stream staged in @v1_data, not yet consumed
  * @reporting: why device writes must be reported now (MIG_REPORT_*)
- * @v2_file: the v2 data file of the current transfer state, or NULL
+ * @epoch: counts the streams that ended; a front end's file made current
+ *         in an epoch ends with it (v2 data files)
  * @reset_pending: a function reset happened and is not applied yet
  * @own_reset: resets in progress that are part of open, close or the
  *             vendor's own sequence (not reported to the vendor)
@@ -59,7 +60,7 @@ struct vfio_pci_mig {
 	void *v1_data;
 	u64 v1_staged;
 	u32 reporting;
-	struct vfio_pci_mig_file *v2_file;
+	u64 epoch;
 	/** @reset_lock: guards @reset_pending and @own_reset */
 	spinlock_t reset_lock;
 	bool reset_pending;
@@ -160,7 +161,7 @@ vfio_pci_mig_ops(struct vfio_pci_device *vpdev)
 	return vpdev->vendor ? vpdev->vendor->migration : NULL;
 }
 
-/* vfio_pci_migration.c */
+/* vfio_pci_mig_engine.c */
 void vfio_pci_mig_init(struct vfio_pci_device *vpdev);
 int vfio_pci_mig_open(struct vfio_pci_device *vpdev);
 void vfio_pci_mig_close(struct vfio_pci_device *vpdev);
@@ -179,7 +180,6 @@ void vfio_pci_mig_sync_dirty(struct vfio_pci_device *vpdev);
 void vfio_pci_mig_precopy_part(struct vfio_pci_device *vpdev);
 bool vfio_pci_migration_ops_valid(const struct vfio_pci_migration_ops *ops);
 int vfio_pci_mig_report(struct vfio_pci_device *vpdev, u32 why, bool on);
-void vfio_pci_mig_setup(struct vfio_pci_device *vpdev);
 
 /*
  * VFIO_DEVICE_FEATURE_MIG_DATA_SIZE, which upstream added after 6.1: QEMU
@@ -189,16 +189,23 @@ void vfio_pci_mig_setup(struct vfio_pci_device *vpdev);
 #define VFIO_PCI_FEATURE_MIG_DATA_SIZE	9
 
 /* vfio_pci_mig_v2.c */
-extern const struct vfio_migration_ops vfio_pci_mig_v2_ops;
-void vfio_pci_mig_v2_end_file(struct vfio_pci_device *vpdev);
+void vfio_pci_mig_v2_setup(struct vfio_pci_device *vpdev);
 int vfio_pci_mig_data_size(struct vfio_pci_device *vpdev, u32 flags,
 			   void __user *arg, size_t argsz);
 
+/* vfio_pci_mig_dma_log.c */
+extern const struct vfio_log_ops vfio_pci_mig_dma_log_ops;
+void vfio_pci_mig_dma_log_close(struct vfio_pci_device *vpdev);
+
 /* vfio_pci_dirty_log.c */
-extern const struct vfio_log_ops vfio_pci_dirty_log_ops;
+struct vfio_pci_dirty_log *vfio_pci_dirty_log_new(struct rb_root_cached *ranges,
+						  u32 nnodes, u64 page_size);
+void vfio_pci_dirty_log_destroy(struct vfio_pci_dirty_log *log);
 void vfio_pci_dirty_log_record(struct vfio_pci_device *vpdev, u64 iova,
 			       u64 len);
 void vfio_pci_dirty_log_free(struct vfio_pci_device *vpdev);
+int vfio_pci_dirty_log_report(struct vfio_pci_device *vpdev, u64 iova,
+			      u64 length, struct iova_bitmap *dirty);
 
 /* vfio_pci_mig_v1.c */
 int vfio_pci_mig_v1_open(struct vfio_pci_device *vpdev);

@@ -119,10 +119,16 @@ static void mig_free_stream(struct vfio_pci_mig *mig)
 	mig->v1_staged = 0;
 }
 
-/* The saving session ends: its v2 file and pre-copy part too. */
+/* Files a front end bound to the stream that ends see it end. */
+static void mig_end_epoch(struct vfio_pci_mig *mig)
+{
+	mig->epoch++;
+}
+
+/* The saving session ends: its pre-copy part too. */
 static void mig_drop_stream(struct vfio_pci_mig *mig)
 {
-	vfio_pci_mig_v2_end_file(mig_dev(mig));
+	mig_end_epoch(mig);
 	mig_free_stream(mig);
 	vfree(mig->pre);
 	mig->pre = NULL;
@@ -131,7 +137,7 @@ static void mig_drop_stream(struct vfio_pci_mig *mig)
 
 static void mig_drop_rx(struct vfio_pci_mig *mig)
 {
-	vfio_pci_mig_v2_end_file(mig_dev(mig));
+	mig_end_epoch(mig);
 	vfree(mig->rx);
 	mig->rx = NULL;
 	mig->rx_len = 0;
@@ -569,28 +575,19 @@ int vfio_pci_mig_open(struct vfio_pci_device *vpdev)
 	strscpy(mig->id.driver, vpdev->vendor->name, sizeof(mig->id.driver));
 	mig->id.version = ops->version;
 	mig->max_stream = stream_cap(ops->max_state_size);
-
-	if (ops->protocols & VFIO_PCI_MIGRATION_V1)
-		return vfio_pci_mig_v1_open(vpdev);
 	return 0;
 }
 
-/* End whatever migration or logging is in progress, as if cancelled. */
 /*
- * End whatever migration is in progress.  The DMA log is the VMM's: it
- * survives a device reset (a guest rebooting during pre-copy must not
- * fail the next report), and goes only when the device is closed.
+ * End whatever migration is in progress, as if cancelled.  Device DMA
+ * logging is not the engine's: the VMM's log survives a device reset (a
+ * guest rebooting during pre-copy must not fail the next report), and its
+ * front end ends it when the device is closed.
  */
-static void mig_abandon(struct vfio_pci_device *vpdev, bool keep_log)
+static void mig_abandon(struct vfio_pci_device *vpdev)
 {
 	struct vfio_pci_mig *mig = &vpdev->mig;
 
-	if (!keep_log) {
-		mutex_lock(&vpdev->dirty_lock);
-		vfio_pci_dirty_log_free(vpdev);
-		mutex_unlock(&vpdev->dirty_lock);
-		vfio_pci_mig_report(vpdev, MIG_REPORT_LOGGING, false);
-	}
 	vfio_pci_mig_report(vpdev, MIG_REPORT_SAVING, false);
 	mig_drop_stream(mig);
 	mig_drop_rx(mig);
@@ -611,7 +608,7 @@ void vfio_pci_mig_close(struct vfio_pci_device *vpdev)
 	/* Core's reset at close must reach the vendor before it forgets us. */
 	vfio_pci_mig_reset_flush(vpdev);
 	mutex_lock(&vpdev->mig.lock);
-	mig_abandon(vpdev, false);
+	mig_abandon(vpdev);
 	vfio_pci_mig_unlock(vpdev);
 }
 
@@ -634,7 +631,7 @@ void vfio_pci_mig_unlock(struct vfio_pci_device *vpdev)
 			break;
 		mig->reset_pending = false;
 		spin_unlock(&mig->reset_lock);
-		mig_abandon(vpdev, true);
+		mig_abandon(vpdev);
 		if (ops && ops->reset)
 			ops->reset(&vpdev->core.vdev);
 	}
@@ -712,35 +709,6 @@ void vfio_pci_mig_reset_flush(struct vfio_pci_device *vpdev)
 		mutex_lock(&vpdev->mig.lock);
 		vfio_pci_mig_unlock(vpdev);
 	}
-}
-
-/**
- * vfio_pci_mig_setup() - offer the protocols the vendor chose
- * @vpdev: a device just allocated, before it is registered with vfio
- *
- * v2 goes through vfio core (mig_ops, and device DMA logging for a vendor
- * that reports every device write where the kernel can carry the reports);
- * v1 is a region added at each open.
- */
-void vfio_pci_mig_setup(struct vfio_pci_device *vpdev)
-{
-	const struct vfio_pci_migration_ops *ops = vfio_pci_mig_ops(vpdev);
-
-	if (!ops || !(ops->protocols & VFIO_PCI_MIGRATION_V2))
-		return;
-	vpdev->core.vdev.mig_ops = &vfio_pci_mig_v2_ops;
-	vpdev->core.vdev.migration_flags = VFIO_MIGRATION_STOP_COPY;
-	/* P2P: the vendor can stop its device initiating DMA alone. */
-	if (ops->set_p2p)
-		vpdev->core.vdev.migration_flags |= VFIO_MIGRATION_P2P;
-	/*
-	 * Pre-copy starts the vendor's reporting while the VM still runs, so
-	 * the IOMMU's dirty tracking is precise from the first RAM pass on.
-	 */
-	vpdev->core.vdev.migration_flags |= VFIO_PCI_COMPAT_MIGRATION_PRE_COPY;
-	/* Where the kernel cannot report for a device, offer no logging. */
-	if (ops->reports_all_dma && VFIO_PCI_COMPAT_DMA_LOGGING)
-		vpdev->core.vdev.log_ops = &vfio_pci_dirty_log_ops;
 }
 
 /**
