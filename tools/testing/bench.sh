@@ -17,6 +17,7 @@
 #   BENCH_DATAPATH_{BOOTS,CYCLES,ECHOES,SECONDS}  the datapath section's
 #                    boots (1), cycles per boot (4), pings per round
 #                    (2000) and TCP seconds each way (10)
+#   BENCH_TAILWRITE_ROUNDS  timed tail writes of each size (default 9)
 #
 # Add a section: write section_<name>, add <name> to SECTIONS.
 # Sections are called indirectly, as section_<name>.
@@ -31,7 +32,7 @@ KVER_GIVEN=${KVER:-}
 export KVER=${KVER:-$(scripts/kernels.sh default)}
 . tools/testing/lib/vm-opts.sh
 
-SECTIONS=(passthrough datapath migration sriov)
+SECTIONS=(passthrough datapath migration sriov tailwrite)
 BOOTS=${BENCH_BOOTS:-4}
 PAIRS=${BENCH_PAIRS:-40}
 SECS=${BENCH_SECONDS:-0.5}
@@ -211,10 +212,18 @@ section_sriov() {
 	python3 tools/testing/bench/sriov.py "$raw"
 }
 
+# ---- tailwrite: one trapped RX tail write, one descriptor to a ring -------
+# igb_vf_migration while saving, driven by vfio_tail_bench on VF 0 (see
+# bench/tailwrite-guest.sh): medians of the write's time.
+section_tailwrite() {
+	bench_boot "bench-tailwrite${BOOT_SUFFIX:-}" 900 "${IGB_VM_OPTS[@]}" -- \
+		tools/testing/bench/tailwrite-guest.sh "${BENCH_TAILWRITE_ROUNDS:-9}"
+}
+
 # Kernels: the first runs every section under plain names; the others run
 # the sections in PER_KERNEL_SECTIONS, their names (and run names) ending
 # in @<series>, so the two kernels' figures sit side by side.
-PER_KERNEL_SECTIONS=(passthrough datapath migration sriov)
+PER_KERNEL_SECTIONS=(passthrough datapath migration sriov tailwrite)
 if [ -n "${BENCH_KERNELS:-}" ]; then
 	read -ra kernels <<<"$BENCH_KERNELS"
 elif [ -n "${KVER_GIVEN:-}" ]; then

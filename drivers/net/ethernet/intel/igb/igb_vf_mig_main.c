@@ -47,7 +47,7 @@ MODULE_PARM_DESC(guest_reset, "On a destination, tell the guest's driver of a VF
 
 static bool all_dirty;
 module_param(all_dirty, bool, 0444);
-MODULE_PARM_DESC(all_dirty, "Do not trap the queue registers: no dirty page is reported, so the IOMMU reports all guest memory dirty (for comparison; VMMs speaking protocol v2 then need their own dirty tracking)");
+MODULE_PARM_DESC(all_dirty, "Do not trap the RX queue registers: no dirty page is reported, so the IOMMU reports all guest memory dirty (for comparison; VMMs speaking protocol v2 then need their own dirty tracking)");
 
 /**
  * struct igb_vfm_dev - one VF owned by this driver

@@ -116,7 +116,7 @@ static u32 saved(const struct igb_vfm *m, u32 off)
  * igb_vfm_init() - set up the migration logic of one VF
  * @m: the VF's state, zeroed by the caller
  * @seam: its seam (copied)
- * @tails_trapped: the queue pages are trapped from open (precise tracking)
+ * @tails_trapped: the RX queue page is trapped from open (precise tracking)
  *
  * Return: 0, -EINVAL if the register table is inconsistent, -ENOMEM.
  */
@@ -399,7 +399,7 @@ u32 igb_vfm_bar0_read(struct igb_vfm *m, u32 offset, u32 value)
  * igb_vfm_saving_begin() - device writes must be reported from now on
  * @m: the VF
  *
- * With the queue pages trapped since open, every tail write has been seen:
+ * With the RX queue page trapped since open, every RX tail write was seen:
  * tracking is precise at once (every ring's memory and every posted buffer
  * held).  Without, nothing is reported and the IOMMU keeps reporting all
  * guest memory dirty.
