@@ -53,6 +53,21 @@ syncs=$(cat /sys/module/$TESTMOD/parameters/syncs)
 tap_result "a vendor's sync_dirty runs at each of a v1 client's pending_bytes reads (owner $owner, client exit $rc, $syncs calls for 3 reads)" \
 	"$([ "$owner" = test_vendor ] && [ "$rc" = 0 ] && [ "$syncs" = 3 ]; echo $?)"
 unbind_vfio "${edus[0]}"
+rmmod $TESTMOD
+# And before each device DMA-log report (protocol v2), where the kernel
+# offers the log.
+insmod "$(modinfo -n $TESTMOD)" mig_log=1
+bind_vfio "${edus[0]}"
+"$BIN/vfio_mig_sync" "${edus[0]}" 4 log
+rc=$?
+syncs=$(cat /sys/module/$TESTMOD/parameters/syncs)
+if [ "$rc" = 3 ]; then
+	tap_skip "a vendor's sync_dirty runs before each DMA-log report" "no device DMA logging on $KVER"
+else
+	tap_result "a vendor's sync_dirty runs before each DMA-log report (client exit $rc, $syncs calls for 4 reports)" \
+		"$([ "$rc" = 0 ] && [ "$syncs" = 4 ]; echo $?)"
+fi
+unbind_vfio "${edus[0]}"
 tap_check "the test vendor and vfio-pci unload after the device is released" \
 	modprobe -r $TESTMOD vfio-pci
 exit 0

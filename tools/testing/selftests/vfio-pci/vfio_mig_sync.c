@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * A v1 client's dirty-sync rhythm, without QEMU: put the device in
- * SAVING|RUNNING, read pending_bytes <n> times (a v1 client reads it before
- * each of its dirty syncs), then back to RUNNING.  The test vendor counts
- * the sync_dirty calls vfio-pci makes for it.
+ * A client's dirty-sync rhythm, without QEMU.  v1 (the default): put the
+ * device in SAVING|RUNNING, read pending_bytes <n> times (a v1 client reads
+ * it before each of its dirty syncs), then back to RUNNING.  "log": start
+ * device DMA logging over 1 MiB, ask for <n> reports, stop.  The test
+ * vendor counts the sync_dirty calls vfio-pci makes for it.
  *
- * usage: vfio_mig_sync <domain:bus:slot.fn> <n>
- * Exit status: 0 if every step succeeded, 1 if one failed, 2 on bad usage.
+ * usage: vfio_mig_sync <domain:bus:slot.fn> <n> [log]
+ * Exit status: 0 if every step succeeded, 1 if one failed, 2 on bad usage,
+ * 3 if the device offers no DMA logging.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -20,21 +22,70 @@
 #define V1_RUNNING	1
 #define V1_SAVING	2
 
+#define LOG_PAGE	4096ULL
+#define LOG_LEN		0x100000ULL
+
 static int v1_state(struct vfio_dev *d, int index, uint32_t state)
 {
 	return vfio_region_write(d, index, V1_STATE, &state, sizeof(state));
 }
 
-int main(int argc, char **argv)
+static int v1_syncs(struct vfio_dev *d, int n)
 {
 	struct vfio_region_info info;
-	struct vfio_dev d;
-	int index, ret, i, n;
 	uint64_t pending;
+	int index, ret, i;
 
-	n = argc == 3 ? atoi(argv[2]) : -1;
+	index = vfio_find_region(d, VFIO_REGION_TYPE_MIGRATION_DEPRECATED,
+				 VFIO_REGION_SUBTYPE_MIGRATION_DEPRECATED, &info);
+	if (index < 0)
+		return index;
+	ret = v1_state(d, index, V1_SAVING | V1_RUNNING);
+	for (i = 0; !ret && i < n; i++)
+		ret = vfio_region_read(d, index, V1_PENDING, &pending,
+				       sizeof(pending));
+	return ret ?: v1_state(d, index, V1_RUNNING);
+}
+
+static int log_syncs(struct vfio_dev *d, int n)
+{
+	struct vfio_device_feature_dma_logging_range range = {
+		.iova = 0, .length = LOG_LEN,
+	};
+	struct vfio_device_feature_dma_logging_control c = {
+		.page_size = LOG_PAGE, .num_ranges = 1,
+		.ranges = (uintptr_t)&range,
+	};
+	uint64_t bitmap[LOG_LEN / LOG_PAGE / 64];
+	struct vfio_device_feature_dma_logging_report r = {
+		.iova = 0, .length = LOG_LEN, .page_size = LOG_PAGE,
+		.bitmap = (uintptr_t)bitmap,
+	};
+	int ret, i;
+
+	ret = vfio_device_feature(d->fd, VFIO_DEVICE_FEATURE_SET |
+				  VFIO_DEVICE_FEATURE_DMA_LOGGING_START,
+				  &c, sizeof(c));
+	for (i = 0; !ret && i < n; i++)
+		ret = vfio_device_feature(d->fd, VFIO_DEVICE_FEATURE_GET |
+					  VFIO_DEVICE_FEATURE_DMA_LOGGING_REPORT,
+					  &r, sizeof(r));
+	if (!i)
+		return ret;
+	return vfio_device_feature(d->fd, VFIO_DEVICE_FEATURE_SET |
+				   VFIO_DEVICE_FEATURE_DMA_LOGGING_STOP,
+				   NULL, 0) ?: ret;
+}
+
+int main(int argc, char **argv)
+{
+	bool log = argc == 4 && !strcmp(argv[3], "log");
+	struct vfio_dev d;
+	int ret, n;
+
+	n = argc == 3 || log ? atoi(argv[2]) : -1;
 	if (n < 0) {
-		fprintf(stderr, "usage: %s <bdf> <n>\n", argv[0]);
+		fprintf(stderr, "usage: %s <bdf> <n> [log]\n", argv[0]);
 		return 2;
 	}
 	ret = vfio_dev_open(&d, argv[1]);
@@ -43,14 +94,11 @@ int main(int argc, char **argv)
 			vfio_errname(ret));
 		return 1;
 	}
-	index = vfio_find_region(&d, VFIO_REGION_TYPE_MIGRATION_DEPRECATED,
-				 VFIO_REGION_SUBTYPE_MIGRATION_DEPRECATED, &info);
-	ret = index < 0 ? index : v1_state(&d, index, V1_SAVING | V1_RUNNING);
-	for (i = 0; !ret && i < n; i++)
-		ret = vfio_region_read(&d, index, V1_PENDING, &pending,
-				       sizeof(pending));
-	if (index >= 0 && !ret)
-		ret = v1_state(&d, index, V1_RUNNING);
+	ret = log ? log_syncs(&d, n) : v1_syncs(&d, n);
+	if (ret == -ENOTTY && log) {
+		vfio_dev_close(&d);
+		return 3;
+	}
 	if (ret)
 		fprintf(stderr, "%s: %s: %s\n", argv[0], argv[1],
 			vfio_errname(ret));

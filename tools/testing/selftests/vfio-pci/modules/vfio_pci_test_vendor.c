@@ -49,6 +49,10 @@ static bool mig_v1;
 module_param(mig_v1, bool, 0444);
 MODULE_PARM_DESC(mig_v1, "Register v1 migration callbacks that save nothing and count sync_dirty calls");
 
+static bool mig_log;
+module_param(mig_log, bool, 0444);
+MODULE_PARM_DESC(mig_log, "As mig_v1, with protocol v2 and device DMA logging too");
+
 static bool many_irqs;
 module_param(many_irqs, bool, 0444);
 MODULE_PARM_DESC(many_irqs, "Register with one device irq more than vfio-pci allows (vfio-pci must refuse)");
@@ -173,6 +177,22 @@ static const struct vfio_pci_migration_ops test_mig_v1_ops = {
 	.sync_dirty	= test_mig_sync_dirty,
 };
 
+/* Both protocols and device DMA logging (it reports nothing: no DMA). */
+static const struct vfio_pci_migration_ops test_mig_log_ops = {
+	.protocols	= VFIO_PCI_MIGRATION_V1 | VFIO_PCI_MIGRATION_V2,
+	.reports_all_dma = true,
+	.version	= 1,
+	.max_state_size	= PAGE_SIZE,
+	.start_saving	= test_mig_nop,
+	.stop_saving	= test_mig_void,
+	.stop		= test_mig_nop,
+	.start		= test_mig_nop,
+	.start_resuming	= test_mig_nop,
+	.save		= test_mig_save,
+	.load		= test_mig_load,
+	.sync_dirty	= test_mig_sync_dirty,
+};
+
 static const struct vfio_pci_vendor_irq
 test_vendor_irqs[VFIO_PCI_MAX_VENDOR_IRQS + 1] = {
 	[0 ... VFIO_PCI_MAX_VENDOR_IRQS] = {
@@ -201,6 +221,8 @@ static int __init test_vendor_init(void)
 	}
 	if (mig_v1)
 		test_vendor_ops.migration = &test_mig_v1_ops;
+	if (mig_log)
+		test_vendor_ops.migration = &test_mig_log_ops;
 	if (many_irqs) {
 		test_vendor_ops.irqs = test_vendor_irqs;
 		test_vendor_ops.num_irqs = ARRAY_SIZE(test_vendor_irqs);
