@@ -7,6 +7,8 @@
 #   make                build the modules (every supported kernel installed)
 #                       and the test programs
 #   make check          install deps, build, run the gates and every suite
+#   make check-debug    the single-guest suites on a debug kernel (KASAN,
+#                       lockdep, kmemleak) built here from linux-source-6.1
 #   make demo           live-migrate a VM with an assigned device, with figures
 #   make bench          benchmarks (ratios against Debian's stock vfio-pci)
 #   make vm-shell       interactive shell in the test guest, modules installed
@@ -38,7 +40,7 @@ SHELL_RUN ?= tools/testing/vm/run-vm.sh --shell
 # command-line variable on; when not given, they stay unset.
 export OUT
 
-.PHONY: all modules progs deps check fuzz demo bench vm-shell install \
+.PHONY: all modules progs deps check check-debug fuzz demo bench vm-shell install \
 	modules_install uninstall deb clean
 
 all: modules progs
@@ -58,6 +60,11 @@ BUILD_QUIETLY = mkdir -p $(OUT) && $(BUILD_RUN) >$(OUT)/build.log 2>&1 || \
 
 check: deps
 	@$(CHECK_RUN) $(TESTS)
+
+# Not part of check: building the kernel takes about 40 minutes the
+# first time, and its guests run several times slower.
+check-debug: deps
+	@tools/testing/check-debug.sh $(TESTS)
 
 # The fuzz suite with a long budget on every kernel (make check runs a
 # short one); FUZZ_SEED=<n> replays a seed a run printed.

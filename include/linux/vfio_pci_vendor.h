@@ -284,7 +284,9 @@ bool vfio_pci_migration_saving(struct vfio_device *vdev);
  * first report, type1 reports every mapped page dirty at every sync
  * (correct, but migration of a busy guest may never converge); after it,
  * type1 reports only pages marked or pinned through the device's container,
- * so from then on every device write must be reported.  For a v2 client
+ * so from then on every device write must be reported: vfio-pci keeps
+ * vfio_pci_migration_saving() true after such a save until the device is
+ * closed.  For a v2 client
  * with device DMA logging on (see @reports_all_dma), reports go to the
  * device's log and nothing is pinned.
  *

@@ -30,6 +30,8 @@
 #                   needs the whole machine and runs alone); by default
 #                   (1) they boot with one vCPU and share the machine
 #   KVER=<release>  test that kernel only (its jobs have plain names)
+#   VM_TIMEOUT_SCALE=N  multiply every guest's time limit by N (a slow
+#                   kernel: make check-debug's; default 1)
 #
 # Scheduling: a job weighs the CPUs it keeps busy (1 for a host suite or a
 # one-vCPU guest, 2 for a two-vCPU guest); jobs start, longest expected
@@ -128,6 +130,7 @@ if [ -z "${LANES:-}" ]; then
 	[ "$LANES" -le 2 ] || LANES=2
 fi
 PARALLEL_SMP=${PARALLEL_SMP:-1}
+VM_TIMEOUT_SCALE=${VM_TIMEOUT_SCALE:-1}
 
 usage_error() {
 	echo "run-tests.sh: $*" >&2
@@ -137,6 +140,9 @@ usage_error() {
 
 case $LANES in
 '' | *[!0-9]* | 0) usage_error "LANES must be a number of at least 1, not '$LANES'" ;;
+esac
+case $VM_TIMEOUT_SCALE in
+'' | *[!0-9]* | 0) usage_error "VM_TIMEOUT_SCALE must be a number of at least 1, not '$VM_TIMEOUT_SCALE'" ;;
 esac
 for s in $SECOND_KERNEL_SUITES; do
 	[ -n "${suite_cmd[$s]+x}" ] || usage_error "SECOND_KERNEL_SUITES: unknown suite '$s'"
@@ -266,7 +272,8 @@ job_command() {
 	if is_guest "$j"; then
 		read -r _ timeout script _ <<<"$spec"
 		# shellcheck disable=SC2206
-		argv=(tools/testing/vm/run-vm.sh --name "${job_run[$j]}" --timeout "$timeout"
+		argv=(tools/testing/vm/run-vm.sh --name "${job_run[$j]}"
+			--timeout "$((timeout * VM_TIMEOUT_SCALE))"
 			${job_opts[$j]} -- "$script")
 	else
 		# shellcheck disable=SC2206

@@ -59,6 +59,8 @@ static int pin_batch(struct vfio_device *vdev, dma_addr_t iova, int npage,
 {
 	int ret = vfio_pin_pages(vdev, iova, npage, IOMMU_READ, pages);
 
+	if (ret > 0)
+		WRITE_ONCE(to_vfio_pci(vdev)->pinned_scope, true);
 	if (ret >= 0 && ret != npage) {
 		if (ret)
 			vfio_unpin_pages(vdev, iova, ret);

@@ -63,8 +63,11 @@ void vfio_pci_mig_init(struct vfio_pci_device *vpdev)
  * @vdev: a device bound to vfio-pci
  *
  * True while a migration is saving the device (pre-copy and stop-copy of
- * either protocol; v2 has pre-copy from 6.2) or while userspace has device
- * DMA logging on (v2): every
+ * either protocol; v2 has pre-copy from 6.2), while userspace has device
+ * DMA logging on (v2), and after a migration in which the device pinned
+ * pages through the type1 IOMMU until the device is closed (type1 then
+ * reports only pinned pages, and a v2 client's next migration may track
+ * dirty pages long before it tells the device): every
  * device write to guest memory must then be reported with
  * vfio_pci_dirty_mark() or vfio_pci_dirty_hold().  A snapshot, for fast
  * paths; the vendor's start_saving() and stop_saving() bound it exactly.
@@ -80,12 +83,17 @@ EXPORT_SYMBOL_GPL(vfio_pci_migration_saving);
 /**
  * vfio_pci_mig_report() - start or stop one reason to report device writes
  * @vpdev: the device; caller holds its migration lock
- * @why: MIG_REPORT_SAVING or MIG_REPORT_LOGGING
+ * @why: MIG_REPORT_SAVING, MIG_REPORT_LOGGING or MIG_REPORT_PINNED (off
+ *       only)
  * @on: start or stop
  *
  * The vendor's start_saving() runs when the first reason starts and
  * stop_saving() when the last one stops.  The flag is set before
  * start_saving(), so a device write racing with it is already reported.
+ * A save that ends after the device pinned a page leaves MIG_REPORT_PINNED
+ * on: type1 no longer sees the device's other writes.  The next save
+ * replaces it, with stop_saving() and start_saving() around nothing, so
+ * the vendor begins each save afresh.
  *
  * Return: 0, or what start_saving() returned (the reason is then off).
  */
@@ -93,18 +101,28 @@ int vfio_pci_mig_report(struct vfio_pci_device *vpdev, u32 why, bool on)
 {
 	const struct vfio_pci_migration_ops *ops = vfio_pci_mig_ops(vpdev);
 	struct vfio_pci_mig *mig = &vpdev->mig;
-	u32 old = mig->reporting;
+	u32 old = mig->reporting, new;
 	int ret = 0;
 
 	lockdep_assert_held(&mig->lock);
-	if (on == !!(old & why))
+	new = on ? old | why : old & ~why;
+	if (!on && (why & MIG_REPORT_SAVING) && (old & MIG_REPORT_SAVING) &&
+	    READ_ONCE(vpdev->pinned_scope))
+		new |= MIG_REPORT_PINNED;
+	if (on && why == MIG_REPORT_SAVING && old == MIG_REPORT_PINNED) {
+		/* A new save: the vendor starts it afresh. */
+		ops->stop_saving(&vpdev->core.vdev);
+		old = 0;
+		new = why;
+	}
+	if (new == old)
 		return 0;
-	WRITE_ONCE(mig->reporting, on ? old | why : old & ~why);
-	if (on && !old) {
+	WRITE_ONCE(mig->reporting, new);
+	if (!old) {
 		ret = ops->start_saving(&vpdev->core.vdev);
 		if (ret)
 			WRITE_ONCE(mig->reporting, old);
-	} else if (!on && !mig->reporting) {
+	} else if (!new) {
 		ops->stop_saving(&vpdev->core.vdev);
 	}
 	return ret;
@@ -609,6 +627,8 @@ void vfio_pci_mig_close(struct vfio_pci_device *vpdev)
 	vfio_pci_mig_reset_flush(vpdev);
 	mutex_lock(&vpdev->mig.lock);
 	mig_abandon(vpdev);
+	vfio_pci_mig_report(vpdev, MIG_REPORT_PINNED, false);
+	WRITE_ONCE(vpdev->pinned_scope, false);
 	vfio_pci_mig_unlock(vpdev);
 }
 

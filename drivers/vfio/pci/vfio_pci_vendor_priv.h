@@ -71,6 +71,7 @@ struct vfio_pci_mig {
 
 #define MIG_REPORT_SAVING	BIT(0)	/* a v1 or v2 save is in progress */
 #define MIG_REPORT_LOGGING	BIT(1)	/* v2 device DMA logging is on */
+#define MIG_REPORT_PINNED	BIT(2)	/* type1 reports pinned pages only */
 
 /**
  * struct vfio_pci_dirty_log - v2 device DMA logging of one device
@@ -134,6 +135,11 @@ struct vfio_pci_device {
 	struct rb_root_cached holds;
 	/** @log: v2 device DMA logging, or NULL when off */
 	struct vfio_pci_dirty_log *log;
+	/**
+	 * @pinned_scope: a page was pinned through the container since open;
+	 * type1 then reports only pinned pages of this device
+	 */
+	bool pinned_scope;
 	/** @irq_lock: protects @irq_ctx and @remap */
 	struct mutex irq_lock;
 	/** @irq_ctx: eventfds of the vendor irqs */

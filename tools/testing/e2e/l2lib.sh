@@ -93,7 +93,7 @@ l2_start() {
 	ulimit -l unlimited
 	ip netns exec "$ns" "${qemu[@]}" -name "$role" "${L2ACCEL[@]}" \
 		-m "${L2_MEM:-128M}" -nodefaults -display none -no-reboot \
-		-kernel "/boot/vmlinuz-$KVER" -initrd "${L2_INITRD:-$OUT/l2-initramfs.gz}" \
+		-kernel "${L2_KIMAGE:-${KIMAGE:-/boot/vmlinuz-$KVER}}" -initrd "${L2_INITRD:-$OUT/l2-initramfs.gz}" \
 		-append "${L2_APPEND:-$L2_EDU_APPEND}" \
 		-chardev "pipe,id=ser,path=$L2FIFO/$role-ser" -serial chardev:ser \
 		-chardev "pipe,id=mon,path=$L2FIFO/$role-mon" -mon chardev=mon,mode=readline \

@@ -9,7 +9,8 @@
 # options:
 #   --kver K         kernel release the modules are taken from
 #   --modules "M.."  kernel modules to include, with their dependencies
-#                    (resolved by the host's kmod against /lib/modules/K);
+#                    (resolved by the host's kmod against /lib/modules/K,
+#                    or $KMODROOT/lib/modules/K when KMODROOT is set);
 #                    the L2 init loads them in dependency order
 #   --applets "A.."  busybox applets to link besides the default ones
 set -euo pipefail
@@ -49,7 +50,7 @@ if [ -n "$modules" ]; then
 	: >"$work/modules.list"
 	# shellcheck disable=SC2086
 	for mod in $modules; do
-		modprobe -S "$kver" --show-depends "$mod" |
+		modprobe -d "${KMODROOT:-/}" -S "$kver" --show-depends "$mod" |
 			awk '$1 == "insmod" { print $2 }'
 	done | awk '!seen[$0]++' | while read -r ko; do
 		name=$(copy_module "$ko" "$work/modules") || exit 1

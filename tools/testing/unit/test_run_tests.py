@@ -96,7 +96,7 @@ class Run:
             os.symlink("job", os.path.join(fake, s))
         e = {k: v for k, v in os.environ.items()
              if k not in ("KVER", "KDIR", "LANES", "PARALLEL_SMP",
-                          "SECOND_KERNEL_SUITES")}
+                          "SECOND_KERNEL_SUITES", "VM_TIMEOUT_SCALE")}
         e.update(OUT=os.path.join(self.dir, "out"), RUN_TESTS_FAKE_DIR=fake,
                  RUN_TESTS_KERNELS=K61 + " " + K612, LANES="2",
                  FAKE_STEP=str(step), FAKE_FIXTURES=FIXTURES)
@@ -315,6 +315,22 @@ def serial_run():
     r = Run(["vm"], step=0.1, RUN_TESTS_KERNELS="", KVER=K612)
     ok("KVER given: that kernel only, plain job names",
        list(r.starts) == ["vm"] and r.kver["vm"] == K612, (r.starts, r.kver))
+    plain = r.args.get("vm", [])
+    r.cleanup()
+
+    r = Run(["vm"], step=0.1, VM_TIMEOUT_SCALE="4")
+    scaled = r.args.get("vm", [])
+    limit = (lambda a: int(a[a.index("--timeout") + 1])
+             if "--timeout" in a else None)
+    ok("VM_TIMEOUT_SCALE=4: the guest's time limit four times the suite's",
+       limit(plain) is not None and limit(scaled) == 4 * limit(plain),
+       (plain, scaled))
+    r.cleanup()
+
+    r = Run(["vm"], step=0.1, VM_TIMEOUT_SCALE="0")
+    ok("VM_TIMEOUT_SCALE=0: refused (status 2), nothing run",
+       r.rc == 2 and not r.starts and "VM_TIMEOUT_SCALE" in r.stderr,
+       (r.rc, r.stderr))
     r.cleanup()
 
 

@@ -7,6 +7,8 @@
 # host's root once the guest has switched to it, so nothing is copied.
 #
 # usage: mkinitramfs.sh <kernel-release> <output.cpio.gz>
+# KMODROOT=<folder>: the kernel's modules are under <folder>/lib/modules
+# (a kernel built here, see debug-kernel.sh), not the host's /lib/modules.
 set -euo pipefail
 
 kver=$1
@@ -26,7 +28,7 @@ done
 # Resolve dependencies with the host's kmod against the guest's tree.
 : >"$work/modules.list"
 for mod in virtio_pci 9pnet_virtio 9p overlay; do
-	modprobe -S "$kver" --show-depends "$mod" | awk '$1 == "insmod" { print $2 }'
+	modprobe -d "${KMODROOT:-/}" -S "$kver" --show-depends "$mod" | awk '$1 == "insmod" { print $2 }'
 done | awk '!seen[$0]++' | while read -r ko; do
 	name=$(copy_module "$ko" "$work/modules") || exit 1
 	echo "/modules/$name" >>"$work/modules.list"

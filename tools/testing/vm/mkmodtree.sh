@@ -11,18 +11,26 @@
 #
 # usage: mkmodtree.sh <kernel-release> <build-folder> <output-root>
 # (the build folder is scripts/kbuild.sh's, $OUT/kbuild/<kernel-release>)
+# KMODROOT=<folder>: the kernel's own modules are under <folder>/lib/modules
+# instead of the host's /lib/modules; the guest does not have them, so
+# they are copied into the tree (debug-kernel.sh's kernel, trimmed).
 set -euo pipefail
 
 kver=$1
 src=$2
 root=$3
 dir=$root/lib/modules/$kver
+kmods=${KMODROOT:-}/lib/modules/$kver
 
 rm -rf "$root"
 mkdir -p "$dir/updates/vfio-pci-vendor"
-ln -s "/lib/modules/$kver/kernel" "$dir/kernel"
+if [ "$kmods" = "/lib/modules/$kver" ]; then
+	ln -s "$kmods/kernel" "$dir/kernel"
+else
+	cp -a "$kmods/kernel" "$dir/kernel"
+fi
 for f in modules.order modules.builtin modules.builtin.modinfo; do
-	cp "/lib/modules/$kver/$f" "$dir/"
+	cp "$kmods/$f" "$dir/"
 done
 [ -f "$src/drivers/vfio/pci/vfio-pci.ko" ] ||
 	{ echo "mkmodtree: no modules built for $kver in $src (make modules)" >&2; exit 1; }
@@ -32,4 +40,4 @@ done
 	cp "$src/$ko" "$dir/updates/vfio-pci-vendor/$ko"
 done
 depmod -b "$root" "$kver"
-rm "$dir/kernel"
+[ ! -L "$dir/kernel" ] || rm "$dir/kernel"

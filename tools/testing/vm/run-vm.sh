@@ -26,6 +26,12 @@
 #                  the install suite gives a copy with a package installed)
 #   --no-modtree   do not lay the tree's freshly built modules over the
 #                  guest's module tree (the guest loads what is installed)
+# environment:
+#   KVER           the guest kernel's release (default: kernels.sh default)
+#   KIMAGE         its image (default /boot/vmlinuz-$KVER)
+#   KMODROOT       the folder whose lib/modules holds its modules (default
+#                  /; debug-kernel.sh's kernel lives in $OUT/kdebug/root)
+#   L2_KIMAGE      the image nested guests boot (default: the guest's own)
 #
 # Prints the command's TAP lines, then two lines of its own: whether the
 # guest finished in time and whether its console is free of kernel
@@ -88,8 +94,9 @@ fi
 	echo "export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 	echo "export HOME=/root TERM=${TERM:-linux} KVER=$KVER OUT=$OUT VMT_TOP=$top VMT_DIR=/run/vmtest"
 	[ $modtree -eq 0 ] || echo "export VMT_MODTREE=$dir/modtree"
-	# A suite's own knobs, when the user set them (fuzz: replay a seed).
-	for v in FUZZ_SEED FUZZ_OPS; do
+	# A suite's own knobs, when the user set them (fuzz: replay a seed),
+	# and the kernel images nested guests boot (L2_KIMAGE, else KIMAGE).
+	for v in FUZZ_SEED FUZZ_OPS KIMAGE L2_KIMAGE; do
 		[ -z "${!v:-}" ] || printf 'export %s=%q\n' "$v" "${!v}"
 	done
 	echo "cd $top"
@@ -106,10 +113,25 @@ fi
 		# guest kernel's uptime at its start (read back below).
 		# shellcheck disable=SC2016
 		echo 'read -r up _ </proc/uptime; echo "$(date +%s) $up" >/run/vmtest/job-start'
+		# A kernel with kmemleak: what leaked before the job is not its.
+		cat <<-'EOS'
+		kmemleak=/sys/kernel/debug/kmemleak
+		[ -e $kmemleak ] || mount -t debugfs none /sys/kernel/debug 2>/dev/null
+		[ ! -e $kmemleak ] || { echo scan >$kmemleak; echo clear >$kmemleak; }
+		EOS
 		printf '%q ' "$@"
 		printf '>>/run/vmtest/output 2>&1\n'
 		echo 'echo $? >/run/vmtest/status'
 		echo 'date +%s >/run/vmtest/job-end'
+		# kmemleak reports an object unreferenced in two scans and older
+		# than 5 s: scan, wait out that age for the job's last objects,
+		# scan again.
+		cat <<-'EOS'
+		[ ! -e $kmemleak ] || {
+			echo scan >$kmemleak; sleep 6; echo scan >$kmemleak
+			cat $kmemleak >/run/vmtest/kmemleak.txt
+		}
+		EOS
 		echo 'dmesg >/run/vmtest/dmesg.txt'
 	fi
 } >"$dir/job"
@@ -158,7 +180,7 @@ cmd=("${qemu[@]}" -accel tcg -cpu max -smp "$smp" -m "$mem"
 	-machine q35,kernel-irqchip=split
 	-device intel-iommu,intremap=on,caching-mode=on
 	-display none -no-reboot -monitor none
-	-kernel "/boot/vmlinuz-$KVER" -initrd "$initrd"
+	-kernel "${KIMAGE:-/boot/vmlinuz-$KVER}" -initrd "$initrd"
 	-append "$append"
 	-virtfs "local,path=$root,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap"
 	"${shares[@]}"
@@ -223,6 +245,18 @@ if grep -aEq "$bad" "$log"; then
 	status=1
 else
 	tap_ok "guest $name console free of oops, BUG, WARNING and lockups"
+fi
+
+# Only a kernel with kmemleak writes this (the debug kernel).
+if [ -f "$dir/kmemleak.txt" ]; then
+	leaks=$(grep -c '^unreferenced object' "$dir/kmemleak.txt")
+	if [ "$leaks" -eq 0 ]; then
+		tap_ok "guest $name: kmemleak found no leak during the job"
+	else
+		tap_not_ok "guest $name: kmemleak found no leak during the job ($leaks found, $dir/kmemleak.txt)"
+		head -n 60 "$dir/kmemleak.txt" | tap_diag
+		status=1
+	fi
 fi
 
 if grep -q '^not ok' "$dir/output" 2>/dev/null; then

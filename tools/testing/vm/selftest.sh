@@ -39,7 +39,7 @@ l2_boot() {
 	local accel=$1 log=/tmp/l2-$1.log
 	timeout 240 qemu-system-x86_64 -accel "$accel" -cpu "$2" -m 128M \
 		-display none -no-reboot -monitor none -serial stdio \
-		-kernel "/boot/vmlinuz-$KVER" -initrd "$OUT/l2-initramfs.gz" \
+		-kernel "${L2_KIMAGE:-${KIMAGE:-/boot/vmlinuz-$KVER}}" -initrd "$OUT/l2-initramfs.gz" \
 		-append "console=ttyS0 panic=-1" >"$log" 2>&1
 	grep -q "L2: guest alive, kernel $KVER" "$log" || { tail -n 20 "$log"; return 1; }
 }

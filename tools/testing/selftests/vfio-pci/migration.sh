@@ -68,6 +68,29 @@ else
 		"$([ "$rc" = 0 ] && [ "$syncs" = 4 ]; echo $?)"
 fi
 unbind_vfio "${edus[0]}"
-tap_check "the test vendor and vfio-pci unload after the device is released" \
-	modprobe -r $TESTMOD vfio-pci
+rmmod $TESTMOD
+# Once the device pinned a page through type1, type1 reports only pinned
+# pages of it: a save that ends with the device running again must leave
+# reporting on (a v2 client's next migration may track dirty pages before
+# the device hears of it) until the device is closed.  A save that pinned
+# nothing ends it.
+for pin in 1 0; do
+	if [ $pin = 1 ]; then
+		insmod "$(modinfo -n $TESTMOD)" mig_pin=1
+		want=1 what="a save that pinned a page leaves reporting on until close"
+	else
+		insmod "$(modinfo -n $TESTMOD)" mig_log=1
+		want=0 what="a save that pinned nothing ends reporting with it"
+	fi
+	bind_vfio "${edus[0]}"
+	out=$("$BIN/vfio_mig_sync" "${edus[0]}" pin /sys/module/$TESTMOD/parameters/saving)
+	rc=$?
+	after=$(sed -n 's/^saving after the session: //p' <<<"$out")
+	closed=$(cat /sys/module/$TESTMOD/parameters/saving)
+	tap_result "$what (client exit $rc, reporting after the save: $after, after close: $closed)" \
+		"$([ "$rc" = 0 ] && [ "$after" = $want ] && [ "$closed" = 0 ]; echo $?)"
+	unbind_vfio "${edus[0]}"
+	rmmod $TESTMOD
+done
+tap_check "vfio-pci unloads after the device is released" modprobe -r vfio-pci
 exit 0

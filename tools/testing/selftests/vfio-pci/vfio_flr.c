@@ -93,12 +93,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: %s <bdf> <state>...\n", argv[0]);
 		return 2;
 	}
-	ret = vfio_dev_open(&d, argv[1]);
-	if (ret) {
-		fprintf(stderr, "%s: cannot open %s: %s\n", argv[0], argv[1],
-			vfio_errname(ret));
+	if (vfio_dev_open_cmd(&d, argv[0], argv[1]))
 		return 1;
-	}
 	cap = pcie_cap(&d);
 	if (!cap || vfio_read32(&d, VFIO_PCI_CONFIG_REGION_INDEX,
 				cap + PCI_EXP_DEVCAP, &devcap) ||

@@ -4,9 +4,14 @@
  * device in SAVING|RUNNING, read pending_bytes <n> times (a v1 client reads
  * it before each of its dirty syncs), then back to RUNNING.  "log": start
  * device DMA logging over 1 MiB, ask for <n> reports, stop.  The test
- * vendor counts the sync_dirty calls vfio-pci makes for it.
+ * vendor counts the sync_dirty calls vfio-pci makes for it.  "pin": map a
+ * page at IOVA 0, take the device (protocol v2) from RUNNING to STOP_COPY
+ * and back, and print "saving after the session: <v>" with <v> the
+ * contents of <file> read then (the test vendor's count of devices whose
+ * reporting is on).
  *
  * usage: vfio_mig_sync <domain:bus:slot.fn> <n> [log]
+ *        vfio_mig_sync <domain:bus:slot.fn> pin <file>
  * Exit status: 0 if every step succeeded, 1 if one failed, 2 on bad usage,
  * 3 if the device offers no DMA logging.
  */
@@ -14,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "vfio_test.h"
 
@@ -77,24 +83,52 @@ static int log_syncs(struct vfio_dev *d, int n)
 				   NULL, 0) ?: ret;
 }
 
+static int pin_session(struct vfio_dev *d, const char *file)
+{
+	void *page = mmap(NULL, LOG_PAGE, PROT_READ | PROT_WRITE,
+			  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	char v[32] = "";
+	FILE *f;
+	int ret;
+
+	if (page == MAP_FAILED)
+		return -errno;
+	ret = vfio_dma_map(d, page, 0, LOG_PAGE);
+	ret = ret ?: vfio_mig_state_set(d->fd, VFIO_DEVICE_STATE_STOP_COPY,
+					NULL);
+	ret = ret ?: vfio_mig_state_set(d->fd, VFIO_DEVICE_STATE_RUNNING,
+					NULL);
+	if (ret)
+		return ret;
+	f = fopen(file, "r");
+	if (!f)
+		return -errno;
+	if (!fgets(v, sizeof(v), f))
+		ret = -EIO;
+	fclose(f);
+	printf("saving after the session: %s", v);
+	return ret;
+}
+
 int main(int argc, char **argv)
 {
+	bool pin = argc == 4 && !strcmp(argv[2], "pin");
 	bool log = argc == 4 && !strcmp(argv[3], "log");
 	struct vfio_dev d;
 	int ret, n;
 
 	n = argc == 3 || log ? atoi(argv[2]) : -1;
-	if (n < 0) {
-		fprintf(stderr, "usage: %s <bdf> <n> [log]\n", argv[0]);
+	if (n < 0 && !pin) {
+		fprintf(stderr, "usage: %s <bdf> <n> [log] | <bdf> pin <file>\n",
+			argv[0]);
 		return 2;
 	}
-	ret = vfio_dev_open(&d, argv[1]);
-	if (ret) {
-		fprintf(stderr, "%s: cannot open %s: %s\n", argv[0], argv[1],
-			vfio_errname(ret));
+	if (vfio_dev_open_cmd(&d, argv[0], argv[1]))
 		return 1;
-	}
-	ret = log ? log_syncs(&d, n) : v1_syncs(&d, n);
+	if (pin)
+		ret = pin_session(&d, argv[3]);
+	else
+		ret = log ? log_syncs(&d, n) : v1_syncs(&d, n);
 	if (ret == -ENOTTY && log) {
 		vfio_dev_close(&d);
 		return 3;

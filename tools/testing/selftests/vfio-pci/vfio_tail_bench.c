@@ -131,12 +131,8 @@ int main(int argc, char **argv)
 		perror("mmap");
 		return 1;
 	}
-	ret = vfio_dev_open(&d, argv[1]);
-	if (ret) {
-		fprintf(stderr, "%s: cannot open %s: %s\n", argv[0], argv[1],
-			vfio_errname(ret));
+	if (vfio_dev_open_cmd(&d, argv[0], argv[1]))
 		return 1;
-	}
 	ret = vfio_dma_map(&d, ring_mem, RING_IOVA, ring_len);
 	ret = ret ?: vfio_dma_map(&d, pool_mem, POOL_IOVA, pool * PAGE);
 	ret = ret ?: vfio_pci_command_set(&d, PCI_COMMAND_MEMORY |

@@ -156,6 +156,16 @@ int vfio_dev_open(struct vfio_dev *d, const char *bdf)
 	return 0;
 }
 
+int vfio_dev_open_cmd(struct vfio_dev *d, const char *prog, const char *bdf)
+{
+	int ret = vfio_dev_open(d, bdf);
+
+	if (ret)
+		fprintf(stderr, "%s: cannot open %s: %s\n", prog, bdf,
+			vfio_errname(ret));
+	return ret;
+}
+
 void vfio_dev_close(struct vfio_dev *d)
 {
 	if (d->fd >= 0)

@@ -28,6 +28,8 @@ struct vfio_dev {
 
 /* Open @bdf: container (type1v2), group, device.  Returns 0 or -errno. */
 int vfio_dev_open(struct vfio_dev *d, const char *bdf);
+/* vfio_dev_open() for a command @prog: says on stderr why it failed. */
+int vfio_dev_open_cmd(struct vfio_dev *d, const char *prog, const char *bdf);
 /* Same, but only the group and container (no device fd). */
 int vfio_group_open(struct vfio_dev *d, const char *bdf);
 void vfio_dev_close(struct vfio_dev *d);

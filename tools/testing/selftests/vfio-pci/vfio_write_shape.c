@@ -22,7 +22,7 @@ int main(int argc, char **argv)
 	static const uint8_t zeros[8];
 	struct vfio_dev d;
 	unsigned int region;
-	int i, ret;
+	int i;
 
 	if (argc < 4) {
 		fprintf(stderr, "usage: %s <bdf> <region> <len>@<offset>...\n",
@@ -30,12 +30,8 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	region = strtoul(argv[2], NULL, 0);
-	ret = vfio_dev_open(&d, argv[1]);
-	if (ret) {
-		fprintf(stderr, "%s: cannot open %s: %s\n", argv[0], argv[1],
-			vfio_errname(ret));
+	if (vfio_dev_open_cmd(&d, argv[0], argv[1]))
 		return 1;
-	}
 	for (i = 3; i < argc; i++) {
 		unsigned int len;
 		uint64_t off;

@@ -53,6 +53,10 @@ static bool mig_log;
 module_param(mig_log, bool, 0444);
 MODULE_PARM_DESC(mig_log, "As mig_v1, with protocol v2 and device DMA logging too");
 
+static bool mig_pin;
+module_param(mig_pin, bool, 0444);
+MODULE_PARM_DESC(mig_pin, "As mig_log, and start_saving marks IOVA 0 dirty through the container (it must be mapped)");
+
 static bool many_irqs;
 module_param(many_irqs, bool, 0444);
 MODULE_PARM_DESC(many_irqs, "Register with one device irq more than vfio-pci allows (vfio-pci must refuse)");
@@ -64,6 +68,7 @@ MODULE_PARM_DESC(noregister, "Load without registering (only links against vfio-
 static atomic_t probes = ATOMIC_INIT(0);
 static atomic_t owned = ATOMIC_INIT(0);
 static atomic_t syncs = ATOMIC_INIT(0);
+static atomic_t saving = ATOMIC_INIT(0);
 
 static int counter_get(char *buf, const struct kernel_param *kp)
 {
@@ -79,7 +84,9 @@ MODULE_PARM_DESC(probes, "Number of probe calls seen (read only)");
 module_param_cb(owned, &counter_ops, &owned, 0444);
 MODULE_PARM_DESC(owned, "Number of devices currently owned (read only)");
 module_param_cb(syncs, &counter_ops, &syncs, 0444);
-MODULE_PARM_DESC(syncs, "Number of sync_dirty calls seen with mig_v1 (read only)");
+MODULE_PARM_DESC(syncs, "Number of sync_dirty calls seen with mig_v1 or mig_log (read only)");
+module_param_cb(saving, &counter_ops, &saving, 0444);
+MODULE_PARM_DESC(saving, "Devices between start_saving and stop_saving (read only)");
 
 static void *test_vendor_probe(struct pci_dev *pdev)
 {
@@ -128,8 +135,18 @@ static int test_mig_nop(struct vfio_device *vdev)
 	return 0;
 }
 
-static void test_mig_void(struct vfio_device *vdev)
+static int test_mig_start_saving(struct vfio_device *vdev)
 {
+	int ret = mig_pin ? vfio_pci_dirty_mark(vdev, 0, PAGE_SIZE) : 0;
+
+	if (!ret)
+		atomic_inc(&saving);
+	return ret;
+}
+
+static void test_mig_stop_saving(struct vfio_device *vdev)
+{
+	atomic_dec(&saving);
 }
 
 static ssize_t test_mig_save(struct vfio_device *vdev, void *buf, size_t len)
@@ -148,43 +165,17 @@ static void test_mig_sync_dirty(struct vfio_device *vdev)
 	atomic_inc(&syncs);
 }
 
-/* Complete migration ops: only the missing dma_unmap is wrong. */
-static const struct vfio_pci_migration_ops test_mig_ops = {
-	.protocols	= VFIO_PCI_MIGRATION_V2,
+/*
+ * Complete migration ops that save nothing; init picks the protocols:
+ * v2 for mig_no_unmap (only the missing dma_unmap is wrong), v1 for the
+ * engine's calls around a v1 client's dirty syncs, both and device DMA
+ * logging for mig_log (it reports nothing: no DMA) and mig_pin.
+ */
+static struct vfio_pci_migration_ops test_mig_ops = {
 	.version	= 1,
 	.max_state_size	= PAGE_SIZE,
-	.start_saving	= test_mig_nop,
-	.stop_saving	= test_mig_void,
-	.stop		= test_mig_nop,
-	.start		= test_mig_nop,
-	.start_resuming	= test_mig_nop,
-	.save		= test_mig_save,
-	.load		= test_mig_load,
-};
-
-/* Protocol v1, for the engine's calls around a v1 client's dirty syncs. */
-static const struct vfio_pci_migration_ops test_mig_v1_ops = {
-	.protocols	= VFIO_PCI_MIGRATION_V1,
-	.version	= 1,
-	.max_state_size	= PAGE_SIZE,
-	.start_saving	= test_mig_nop,
-	.stop_saving	= test_mig_void,
-	.stop		= test_mig_nop,
-	.start		= test_mig_nop,
-	.start_resuming	= test_mig_nop,
-	.save		= test_mig_save,
-	.load		= test_mig_load,
-	.sync_dirty	= test_mig_sync_dirty,
-};
-
-/* Both protocols and device DMA logging (it reports nothing: no DMA). */
-static const struct vfio_pci_migration_ops test_mig_log_ops = {
-	.protocols	= VFIO_PCI_MIGRATION_V1 | VFIO_PCI_MIGRATION_V2,
-	.reports_all_dma = true,
-	.version	= 1,
-	.max_state_size	= PAGE_SIZE,
-	.start_saving	= test_mig_nop,
-	.stop_saving	= test_mig_void,
+	.start_saving	= test_mig_start_saving,
+	.stop_saving	= test_mig_stop_saving,
 	.stop		= test_mig_nop,
 	.start		= test_mig_nop,
 	.start_resuming	= test_mig_nop,
@@ -216,13 +207,18 @@ static int __init test_vendor_init(void)
 	if (mig_no_unmap) {
 		test_vendor_no_unmap_ops = test_vendor_device_ops;
 		test_vendor_no_unmap_ops.dma_unmap = NULL;
-		test_vendor_ops.migration = &test_mig_ops;
 		test_vendor_ops.device_ops = &test_vendor_no_unmap_ops;
+		test_mig_ops.protocols = VFIO_PCI_MIGRATION_V2;
 	}
 	if (mig_v1)
-		test_vendor_ops.migration = &test_mig_v1_ops;
-	if (mig_log)
-		test_vendor_ops.migration = &test_mig_log_ops;
+		test_mig_ops.protocols = VFIO_PCI_MIGRATION_V1;
+	if (mig_log || mig_pin) {
+		test_mig_ops.protocols = VFIO_PCI_MIGRATION_V1 |
+					 VFIO_PCI_MIGRATION_V2;
+		test_mig_ops.reports_all_dma = true;
+	}
+	if (test_mig_ops.protocols)
+		test_vendor_ops.migration = &test_mig_ops;
 	if (many_irqs) {
 		test_vendor_ops.irqs = test_vendor_irqs;
 		test_vendor_ops.num_irqs = ARRAY_SIZE(test_vendor_irqs);
