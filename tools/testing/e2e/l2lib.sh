@@ -114,9 +114,8 @@ l2_diag_silent() {
 	local role=$1 pid t
 	l2_alive "$role" || return 0
 	pid=${L2PID[$role]}
-	l2_hmp "$role" "info status"
-	l2_hmp "$role" "info registers"
-	sleep 1
+	l2_ask "$role" "info status" '^VM status'
+	l2_ask "$role" "info registers" '^RIP='
 	{
 		echo "$role guest silent: $(grep -a 'VM status' "$L2DIR/$role-mon.log" | tail -n1)"
 		grep -a '^RIP=' "$L2DIR/$role-mon.log" | tail -n1
@@ -132,6 +131,31 @@ l2_diag_silent() {
 # Send a line to a role's monitor or serial console, never blocking long.
 l2_hmp() {
 	timeout 5 bash -c 'echo "$1" >"$2"' _ "$2" "$L2FIFO/$1-mon.in"
+}
+
+# l2_ask <role> <command> <regex> [seconds]: send a monitor command and
+# wait (10 s by default) for its answer: one more line matching <regex> in
+# the role's monitor log.  Fails if none came or QEMU is gone.
+l2_ask() {
+	local role=$1 re=$3 secs=${4:-10} log=$L2DIR/$1-mon.log n i
+	n=$(grep -acE "$re" "$log" 2>/dev/null)
+	l2_hmp "$role" "$2" || return 1
+	for ((i = 0; i < secs * 10; i++)); do
+		[ "$(grep -acE "$re" "$log" 2>/dev/null)" -gt "${n:-0}" ] && return 0
+		l2_alive "$role" || return 1
+		sleep 0.1
+	done
+	return 1
+}
+
+# l2_exits <role> <seconds>: wait until the role's QEMU has exited.
+l2_exits() {
+	local i
+	for ((i = 0; i < $2 * 10; i++)); do
+		l2_alive "$1" || return 0
+		sleep 0.1
+	done
+	return 1
 }
 
 l2_console() {
@@ -191,15 +215,15 @@ l2_mig_status() {
 # l2_mig_wait <seconds> [role]: poll the migrating role's (src) "info
 # migrate" until the status is final; prints it.
 l2_mig_wait() {
-	local secs=$1 role=${2:-src} i st
-	for ((i = 0; i < secs; i++)); do
-		l2_hmp "$role" "info migrate" || break
-		sleep 1
+	local end=$((SECONDS + $1)) role=${2:-src} st
+	while [ $SECONDS -lt $end ]; do
+		l2_ask "$role" "info migrate" 'Migration status:' ||
+			l2_alive "$role" || break
 		st=$(l2_mig_status "$role")
 		case $st in
 		completed|failed|cancelled) echo "$st"; return 0 ;;
 		esac
-		l2_alive "$role" || break
+		sleep 1	# the poll's period
 	done
 	echo "${st:-unknown}"
 	return 1
@@ -216,8 +240,7 @@ l2_mig_figure() {
 l2_mig_figures() {
 	local i
 	for i in 1 2 3; do
-		l2_hmp src "info migrate"
-		sleep 1
+		l2_ask src "info migrate" 'Migration status:'
 		L2_DOWNTIME_MS=$(l2_mig_figure downtime)
 		[ -n "$L2_DOWNTIME_MS" ] && [ "$L2_DOWNTIME_MS" != 0 ] && break
 	done
@@ -228,12 +251,9 @@ l2_mig_figures() {
 # Stop every L2 QEMU still running and its FIFO readers.
 # Quit one role's QEMU (a source whose guest has moved on) and forget it.
 l2_quit() {
-	local role=$1 i
+	local role=$1
 	l2_alive "$role" && l2_hmp "$role" quit
-	for ((i = 0; i < 40; i++)); do
-		l2_alive "$role" || break
-		sleep 0.25
-	done
+	l2_exits "$role" 10
 	kill -9 "${L2PID[$role]}" 2>/dev/null
 	wait "${L2PID[$role]}" 2>/dev/null
 	unset 'L2PID[$role]'
@@ -252,13 +272,11 @@ l2_stop_all() {
 			gone[$role]=1
 		fi
 	done
-	sleep 1
 	L2_GONE=
 	for role in "${!L2PID[@]}"; do
-		if l2_alive "$role"; then
+		if ! l2_exits "$role" 1; then
 			kill "${L2PID[$role]}" 2>/dev/null
-			sleep 1
-			kill -9 "${L2PID[$role]}" 2>/dev/null
+			l2_exits "$role" 1 || kill -9 "${L2PID[$role]}" 2>/dev/null
 		fi
 		wait "${L2PID[$role]}" 2>/dev/null
 		st=$?

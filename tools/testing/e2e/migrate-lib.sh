@@ -125,7 +125,7 @@ e2e_migrate() {
 			l2_start src l2src "$src_dev" "${machine[@]}" "${src_more[@]}"
 		l2_wait "$L2DIR/src-serial.log" '^EDU-READY' 150 src && break
 		# The console is quiet: where the vCPU is says more.
-		l2_hmp src "info registers" && sleep 1
+		l2_ask src "info registers" '^RIP='
 		{
 			echo "L2 source guest not ready (attempt $i): $(tail -n1 "$L2DIR/src-serial.log")"
 			grep -a -m1 '^RIP=' "$L2DIR/src-mon.log"

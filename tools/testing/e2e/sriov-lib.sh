@@ -50,8 +50,7 @@ sriov_replies() {
 # "gone" if its QEMU has exited.
 sriov_runstate() {
 	l2_alive "$1" || { echo gone; return 0; }
-	l2_hmp "$1" "info status"
-	sleep 1
+	l2_ask "$1" "info status" '^VM status:'
 	grep -a '^VM status:' "$L2DIR/$1-mon.log" | tail -n1 | cut -d' ' -f3-
 }
 

@@ -59,8 +59,7 @@ wait_exit() {
 stop_qemu() {
 	if l2_alive irq; then
 		kill "${L2PID[irq]}" 2>/dev/null
-		sleep 1
-		kill -9 "${L2PID[irq]}" 2>/dev/null
+		l2_exits irq 1 || kill -9 "${L2PID[irq]}" 2>/dev/null
 	fi
 	wait "${L2PID[irq]}" 2>/dev/null
 }
