@@ -92,8 +92,8 @@ EXPORT_SYMBOL_GPL(vfio_pci_migration_saving);
  * start_saving(), so a device write racing with it is already reported.
  * A save that ends after the device pinned a page leaves MIG_REPORT_PINNED
  * on: type1 no longer sees the device's other writes.  The next save
- * replaces it, with stop_saving() and start_saving() around nothing, so
- * the vendor begins each save afresh.
+ * restarts the vendor (stop_saving(), then start_saving()), so each save
+ * begins afresh.
  *
  * Return: 0, or what start_saving() returned (the reason is then off).
  */
