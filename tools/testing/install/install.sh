@@ -29,6 +29,10 @@ cd "$top" || exit 1
 OUT=${OUT:-$top/out}
 KVER=${KVER:-$(scripts/kernels.sh default)}
 export OUT KVER
+# This suite runs a user's own make commands: the variables of the make
+# that started it ("make check KVER=<release>") must not reach them
+# through MAKEFLAGS.
+unset MAKEFLAGS MAKEOVERRIDES MFLAGS
 common=0
 [ "${1:-}" = --common ] && common=1
 
