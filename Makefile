@@ -32,6 +32,7 @@ TESTS ?=
 DEPS ?= scripts/deps.sh
 BUILD_RUN ?= $(MAKE) --no-print-directory all
 CHECK_RUN ?= tools/testing/run-tests.sh
+CHECK_DEBUG_RUN ?= tools/testing/check-debug.sh
 DEMO_RUN ?= tools/testing/demo.sh
 BENCH_RUN ?= tools/testing/bench.sh
 SHELL_RUN ?= tools/testing/vm/run-vm.sh --shell
@@ -64,7 +65,7 @@ check: deps
 # Not part of check: building the kernel takes about 40 minutes the
 # first time, and its guests run several times slower.
 check-debug: deps
-	@tools/testing/check-debug.sh $(TESTS)
+	@$(CHECK_DEBUG_RUN) $(TESTS)
 
 # The fuzz suite with a long budget on every kernel (make check runs a
 # short one); FUZZ_SEED=<n> replays a seed a run printed.

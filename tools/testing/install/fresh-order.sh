@@ -68,7 +68,8 @@ run_target() {
 		done
 		"$1" build >/dev/null 2>&1 && { echo "kernels visible before deps"; exit 1; }
 		make --no-print-directory -C "$2" "$3" OUT="$4/out" DEPS="$4/deps" \
-			CHECK_RUN="$4/probe check" DEMO_RUN="$4/probe demo" \
+			CHECK_RUN="$4/probe check" CHECK_DEBUG_RUN="$4/probe check-debug" \
+			DEMO_RUN="$4/probe demo" \
 			BENCH_RUN="$4/probe bench" SHELL_RUN="$4/probe vm-shell" \
 			BUILD_RUN="$4/probe build-$3"
 	' _ "$top/scripts/kernels.sh" "$top" "$target" "$work" >"$work/make-$target.log" 2>&1
@@ -92,11 +93,14 @@ check_probe() {
 	fi
 }
 
-for target in check demo bench vm-shell; do
+for target in check check-debug demo bench vm-shell; do
 	run_target "$target"
 	check_probe "$target" "$target"
 	# demo, bench and vm-shell build first: that step must see them too.
-	[ "$target" = check ] || check_probe "$target" "build-$target"
+	case $target in
+	check*) ;;
+	*) check_probe "$target" "build-$target" ;;
+	esac
 done
 # make fuzz lists the kernels for its jobs, then runs the runner.
 run_target fuzz
