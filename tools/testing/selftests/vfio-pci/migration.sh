@@ -72,8 +72,9 @@ rmmod $TESTMOD
 # Once the device pinned a page through type1, type1 reports only pinned
 # pages of it: a save that ends with the device running again must leave
 # reporting on (a v2 client's next migration may track dirty pages before
-# the device hears of it) until the device is closed.  A save that pinned
-# nothing ends it.
+# the device hears of it) until the device is closed; the next save
+# restarts the vendor's saving (two saves, two start_saving calls).  A save
+# that pinned nothing ends it.
 for pin in 1 0; do
 	if [ $pin = 1 ]; then
 		insmod "$(modinfo -n $TESTMOD)" mig_pin=1
@@ -87,8 +88,9 @@ for pin in 1 0; do
 	rc=$?
 	after=$(sed -n 's/^saving after the session: //p' <<<"$out")
 	closed=$(cat /sys/module/$TESTMOD/parameters/saving)
-	tap_result "$what (client exit $rc, reporting after the save: $after, after close: $closed)" \
-		"$([ "$rc" = 0 ] && [ "$after" = $want ] && [ "$closed" = 0 ]; echo $?)"
+	starts=$(cat /sys/module/$TESTMOD/parameters/starts)
+	tap_result "$what (client exit $rc, reporting after the saves: $after, after close: $closed, start_saving calls for 2 saves: $starts)" \
+		"$([ "$rc" = 0 ] && [ "$after" = $want ] && [ "$closed" = 0 ] && [ "$starts" = 2 ]; echo $?)"
 	unbind_vfio "${edus[0]}"
 	rmmod $TESTMOD
 done

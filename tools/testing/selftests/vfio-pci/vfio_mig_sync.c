@@ -6,7 +6,7 @@
  * device DMA logging over 1 MiB, ask for <n> reports, stop.  The test
  * vendor counts the sync_dirty calls vfio-pci makes for it.  "pin": map a
  * page at IOVA 0, take the device (protocol v2) from RUNNING to STOP_COPY
- * and back, and print "saving after the session: <v>" with <v> the
+ * and back, twice, and print "saving after the session: <v>" with <v> the
  * contents of <file> read then (the test vendor's count of devices whose
  * reporting is on).
  *
@@ -89,15 +89,18 @@ static int pin_session(struct vfio_dev *d, const char *file)
 			  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	char v[32] = "";
 	FILE *f;
-	int ret;
+	int ret, i;
 
 	if (page == MAP_FAILED)
 		return -errno;
 	ret = vfio_dma_map(d, page, 0, LOG_PAGE);
-	ret = ret ?: vfio_mig_state_set(d->fd, VFIO_DEVICE_STATE_STOP_COPY,
-					NULL);
-	ret = ret ?: vfio_mig_state_set(d->fd, VFIO_DEVICE_STATE_RUNNING,
-					NULL);
+	for (i = 0; !ret && i < 2; i++) {
+		ret = vfio_mig_state_set(d->fd, VFIO_DEVICE_STATE_STOP_COPY,
+					 NULL);
+		ret = ret ?: vfio_mig_state_set(d->fd,
+						VFIO_DEVICE_STATE_RUNNING,
+						NULL);
+	}
 	if (ret)
 		return ret;
 	f = fopen(file, "r");

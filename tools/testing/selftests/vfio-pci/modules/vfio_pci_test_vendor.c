@@ -69,6 +69,7 @@ static atomic_t probes = ATOMIC_INIT(0);
 static atomic_t owned = ATOMIC_INIT(0);
 static atomic_t syncs = ATOMIC_INIT(0);
 static atomic_t saving = ATOMIC_INIT(0);
+static atomic_t starts = ATOMIC_INIT(0);
 
 static int counter_get(char *buf, const struct kernel_param *kp)
 {
@@ -87,6 +88,8 @@ module_param_cb(syncs, &counter_ops, &syncs, 0444);
 MODULE_PARM_DESC(syncs, "Number of sync_dirty calls seen with mig_v1 or mig_log (read only)");
 module_param_cb(saving, &counter_ops, &saving, 0444);
 MODULE_PARM_DESC(saving, "Devices between start_saving and stop_saving (read only)");
+module_param_cb(starts, &counter_ops, &starts, 0444);
+MODULE_PARM_DESC(starts, "Number of successful start_saving calls (read only)");
 
 static void *test_vendor_probe(struct pci_dev *pdev)
 {
@@ -139,8 +142,10 @@ static int test_mig_start_saving(struct vfio_device *vdev)
 {
 	int ret = mig_pin ? vfio_pci_dirty_mark(vdev, 0, PAGE_SIZE) : 0;
 
-	if (!ret)
+	if (!ret) {
 		atomic_inc(&saving);
+		atomic_inc(&starts);
+	}
 	return ret;
 }
 
