@@ -19,6 +19,8 @@
  *             check that the guest sent its configuration again
  *   regs      a register save set described by a table
  *   chunks    the framing of a driver's state in the migration stream
+ *   state     that state: settings, registers and messages, saved and
+ *             checked chunk by chunk
  *   traps     which register pages a driver traps, as 4 KiB pages
  *   restore   the shared part of a restore: settings, VF reset, registers
  *
@@ -45,5 +47,6 @@
 #include <linux/nic_vf/chunk.h>
 #include <linux/nic_vf/trap.h>
 #include <linux/nic_vf/restore.h>
+#include <linux/nic_vf/state.h>
 
 #endif /* _LINUX_NIC_VF_H */

@@ -33,6 +33,8 @@ struct nic_vf_reg_block {
 
 unsigned int nic_vf_regs_count(const struct nic_vf_reg_block *blocks,
 			       unsigned int nr);
+size_t nic_vf_regs_save_len(const struct nic_vf_reg_block *blocks,
+			    unsigned int nr);
 void nic_vf_regs_snapshot(const struct nic_vf_seam *seam,
 			  const struct nic_vf_reg_block *blocks,
 			  unsigned int nr, u32 *vals);

@@ -171,6 +171,7 @@ void nic_vf_tracker_begin(struct nic_vf_tracker *t);
 int nic_vf_tracker_precise(struct nic_vf_tracker *t);
 void nic_vf_ring_quiesced(struct nic_vf_ring *ring, u32 head, u32 tail);
 int nic_vf_tracker_flush(struct nic_vf_tracker *t);
+void nic_vf_tracker_disable_all(struct nic_vf_tracker *t);
 void nic_vf_tracker_end(struct nic_vf_tracker *t);
 int nic_vf_tracker_mark(struct nic_vf_tracker *t, u64 iova, size_t len);
 

@@ -22,7 +22,7 @@
 # "driver <label> <restore-ms> <prepare-ms> <stop-save-ms>" (the driver's
 # own share of it, igb_vfm_restore(); the preparation done before the
 # switch-over, igb_vfm_prepare(); the source's stop and save inside QEMU's
-# downtime, igb_vfm_stop() and igb_vfm_save(); "-" where none ran), timed
+# downtime, igb_vfm_stop() and nic_vf_state_save(); "-" where none ran), timed
 # by the kernel's function graph tracer with only those functions hooked,
 # and "stop-to-start <label> <ms>" (from the source VM's stop to the
 # destination VM's start, QEMU's own checkpoints on one clock: the outage
@@ -71,7 +71,7 @@ sriov_prepare >"$VMT_DIR/sriov-prepare.log" 2>&1 ||
 echo "# sriov bench: L2 accel $L2ACCEL_NAME, $runs runs per mode ($modes), all-dirty capped at ${cap}s"
 
 if [ "$modes" = v2 ]; then
-	trace_setup igb_vfm_restore igb_vfm_prepare igb_vfm_stop igb_vfm_save ||
+	trace_setup igb_vfm_restore igb_vfm_prepare igb_vfm_stop nic_vf_state_save ||
 		echo "# sriov bench: no function graph tracer, no driver figures"
 	# Both QEMU 10.0 ends log their downtime checkpoints.
 	export L2_QEMU_MORE=$QEMU_CHECKPOINTS
@@ -106,7 +106,7 @@ if [ "$modes" = v2 ]; then
 				echo "part $m no $(restore_ms)"
 			fi
 			echo "driver $m $(traced_ms igb_vfm_restore) $(traced_ms igb_vfm_prepare)" \
-				"$(traced_ms igb_vfm_stop igb_vfm_save)"
+				"$(traced_ms igb_vfm_stop nic_vf_state_save)"
 			echo "stop-to-start $m $(stop_to_start_ms "$L2DIR/src-qemu.log" "$L2DIR/dst-qemu.log")"
 		done
 	done

@@ -9,7 +9,7 @@ CFLAGS += -I$(TOP)/include
 
 NIC_VF_SRCS := $(addprefix $(NIC_VF_DIR)/,nic_vf_admin.c nic_vf_ring.c \
 	       nic_vf_msglog.c nic_vf_regs.c nic_vf_capture.c nic_vf_chunk.c \
-	       nic_vf_restore.c)
+	       nic_vf_state.c nic_vf_restore.c)
 
 UNIT_TESTS += test_nic_vf
 test_nic_vf_SRCS := vf_sim.c $(NIC_VF_SRCS)

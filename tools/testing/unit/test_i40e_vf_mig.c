@@ -1167,11 +1167,11 @@ static void test_dirty_failure_fails_save(void **state)
 	guest_post_rx(g, 0, 4, 0);
 	assert_int_equal(m->trk.lost, -ENOMEM);
 	/* Saving must fail rather than lose guest memory. */
-	assert_int_equal(i40e_vfm_save(m, buf, sizeof(buf)), -EIO);
+	assert_int_equal(nic_vf_state_save(&m->st, buf, sizeof(buf)), -EIO);
 	i40e_vfm_saving_end(m);
 	/* The next migration starts clean. */
 	i40e_vfm_saving_begin(m);
-	assert_true(i40e_vfm_save(m, buf, sizeof(buf)) > 0);
+	assert_true(nic_vf_state_save(&m->st, buf, sizeof(buf)) > 0);
 	i40e_vfm_saving_end(m);
 }
 
@@ -1190,7 +1190,8 @@ static void save_all(struct i40e_vfm *m, struct stream *st)
 	ssize_t n;
 
 	st->nr = 0;
-	while ((n = i40e_vfm_save(m, st->buf + pos, sizeof(st->buf) - pos)) > 0) {
+	while ((n = nic_vf_state_save(&m->st, st->buf + pos,
+				      sizeof(st->buf) - pos)) > 0) {
 		st->off[st->nr] = pos;
 		st->len[st->nr++] = n;
 		pos += n;
@@ -1198,17 +1199,17 @@ static void save_all(struct i40e_vfm *m, struct stream *st)
 	}
 	assert_int_equal(n, 0);
 	assert_int_equal(st->nr, 3);
-	assert_int_equal(pos, i40e_vfm_pending(m));
+	assert_int_equal(pos, nic_vf_state_pending(&m->st));
 }
 
 static int load_all(struct i40e_vfm *m, struct stream *st)
 {
 	int i, ret;
 
-	i40e_vfm_load_begin(m);
+	nic_vf_state_load_begin(&m->st);
 	for (i = 0; i < st->nr; i++) {
-		ret = i40e_vfm_load(m, st->buf + st->off[i], st->len[i],
-				    I40E_VFM_STATE_VERSION);
+		ret = nic_vf_state_load(&m->st, st->buf + st->off[i],
+					st->len[i], I40E_VFM_STATE_VERSION);
 		if (ret)
 			return ret;
 	}
@@ -1260,7 +1261,7 @@ static void test_save_restore_roundtrip(void **state)
 	i40e_vfm_saving_end(&f->src);
 
 	assert_int_equal(load_all(m, &st), 0);
-	m->apply_admin = true;
+	m->st.apply_admin = true;
 	assert_int_equal(i40e_vfm_restore(m, &res), 0);
 	/* Administrator settings, through the PF, with its resets. */
 	assert_memory_equal(d->pf.mac, src_admin.mac, 6);
@@ -1341,7 +1342,7 @@ static void test_restore_rss_registers(void **state)
 	save_all(&f->src, &st);
 	i40e_vfm_saving_end(&f->src);
 	assert_int_equal(load_all(&f->dst, &st), 0);
-	assert_true(f->dst.flags & I40E_VFM_REGS_RSS_REG);
+	assert_true(f->dst.st.flags & I40E_VFM_REGS_RSS_REG);
 	assert_int_equal(i40e_vfm_restore(&f->dst, NULL), 0);
 	for (i = 0; i < I40E_VFM_HKEY_REGS; i++)
 		assert_int_equal(d->bar[I40E_VFM_HKEY(i) / 4], 0xabc00 + i);
@@ -1376,10 +1377,10 @@ static void test_restore_refused_by_pf(void **state)
 	save_all(&f->src, &st);
 	i40e_vfm_saving_end(&f->src);
 	/* A record from a PF that allowed an 802.1ad port VLAN. */
-	rec = st.buf + st.off[0] + I40E_VFM_CHUNK_HDR;
+	rec = st.buf + st.off[0] + NIC_VF_CHUNK_HDR;
 	nic_vf_put16(rec + 18, NIC_VF_VLAN_PROTO_8021AD);
 	assert_int_equal(load_all(&f->dst, &st), 0);
-	f->dst.apply_admin = true;
+	f->dst.st.apply_admin = true;
 	assert_int_equal(i40e_vfm_restore(&f->dst, NULL), -EPROTONOSUPPORT);
 	assert_int_equal(sim_events(&f->dst_sim, SIM_EV_RESET), 0);
 	/* And one with a minimum rate, which i40e never accepts. */
@@ -1387,7 +1388,7 @@ static void test_restore_refused_by_pf(void **state)
 	nic_vf_put32(rec + 20, 100);
 	memset(&f->dst_sim.pf, 0, sizeof(f->dst_sim.pf));
 	assert_int_equal(load_all(&f->dst, &st), 0);
-	f->dst.apply_admin = true;
+	f->dst.st.apply_admin = true;
 	assert_int_equal(i40e_vfm_restore(&f->dst, NULL), -EINVAL);
 }
 
@@ -1442,9 +1443,11 @@ static void test_stream_rejects(void **state)
 		expect_rejected(f, &st, i, 12, 1);	/* reserved */
 	}
 	/* The stream's own version. */
-	i40e_vfm_load_begin(&f->dst);
-	assert_int_equal(i40e_vfm_load(&f->dst, st.buf, st.len[0], 2), -EINVAL);
-	assert_int_equal(i40e_vfm_load(&f->dst, st.buf, 15, 1), -EINVAL);
+	nic_vf_state_load_begin(&f->dst.st);
+	assert_int_equal(nic_vf_state_load(&f->dst.st, st.buf, st.len[0], 2),
+			 -EINVAL);
+	assert_int_equal(nic_vf_state_load(&f->dst.st, st.buf, 15, 1),
+			 -EINVAL);
 	/* Order, duplicates, a chunk missing. */
 	mod = st;
 	mod.off[0] = st.off[1];
@@ -1512,7 +1515,7 @@ static void test_stream_byte_flips(void **state)
 			if (!load_all(&f->dst, &mod)) {
 				accepted++;
 				/* Header bytes are never harmless. */
-				assert_true(i >= I40E_VFM_CHUNK_HDR);
+				assert_true(i >= NIC_VF_CHUNK_HDR);
 			} else {
 				rejected++;
 			}
@@ -1521,7 +1524,7 @@ static void test_stream_byte_flips(void **state)
 	/* Values (MAC bytes, registers, ring addresses) may change. */
 	assert_true(accepted > 0);
 	assert_true(rejected > 0);
-	i40e_vfm_load_begin(&f->dst);
+	nic_vf_state_load_begin(&f->dst.st);
 }
 
 static void test_vf_reset_forgets(void **state)

@@ -769,7 +769,7 @@ static void test_hold_failure_fails_save(void **state)
 	g->s->fail_hold = -ENOMEM;
 	assert_int_equal(igb_vfm_saving_begin(m), -ENOMEM);
 	igb_vfm_stop(m);
-	assert_int_equal(igb_vfm_save(m, buf, sizeof(buf)), -EIO);
+	assert_int_equal(nic_vf_state_save(&m->st, buf, sizeof(buf)), -EIO);
 	igb_vfm_saving_end(m);
 }
 
@@ -804,10 +804,11 @@ static void save_all(struct igb_vfm *m, struct stream *st)
 	int i;
 
 	for (i = 0; i < 3; i++) {
-		st->len[i] = igb_vfm_save(m, st->chunk[i], sizeof(st->chunk[i]));
+		st->len[i] = nic_vf_state_save(&m->st, st->chunk[i],
+					       sizeof(st->chunk[i]));
 		assert_true(st->len[i] > NIC_VF_CHUNK_HDR);
 	}
-	assert_int_equal(igb_vfm_save(m, st->chunk[0], 4096), 0);
+	assert_int_equal(nic_vf_state_save(&m->st, st->chunk[0], 4096), 0);
 }
 
 /* The three chunks, after a load_begin (and a pre-copy part) or not. */
@@ -816,8 +817,8 @@ static int load_chunks(struct igb_vfm *m, const struct stream *st)
 	int i, ret;
 
 	for (i = 0; i < 3; i++) {
-		ret = igb_vfm_load(m, st->chunk[i], st->len[i],
-				   IGB_VFM_STATE_VERSION);
+		ret = nic_vf_state_load(&m->st, st->chunk[i], st->len[i],
+					IGB_VFM_STATE_VERSION);
 		if (ret)
 			return ret;
 	}
@@ -826,7 +827,7 @@ static int load_chunks(struct igb_vfm *m, const struct stream *st)
 
 static int load_all(struct igb_vfm *m, const struct stream *st)
 {
-	igb_vfm_load_begin(m);
+	nic_vf_state_load_begin(&m->st);
 	return load_chunks(m, st);
 }
 
@@ -843,7 +844,7 @@ static void test_stop_and_resume(void **state)
 	assert_false(bar(g, IGB_VFM_TXDCTL(0)) & IGB_VFM_QUEUE_ENABLE);
 	assert_int_equal(bar(g, IGB_VFM_RDT(0)), RX_LEN - 1);
 	/* The state says they were on. */
-	assert_true(m->flags & IGB_VFM_REGS_ACTIVE);
+	assert_true(m->st.flags & IGB_VFM_REGS_ACTIVE);
 	/* A cancelled migration: they run on. */
 	igb_vfm_resume(m);
 	assert_true(bar(g, IGB_VFM_RXDCTL(0)) & IGB_VFM_QUEUE_ENABLE);
@@ -882,7 +883,7 @@ static void test_migrate_roundtrip(void **state)
 	assert_int_equal(f->dst_sim.pf.vlan, 0);
 	assert_int_equal(load_all(h->m, &st), 0);
 	f->dst_sim.nr_events = 0;
-	h->m->apply_admin = true;
+	h->m->st.apply_admin = true;
 	assert_int_equal(igb_vfm_restore(h->m, true, &res), 0);
 	/* The administrator's settings first, then the reset, then the
 	 * interrupt registers, then the mailbox interrupt.
@@ -949,8 +950,8 @@ static void test_precopy_prepares(void **state)
 	save_all(g->m, &st);
 
 	h->m->guest_reset = true;
-	igb_vfm_load_begin(h->m);
-	h->m->apply_admin = true;
+	nic_vf_state_load_begin(&h->m->st);
+	h->m->st.apply_admin = true;
 	assert_int_equal(igb_vfm_load_precopy(h->m, pre, n,
 					      IGB_VFM_STATE_VERSION), 0);
 	/* One part, of this format only. */
@@ -974,8 +975,8 @@ static void test_precopy_prepares(void **state)
 	/* Settings changed after the part: the switch-over sets them and
 	 * resets again.
 	 */
-	igb_vfm_load_begin(h->m);
-	h->m->apply_admin = true;
+	nic_vf_state_load_begin(&h->m->st);
+	h->m->st.apply_admin = true;
 	assert_int_equal(igb_vfm_load_precopy(h->m, pre, n,
 					      IGB_VFM_STATE_VERSION), 0);
 	assert_int_equal(igb_vfm_prepare(h->m, &res), 0);
@@ -995,8 +996,8 @@ static void test_precopy_prepares(void **state)
 	/* The verify policy, settings changed after the part (the operator
 	 * changed the destination VF to match): the reset is done again.
 	 */
-	igb_vfm_load_begin(h->m);
-	h->m->apply_admin = false;
+	nic_vf_state_load_begin(&h->m->st);
+	h->m->st.apply_admin = false;
 	assert_int_equal(igb_vfm_load_precopy(h->m, pre, n,
 					      IGB_VFM_STATE_VERSION), 0);
 	assert_int_equal(igb_vfm_prepare(h->m, &res), 0);
@@ -1007,7 +1008,7 @@ static void test_precopy_prepares(void **state)
 	assert_int_equal(sim_events(&f->dst_sim, SIM_EV_RESET), 1);
 
 	/* The VF in P2P: the restore raises no interrupt. */
-	igb_vfm_load_begin(h->m);
+	nic_vf_state_load_begin(&h->m->st);
 	assert_int_equal(load_chunks(h->m, &st), 0);
 	f->dst_sim.nr_events = 0;
 	assert_int_equal(igb_vfm_restore(h->m, false, &res), 0);
@@ -1016,7 +1017,7 @@ static void test_precopy_prepares(void **state)
 	assert_int_equal(sim_events(&f->dst_sim, SIM_EV_REG(IGB_VFM_EICS)), 1);
 
 	/* A part with a reserved bit set is refused. */
-	igb_vfm_load_begin(h->m);
+	nic_vf_state_load_begin(&h->m->st);
 	pre[NIC_VF_CHUNK_HDR + 4] = 1;
 	assert_int_equal(igb_vfm_load_precopy(h->m, pre, n,
 					      IGB_VFM_STATE_VERSION), -EINVAL);
@@ -1232,7 +1233,7 @@ static void test_restore_without_guest(void **state)
 
 	igb_vfm_stop(&f->src);
 	save_all(&f->src, &st);
-	assert_false(f->src.flags & IGB_VFM_REGS_ACTIVE);
+	assert_false(f->src.st.flags & IGB_VFM_REGS_ACTIVE);
 	assert_int_equal(load_all(&f->dst, &st), 0);
 	assert_int_equal(igb_vfm_restore(&f->dst, true, NULL), 0);
 	assert_int_equal(sim_events(&f->dst_sim, SIM_EV_RESET), 0);
@@ -1253,7 +1254,7 @@ static void test_restore_refused(void **state)
 	igb_vfm_stop(&f->src);
 	save_all(&f->src, &st);
 	assert_int_equal(load_all(&f->dst, &st), 0);
-	f->dst.apply_admin = true;
+	f->dst.st.apply_admin = true;
 	assert_int_equal(igb_vfm_restore(&f->dst, true, NULL), -EINVAL);
 	assert_int_equal(sim_events(&f->dst_sim, SIM_EV_RESET), 0);
 	assert_false(f->dst.rstd_pending);
@@ -1270,16 +1271,16 @@ static void test_load_rejects(void **state)
 	save_all(&f->src, &st);
 
 	/* Out of order, repeated, or missing chunks. */
-	igb_vfm_load_begin(&f->dst);
-	assert_int_equal(igb_vfm_load(&f->dst, st.chunk[1], st.len[1], 1),
+	nic_vf_state_load_begin(&f->dst.st);
+	assert_int_equal(nic_vf_state_load(&f->dst.st, st.chunk[1], st.len[1], 1),
 			 -EINVAL);
-	assert_int_equal(igb_vfm_load(&f->dst, st.chunk[0], st.len[0], 1), 0);
-	assert_int_equal(igb_vfm_load(&f->dst, st.chunk[0], st.len[0], 1),
+	assert_int_equal(nic_vf_state_load(&f->dst.st, st.chunk[0], st.len[0], 1), 0);
+	assert_int_equal(nic_vf_state_load(&f->dst.st, st.chunk[0], st.len[0], 1),
 			 -EINVAL);
 	assert_int_equal(igb_vfm_restore(&f->dst, true, NULL), -EINVAL);
 	/* Another format version. */
-	igb_vfm_load_begin(&f->dst);
-	assert_int_equal(igb_vfm_load(&f->dst, st.chunk[0], st.len[0], 2),
+	nic_vf_state_load_begin(&f->dst.st);
+	assert_int_equal(nic_vf_state_load(&f->dst.st, st.chunk[0], st.len[0], 2),
 			 -EINVAL);
 
 	/* One flipped byte in each part of each chunk. */

@@ -2,8 +2,9 @@
 /*
  * Unit tests of the vendor-neutral NIC VF migration library
  * (drivers/vfio/pci/nic_vf/): the administrator-state record, the
- * descriptor-ring tracker, the message log, the register save set and the
- * shared part of a restore, against the simulated VF of vf_sim.c.
+ * descriptor-ring tracker, the message log, the register save set, the
+ * device state in the stream and the shared part of a restore, against
+ * the simulated VF of vf_sim.c.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -1373,6 +1374,139 @@ static void test_regs_save_load(void **state)
 					  n), -EINVAL);
 }
 
+/* ---- the device state in the stream ---- */
+
+#define STATE_FLAG	BIT(0)
+#define STATE_LOG_TAG	NIC_VF_TAG('T', 'L', 'O', 'G')
+
+struct state_drv {
+	struct nic_vf_state st;
+	struct nic_vf_tracker trk;
+	struct nic_vf_capture cap;
+	struct cap_drv d;
+	u32 regs[7];
+	unsigned int snapshots;
+	unsigned int load_begins;
+};
+
+static void state_snapshot(struct nic_vf_state *st)
+{
+	struct state_drv *sd = container_of(st, struct state_drv, st);
+
+	nic_vf_regs_snapshot(st->seam, blocks, ARRAY_SIZE(blocks), sd->regs);
+	st->flags = sd->regs[6] ? STATE_FLAG : 0;
+	sd->snapshots++;
+}
+
+static void state_load_begin(struct nic_vf_state *st)
+{
+	container_of(st, struct state_drv, st)->load_begins++;
+}
+
+static const struct nic_vf_state_desc state_desc = {
+	.version = 2,
+	.log_tag = STATE_LOG_TAG,
+	.blocks = blocks,
+	.nr_blocks = ARRAY_SIZE(blocks),
+	.flags_valid = STATE_FLAG,
+	.snapshot = state_snapshot,
+	.load_begin = state_load_begin,
+};
+
+static void state_drv_init(struct vf_sim *s, struct state_drv *sd)
+{
+	memset(sd, 0, sizeof(*sd));
+	nic_vf_tracker_init(&sd->trk, &s->seam, NULL, 0);
+	assert_int_equal(nic_vf_capture_init(&sd->cap, &s->seam, &cap_ops,
+					     &sd->d, 1024, 8, 8), 0);
+	nic_vf_state_init(&sd->st, &state_desc, &s->seam, &sd->trk, &sd->cap,
+			  sd->regs);
+}
+
+static int state_load_all(struct state_drv *sd, u8 (*c)[256],
+			  const ssize_t *len, u32 version)
+{
+	int i, ret;
+
+	nic_vf_state_load_begin(&sd->st);
+	for (i = 0; i < NIC_VF_STATE_CHUNKS; i++) {
+		ret = nic_vf_state_load(&sd->st, c[i], len[i], version);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+static void test_state_save_load(void **state)
+{
+	struct vf_sim *s = *state;
+	struct state_drv *src = malloc(sizeof(*src)), *dst = malloc(sizeof(*dst));
+	u8 c[NIC_VF_STATE_CHUNKS][256], msg[4] = { 1 }, mod[256];
+	ssize_t len[NIC_VF_STATE_CHUNKS], total = 0;
+	int i;
+
+	assert_non_null(src);
+	assert_non_null(dst);
+	s->pf = sample_admin;
+	s->bar[0x400 / 4] = 0x8000001f;
+	state_drv_init(s, src);
+	state_drv_init(s, dst);
+	assert_int_equal(nic_vf_capture_msg(&src->cap, 3, msg, 4), 0);
+
+	/* Three chunks, the size announced, the driver's tag and version. */
+	for (i = 0; i < NIC_VF_STATE_CHUNKS; i++) {
+		len[i] = nic_vf_state_save(&src->st, c[i], sizeof(c[i]));
+		assert_true(len[i] > NIC_VF_CHUNK_HDR);
+		assert_int_equal(c[i][4], 2);
+		total += len[i];
+	}
+	assert_int_equal(nic_vf_state_save(&src->st, mod, sizeof(mod)), 0);
+	assert_int_equal(total, nic_vf_state_pending(&src->st));
+	assert_int_equal(src->snapshots, 1);
+	assert_memory_equal(c[NIC_VF_STATE_LOG], "TLOG", 4);
+
+	/* Loaded whole: settings, registers and flags as saved. */
+	assert_int_equal(state_load_all(dst, c, len, 2), 0);
+	assert_int_equal(dst->st.loaded, NIC_VF_STATE_ALL);
+	assert_int_equal(dst->load_begins, 1);
+	assert_memory_equal(&dst->st.admin, &sample_admin,
+			    sizeof(sample_admin));
+	assert_memory_equal(dst->regs, src->regs, sizeof(src->regs));
+	assert_int_equal(dst->st.flags, STATE_FLAG);
+
+	/* Another version; a REGS flag the driver does not define. */
+	assert_int_equal(state_load_all(dst, c, len, 1), -EINVAL);
+	memcpy(mod, c[NIC_VF_STATE_REGS], len[NIC_VF_STATE_REGS]);
+	c[NIC_VF_STATE_REGS][NIC_VF_CHUNK_HDR] |= 2;
+	assert_int_equal(state_load_all(dst, c, len, 2), -EINVAL);
+	assert_true(dst->st.loaded == BIT(NIC_VF_STATE_ADMIN));
+	memcpy(c[NIC_VF_STATE_REGS], mod, len[NIC_VF_STATE_REGS]);
+	/* Out of order: the log before the registers. */
+	nic_vf_state_load_begin(&dst->st);
+	assert_int_equal(dst->st.loaded, 0);
+	assert_int_equal(nic_vf_state_load(&dst->st, c[0], len[0], 2), 0);
+	assert_int_equal(nic_vf_state_load(&dst->st, c[2], len[2], 2),
+			 -EINVAL);
+
+	/* Tracking lost during the migration: no state to send. */
+	src->st.save_step = 0;
+	src->trk.lost = -EFAULT;
+	assert_int_equal(nic_vf_state_save(&src->st, c[0], sizeof(c[0])),
+			 -EIO);
+	/* No room for a header, or for the registers' own. */
+	src->trk.lost = 0;
+	assert_int_equal(nic_vf_state_save(&src->st, c[0], 15), -ENOSPC);
+	src->st.save_step = NIC_VF_STATE_REGS;
+	assert_int_equal(nic_vf_state_save(&src->st, c[1],
+					   NIC_VF_CHUNK_HDR + 4), -ENOSPC);
+
+	nic_vf_capture_destroy(&src->cap);
+	nic_vf_capture_destroy(&dst->cap);
+	free(src);
+	free(dst);
+	assert_int_equal(s->allocs, 0);
+}
+
 static void test_restore_policy(void **state)
 {
 	struct vf_sim *s = *state;
@@ -1476,6 +1610,7 @@ int main(void)
 		T(test_ring_unparsed_reads_nothing),
 		T(test_regs_snapshot_restore),
 		T(test_regs_save_load),
+		T(test_state_save_load),
 		T(test_restore_policy),
 		T(test_restore_order),
 	};

@@ -90,6 +90,20 @@ void nic_vf_regs_restore(const struct nic_vf_seam *seam,
 EXPORT_SYMBOL_GPL(nic_vf_regs_restore);
 
 /**
+ * nic_vf_regs_save_len() - bytes nic_vf_regs_save() writes for a table
+ * @blocks: the table
+ * @nr: entries
+ *
+ * Return: the length of the saved set.
+ */
+size_t nic_vf_regs_save_len(const struct nic_vf_reg_block *blocks,
+			    unsigned int nr)
+{
+	return REGS_HDR_LEN + nr * BLOCK_LEN + nic_vf_regs_count(blocks, nr) * 4;
+}
+EXPORT_SYMBOL_GPL(nic_vf_regs_save_len);
+
+/**
  * nic_vf_regs_save() - serialise saved registers with their layout
  * @blocks: the table
  * @nr: entries
@@ -104,7 +118,7 @@ ssize_t nic_vf_regs_save(const struct nic_vf_reg_block *blocks,
 			 size_t len)
 {
 	unsigned int n = nic_vf_regs_count(blocks, nr), i;
-	size_t need = REGS_HDR_LEN + nr * BLOCK_LEN + n * 4;
+	size_t need = nic_vf_regs_save_len(blocks, nr);
 	u8 *p = buf;
 
 	if (nr > U16_MAX || n > NIC_VF_REGS_MAX)

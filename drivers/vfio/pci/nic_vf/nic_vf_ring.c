@@ -553,6 +553,19 @@ int nic_vf_tracker_flush(struct nic_vf_tracker *t)
 EXPORT_SYMBOL_GPL(nic_vf_tracker_flush);
 
 /**
+ * nic_vf_tracker_disable_all() - every ring off, as a VF reset leaves them
+ * @t: the tracker
+ */
+void nic_vf_tracker_disable_all(struct nic_vf_tracker *t)
+{
+	unsigned int i;
+
+	for (i = 0; i < t->nr_rings; i++)
+		nic_vf_ring_disable(t, &t->rings[i]);
+}
+EXPORT_SYMBOL_GPL(nic_vf_tracker_disable_all);
+
+/**
  * nic_vf_tracker_end() - saving ended or was cancelled
  * @t: the tracker
  *

@@ -28,13 +28,9 @@
 #define I40E_VFM_LOG_CAP	(32 * 1024)
 #define I40E_VFM_LOG_ENTRIES	256
 
-/* Format of the driver's state in the stream (nic_vf chunks). */
+/* Format of the driver's state in the stream (nic_vf state chunks). */
 #define I40E_VFM_STATE_VERSION	1
-#define I40E_VFM_CHUNK_HDR	NIC_VF_CHUNK_HDR
 #define I40E_VFM_MAX_STATE	(64 * 1024)
-
-#define I40E_VFM_TAG_ADMIN	NIC_VF_TAG('A', 'D', 'M', 'N')
-#define I40E_VFM_TAG_REGS	NIC_VF_TAG('R', 'E', 'G', 'S')
 #define I40E_VFM_TAG_VCHNL	NIC_VF_TAG('V', 'C', 'H', 'L')
 
 /* REGS chunk flags. */
@@ -154,13 +150,8 @@ struct i40e_vfm_stats {
  * @msgbuf: one message, read from guest memory
  * @vf_v11: the guest announced virtchnl 1.1
  * @caps: capabilities the guest asked for
- * @save_step: next chunk save() produces
- * @admin: administrator settings, saved or loaded
+ * @st: the device state, saved or loaded (REGS flags I40E_VFM_REGS_*)
  * @regs: register values, saved or loaded
- * @flags: I40E_VFM_REGS_* of the saved or loaded state
- * @apply_admin: a restore sets the loaded @admin through the PF (else the
- *               destination VF was checked to carry it at load)
- * @loaded: BIT(n) of each chunk n loaded (0 admin, 1 regs, 2 messages)
  * @stats: counters
  */
 struct i40e_vfm {
@@ -174,12 +165,8 @@ struct i40e_vfm {
 	u8 *msgbuf;
 	bool vf_v11;
 	u32 caps;
-	int save_step;
-	struct nic_vf_admin admin;
+	struct nic_vf_state st;
 	u32 regs[I40E_VFM_NR_REGS];
-	u32 flags;
-	bool apply_admin;
-	u32 loaded;
 	struct i40e_vfm_stats stats;
 };
 
@@ -195,11 +182,6 @@ void i40e_vfm_saving_begin(struct i40e_vfm *m);
 int i40e_vfm_tracking_precise(struct i40e_vfm *m);
 void i40e_vfm_saving_end(struct i40e_vfm *m);
 void i40e_vfm_vf_was_reset(struct i40e_vfm *m);
-size_t i40e_vfm_pending(const struct i40e_vfm *m);
-ssize_t i40e_vfm_save(struct i40e_vfm *m, void *buf, size_t len);
-void i40e_vfm_load_begin(struct i40e_vfm *m);
-int i40e_vfm_load(struct i40e_vfm *m, const void *buf, size_t len,
-		  u32 version);
 int i40e_vfm_restore(struct i40e_vfm *m, struct nic_vf_admin_result *res);
 
 /* i40e_vf_mig_vc.c */

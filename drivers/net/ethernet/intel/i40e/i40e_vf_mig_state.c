@@ -3,13 +3,9 @@
  * The VF's migration state: trapped tail writes, the dirty-tracking phases,
  * and the device state in the stream.
  *
- * Stream: three chunks, in this order, each a 16-byte header (le32 tag,
- * le16 version, le16 flags (zero), le32 payload length, le32 reserved
- * (zero)) and its payload:
- *
- *   ADMN  the administrator's settings (nic_vf admin record)
- *   REGS  le32 flags (I40E_VFM_REGS_*), le32 reserved, the register set
- *   VCHL  the guest's configuration messages (nic_vf message log)
+ * Stream: the three nic_vf state chunks (<linux/nic_vf/state.h>): ADMN,
+ * REGS with I40E_VFM_REGS_* flags, and the guest's virtchnl messages as
+ * VCHL.
  *
  * Restore policy (design in Documentation/networking/device_drivers/
  * ethernet/intel/i40e_vf_migration.rst): the administrator's settings
@@ -25,12 +21,6 @@
 #include <linux/string.h>
 
 #include "i40e_vf_mig.h"
-
-#define REGS_HDR	8
-#define CHUNK_ADMIN	0
-#define CHUNK_REGS	1
-#define CHUNK_VCHNL	2
-#define CHUNKS_ALL	(BIT(CHUNK_ADMIN) | BIT(CHUNK_REGS) | BIT(CHUNK_VCHNL))
 
 #define IRQ		I40E_VFM_GROUP_IRQ
 #define RSS		I40E_VFM_GROUP_RSS
@@ -77,6 +67,29 @@ static int reg_index(u32 offset)
 	return -1;
 }
 
+static void snapshot(struct nic_vf_state *st)
+{
+	struct i40e_vfm *m = container_of(st, struct i40e_vfm, st);
+	int atq = reg_index(I40E_VFM_ATQLEN), arq = reg_index(I40E_VFM_ARQLEN);
+
+	nic_vf_regs_snapshot(&m->seam, vfm_regs, ARRAY_SIZE(vfm_regs),
+			     m->regs);
+	st->flags = 0;
+	if ((m->regs[atq] | m->regs[arq]) & I40E_VFM_AQ_ENABLE)
+		st->flags |= I40E_VFM_REGS_AQ_ACTIVE;
+	if (m->caps && i40e_vfm_rss_by_registers(m->device, m->caps))
+		st->flags |= I40E_VFM_REGS_RSS_REG;
+}
+
+static const struct nic_vf_state_desc vfm_state = {
+	.version	= I40E_VFM_STATE_VERSION,
+	.log_tag	= I40E_VFM_TAG_VCHNL,
+	.blocks		= vfm_regs,
+	.nr_blocks	= ARRAY_SIZE(vfm_regs),
+	.flags_valid	= I40E_VFM_REGS_AQ_ACTIVE | I40E_VFM_REGS_RSS_REG,
+	.snapshot	= snapshot,
+};
+
 /**
  * i40e_vfm_init() - set up the migration logic of one VF
  * @m: the VF's state, zeroed by the caller
@@ -115,6 +128,8 @@ int i40e_vfm_init(struct i40e_vfm *m, const struct nic_vf_seam *seam,
 	/* The ATQ tail is trapped for the device's whole life. */
 	m->rings[I40E_VFM_RING_ATQ].tail_always_seen = true;
 	nic_vf_tracker_init(&m->trk, &m->seam, m->rings, I40E_VFM_NR_RINGS);
+	nic_vf_state_init(&m->st, &vfm_state, &m->seam, &m->trk, &m->cap,
+			  m->regs);
 
 	m->msgbuf = seam->ops->zalloc(seam->ctx, I40E_VFM_AQ_BUF_MAX);
 	if (!m->msgbuf)
@@ -267,7 +282,7 @@ u32 i40e_vfm_bar0_write(struct i40e_vfm *m, u32 offset, u32 value)
  */
 void i40e_vfm_saving_begin(struct i40e_vfm *m)
 {
-	m->save_step = 0;
+	m->st.save_step = 0;
 	nic_vf_tracker_begin(&m->trk);
 }
 
@@ -292,7 +307,7 @@ int i40e_vfm_tracking_precise(struct i40e_vfm *m)
 void i40e_vfm_saving_end(struct i40e_vfm *m)
 {
 	nic_vf_tracker_end(&m->trk);
-	m->save_step = 0;
+	m->st.save_step = 0;
 }
 
 /**
@@ -305,192 +320,10 @@ void i40e_vfm_saving_end(struct i40e_vfm *m)
  */
 void i40e_vfm_vf_was_reset(struct i40e_vfm *m)
 {
-	int i;
-
-	for (i = 0; i < I40E_VFM_NR_RINGS; i++)
-		nic_vf_ring_disable(&m->trk, &m->rings[i]);
+	nic_vf_tracker_disable_all(&m->trk);
 	nic_vf_capture_forget(&m->cap);
 	m->vf_v11 = false;
 	m->caps = 0;
-}
-
-static size_t regs_len(void)
-{
-	return REGS_HDR + 8 + ARRAY_SIZE(vfm_regs) * 8 + I40E_VFM_NR_REGS * 4;
-}
-
-/**
- * i40e_vfm_pending() - bytes the saved state will take
- * @m: the VF
- *
- * Return: the size of the three chunks as things stand.
- */
-size_t i40e_vfm_pending(const struct i40e_vfm *m)
-{
-	return 3 * I40E_VFM_CHUNK_HDR + NIC_VF_ADMIN_REC_LEN + regs_len() +
-	       NIC_VF_LOG_HDR_LEN + m->cap.log.used;
-}
-
-static void chunk_header(u8 *p, u32 tag, u32 len)
-{
-	nic_vf_chunk_header(p, tag, I40E_VFM_STATE_VERSION, len);
-}
-
-static void snapshot(struct i40e_vfm *m)
-{
-	int atq = reg_index(I40E_VFM_ATQLEN), arq = reg_index(I40E_VFM_ARQLEN);
-
-	nic_vf_regs_snapshot(&m->seam, vfm_regs, ARRAY_SIZE(vfm_regs),
-			     m->regs);
-	m->flags = 0;
-	if ((m->regs[atq] | m->regs[arq]) & I40E_VFM_AQ_ENABLE)
-		m->flags |= I40E_VFM_REGS_AQ_ACTIVE;
-	if (m->caps && i40e_vfm_rss_by_registers(m->device, m->caps))
-		m->flags |= I40E_VFM_REGS_RSS_REG;
-}
-
-/**
- * i40e_vfm_save() - produce the next chunk of the VF's state
- * @m: the VF, stopped
- * @buf: where
- * @len: room
- *
- * The first call reads the administrator's settings and the registers.
- *
- * Return: chunk length, 0 after the last chunk, -EIO if dirty tracking
- * failed during this migration (the destination would miss guest memory),
- * -ENOSPC, or the PF's error reading the settings.
- */
-ssize_t i40e_vfm_save(struct i40e_vfm *m, void *buf, size_t len)
-{
-	u8 *p = buf;
-	ssize_t n;
-	int ret;
-
-	if (len < I40E_VFM_CHUNK_HDR)
-		return -ENOSPC;
-	switch (m->save_step) {
-	case CHUNK_ADMIN:
-		if (m->trk.lost)
-			return -EIO;
-		ret = nic_vf_admin_read(&m->seam, &m->admin);
-		if (ret)
-			return ret;
-		snapshot(m);
-		n = nic_vf_admin_save(&m->admin, p + I40E_VFM_CHUNK_HDR,
-				      len - I40E_VFM_CHUNK_HDR);
-		if (n < 0)
-			return n;
-		chunk_header(p, I40E_VFM_TAG_ADMIN, n);
-		break;
-	case CHUNK_REGS:
-		if (len < I40E_VFM_CHUNK_HDR + REGS_HDR)
-			return -ENOSPC;
-		memset(p + I40E_VFM_CHUNK_HDR, 0, REGS_HDR);
-		nic_vf_put32(p + I40E_VFM_CHUNK_HDR, m->flags);
-		n = nic_vf_regs_save(vfm_regs, ARRAY_SIZE(vfm_regs), m->regs,
-				     p + I40E_VFM_CHUNK_HDR + REGS_HDR,
-				     len - I40E_VFM_CHUNK_HDR - REGS_HDR);
-		if (n < 0)
-			return n;
-		n += REGS_HDR;
-		chunk_header(p, I40E_VFM_TAG_REGS, n);
-		break;
-	case CHUNK_VCHNL:
-		n = nic_vf_msglog_save(&m->cap.log, p + I40E_VFM_CHUNK_HDR,
-				       len - I40E_VFM_CHUNK_HDR);
-		if (n < 0)
-			return n;
-		chunk_header(p, I40E_VFM_TAG_VCHNL, n);
-		break;
-	default:
-		return 0;
-	}
-	m->save_step++;
-	return I40E_VFM_CHUNK_HDR + n;
-}
-
-/**
- * i40e_vfm_load_begin() - a stream is about to be loaded
- * @m: the VF
- */
-void i40e_vfm_load_begin(struct i40e_vfm *m)
-{
-	m->loaded = 0;
-	m->flags = 0;
-	memset(&m->admin, 0, sizeof(m->admin));
-	nic_vf_capture_expect_none(&m->cap);
-}
-
-static int load_regs(struct i40e_vfm *m, const u8 *p, u32 len)
-{
-	u32 flags;
-
-	if (len < REGS_HDR)
-		return -EINVAL;
-	flags = nic_vf_get32(p);
-	if (flags & ~(I40E_VFM_REGS_AQ_ACTIVE | I40E_VFM_REGS_RSS_REG) ||
-	    nic_vf_get32(p + 4))
-		return -EINVAL;
-	if (nic_vf_regs_load(vfm_regs, ARRAY_SIZE(vfm_regs), m->regs,
-			     p + REGS_HDR, len - REGS_HDR))
-		return -EINVAL;
-	m->flags = flags;
-	return 0;
-}
-
-static int load_vchnl(struct i40e_vfm *m, const u8 *p, u32 len)
-{
-	/* Every message must be one the capture could have logged. */
-	return nic_vf_capture_expect(&m->cap, p, len);
-}
-
-/**
- * i40e_vfm_load() - take one chunk of a validated stream
- * @m: the VF, resuming
- * @buf: the chunk
- * @len: its length
- * @version: the stream's state format version
- *
- * Chunks must come once each, in the order they are saved, each exactly
- * as long as it says, in a format this driver reads.
- *
- * Return: 0, or -EINVAL to reject the stream.
- */
-int i40e_vfm_load(struct i40e_vfm *m, const void *buf, size_t len,
-		  u32 version)
-{
-	static const u32 tags[] = {
-		[CHUNK_ADMIN] = I40E_VFM_TAG_ADMIN,
-		[CHUNK_REGS] = I40E_VFM_TAG_REGS,
-		[CHUNK_VCHNL] = I40E_VFM_TAG_VCHNL,
-	};
-	const u8 *p;
-	u32 plen;
-	int chunk, ret;
-
-	if (version != I40E_VFM_STATE_VERSION)
-		return -EINVAL;
-	chunk = nic_vf_chunk_open(buf, len, I40E_VFM_STATE_VERSION, tags,
-				  ARRAY_SIZE(tags), m->loaded, &p, &plen);
-	if (chunk < 0)
-		return chunk;
-
-	switch (chunk) {
-	case CHUNK_ADMIN:
-		ret = nic_vf_admin_load(&m->admin, p, plen);
-		break;
-	case CHUNK_REGS:
-		ret = load_regs(m, p, plen);
-		break;
-	default:
-		ret = load_vchnl(m, p, plen);
-		break;
-	}
-	if (ret)
-		return ret;
-	m->loaded |= BIT(chunk);
-	return 0;
 }
 
 /**
@@ -508,29 +341,28 @@ int i40e_vfm_load(struct i40e_vfm *m, const void *buf, size_t len,
 int i40e_vfm_restore(struct i40e_vfm *m, struct nic_vf_admin_result *res)
 {
 	struct nic_vf_restore_plan plan = {
-		.admin = m->apply_admin ? &m->admin : NULL,
+		.admin = m->st.apply_admin ? &m->st.admin : NULL,
 		.blocks = vfm_regs,
 		.nr_blocks = ARRAY_SIZE(vfm_regs),
 		.vals = m->regs,
 		.groups = BIT(I40E_VFM_GROUP_IRQ),
 	};
-	int i, ret;
+	int ret;
 
-	if (m->loaded != CHUNKS_ALL)
+	if (m->st.loaded != NIC_VF_STATE_ALL)
 		return -EINVAL;
-	plan.reset = nic_vf_restore_needs_reset(&m->cap.expected, m->flags &
+	plan.reset = nic_vf_restore_needs_reset(&m->cap.expected, m->st.flags &
 						I40E_VFM_REGS_AQ_ACTIVE);
-	if (m->flags & I40E_VFM_REGS_RSS_REG)
+	if (m->st.flags & I40E_VFM_REGS_RSS_REG)
 		plan.groups |= BIT(I40E_VFM_GROUP_RSS);
 
 	ret = nic_vf_restore(&m->seam, &plan, res);
-	m->loaded = 0;
+	m->st.loaded = 0;
 	if (ret)
 		return ret;
 
 	/* The destination VF starts with nothing configured. */
-	for (i = 0; i < I40E_VFM_NR_RINGS; i++)
-		nic_vf_ring_disable(&m->trk, &m->rings[i]);
+	nic_vf_tracker_disable_all(&m->trk);
 	nic_vf_capture_restart(&m->cap);
 	m->vf_v11 = false;
 	m->caps = 0;

@@ -27,11 +27,9 @@
 #define IGB_VFM_LOG_CAP		(16 * 1024)
 #define IGB_VFM_LOG_ENTRIES	256
 
-/* Format of the driver's state in the stream (nic_vf chunks). */
+/* Format of the driver's state in the stream (nic_vf state chunks). */
 #define IGB_VFM_STATE_VERSION	1
 #define IGB_VFM_MAX_STATE	(32 * 1024)
-#define IGB_VFM_TAG_ADMIN	NIC_VF_TAG('A', 'D', 'M', 'N')
-#define IGB_VFM_TAG_REGS	NIC_VF_TAG('R', 'E', 'G', 'S')
 #define IGB_VFM_TAG_MBOX	NIC_VF_TAG('M', 'B', 'O', 'X')
 #define IGB_VFM_TAG_PRE		NIC_VF_TAG('P', 'R', 'E', 'C')
 
@@ -143,19 +141,14 @@ struct igb_vfm_stats {
  * @cap: the guest's mailbox messages, as the PF applied them, and on a
  *       destination the comparison with the source's
  * @msg: one message, read from the mailbox
- * @save_step: next chunk save() produces
  * @pre_saved: the pre-copy part of this saving session was produced
  * @pre_admin: administrator settings of a loaded pre-copy part
  * @pre_flags: IGB_VFM_PRE_* of a loaded pre-copy part, 0 if none
  * @pre_admin_done: @pre_admin was set through the PF before the switch-over
  * @pre_reset_done: the VF was reset before the switch-over
- * @admin: administrator settings, saved or loaded
+ * @st: the device state, saved or loaded (REGS flags IGB_VFM_REGS_*)
  * @regs: register values, snapshot at stop or loaded
  * @regs_valid: @regs holds a snapshot of this stop
- * @flags: IGB_VFM_REGS_* of the saved or loaded state
- * @apply_admin: a restore sets the loaded @admin through the PF (else the
- *               destination VF was checked to carry it at load)
- * @loaded: BIT(n) of each chunk n loaded (0 admin, 1 regs, 2 mailbox)
  * @stopped_rx: RXDCTL of each RX queue stop() disabled, 0 if none
  * @stopped_tx: TXDCTL of each TX queue stop() disabled, 0 if none
  * @rstd_pending: after a restore, the guest's next read of the mailbox
@@ -177,18 +170,14 @@ struct igb_vfm {
 	struct igb_vfm_rxq rxq[IGB_VFM_QUEUES];
 	struct nic_vf_capture cap;
 	u8 msg[IGB_VFM_MSG_MAX];
-	int save_step;
 	bool pre_saved;
 	struct nic_vf_admin pre_admin;
 	u32 pre_flags;
 	bool pre_admin_done;
 	bool pre_reset_done;
-	struct nic_vf_admin admin;
+	struct nic_vf_state st;
 	u32 regs[IGB_VFM_NR_REGS];
 	bool regs_valid;
-	u32 flags;
-	bool apply_admin;
-	u32 loaded;
 	u32 stopped_rx[IGB_VFM_QUEUES];
 	u32 stopped_tx[IGB_VFM_QUEUES];
 	bool rstd_pending;
@@ -223,15 +212,10 @@ int igb_vfm_saving_begin(struct igb_vfm *m);
 void igb_vfm_saving_end(struct igb_vfm *m);
 bool igb_vfm_stop(struct igb_vfm *m);
 void igb_vfm_resume(struct igb_vfm *m);
-size_t igb_vfm_pending(const struct igb_vfm *m);
-ssize_t igb_vfm_save(struct igb_vfm *m, void *buf, size_t len);
 ssize_t igb_vfm_save_precopy(struct igb_vfm *m, void *buf, size_t len);
 int igb_vfm_load_precopy(struct igb_vfm *m, const void *buf, size_t len,
 			 u32 version);
 int igb_vfm_prepare(struct igb_vfm *m, struct nic_vf_admin_result *res);
-void igb_vfm_load_begin(struct igb_vfm *m);
-int igb_vfm_load(struct igb_vfm *m, const void *buf, size_t len,
-		 u32 version);
 int igb_vfm_restore(struct igb_vfm *m, bool run,
 		    struct nic_vf_admin_result *res);
 bool igb_vfm_kick(struct igb_vfm *m);

@@ -10,24 +10,25 @@
  * library's <linux/nic_vf/host.h>).  Nothing of igb's or igbvf's own
  * headers is used.
  *
- * This file is the kernel side only: the trapped BAR0 accesses, the VF
- * reset and the migration callbacks.  The logic is in
- * igb_vf_mig_{state,mbx,desc}.c and in the library (<linux/nic_vf.h>); the
+ * This file is the kernel side only: what the logic does on a trapped
+ * BAR0 access, the VF reset and the migration callbacks that are the
+ * device's own; open and close, the trapped accesses themselves and saving
+ * and loading the state are the library's (<linux/nic_vf/dev.h>).  The
+ * logic is in igb_vf_mig_{state,mbx,desc,replay}.c and in the library
+ * (<linux/nic_vf.h>); the
  * operator's guide and the design are in
  * Documentation/networking/device_drivers/ethernet/intel/igb_vf_migration.rst.
  */
 #include <linux/delay.h>
 #include <linux/io.h>
 #include <linux/module.h>
-#include <linux/mutex.h>
 #include <linux/pci.h>
 #include <linux/slab.h>
-#include <linux/uaccess.h>
 #include <linux/vfio_pci_vendor.h>
 #include <linux/workqueue.h>
 
+#include <linux/nic_vf/dev.h>
 #include "igb_vf_mig.h"
-#include <linux/nic_vf/host.h>
 
 #define DRV_NAME	"igb_vf_migration"
 #define PF_DRIVER	"igb"
@@ -51,10 +52,8 @@ MODULE_PARM_DESC(all_dirty, "Do not trap the RX queue registers: no dirty page i
 
 /**
  * struct igb_vfm_dev - one VF owned by this driver
- * @host: the VF, its PF, and while open its vfio device and BAR0 mapping
+ * @nv: the library's part: the VF, its lock, open state and stream
  * @saving: device writes are being reported
- * @resuming: a stream is being loaded; start() applies it
- * @admin_checked: this stream's administrator settings matched the VF's
  * @stopped: stop() disabled the queues; start() enables them again
  * @p2p: RUNNING_P2P or PRE_COPY_P2P: the queues stay disabled and the
  *       restore's mailbox interrupt waits
@@ -65,12 +64,8 @@ MODULE_PARM_DESC(all_dirty, "Do not trap the RX queue registers: no dirty page i
  * @m: the logic
  */
 struct igb_vfm_dev {
-	struct nic_vf_host host;
-	/** @lock: serialises trapped accesses and migration callbacks */
-	struct mutex lock;
+	struct nic_vf_dev nv;
 	bool saving;
-	bool resuming;
-	bool admin_checked;
 	bool stopped;
 	bool p2p;
 	bool kick_held;
@@ -80,9 +75,14 @@ struct igb_vfm_dev {
 	struct igb_vfm m;
 };
 
+static struct igb_vfm_dev *nv_to_dev(struct nic_vf_dev *nv)
+{
+	return container_of(nv, struct igb_vfm_dev, nv);
+}
+
 static struct igb_vfm_dev *to_dev(struct vfio_device *vdev)
 {
-	return vfio_pci_vendor_data(vdev);
+	return nv_to_dev(nic_vf_dev_get(vdev));
 }
 
 /* A VF reset of the device's own (CTRL.RST), which the PF is told of like a
@@ -108,195 +108,90 @@ static void igb_vfm_kick_work(struct work_struct *work)
 	struct igb_vfm_dev *d = container_of(to_delayed_work(work),
 					     struct igb_vfm_dev, kick);
 
-	mutex_lock(&d->lock);
-	if (d->host.vdev && !d->closing && !d->stopped &&
+	mutex_lock(&d->nv.lock);
+	if (d->nv.host.vdev && !d->closing && !d->stopped &&
 	    igb_vfm_kick(&d->m) && ++d->kicks < KICK_TRIES)
 		schedule_delayed_work(&d->kick,
 				      msecs_to_jiffies(KICK_MS << d->kicks));
-	mutex_unlock(&d->lock);
+	mutex_unlock(&d->nv.lock);
 }
 
-static void report_events(struct igb_vfm_dev *d, u32 ev)
+/* ---- what the library asks of the driver ---- */
+
+static void igb_vfm_opened(struct nic_vf_dev *nv)
 {
+	struct igb_vfm_dev *d = nv_to_dev(nv);
+
+	d->saving = false;
+	d->stopped = false;
+	d->p2p = false;
+	d->kick_held = false;
+	d->closing = false;
+	igb_vfm_vf_was_reset(&d->m);
+}
+
+static void igb_vfm_closed(struct nic_vf_dev *nv)
+{
+	struct igb_vfm_dev *d = nv_to_dev(nv);
+
+	igb_vfm_saving_end(&d->m);
+	igb_vfm_vf_was_reset(&d->m);
+}
+
+/* For the device's whole life, from before the VMM maps BAR0. */
+static unsigned int igb_vfm_dev_traps(struct nic_vf_dev *nv, bool saving,
+				      struct nic_vf_trap *traps)
+{
+	return igb_vfm_traps(!all_dirty, traps);
+}
+
+static void igb_vfm_reg_write(struct nic_vf_dev *nv, u32 off, u32 val)
+{
+	struct igb_vfm_dev *d = nv_to_dev(nv);
 	const struct igb_vfm_summary *s = d->m.cap.sum_dst;
 
-	if (ev & IGB_VFM_EV_VERIFIED)
-		pci_info(d->host.pdev, "guest sent again the configuration it had on the source (%u multicast, %u VLANs, largest frame %u)\n",
+	if (igb_vfm_bar0_write(&d->m, off, val) & IGB_VFM_EV_VERIFIED)
+		pci_info(nv->host.pdev, "guest sent again the configuration it had on the source (%u multicast, %u VLANs, largest frame %u)\n",
 			 s->mc_count, s->nr_vlan, s->lpe);
 }
 
-/* ---- device ops ---- */
-
-/* BAR0 offset of a register access, if it is one the logic follows. */
-static bool bar0_reg(loff_t pos, size_t count, u32 *off)
+static void igb_vfm_reg_written(struct nic_vf_dev *nv, u32 off)
 {
-	u64 o = pos & VFIO_PCI_OFFSET_MASK;
-
-	if (VFIO_PCI_OFFSET_TO_INDEX(pos) != VFIO_PCI_BAR0_REGION_INDEX ||
-	    o >= IGB_VFM_BAR0_LEN || o % 4 || count != 4)
-		return false;
-	*off = o;
-	return true;
+	igb_vfm_bar0_written(&nv_to_dev(nv)->m, off);
 }
 
-static ssize_t igb_vfm_read(struct vfio_device *vdev, char __user *buf,
-			    size_t count, loff_t *ppos)
+static u32 igb_vfm_reg_read(struct nic_vf_dev *nv, u32 off, u32 val)
 {
-	struct igb_vfm_dev *d = to_dev(vdev);
-	__le32 raw;
-	ssize_t ret;
-	u64 val;
-	u32 off;
-
-	/* A 64-bit read is two 32-bit ones, each seen by the logic. */
-	if (count == 8 && bar0_reg(*ppos, 4, &off) &&
-	    bar0_reg(*ppos + 4, 4, &off)) {
-		ret = igb_vfm_read(vdev, buf, 4, ppos);
-		if (ret != 4)
-			return ret;
-		ret = igb_vfm_read(vdev, buf + 4, 4, ppos);
-		return ret == 4 ? 8 : ret;
-	}
-	/* Only the mailbox registers may read differently after a restore. */
-	if (!bar0_reg(*ppos, count, &off) ||
-	    (off != IGB_VFM_MBX_CTL && off != IGB_VFM_MBX_MEM(0)))
-		return vfio_pci_vendor_read(vdev, buf, count, ppos);
-
-	/* Adjust a kernel copy; the user's buffer is written once. */
-	mutex_lock(&d->lock);
-	ret = vfio_pci_vendor_bar_read(vdev, 0, off, &val, sizeof(raw));
-	if (!ret)
-		raw = cpu_to_le32(igb_vfm_bar0_read(&d->m, off, val));
-	mutex_unlock(&d->lock);
-	if (ret)
-		return ret;
-	if (copy_to_user(buf, &raw, sizeof(raw)))
-		return -EFAULT;
-	*ppos += sizeof(raw);
-	return sizeof(raw);
+	return igb_vfm_bar0_read(&nv_to_dev(nv)->m, off, val);
 }
 
-/* One 4-byte register write: seen by the logic, passed on, followed.  The
- * value the logic saw is the value written: the user's buffer is read once.
- */
-static ssize_t write_reg(struct igb_vfm_dev *d, struct vfio_device *vdev,
-			 const char __user *buf, loff_t *ppos, u32 off)
-{
-	__le32 raw;
-	int ret;
-	u32 ev;
+/* Only the mailbox registers may read differently after a restore. */
+static const u32 igb_vfm_read_regs[] = { IGB_VFM_MBX_CTL, IGB_VFM_MBX_MEM(0) };
 
-	if (copy_from_user(&raw, buf, sizeof(raw)))
-		return -EFAULT;
-	mutex_lock(&d->lock);
-	ev = igb_vfm_bar0_write(&d->m, off, le32_to_cpu(raw));
-	ret = vfio_pci_vendor_bar_write(vdev, 0, off, le32_to_cpu(raw),
-					sizeof(raw));
-	if (!ret)
-		igb_vfm_bar0_written(&d->m, off);
-	report_events(d, ev);
-	mutex_unlock(&d->lock);
-	if (ret)
-		return ret;
-	*ppos += sizeof(raw);
-	return sizeof(raw);
-}
+static const struct nic_vf_dev_desc igb_vfm_desc = {
+	.pf_driver	= PF_DRIVER,
+	.bar		= IGB_VFM_BAR,
+	.bar_len	= IGB_VFM_BAR0_LEN,
+	.read_regs	= igb_vfm_read_regs,
+	.nr_read_regs	= ARRAY_SIZE(igb_vfm_read_regs),
+	.opened		= igb_vfm_opened,
+	.closed		= igb_vfm_closed,
+	.traps		= igb_vfm_dev_traps,
+	.reg_write	= igb_vfm_reg_write,
+	.reg_written	= igb_vfm_reg_written,
+	.reg_read	= igb_vfm_reg_read,
+};
 
-static ssize_t refuse_write(struct igb_vfm_dev *d, loff_t pos, size_t count)
-{
-	pci_info_ratelimited(d->host.pdev, "refused a %zu-byte BAR0 write at 0x%llx: registers are 32 bits wide\n",
-			     count, pos & VFIO_PCI_OFFSET_MASK);
-	return -EINVAL;
-}
-
-static ssize_t igb_vfm_write(struct vfio_device *vdev,
-			     const char __user *buf, size_t count,
-			     loff_t *ppos)
-{
-	struct igb_vfm_dev *d = to_dev(vdev);
-	loff_t pos = *ppos;
-	ssize_t ret;
-	u32 off, hi;
-
-	if (VFIO_PCI_OFFSET_TO_INDEX(pos) != VFIO_PCI_BAR0_REGION_INDEX ||
-	    (pos & VFIO_PCI_OFFSET_MASK) >= IGB_VFM_BAR0_LEN)
-		return vfio_pci_vendor_write(vdev, buf, count, ppos);
-	/* The registers are 32 bits wide; a 64-bit write is two of them,
-	 * both checked before either is written.
-	 */
-	if (count == 8) {
-		if (!bar0_reg(pos, 4, &off) || !bar0_reg(pos + 4, 4, &hi))
-			return refuse_write(d, pos, count);
-		ret = write_reg(d, vdev, buf, &pos, off);
-		if (ret != 4)
-			return ret;
-		ret = write_reg(d, vdev, buf + 4, &pos, hi);
-		if (ret != 4)
-			return ret;
-		*ppos = pos;
-		return count;
-	}
-	if (!bar0_reg(pos, count, &off))
-		return refuse_write(d, pos, count);
-	return write_reg(d, vdev, buf, ppos, off);
-}
-
-static int igb_vfm_open(struct vfio_device *vdev)
-{
-	struct igb_vfm_dev *d = to_dev(vdev);
-	struct nic_vf_trap traps[NIC_VF_MAX_TRAPS];
-	s64 gen = 0;
-	int ret;
-
-	ret = vfio_pci_vendor_open_device(vdev);
-	if (ret)
-		return ret;
-
-	mutex_lock(&d->lock);
-	ret = nic_vf_host_open(&d->host, vdev);
-	if (!ret) {
-		d->saving = false;
-		d->resuming = false;
-		d->stopped = false;
-		d->p2p = false;
-		d->kick_held = false;
-		d->closing = false;
-		/* Opening reset the VF: the guest will configure it afresh. */
-		igb_vfm_vf_was_reset(&d->m);
-		/* Before the VMM maps BAR0: these pages are never mapped. */
-		gen = nic_vf_host_set_traps(&d->host, traps,
-					    igb_vfm_traps(!all_dirty, traps));
-		if (gen < 0)
-			nic_vf_host_close(&d->host);
-	}
-	mutex_unlock(&d->lock);
-	if (!ret && gen < 0)
-		ret = gen;
-	if (ret)
-		vfio_pci_vendor_close_device(vdev);
-	return ret;
-}
-
+/* The kick writes the BAR that vfio-pci's close unmaps: stop it first. */
 static void igb_vfm_close(struct vfio_device *vdev)
 {
 	struct igb_vfm_dev *d = to_dev(vdev);
 
-	/* Core's close resets the VF and unmaps the BAR the kick writes. */
-	mutex_lock(&d->lock);
+	mutex_lock(&d->nv.lock);
 	d->closing = true;
-	mutex_unlock(&d->lock);
+	mutex_unlock(&d->nv.lock);
 	cancel_delayed_work_sync(&d->kick);
-	/* vfio-pci ends a migration in progress and drops holds and traps. */
-	vfio_pci_vendor_close_device(vdev);
-	mutex_lock(&d->lock);
-	if (d->m.cap.verify_pending && d->m.cap.verified)
-		pci_warn(d->host.pdev, "guest never sent again the configuration it had on the source (differences 0x%x)\n",
-			 d->m.cap.verify_diff);
-	igb_vfm_saving_end(&d->m);
-	igb_vfm_vf_was_reset(&d->m);
-	nic_vf_capture_expect_none(&d->m.cap);
-	nic_vf_host_close(&d->host);
-	mutex_unlock(&d->lock);
+	nic_vf_dev_close(vdev);
 }
 
 static const struct vfio_device_ops igb_vfm_device_ops = {
@@ -304,12 +199,12 @@ static const struct vfio_device_ops igb_vfm_device_ops = {
 	.init		= vfio_pci_vendor_init_dev,
 	.release	= vfio_pci_vendor_release_dev,
 	VFIO_PCI_VENDOR_IOMMUFD_OPS
-	.open_device	= igb_vfm_open,
+	.open_device	= nic_vf_dev_open,
 	.close_device	= igb_vfm_close,
 	.ioctl		= vfio_pci_vendor_ioctl,
 	.device_feature	= vfio_pci_vendor_device_feature,
-	.read		= igb_vfm_read,
-	.write		= igb_vfm_write,
+	.read		= nic_vf_dev_read,
+	.write		= nic_vf_dev_write,
 	.mmap		= vfio_pci_vendor_mmap,
 	.request	= vfio_pci_vendor_request,
 	.match		= vfio_pci_vendor_match,
@@ -323,15 +218,15 @@ static int mig_start_saving(struct vfio_device *vdev)
 	struct igb_vfm_dev *d = to_dev(vdev);
 	int ret;
 
-	mutex_lock(&d->lock);
+	mutex_lock(&d->nv.lock);
 	d->saving = true;
 	ret = igb_vfm_saving_begin(&d->m);
 	if (ret)
-		pci_warn(d->host.pdev, "dirty tracking failed (%pe): this migration will fail rather than lose guest memory\n",
+		pci_warn(d->nv.host.pdev, "dirty tracking failed (%pe): this migration will fail rather than lose guest memory\n",
 			 ERR_PTR(ret));
 	else if (!all_dirty)
-		pci_info(d->host.pdev, "precise dirty tracking: rings held, RX buffers reported as the guest takes them\n");
-	mutex_unlock(&d->lock);
+		pci_info(d->nv.host.pdev, "precise dirty tracking: rings held, RX buffers reported as the guest takes them\n");
+	mutex_unlock(&d->nv.lock);
 	/* Not an error here: the save reports it (-EIO). */
 	return 0;
 }
@@ -341,26 +236,26 @@ static void mig_stop_saving(struct vfio_device *vdev)
 	struct igb_vfm_dev *d = to_dev(vdev);
 	const struct nic_vf_track_stats *t = &d->m.trk.stats;
 
-	mutex_lock(&d->lock);
+	mutex_lock(&d->nv.lock);
 	if (d->saving)
-		pci_info(d->host.pdev, "dirty tracking ended (totals): %llu descriptors posted, %llu buffers reported, %llu holds, %llu tail writes, %llu unusable addresses\n",
+		pci_info(d->nv.host.pdev, "dirty tracking ended (totals): %llu descriptors posted, %llu buffers reported, %llu holds, %llu tail writes, %llu unusable addresses\n",
 			 t->posted, t->marks, t->holds,
 			 d->m.stats.tail_writes, t->bad_addr);
 	igb_vfm_saving_end(&d->m);
 	d->saving = false;
-	mutex_unlock(&d->lock);
+	mutex_unlock(&d->nv.lock);
 }
 
 static int mig_stop(struct vfio_device *vdev)
 {
 	struct igb_vfm_dev *d = to_dev(vdev);
 
-	mutex_lock(&d->lock);
-	if (!d->stopped && !d->resuming) {
+	mutex_lock(&d->nv.lock);
+	if (!d->stopped && !d->nv.resuming) {
 		igb_vfm_stop(&d->m);
 		d->stopped = true;
 	}
-	mutex_unlock(&d->lock);
+	mutex_unlock(&d->nv.lock);
 	return 0;
 }
 
@@ -380,7 +275,7 @@ static void report_restore(struct igb_vfm_dev *d,
 			 ERR_PTR(d->m.resume_err));
 	else
 		snprintf(how, sizeof(how), "no guest driver had the VF");
-	pci_info(d->host.pdev, "restored: administrator settings applied 0x%x, unchanged 0x%x, unsupported by the PF 0x%x; %s\n",
+	pci_info(d->nv.host.pdev, "restored: administrator settings applied 0x%x, unchanged 0x%x, unsupported by the PF 0x%x; %s\n",
 		 res->applied, res->unchanged, res->unsupported, how);
 }
 
@@ -399,9 +294,9 @@ static int mig_start(struct vfio_device *vdev)
 	struct nic_vf_admin_result res;
 	int ret = 0;
 
-	mutex_lock(&d->lock);
-	if (d->resuming) {
-		d->resuming = false;
+	mutex_lock(&d->nv.lock);
+	if (d->nv.resuming) {
+		d->nv.resuming = false;
 		d->stopped = false;
 		d->m.guest_reset = READ_ONCE(guest_reset);
 		ret = igb_vfm_restore(&d->m, !d->p2p, &res);
@@ -413,16 +308,16 @@ static int mig_start(struct vfio_device *vdev)
 		else if (!ret)
 			start_kick(d);
 		if (ret)
-			pci_err(d->host.pdev, "restoring the VF failed: %pe\n",
+			pci_err(d->nv.host.pdev, "restoring the VF failed: %pe\n",
 				ERR_PTR(ret));
 		else
 			report_restore(d, &res);
 	} else if (d->stopped && !d->p2p) {
 		igb_vfm_resume(&d->m);
 		d->stopped = false;
-		pci_info(d->host.pdev, "running again after a stop: queues re-enabled where they stopped\n");
+		pci_info(d->nv.host.pdev, "running again after a stop: queues re-enabled where they stopped\n");
 	}
-	mutex_unlock(&d->lock);
+	mutex_unlock(&d->nv.lock);
 	return ret;
 }
 
@@ -436,16 +331,16 @@ static int mig_set_p2p(struct vfio_device *vdev, bool quiesce)
 {
 	struct igb_vfm_dev *d = to_dev(vdev);
 
-	mutex_lock(&d->lock);
+	mutex_lock(&d->nv.lock);
 	if (quiesce) {
-		if (!d->stopped && !d->resuming) {
+		if (!d->stopped && !d->nv.resuming) {
 			igb_vfm_stop(&d->m);
 			d->stopped = true;
 		}
 		d->p2p = true;
 	} else if (d->p2p) {
 		d->p2p = false;
-		if (d->stopped && !d->resuming) {
+		if (d->stopped && !d->nv.resuming) {
 			igb_vfm_resume(&d->m);
 			d->stopped = false;
 		}
@@ -455,78 +350,17 @@ static int mig_set_p2p(struct vfio_device *vdev, bool quiesce)
 			start_kick(d);
 		}
 	}
-	mutex_unlock(&d->lock);
+	mutex_unlock(&d->nv.lock);
 	return 0;
-}
-
-static int mig_start_resuming(struct vfio_device *vdev)
-{
-	struct igb_vfm_dev *d = to_dev(vdev);
-
-	mutex_lock(&d->lock);
-	igb_vfm_load_begin(&d->m);
-	/* The operator's policy, fixed for this stream. */
-	d->m.apply_admin = nic_vf_host_apply_admin();
-	d->admin_checked = false;
-	d->resuming = true;
-	mutex_unlock(&d->lock);
-	return 0;
-}
-
-static size_t mig_pending_bytes(struct vfio_device *vdev)
-{
-	struct igb_vfm_dev *d = to_dev(vdev);
-	size_t n;
-
-	mutex_lock(&d->lock);
-	n = igb_vfm_pending(&d->m);
-	mutex_unlock(&d->lock);
-	return n;
 }
 
 static void mig_sync_dirty(struct vfio_device *vdev)
 {
 	struct igb_vfm_dev *d = to_dev(vdev);
 
-	mutex_lock(&d->lock);
+	mutex_lock(&d->nv.lock);
 	igb_vfm_sync_tx(&d->m);
-	mutex_unlock(&d->lock);
-}
-
-static ssize_t mig_save(struct vfio_device *vdev, void *buf, size_t len)
-{
-	struct igb_vfm_dev *d = to_dev(vdev);
-	ssize_t n;
-
-	mutex_lock(&d->lock);
-	n = igb_vfm_save(&d->m, buf, len);
-	mutex_unlock(&d->lock);
-	if (n < 0)
-		pci_err(d->host.pdev, "saving the VF state failed: %pe\n",
-			ERR_PTR(n));
-	return n;
-}
-
-static int mig_load(struct vfio_device *vdev, const void *buf, size_t len,
-		    u32 version)
-{
-	struct igb_vfm_dev *d = to_dev(vdev);
-	int ret;
-
-	mutex_lock(&d->lock);
-	ret = igb_vfm_load(&d->m, buf, len, version);
-	if (ret) {
-		mutex_unlock(&d->lock);
-		pci_err(d->host.pdev, "refusing a corrupt or foreign VF state\n");
-		return ret;
-	}
-	/* Default policy: this VF must already carry the source's settings. */
-	if (!d->m.apply_admin && (d->m.loaded & BIT(0)) && !d->admin_checked) {
-		ret = nic_vf_host_admin_verify(&d->host, &d->m.admin);
-		d->admin_checked = !ret;
-	}
-	mutex_unlock(&d->lock);
-	return ret;
+	mutex_unlock(&d->nv.lock);
 }
 
 /* Pre-copy (v2, 6.2 and later): the settings and the VF reset early. */
@@ -536,11 +370,11 @@ static ssize_t mig_save_precopy(struct vfio_device *vdev, void *buf,
 	struct igb_vfm_dev *d = to_dev(vdev);
 	ssize_t n;
 
-	mutex_lock(&d->lock);
+	mutex_lock(&d->nv.lock);
 	n = igb_vfm_save_precopy(&d->m, buf, len);
-	mutex_unlock(&d->lock);
+	mutex_unlock(&d->nv.lock);
 	if (n < 0)
-		pci_err(d->host.pdev, "saving the pre-copy part failed: %pe\n",
+		pci_err(d->nv.host.pdev, "saving the pre-copy part failed: %pe\n",
 			ERR_PTR(n));
 	return n;
 }
@@ -556,26 +390,26 @@ static int mig_load_precopy(struct vfio_device *vdev, const void *buf,
 	struct nic_vf_admin_result res;
 	int ret;
 
-	mutex_lock(&d->lock);
+	mutex_lock(&d->nv.lock);
 	ret = igb_vfm_load_precopy(&d->m, buf, len, version);
 	if (ret) {
-		mutex_unlock(&d->lock);
-		pci_err(d->host.pdev, "refusing a corrupt or foreign pre-copy part\n");
+		mutex_unlock(&d->nv.lock);
+		pci_err(d->nv.host.pdev, "refusing a corrupt or foreign pre-copy part\n");
 		return ret;
 	}
-	if (!d->m.apply_admin)
-		ret = nic_vf_host_admin_verify(&d->host, &d->m.pre_admin);
+	if (!d->m.st.apply_admin)
+		ret = nic_vf_host_admin_verify(&d->nv.host, &d->m.pre_admin);
 	if (!ret) {
 		ret = igb_vfm_prepare(&d->m, &res);
 		if (ret)
-			pci_err(d->host.pdev, "preparing the VF before the switch-over failed: %pe\n",
+			pci_err(d->nv.host.pdev, "preparing the VF before the switch-over failed: %pe\n",
 				ERR_PTR(ret));
 	}
 	if (!ret)
-		pci_info(d->host.pdev, "prepared before the switch-over: administrator settings applied 0x%x, VF %s\n",
+		pci_info(d->nv.host.pdev, "prepared before the switch-over: administrator settings applied 0x%x, VF %s\n",
 			 res.applied,
 			 d->m.pre_reset_done ? "reset" : "not reset (no guest driver)");
-	mutex_unlock(&d->lock);
+	mutex_unlock(&d->nv.lock);
 	return ret;
 }
 
@@ -583,28 +417,28 @@ static void mig_reset(struct vfio_device *vdev)
 {
 	struct igb_vfm_dev *d = to_dev(vdev);
 
-	mutex_lock(&d->lock);
-	d->resuming = false;
+	mutex_lock(&d->nv.lock);
+	d->nv.resuming = false;
 	d->stopped = false;
 	d->p2p = false;
 	d->kick_held = false;
 	igb_vfm_vf_was_reset(&d->m);
-	mutex_unlock(&d->lock);
+	mutex_unlock(&d->nv.lock);
 }
 
 static void mig_error(struct vfio_device *vdev)
 {
 	struct igb_vfm_dev *d = to_dev(vdev);
 
-	mutex_lock(&d->lock);
-	d->resuming = false;
+	mutex_lock(&d->nv.lock);
+	d->nv.resuming = false;
 	d->p2p = false;
 	d->kick_held = false;
 	if (d->stopped) {
 		igb_vfm_resume(&d->m);
 		d->stopped = false;
 	}
-	mutex_unlock(&d->lock);
+	mutex_unlock(&d->nv.lock);
 }
 
 #define IGB_VFM_MIGRATION_CALLBACKS					\
@@ -615,11 +449,11 @@ static void mig_error(struct vfio_device *vdev)
 	.stop_saving	= mig_stop_saving,					\
 	.stop		= mig_stop,						\
 	.start		= mig_start,						\
-	.start_resuming	= mig_start_resuming,					\
-	.pending_bytes	= mig_pending_bytes,					\
+	.start_resuming	= nic_vf_dev_start_resuming,				\
+	.pending_bytes	= nic_vf_dev_pending_bytes,				\
 	.sync_dirty	= mig_sync_dirty,					\
-	.save		= mig_save,						\
-	.load		= mig_load,						\
+	.save		= nic_vf_dev_save,					\
+	.load		= nic_vf_dev_load,					\
 	.reset		= mig_reset,						\
 	.error		= mig_error,						\
 	.set_p2p	= mig_set_p2p,						\
@@ -652,36 +486,35 @@ static void *igb_vfm_probe(struct pci_dev *pdev)
 	d = kzalloc(sizeof(*d), GFP_KERNEL);
 	if (!d)
 		return ERR_PTR(-ENOMEM);
-	ret = nic_vf_host_probe(&d->host, pdev, PF_DRIVER, IGB_VFM_BAR,
-				IGB_VFM_BAR0_LEN);
-	if (ret) {
-		kfree(d);
-		return ERR_PTR(ret);
-	}
-	d->host.reset = igb_vfm_hw_reset;
-	mutex_init(&d->lock);
+	ret = nic_vf_dev_probe(&d->nv, pdev, &igb_vfm_desc, &seam);
+	if (ret)
+		goto err_free;
+	d->nv.host.reset = igb_vfm_hw_reset;
 	INIT_DELAYED_WORK(&d->kick, igb_vfm_kick_work);
-	nic_vf_host_seam(&d->host, &seam);
 	ret = igb_vfm_init(&d->m, &seam, !all_dirty);
-	if (ret) {
-		igb_vfm_destroy(&d->m);
-		mutex_destroy(&d->lock);
-		kfree(d);
-		return ERR_PTR(ret);
-	}
+	if (ret)
+		goto err_destroy;
+	d->nv.st = &d->m.st;
 	pci_info(pdev, "VF %d of %s: live migration by %s (%s dirty tracking)\n",
-		 d->host.vf_id, pci_name(d->host.pf), DRV_NAME,
+		 d->nv.host.vf_id, pci_name(d->nv.host.pf), DRV_NAME,
 		 all_dirty ? "no" : "precise");
-	return d;
+	return &d->nv;
+
+err_destroy:
+	igb_vfm_destroy(&d->m);
+	nic_vf_dev_remove(&d->nv);
+err_free:
+	kfree(d);
+	return ERR_PTR(ret);
 }
 
 static void igb_vfm_remove(void *data)
 {
-	struct igb_vfm_dev *d = data;
+	struct igb_vfm_dev *d = nv_to_dev(data);
 
 	cancel_delayed_work_sync(&d->kick);
 	igb_vfm_destroy(&d->m);
-	mutex_destroy(&d->lock);
+	nic_vf_dev_remove(&d->nv);
 	kfree(d);
 }
 

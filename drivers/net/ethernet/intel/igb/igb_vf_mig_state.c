@@ -23,11 +23,9 @@
  * guest sets up, uses and abandons between two such points goes
  * unreported, memory the guest has given up by then.
  *
- * Stream: three nic_vf chunks, in this order:
- *
- *   ADMN  the administrator's settings (nic_vf admin record)
- *   REGS  le32 flags (IGB_VFM_REGS_*), le32 reserved, the register set
- *   MBOX  the guest's mailbox messages the PF applied (nic_vf message log)
+ * Stream: the three nic_vf state chunks (<linux/nic_vf/state.h>): ADMN,
+ * REGS with IGB_VFM_REGS_* flags, and as MBOX the guest's mailbox
+ * messages the PF applied.
  *
  * Restore policy: the administrator's settings first, through the
  * destination PF; then a VF reset and the interrupt registers (the shared
@@ -49,12 +47,6 @@
 #include <linux/string.h>
 
 #include "igb_vf_mig.h"
-
-#define REGS_HDR	8
-#define CHUNK_ADMIN	0
-#define CHUNK_REGS	1
-#define CHUNK_MBOX	2
-#define CHUNKS_ALL	(BIT(CHUNK_ADMIN) | BIT(CHUNK_REGS) | BIT(CHUNK_MBOX))
 
 #define IRQ		IGB_VFM_GROUP_IRQ
 #define SAVE_ONLY	NIC_VF_REG_SAVE_ONLY
@@ -112,6 +104,53 @@ static u32 saved(const struct igb_vfm *m, u32 off)
 	return m->regs[reg_index(off)];
 }
 
+static void snapshot(struct igb_vfm *m)
+{
+	int q;
+
+	nic_vf_regs_snapshot(&m->seam, vfm_regs, ARRAY_SIZE(vfm_regs),
+			     m->regs);
+	m->regs_valid = true;
+	m->st.flags = 0;
+	for (q = 0; q < IGB_VFM_QUEUES; q++)
+		if ((saved(m, IGB_VFM_RXDCTL(q)) |
+		     saved(m, IGB_VFM_TXDCTL(q))) &
+		    IGB_VFM_QUEUE_ENABLE)
+			m->st.flags |= IGB_VFM_REGS_ACTIVE;
+	if (saved(m, IGB_VFM_EIMS) & IGB_VFM_EIMS_ALL)
+		m->st.flags |= IGB_VFM_REGS_ACTIVE;
+}
+
+/* The stop's snapshot is the one saved; a save without a stop takes one. */
+static void state_snapshot(struct nic_vf_state *st)
+{
+	struct igb_vfm *m = container_of(st, struct igb_vfm, st);
+
+	if (!m->regs_valid)
+		snapshot(m);
+}
+
+/* A stream begins: no pre-copy part either. */
+static void state_load_begin(struct nic_vf_state *st)
+{
+	struct igb_vfm *m = container_of(st, struct igb_vfm, st);
+
+	memset(&m->pre_admin, 0, sizeof(m->pre_admin));
+	m->pre_flags = 0;
+	m->pre_admin_done = false;
+	m->pre_reset_done = false;
+}
+
+static const struct nic_vf_state_desc vfm_state = {
+	.version	= IGB_VFM_STATE_VERSION,
+	.log_tag	= IGB_VFM_TAG_MBOX,
+	.blocks		= vfm_regs,
+	.nr_blocks	= ARRAY_SIZE(vfm_regs),
+	.flags_valid	= IGB_VFM_REGS_ACTIVE,
+	.snapshot	= state_snapshot,
+	.load_begin	= state_load_begin,
+};
+
 /**
  * igb_vfm_init() - set up the migration logic of one VF
  * @m: the VF's state, zeroed by the caller
@@ -140,6 +179,8 @@ int igb_vfm_init(struct igb_vfm *m, const struct nic_vf_seam *seam,
 	for (q = 0; q < IGB_VFM_QUEUES; q++)
 		m->rings[IGB_VFM_RING_RX(q)].tail_always_seen = tails_trapped;
 	nic_vf_tracker_init(&m->trk, &m->seam, m->rings, IGB_VFM_NR_RINGS);
+	nic_vf_state_init(&m->st, &vfm_state, &m->seam, &m->trk, &m->cap,
+			  m->regs);
 	return nic_vf_capture_init(&m->cap, &m->seam, &igb_vfm_mbx_ops, m,
 				   IGB_VFM_LOG_CAP, IGB_VFM_LOG_ENTRIES,
 				   IGB_VFM_MSG_MAX);
@@ -185,10 +226,7 @@ unsigned int igb_vfm_traps(bool tails_trapped, struct nic_vf_trap *traps)
  */
 void igb_vfm_vf_was_reset(struct igb_vfm *m)
 {
-	int i;
-
-	for (i = 0; i < IGB_VFM_NR_RINGS; i++)
-		nic_vf_ring_disable(&m->trk, &m->rings[i]);
+	nic_vf_tracker_disable_all(&m->trk);
 	nic_vf_capture_forget(&m->cap);
 	m->rstd_pending = false;
 	m->nack_pending = false;
@@ -411,7 +449,7 @@ int igb_vfm_saving_begin(struct igb_vfm *m)
 {
 	int q;
 
-	m->save_step = 0;
+	m->st.save_step = 0;
 	nic_vf_tracker_begin(&m->trk);
 	if (!m->tails_trapped)
 		return 0;
@@ -430,25 +468,8 @@ int igb_vfm_saving_begin(struct igb_vfm *m)
 void igb_vfm_saving_end(struct igb_vfm *m)
 {
 	nic_vf_tracker_end(&m->trk);
-	m->save_step = 0;
+	m->st.save_step = 0;
 	m->pre_saved = false;
-}
-
-static void snapshot(struct igb_vfm *m)
-{
-	int q;
-
-	nic_vf_regs_snapshot(&m->seam, vfm_regs, ARRAY_SIZE(vfm_regs),
-			     m->regs);
-	m->regs_valid = true;
-	m->flags = 0;
-	for (q = 0; q < IGB_VFM_QUEUES; q++)
-		if ((saved(m, IGB_VFM_RXDCTL(q)) |
-		     saved(m, IGB_VFM_TXDCTL(q))) &
-		    IGB_VFM_QUEUE_ENABLE)
-			m->flags |= IGB_VFM_REGS_ACTIVE;
-	if (saved(m, IGB_VFM_EIMS) & IGB_VFM_EIMS_ALL)
-		m->flags |= IGB_VFM_REGS_ACTIVE;
 }
 
 /* Is a queue whose enable bit was cleared stopped yet? */
@@ -534,81 +555,6 @@ void igb_vfm_resume(struct igb_vfm *m)
 	memset(m->stopped_rx, 0, sizeof(m->stopped_rx));
 	memset(m->stopped_tx, 0, sizeof(m->stopped_tx));
 	m->regs_valid = false;
-}
-
-static size_t regs_len(void)
-{
-	return REGS_HDR + 8 + ARRAY_SIZE(vfm_regs) * 8 + IGB_VFM_NR_REGS * 4;
-}
-
-/**
- * igb_vfm_pending() - bytes the saved state will take
- * @m: the VF
- *
- * Return: the size of the three chunks as things stand.
- */
-size_t igb_vfm_pending(const struct igb_vfm *m)
-{
-	return 3 * NIC_VF_CHUNK_HDR + NIC_VF_ADMIN_REC_LEN + regs_len() +
-	       NIC_VF_LOG_HDR_LEN + m->cap.log.used;
-}
-
-/**
- * igb_vfm_save() - produce the next chunk of the VF's state
- * @m: the VF, stopped
- * @buf: where
- * @len: room
- *
- * The first call reads the administrator's settings.
- *
- * Return: chunk length, 0 after the last chunk, -EIO if dirty tracking
- * failed during this migration (the destination would miss guest memory),
- * -ENOSPC, or the PF's error reading the settings.
- */
-ssize_t igb_vfm_save(struct igb_vfm *m, void *buf, size_t len)
-{
-	u8 *p = buf, *pl = p + NIC_VF_CHUNK_HDR;
-	size_t room;
-	u32 tag;
-	ssize_t n;
-	int ret;
-
-	if (len < NIC_VF_CHUNK_HDR + REGS_HDR)
-		return -ENOSPC;
-	room = len - NIC_VF_CHUNK_HDR;
-	switch (m->save_step) {
-	case CHUNK_ADMIN:
-		if (m->trk.lost)
-			return -EIO;
-		ret = nic_vf_admin_read(&m->seam, &m->admin);
-		if (ret)
-			return ret;
-		if (!m->regs_valid)
-			snapshot(m);
-		n = nic_vf_admin_save(&m->admin, pl, room);
-		tag = IGB_VFM_TAG_ADMIN;
-		break;
-	case CHUNK_REGS:
-		memset(pl, 0, REGS_HDR);
-		nic_vf_put32(pl, m->flags);
-		n = nic_vf_regs_save(vfm_regs, ARRAY_SIZE(vfm_regs), m->regs,
-				     pl + REGS_HDR, room - REGS_HDR);
-		if (n >= 0)
-			n += REGS_HDR;
-		tag = IGB_VFM_TAG_REGS;
-		break;
-	case CHUNK_MBOX:
-		n = nic_vf_msglog_save(&m->cap.log, pl, room);
-		tag = IGB_VFM_TAG_MBOX;
-		break;
-	default:
-		return 0;
-	}
-	if (n < 0)
-		return n;
-	nic_vf_chunk_header(p, tag, IGB_VFM_STATE_VERSION, n);
-	m->save_step++;
-	return NIC_VF_CHUNK_HDR + n;
 }
 
 /* Pre-copy part: flags, reserved, the administrator's settings. */
@@ -705,7 +651,7 @@ int igb_vfm_load_precopy(struct igb_vfm *m, const void *buf, size_t len,
 int igb_vfm_prepare(struct igb_vfm *m, struct nic_vf_admin_result *res)
 {
 	struct nic_vf_restore_plan plan = {
-		.admin = m->apply_admin ? &m->pre_admin : NULL,
+		.admin = m->st.apply_admin ? &m->pre_admin : NULL,
 		.reset = m->pre_flags & IGB_VFM_PRE_GUEST,
 	};
 	int ret;
@@ -718,22 +664,6 @@ int igb_vfm_prepare(struct igb_vfm *m, struct nic_vf_admin_result *res)
 	return 0;
 }
 
-/**
- * igb_vfm_load_begin() - a stream is about to be loaded
- * @m: the VF
- */
-void igb_vfm_load_begin(struct igb_vfm *m)
-{
-	m->loaded = 0;
-	m->flags = 0;
-	memset(&m->admin, 0, sizeof(m->admin));
-	memset(&m->pre_admin, 0, sizeof(m->pre_admin));
-	m->pre_flags = 0;
-	m->pre_admin_done = false;
-	m->pre_reset_done = false;
-	nic_vf_capture_expect_none(&m->cap);
-}
-
 /* Do two settings records say the same (as they are saved)? */
 static bool admin_same(const struct nic_vf_admin *a,
 		       const struct nic_vf_admin *b)
@@ -743,70 +673,6 @@ static bool admin_same(const struct nic_vf_admin *a,
 	return nic_vf_admin_save(a, ra, sizeof(ra)) == sizeof(ra) &&
 	       nic_vf_admin_save(b, rb, sizeof(rb)) == sizeof(rb) &&
 	       !memcmp(ra, rb, sizeof(ra));
-}
-
-static int load_regs(struct igb_vfm *m, const u8 *p, u32 len)
-{
-	u32 flags;
-
-	if (len < REGS_HDR)
-		return -EINVAL;
-	flags = nic_vf_get32(p);
-	if ((flags & ~IGB_VFM_REGS_ACTIVE) || nic_vf_get32(p + 4))
-		return -EINVAL;
-	if (nic_vf_regs_load(vfm_regs, ARRAY_SIZE(vfm_regs), m->regs,
-			     p + REGS_HDR, len - REGS_HDR))
-		return -EINVAL;
-	m->flags = flags;
-	return 0;
-}
-
-/**
- * igb_vfm_load() - take one chunk of a validated stream
- * @m: the VF, resuming
- * @buf: the chunk
- * @len: its length
- * @version: the stream's state format version
- *
- * Chunks must come once each, in the order they are saved, each exactly
- * as long as it says, in a format this driver reads.
- *
- * Return: 0, or -EINVAL to reject the stream.
- */
-int igb_vfm_load(struct igb_vfm *m, const void *buf, size_t len,
-		 u32 version)
-{
-	static const u32 tags[] = {
-		[CHUNK_ADMIN] = IGB_VFM_TAG_ADMIN,
-		[CHUNK_REGS] = IGB_VFM_TAG_REGS,
-		[CHUNK_MBOX] = IGB_VFM_TAG_MBOX,
-	};
-	const u8 *p;
-	u32 plen;
-	int chunk, ret;
-
-	if (version != IGB_VFM_STATE_VERSION)
-		return -EINVAL;
-	chunk = nic_vf_chunk_open(buf, len, IGB_VFM_STATE_VERSION, tags,
-				  ARRAY_SIZE(tags), m->loaded, &p, &plen);
-	if (chunk < 0)
-		return chunk;
-	switch (chunk) {
-	case CHUNK_ADMIN:
-		ret = nic_vf_admin_load(&m->admin, p, plen);
-		break;
-	case CHUNK_REGS:
-		ret = load_regs(m, p, plen);
-		break;
-	default:
-		/* Every message must be one the capture could have logged. */
-		ret = nic_vf_capture_expect(&m->cap, p, plen);
-		break;
-	}
-	if (ret)
-		return ret;
-	m->loaded |= BIT(chunk);
-	return 0;
 }
 
 /* Give one queue its saved ring, head and tail back.  @run: enable it
@@ -855,8 +721,7 @@ static void queues_off(struct igb_vfm *m)
 		igb_vfm_wr(m, IGB_VFM_RXDCTL(q), 0);
 		igb_vfm_wr(m, IGB_VFM_TXDCTL(q), 0);
 	}
-	for (q = 0; q < IGB_VFM_NR_RINGS; q++)
-		nic_vf_ring_disable(&m->trk, &m->rings[q]);
+	nic_vf_tracker_disable_all(&m->trk);
 	memset(m->stopped_rx, 0, sizeof(m->stopped_rx));
 	memset(m->stopped_tx, 0, sizeof(m->stopped_tx));
 }
@@ -903,22 +768,22 @@ int igb_vfm_restore(struct igb_vfm *m, bool run,
 		    struct nic_vf_admin_result *res)
 {
 	struct nic_vf_restore_plan plan = {
-		.admin = m->apply_admin ? &m->admin : NULL,
+		.admin = m->st.apply_admin ? &m->st.admin : NULL,
 		.blocks = vfm_regs,
 		.nr_blocks = ARRAY_SIZE(vfm_regs),
 		.vals = m->regs,
 		.groups = BIT(IGB_VFM_GROUP_IRQ),
 	};
 	bool guest, same;
-	int i, ret;
+	int ret;
 
 	m->resumed = false;
 	m->resume_err = 0;
-	if (m->loaded != CHUNKS_ALL)
+	if (m->st.loaded != NIC_VF_STATE_ALL)
 		return -EINVAL;
 	guest = nic_vf_restore_needs_reset(&m->cap.expected,
-					   m->flags & IGB_VFM_REGS_ACTIVE);
-	same = admin_same(&m->pre_admin, &m->admin);
+					   m->st.flags & IGB_VFM_REGS_ACTIVE);
+	same = admin_same(&m->pre_admin, &m->st.admin);
 	/* Done before the switch-over, unless the settings changed since. */
 	if (m->pre_admin_done && same)
 		plan.admin = NULL;
@@ -927,7 +792,7 @@ int igb_vfm_restore(struct igb_vfm *m, bool run,
 	if (!guest)
 		plan.groups = 0;
 	ret = nic_vf_restore(&m->seam, &plan, res);
-	m->loaded = 0;
+	m->st.loaded = 0;
 	m->pre_flags = 0;
 	m->pre_admin_done = false;
 	m->pre_reset_done = false;
@@ -935,8 +800,7 @@ int igb_vfm_restore(struct igb_vfm *m, bool run,
 		return ret;
 
 	/* The destination VF starts with nothing configured. */
-	for (i = 0; i < IGB_VFM_NR_RINGS; i++)
-		nic_vf_ring_disable(&m->trk, &m->rings[i]);
+	nic_vf_tracker_disable_all(&m->trk);
 	nic_vf_capture_restart(&m->cap);
 	m->regs_valid = false;
 	if (!guest)

@@ -8,6 +8,7 @@
 
 #include <endian.h>
 #include <limits.h>
+#include <stddef.h>
 #include <linux/bits.h>
 #include <linux/types.h>
 
@@ -29,6 +30,8 @@
 #define check_mul_overflow(a, b, d)	__builtin_mul_overflow(a, b, d)
 #define ALIGN(x, a)	({ typeof(x) _m = (typeof(x))(a) - 1; ((x) + _m) & ~_m; })
 #define IS_ALIGNED(x, a)	({ typeof(x) _m = (typeof(x))(a) - 1; ((x) & _m) == 0; })
+#define container_of(p, type, member)	\
+	((type *)((char *)(p) - offsetof(type, member)))
 #define fallthrough	__attribute__((__fallthrough__))
 
 #endif
