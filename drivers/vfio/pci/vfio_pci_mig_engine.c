@@ -80,6 +80,26 @@ bool vfio_pci_migration_saving(struct vfio_device *vdev)
 }
 EXPORT_SYMBOL_GPL(vfio_pci_migration_saving);
 
+/*
+ * The device pinned a page while its save ended (a write the vendor was
+ * still reporting when the engine looked): type1 now sees only pinned
+ * pages, so reporting goes back on, as if the pin had come earlier.
+ */
+static void mig_report_pinned_late(struct vfio_pci_device *vpdev)
+{
+	const struct vfio_pci_migration_ops *ops = vfio_pci_mig_ops(vpdev);
+	struct vfio_pci_mig *mig = &vpdev->mig;
+	int ret;
+
+	WRITE_ONCE(mig->reporting, MIG_REPORT_PINNED);
+	ret = ops->start_saving(&vpdev->core.vdev);
+	if (ret) {
+		WRITE_ONCE(mig->reporting, 0);
+		pci_warn(mig_pdev(mig), "migration: device writes go unreported after a save in which the device pinned pages (start_saving: %pe); a migration that tracks dirty pages through the IOMMU before the device saves may miss some\n",
+			 ERR_PTR(ret));
+	}
+}
+
 /**
  * vfio_pci_mig_report() - start or stop one reason to report device writes
  * @vpdev: the device; caller holds its migration lock
@@ -91,7 +111,8 @@ EXPORT_SYMBOL_GPL(vfio_pci_migration_saving);
  * stop_saving() when the last one stops.  The flag is set before
  * start_saving(), so a device write racing with it is already reported.
  * A save that ends after the device pinned a page leaves MIG_REPORT_PINNED
- * on: type1 no longer sees the device's other writes.  The next save
+ * on: type1 no longer sees the device's other writes (a pin during the
+ * vendor's stop_saving() turns it back on at once).  The next save
  * restarts the vendor (stop_saving(), then start_saving()), so each save
  * begins afresh.
  *
@@ -124,6 +145,9 @@ int vfio_pci_mig_report(struct vfio_pci_device *vpdev, u32 why, bool on)
 			WRITE_ONCE(mig->reporting, old);
 	} else if (!new) {
 		ops->stop_saving(&vpdev->core.vdev);
+		if (!on && (old & MIG_REPORT_SAVING) &&
+		    READ_ONCE(vpdev->pinned_scope))
+			mig_report_pinned_late(vpdev);
 	}
 	return ret;
 }

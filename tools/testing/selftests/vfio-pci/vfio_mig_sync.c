@@ -6,9 +6,9 @@
  * device DMA logging over 1 MiB, ask for <n> reports, stop.  The test
  * vendor counts the sync_dirty calls vfio-pci makes for it.  "pin": map a
  * page at IOVA 0, take the device (protocol v2) from RUNNING to STOP_COPY
- * and back, twice, and print "saving after the session: <v>" with <v> the
- * contents of <file> read then (the test vendor's count of devices whose
- * reporting is on).
+ * and back, twice, and print "saving after save 1: <v>" and "saving after
+ * the session: <v>" with <v> the contents of <file> read then (the test
+ * vendor's count of devices whose reporting is on).
  *
  * usage: vfio_mig_sync <domain:bus:slot.fn> <n> [log]
  *        vfio_mig_sync <domain:bus:slot.fn> pin <file>
@@ -83,12 +83,26 @@ static int log_syncs(struct vfio_dev *d, int n)
 				   NULL, 0) ?: ret;
 }
 
+/* Print "<what>: <contents of @file>". */
+static int print_file(const char *what, const char *file)
+{
+	char v[32] = "";
+	FILE *f = fopen(file, "r");
+	int ret = 0;
+
+	if (!f)
+		return -errno;
+	if (!fgets(v, sizeof(v), f))
+		ret = -EIO;
+	fclose(f);
+	printf("%s: %s", what, v);
+	return ret;
+}
+
 static int pin_session(struct vfio_dev *d, const char *file)
 {
 	void *page = mmap(NULL, LOG_PAGE, PROT_READ | PROT_WRITE,
 			  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	char v[32] = "";
-	FILE *f;
 	int ret, i;
 
 	if (page == MAP_FAILED)
@@ -100,17 +114,10 @@ static int pin_session(struct vfio_dev *d, const char *file)
 		ret = ret ?: vfio_mig_state_set(d->fd,
 						VFIO_DEVICE_STATE_RUNNING,
 						NULL);
+		if (!ret && !i)
+			ret = print_file("saving after save 1", file);
 	}
-	if (ret)
-		return ret;
-	f = fopen(file, "r");
-	if (!f)
-		return -errno;
-	if (!fgets(v, sizeof(v), f))
-		ret = -EIO;
-	fclose(f);
-	printf("saving after the session: %s", v);
-	return ret;
+	return ret ?: print_file("saving after the session", file);
 }
 
 int main(int argc, char **argv)

@@ -57,6 +57,14 @@ static bool mig_pin;
 module_param(mig_pin, bool, 0444);
 MODULE_PARM_DESC(mig_pin, "As mig_log, and start_saving marks IOVA 0 dirty through the container (it must be mapped)");
 
+static bool mig_pin_late;
+module_param(mig_pin_late, bool, 0444);
+MODULE_PARM_DESC(mig_pin_late, "As mig_log, and stop_saving marks IOVA 0 dirty through the container, as a device write racing the end of a save does");
+
+static int mig_fail_start;
+module_param(mig_fail_start, int, 0444);
+MODULE_PARM_DESC(mig_fail_start, "The start_saving call of this number (from 1) fails with -EIO");
+
 static bool many_irqs;
 module_param(many_irqs, bool, 0444);
 MODULE_PARM_DESC(many_irqs, "Register with one device irq more than vfio-pci allows (vfio-pci must refuse)");
@@ -70,6 +78,7 @@ static atomic_t owned = ATOMIC_INIT(0);
 static atomic_t syncs = ATOMIC_INIT(0);
 static atomic_t saving = ATOMIC_INIT(0);
 static atomic_t starts = ATOMIC_INIT(0);
+static atomic_t start_calls = ATOMIC_INIT(0);
 
 static int counter_get(char *buf, const struct kernel_param *kp)
 {
@@ -142,6 +151,8 @@ static int test_mig_start_saving(struct vfio_device *vdev)
 {
 	int ret = mig_pin ? vfio_pci_dirty_mark(vdev, 0, PAGE_SIZE) : 0;
 
+	if (atomic_inc_return(&start_calls) == mig_fail_start)
+		ret = -EIO;
 	if (!ret) {
 		atomic_inc(&saving);
 		atomic_inc(&starts);
@@ -151,6 +162,8 @@ static int test_mig_start_saving(struct vfio_device *vdev)
 
 static void test_mig_stop_saving(struct vfio_device *vdev)
 {
+	if (mig_pin_late)
+		vfio_pci_dirty_mark(vdev, 0, PAGE_SIZE);
 	atomic_dec(&saving);
 }
 
@@ -174,7 +187,8 @@ static void test_mig_sync_dirty(struct vfio_device *vdev)
  * Complete migration ops that save nothing; init picks the protocols:
  * v2 for mig_no_unmap (only the missing dma_unmap is wrong), v1 for the
  * engine's calls around a v1 client's dirty syncs, both and device DMA
- * logging for mig_log (it reports nothing: no DMA) and mig_pin.
+ * logging for mig_log (it reports nothing: no DMA), mig_pin and
+ * mig_pin_late.
  */
 static struct vfio_pci_migration_ops test_mig_ops = {
 	.version	= 1,
@@ -217,7 +231,7 @@ static int __init test_vendor_init(void)
 	}
 	if (mig_v1)
 		test_mig_ops.protocols = VFIO_PCI_MIGRATION_V1;
-	if (mig_log || mig_pin) {
+	if (mig_log || mig_pin || mig_pin_late) {
 		test_mig_ops.protocols = VFIO_PCI_MIGRATION_V1 |
 					 VFIO_PCI_MIGRATION_V2;
 		test_mig_ops.reports_all_dma = true;
