@@ -39,3 +39,32 @@ tap_check() {
 	rm -f "$log"
 	return $rc
 }
+
+# tap_harness <prefix> <exit status>: a kselftest harness program's TAP,
+# read on stdin, as this bed's lines: "ok 3 fixture.some_case" becomes
+# "ok - <prefix>: some case".  Then one line more: every case the
+# program planned reported, and its exit status agrees with the results
+# (a program that died half-way fails it).
+tap_harness() {
+	local prefix=$1 rc=$2 line status name plan='' n=0 failed=0
+	while IFS= read -r line; do
+		case $line in
+		1..*) plan=${line#1..} ;;
+		"ok "[0-9]*|"not ok "[0-9]*)
+			status=${line%% [0-9]*}
+			name=${line#"$status" }
+			name=${name#* }
+			case $name in
+			"# "*) ;;
+			*) name=${name#*.}; name=${name//_/ } ;;
+			esac
+			echo "$status - $prefix: $name"
+			n=$((n + 1))
+			[ "$status" = ok ] || failed=$((failed + 1))
+			;;
+		esac
+	done
+	tap_result "$prefix: the harness ran all ${plan:-?} cases ($n reported, $failed failed, exit status $rc)" \
+		"$([ -n "$plan" ] && [ "$n" = "$plan" ] &&
+		   [ "$((failed == 0))" = "$((rc == 0))" ]; echo $?)"
+}

@@ -81,8 +81,8 @@ run_config() {
 		return 1
 	fi
 	tap_ok "$cfg: $bdf bound, vendor driver: $(cat "$PCI/devices/$bdf/vfio_vendor_driver" 2>/dev/null || echo "n/a (stock module)")"
-	"$BIN/vfio_passthrough" -l "$cfg" "$bdf" >"$WORK/$cfg.out" 2>"$WORK/$cfg.err"
-	grep -E '^(ok|not ok) - |^# ' "$WORK/$cfg.out"
+	VFIO_TEST_BDF=$bdf "$BIN/vfio_passthrough" >"$WORK/$cfg.out" 2>"$WORK/$cfg.err"
+	tap_harness "$cfg" "$?" <"$WORK/$cfg.out"
 	grep '^R ' "$WORK/$cfg.out" | sort >"$WORK/$cfg.fp"
 	sed 's/^/# stderr: /' "$WORK/$cfg.err"
 	[ -s "$WORK/$cfg.fp" ] || tap_not_ok "$cfg: vfio_passthrough printed a fingerprint"

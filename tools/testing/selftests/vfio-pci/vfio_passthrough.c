@@ -5,19 +5,18 @@
  * run under different vfio-pci drivers (ours with or without a vendor
  * driver, Debian's stock module) can be compared line by line.
  *
- * Output on stdout:
+ * A kselftest harness program: one case per part of the uAPI, each on the
+ * device opened afresh (the fixture), each checking what holds under any
+ * correct driver.  Output on stdout, besides the harness's TAP:
  *   R <category>.<key> <value>   one result; <category> is one of info,
  *                                feature, config, bar0, mmap, msi, intx,
  *                                reset, badinput
- *   ok - <label>: <check>        checks that hold under any correct driver
- *   not ok - <label>: <check>
- *   # <diagnostic>
  * Errors are printed by name (EINVAL), never as raw numbers, and nothing
  * that depends on timing or history (counts of polls, addresses of user
- * buffers) is part of a value.
+ * buffers) is part of a value.  A failed check names itself on stderr.
  *
- * usage: vfio_passthrough [-l label] <domain:bus:slot.fn>
- * Exit status: 0 when every check passed.
+ * usage: VFIO_TEST_BDF=<domain:bus:slot.fn> vfio_passthrough
+ * Exit status: 0 when every case passed.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -35,6 +34,7 @@
 
 #include "edu_test.h"
 #include "vfio_test.h"
+#include "kselftest_harness.h"
 
 #define EDU_ID_VALUE		0x010000ed
 
@@ -44,11 +44,12 @@
 /* Region offsets of indexes vfio-pci does not report: its fixed encoding. */
 #define INDEX_TO_OFFSET(i)	((uint64_t)(i) << 40)
 
-static const char *label = "passthrough";
-static struct vfio_dev dev;
+/* The device of the running case (its fixture's), for the helpers. */
+static struct vfio_dev *dev;
 static uint64_t cfg_size;
 static uint64_t bar0_size;
 static unsigned int num_regions;
+static unsigned int msi_cap;
 
 static void __printf(2, 3) rec(const char *key, const char *fmt, ...)
 {
@@ -62,28 +63,26 @@ static void __printf(2, 3) rec(const char *key, const char *fmt, ...)
 	fflush(stdout);
 }
 
-static bool __printf(2, 3) check(bool cond, const char *fmt, ...)
-{
-	char name[256];
-	va_list ap;
+/* A behaviour every correct driver has; a failure names it. */
+#define check(cond, fmt, ...) do {				\
+		bool __held = (cond);				\
+		EXPECT_TRUE(__held) TH_LOG(fmt, ##__VA_ARGS__);	\
+	} while (0)
 
-	va_start(ap, fmt);
-	vsnprintf(name, sizeof(name), fmt, ap);
-	va_end(ap);
-	return tap_check(cond, "%s: %s", label, name);
-}
+/* The running case, for helpers that check. */
+#define TEST_ARGS struct __test_metadata *_metadata
 
 /* pread/pwrite at an absolute device-file offset: bytes or -errno. */
 static ssize_t raw_read(void *buf, size_t len, uint64_t off)
 {
-	ssize_t n = pread(dev.fd, buf, len, off);
+	ssize_t n = pread(dev->fd, buf, len, off);
 
 	return n < 0 ? -errno : n;
 }
 
 static ssize_t raw_write(const void *buf, size_t len, uint64_t off)
 {
-	ssize_t n = pwrite(dev.fd, buf, len, off);
+	ssize_t n = pwrite(dev->fd, buf, len, off);
 
 	return n < 0 ? -errno : n;
 }
@@ -101,22 +100,22 @@ static const char *io_result(ssize_t n)
 
 static int rd32(uint64_t off, uint32_t *val)
 {
-	return vfio_read32(&dev, BAR0, off, val);
+	return vfio_read32(dev, BAR0, off, val);
 }
 
 static int wr32(uint64_t off, uint32_t val)
 {
-	return vfio_write32(&dev, BAR0, off, val);
+	return vfio_write32(dev, BAR0, off, val);
 }
 
 static int cfg_read(uint64_t off, void *val, size_t len)
 {
-	return vfio_region_read(&dev, CONFIG, off, val, len);
+	return vfio_region_read(dev, CONFIG, off, val, len);
 }
 
 static int cfg_write(uint64_t off, const void *val, size_t len)
 {
-	return vfio_region_write(&dev, CONFIG, off, val, len);
+	return vfio_region_write(dev, CONFIG, off, val, len);
 }
 
 /* "0x..." of a 1, 2, 4 or 8 byte little-endian value read, or the error. */
@@ -126,7 +125,7 @@ static const char *read_value(unsigned int index, uint64_t off, size_t len)
 	uint64_t val = 0;
 	int ret;
 
-	ret = vfio_region_read(&dev, index, off, &val, len);
+	ret = vfio_region_read(dev, index, off, &val, len);
 	if (ret)
 		return vfio_errname(ret);
 	snprintf(buf, sizeof(buf), "0x%0*llx", (int)len * 2,
@@ -212,14 +211,57 @@ static void describe_caps(void *info, uint32_t cap_offset, char *out,
 		snprintf(out, len, "none");
 }
 
+/* Each case on the device opened afresh; sizes learnt quietly first. */
+FIXTURE(passthrough) {
+	struct vfio_dev dev;
+};
+
+FIXTURE_SETUP(passthrough)
+{
+	const char *bdf = getenv("VFIO_TEST_BDF");
+	struct vfio_region_info rinfo;
+	struct vfio_device_info dinfo;
+	uint8_t cfg[256];
+	int ret;
+
+	ASSERT_NE(NULL, bdf) TH_LOG("VFIO_TEST_BDF names the device");
+	dev = &self->dev;
+	ret = vfio_dev_open(dev, bdf);
+	ASSERT_EQ(0, ret) TH_LOG("%s opens through its VFIO group: %s", bdf,
+				 vfio_errname(ret));
+	ASSERT_EQ(0, vfio_device_info(dev, &dinfo));
+	num_regions = dinfo.num_regions;
+	ASSERT_EQ(0, vfio_region_info(dev, CONFIG, &rinfo));
+	cfg_size = rinfo.size;
+	ASSERT_EQ(0, vfio_region_info(dev, BAR0, &rinfo));
+	bar0_size = rinfo.size;
+	ASSERT_EQ(0, cfg_read(0, cfg, sizeof(cfg)));
+	msi_cap = vfio_pci_find_cap(cfg, PCI_CAP_ID_MSI);
+}
+
+FIXTURE_TEARDOWN(passthrough)
+{
+	vfio_dev_close(&self->dev);
+}
+
+/* Memory decode and bus mastering on, as config_space leaves them. */
+static void enable(TEST_ARGS)
+{
+	ASSERT_EQ(0, vfio_pci_command_set(dev, PCI_COMMAND_MEMORY |
+					  PCI_COMMAND_MASTER));
+}
+
+/* Slow under emulation: factorials, irq waits of up to 2 s each. */
+#define CASE_TIMEOUT	120
+
 /* VFIO_DEVICE_GET_INFO, GET_REGION_INFO and GET_IRQ_INFO of every index. */
-static void test_info(void)
+TEST_F_TIMEOUT(passthrough, device_and_irq_info, CASE_TIMEOUT)
 {
 	struct vfio_device_info dinfo;
 	unsigned int i;
 	int ret;
 
-	ret = vfio_device_info(&dev, &dinfo);
+	ret = vfio_device_info(dev, &dinfo);
 	if (ret) {
 		rec("info.device", "%s", vfio_errname(ret));
 		check(false, "VFIO_DEVICE_GET_INFO succeeds");
@@ -245,7 +287,7 @@ static void test_info(void)
 		info->argsz = sizeof(buf);
 		info->index = i;
 		snprintf(key, sizeof(key), "info.region.%u", i);
-		if (ioctl(dev.fd, VFIO_DEVICE_GET_REGION_INFO, info)) {
+		if (ioctl(dev->fd, VFIO_DEVICE_GET_REGION_INFO, info)) {
 			rec(key, "%s", vfio_errname(errno));
 			continue;
 		}
@@ -266,7 +308,7 @@ static void test_info(void)
 		memset(&small, 0, sizeof(small));
 		small.argsz = sizeof(small);
 		small.index = i;
-		ret = ioctl(dev.fd, VFIO_DEVICE_GET_REGION_INFO, &small);
+		ret = ioctl(dev->fd, VFIO_DEVICE_GET_REGION_INFO, &small);
 		snprintf(key, sizeof(key), "info.region.%u.minsz", i);
 		rec(key, "%s argsz=%u flags=0x%x cap_offset=%u",
 		    vfio_errname(ret ? errno : 0), small.argsz, small.flags,
@@ -278,7 +320,7 @@ static void test_info(void)
 		char key[64];
 
 		snprintf(key, sizeof(key), "info.irq.%u", i);
-		ret = vfio_irq_info(&dev, i, &irq);
+		ret = vfio_irq_info(dev, i, &irq);
 		if (ret)
 			rec(key, "%s", vfio_errname(ret));
 		else
@@ -287,7 +329,7 @@ static void test_info(void)
 }
 
 /* Probe every feature number 0..8 for GET and SET support. */
-static void test_features(void)
+TEST_F_TIMEOUT(passthrough, feature_probes, CASE_TIMEOUT)
 {
 	unsigned int f;
 
@@ -298,19 +340,17 @@ static void test_features(void)
 
 		feat.flags = f | VFIO_DEVICE_FEATURE_PROBE |
 			     VFIO_DEVICE_FEATURE_GET;
-		get = ioctl(dev.fd, VFIO_DEVICE_FEATURE, &feat) ? errno : 0;
+		get = ioctl(dev->fd, VFIO_DEVICE_FEATURE, &feat) ? errno : 0;
 		feat.flags = f | VFIO_DEVICE_FEATURE_PROBE |
 			     VFIO_DEVICE_FEATURE_SET;
-		set = ioctl(dev.fd, VFIO_DEVICE_FEATURE, &feat) ? errno : 0;
+		set = ioctl(dev->fd, VFIO_DEVICE_FEATURE, &feat) ? errno : 0;
 		snprintf(key, sizeof(key), "feature.%u.probe", f);
 		rec(key, "get=%s set=%s", vfio_errname(get), vfio_errname(set));
 	}
 }
 
-static unsigned int msi_cap;
-
 /* Config space, read before anything is enabled, then written. */
-static void test_config(void)
+TEST_F_TIMEOUT(passthrough, config_space, CASE_TIMEOUT)
 {
 	static const struct {
 		unsigned int off, len;
@@ -348,7 +388,7 @@ static void test_config(void)
 	check(dword[0] == 0x34 && dword[1] == 0x12 && dword[2] == 0xe8 &&
 	      dword[3] == 0x11, "config space reads vendor:device 1234:11e8");
 
-	n = raw_read(bulk, cfg_size, vfio_region_offset(&dev, CONFIG));
+	n = raw_read(bulk, cfg_size, vfio_region_offset(dev, CONFIG));
 	rec("config.bulk-read", "%s %s", io_result(n),
 	    n == (ssize_t)cfg_size && !memcmp(bulk, dword, cfg_size) ?
 	    "same" : "differs");
@@ -387,12 +427,12 @@ static void test_config(void)
 	cmd &= ~PCI_COMMAND_MEMORY;
 	ret = ret ?: cfg_write(PCI_COMMAND, &cmd, 2);
 	rec("config.decode-off", "%s", vfio_errname(ret));
-	ret = vfio_region_read(&dev, BAR0, EDU_ID, &bar, 4);
+	ret = vfio_region_read(dev, BAR0, EDU_ID, &bar, 4);
 	rec("bar0.decode-off.read", "%s", vfio_errname(ret));
 	check(ret == -EIO, "BAR0 read refused with EIO while memory decode is off");
 
 	/* Memory decode and bus mastering (for MSI) on. */
-	ret = vfio_pci_command_set(&dev, PCI_COMMAND_MEMORY |
+	ret = vfio_pci_command_set(dev, PCI_COMMAND_MEMORY |
 				   PCI_COMMAND_MASTER);
 	cmd = 0;
 	cfg_read(PCI_COMMAND, &cmd, 2);
@@ -403,7 +443,7 @@ static void test_config(void)
 }
 
 /* The edu registers through the BAR0 region. */
-static void test_bar0(void)
+TEST_F_TIMEOUT(passthrough, bar0_registers, CASE_TIMEOUT)
 {
 	static const uint32_t patterns[] = {
 		0x00000000, 0x12345678, 0xffffffff, 0xa5a5a5a5,
@@ -422,6 +462,7 @@ static void test_bar0(void)
 	char key[64];
 	bool ok;
 
+	enable(_metadata);
 	rec("bar0.size", "0x%llx", (unsigned long long)bar0_size);
 	ret = rd32(EDU_ID, &val);
 	if (ret)
@@ -486,7 +527,7 @@ static void test_bar0(void)
 		uint8_t bytes[8] = { 0 };
 
 		bytes[EDU_FACTORIAL - shapes[i].off] = 13;
-		ret = vfio_region_write(&dev, BAR0, shapes[i].off, bytes,
+		ret = vfio_region_write(dev, BAR0, shapes[i].off, bytes,
 					shapes[i].len);
 		wait = fact_wait();
 		val = 0;
@@ -519,15 +560,16 @@ static void mmio_write32(uint32_t *p, uint32_t val)
 }
 
 /* mmap of BAR0, where the region info allows it. */
-static void test_mmap(void)
+TEST_F_TIMEOUT(passthrough, bar0_mmap, CASE_TIMEOUT)
 {
-	uint64_t base = vfio_region_offset(&dev, BAR0);
+	uint64_t base = vfio_region_offset(dev, BAR0);
 	long page = sysconf(_SC_PAGESIZE);
 	uint32_t *regs;
 	void *map;
 
+	enable(_metadata);
 	map = mmap(NULL, bar0_size, PROT_READ | PROT_WRITE, MAP_SHARED,
-		   dev.fd, base);
+		   dev->fd, base);
 	if (map == MAP_FAILED) {
 		rec("mmap.bar0.whole", "%s", vfio_errname(errno));
 	} else {
@@ -544,7 +586,7 @@ static void test_mmap(void)
 		munmap(map, bar0_size);
 	}
 
-	map = mmap(NULL, page, PROT_READ, MAP_SHARED, dev.fd, base + page);
+	map = mmap(NULL, page, PROT_READ, MAP_SHARED, dev->fd, base + page);
 	if (map == MAP_FAILED) {
 		rec("mmap.bar0.page1", "%s", vfio_errname(errno));
 	} else {
@@ -553,20 +595,20 @@ static void test_mmap(void)
 		munmap(map, page);
 	}
 
-	map = mmap(NULL, bar0_size + page, PROT_READ, MAP_SHARED, dev.fd,
+	map = mmap(NULL, bar0_size + page, PROT_READ, MAP_SHARED, dev->fd,
 		   base);
 	rec("mmap.bar0.too-long", "%s",
 	    map == MAP_FAILED ? vfio_errname(errno) : "ok");
 	if (map != MAP_FAILED)
 		munmap(map, bar0_size + page);
 
-	map = mmap(NULL, page, PROT_READ, MAP_SHARED, dev.fd,
-		   vfio_region_offset(&dev, CONFIG));
+	map = mmap(NULL, page, PROT_READ, MAP_SHARED, dev->fd,
+		   vfio_region_offset(dev, CONFIG));
 	rec("mmap.config", "%s", map == MAP_FAILED ? vfio_errname(errno) : "ok");
 	if (map != MAP_FAILED)
 		munmap(map, page);
 
-	map = mmap(NULL, page, PROT_READ, MAP_SHARED, dev.fd,
+	map = mmap(NULL, page, PROT_READ, MAP_SHARED, dev->fd,
 		   INDEX_TO_OFFSET(20));
 	rec("mmap.index20", "%s", map == MAP_FAILED ? vfio_errname(errno) : "ok");
 	if (map != MAP_FAILED)
@@ -609,7 +651,7 @@ static bool raise_irqs(const char *cat, int efd, int times, bool unmask)
 				     VFIO_IRQ_SET_ACTION_UNMASK;
 			set->index = VFIO_PCI_INTX_IRQ_INDEX;
 			set->count = 1;
-			if (!ret && ioctl(dev.fd, VFIO_DEVICE_SET_IRQS, set))
+			if (!ret && ioctl(dev->fd, VFIO_DEVICE_SET_IRQS, set))
 				ret = -errno;
 		}
 		snprintf(key, sizeof(key), "%s.raise%d", cat, i);
@@ -622,24 +664,25 @@ static bool raise_irqs(const char *cat, int efd, int times, bool unmask)
 }
 
 /* MSI: eventfd trigger, raise with 0x60, ack with 0x64. */
-static void test_msi(void)
+TEST_F_TIMEOUT(passthrough, msi, CASE_TIMEOUT)
 {
 	int efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	int ret;
 	bool ok;
 
+	enable(_metadata);
 	if (efd < 0) {
 		check(false, "eventfd");
 		return;
 	}
 	wr32(EDU_IRQ_ACK, 0xffffffff);
 	rec("msi.control-before", "0x%04x", msi_control());
-	ret = vfio_irq_trigger(&dev, VFIO_PCI_MSI_IRQ_INDEX, efd);
+	ret = vfio_irq_trigger(dev, VFIO_PCI_MSI_IRQ_INDEX, efd);
 	rec("msi.enable", "%s control=0x%04x", vfio_errname(ret),
 	    msi_control());
 	ok = !ret && raise_irqs("msi", efd, 3, false);
 	check(ok, "MSI: each raise (0x60) signals the eventfd once, ack (0x64) clears it");
-	ret = vfio_irq_trigger(&dev, VFIO_PCI_MSI_IRQ_INDEX, -1);
+	ret = vfio_irq_trigger(dev, VFIO_PCI_MSI_IRQ_INDEX, -1);
 	rec("msi.disable", "%s control=0x%04x", vfio_errname(ret),
 	    msi_control());
 	check(!ret, "MSI disabled again");
@@ -647,53 +690,55 @@ static void test_msi(void)
 }
 
 /* INTx: the line is masked by vfio after each irq until unmasked. */
-static void test_intx(void)
+TEST_F_TIMEOUT(passthrough, intx, CASE_TIMEOUT)
 {
 	int efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	struct vfio_irq_info info;
 	int ret;
 	bool ok;
 
+	enable(_metadata);
 	if (efd < 0) {
 		check(false, "eventfd");
 		return;
 	}
-	if (vfio_irq_info(&dev, VFIO_PCI_INTX_IRQ_INDEX, &info) ||
+	if (vfio_irq_info(dev, VFIO_PCI_INTX_IRQ_INDEX, &info) ||
 	    !info.count) {
 		rec("intx.enable", "no-intx");
 		close(efd);
 		return;
 	}
 	wr32(EDU_IRQ_ACK, 0xffffffff);
-	ret = vfio_irq_trigger(&dev, VFIO_PCI_INTX_IRQ_INDEX, efd);
+	ret = vfio_irq_trigger(dev, VFIO_PCI_INTX_IRQ_INDEX, efd);
 	rec("intx.enable", "%s", vfio_errname(ret));
 	ok = !ret && raise_irqs("intx", efd, 2, true);
 	check(ok, "INTx: each raise signals the eventfd once, ack and unmask re-arm it");
-	ret = vfio_irq_trigger(&dev, VFIO_PCI_INTX_IRQ_INDEX, -1);
+	ret = vfio_irq_trigger(dev, VFIO_PCI_INTX_IRQ_INDEX, -1);
 	rec("intx.disable", "%s", vfio_errname(ret));
 	close(efd);
 }
 
 /* VFIO_DEVICE_RESET and the hot-reset query, then the device still works. */
-static void test_reset(void)
+TEST_F_TIMEOUT(passthrough, device_reset, CASE_TIMEOUT)
 {
 	struct vfio_pci_hot_reset_info hot = { .argsz = sizeof(hot) };
 	struct vfio_device_info dinfo;
 	uint32_t id = 0, live = 0;
 	int ret;
 
-	ret = vfio_device_info(&dev, &dinfo);
+	enable(_metadata);
+	ret = vfio_device_info(dev, &dinfo);
 	rec("reset.flag", "%s", ret ? vfio_errname(ret) :
 	    dinfo.flags & VFIO_DEVICE_FLAGS_RESET ? "yes" : "no");
-	ret = ioctl(dev.fd, VFIO_DEVICE_RESET) ? errno : 0;
+	ret = ioctl(dev->fd, VFIO_DEVICE_RESET) ? errno : 0;
 	rec("reset.ioctl", "%s", vfio_errname(ret));
-	ret = ioctl(dev.fd, VFIO_DEVICE_GET_PCI_HOT_RESET_INFO, &hot) ?
+	ret = ioctl(dev->fd, VFIO_DEVICE_GET_PCI_HOT_RESET_INFO, &hot) ?
 	      errno : 0;
 	rec("reset.hot-reset-info", "%s count=%u", vfio_errname(ret),
 	    hot.count);
 
 	/* A reset may have cleared the command register: enable again. */
-	vfio_pci_command_set(&dev, PCI_COMMAND_MEMORY);
+	vfio_pci_command_set(dev, PCI_COMMAND_MEMORY);
 	ret = rd32(EDU_ID, &id);
 	ret = ret ?: wr32(EDU_LIVENESS, 0x5a5a5a5a);
 	ret = ret ?: rd32(EDU_LIVENESS, &live);
@@ -716,36 +761,38 @@ static int set_irqs(uint32_t argsz, uint32_t flags, uint32_t index,
 	set->index = index;
 	set->start = start;
 	set->count = count;
-	return ioctl(dev.fd, VFIO_DEVICE_SET_IRQS, set) ? errno : 0;
+	return ioctl(dev->fd, VFIO_DEVICE_SET_IRQS, set) ? errno : 0;
 }
 
-/* Out-of-range, zero and huge sizes, bad argsz: errors, never success. */
-static void test_badinput(void)
+/* The device answers after bad input: nothing was left broken. */
+static void still_works(TEST_ARGS)
+{
+	uint32_t val = 0;
+	int ret = rd32(EDU_ID, &val);
+
+	check(!ret && val == EDU_ID_VALUE, "device still works after the bad input");
+}
+
+/* Out-of-range, zero and huge region accesses: errors, never success. */
+TEST_F_TIMEOUT(passthrough, bad_region_access, CASE_TIMEOUT)
 {
 	const size_t big = 2 << 20;
-	uint64_t bar0 = vfio_region_offset(&dev, BAR0);
-	uint64_t cfg = vfio_region_offset(&dev, CONFIG);
-	struct vfio_region_info rinfo;
-	struct vfio_device_info dinfo;
-	struct vfio_irq_info iinfo;
+	uint64_t bar0 = vfio_region_offset(dev, BAR0);
+	uint64_t cfg = vfio_region_offset(dev, CONFIG);
 	bool refused = true;
 	uint32_t val = 0;
 	unsigned int i;
 	uint8_t *buf;
 	ssize_t n;
 	char key[64];
-	int ret;
 
+	enable(_metadata);
 	/* A big buffer with an inaccessible page after it. */
 	buf = mmap(NULL, big + 4096, PROT_READ | PROT_WRITE,
 		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (buf == MAP_FAILED) {
-		check(false, "bad input: buffer");
-		return;
-	}
+	ASSERT_NE(MAP_FAILED, buf) TH_LOG("bad input: buffer");
 	mprotect(buf + big, 4096, PROT_NONE);
 
-	/* Region reads and writes. */
 	rec("badinput.config-read0", "%s", io_result(raw_read(buf, 0, cfg)));
 	rec("badinput.config-at-end", "%s",
 	    io_result(raw_read(buf, 4, cfg + cfg_size)));
@@ -791,53 +838,78 @@ static void test_badinput(void)
 	rec("badinput.read-max-offset", "%s", io_result(n));
 	refused = refused && n < 0;
 
-	/* Info ioctls with bad argsz and index. */
+	check(refused, "out-of-range region accesses are refused");
+	munmap(buf, big + 4096);
+	still_works(_metadata);
+}
+
+/* Info ioctls with bad argsz and index: errors. */
+TEST_F_TIMEOUT(passthrough, bad_info_ioctls, CASE_TIMEOUT)
+{
+	struct vfio_region_info rinfo;
+	struct vfio_device_info dinfo;
+	struct vfio_irq_info iinfo;
+	bool refused = true;
+	uint8_t buf[4096];
+	int ret;
+
+	enable(_metadata);
 	memset(&dinfo, 0, sizeof(dinfo));
 	dinfo.argsz = 4;
-	ret = ioctl(dev.fd, VFIO_DEVICE_GET_INFO, &dinfo) ? errno : 0;
+	ret = ioctl(dev->fd, VFIO_DEVICE_GET_INFO, &dinfo) ? errno : 0;
 	rec("badinput.get-info-argsz4", "%s", vfio_errname(ret));
 	refused = refused && ret;
 	dinfo.argsz = 0xffffffff;
-	ret = ioctl(dev.fd, VFIO_DEVICE_GET_INFO, &dinfo) ? errno : 0;
+	ret = ioctl(dev->fd, VFIO_DEVICE_GET_INFO, &dinfo) ? errno : 0;
 	rec("badinput.get-info-argsz-huge", "%s num_regions=%u",
 	    vfio_errname(ret), ret ? 0 : dinfo.num_regions);
 
 	memset(&rinfo, 0, sizeof(rinfo));
 	rinfo.argsz = offsetof(struct vfio_region_info, offset);
-	ret = ioctl(dev.fd, VFIO_DEVICE_GET_REGION_INFO, &rinfo) ? errno : 0;
+	ret = ioctl(dev->fd, VFIO_DEVICE_GET_REGION_INFO, &rinfo) ? errno : 0;
 	rec("badinput.region-info-short", "%s", vfio_errname(ret));
 	refused = refused && ret;
 	memset(&rinfo, 0, sizeof(rinfo));
 	rinfo.argsz = 0;
-	ret = ioctl(dev.fd, VFIO_DEVICE_GET_REGION_INFO, &rinfo) ? errno : 0;
+	ret = ioctl(dev->fd, VFIO_DEVICE_GET_REGION_INFO, &rinfo) ? errno : 0;
 	rec("badinput.region-info-argsz0", "%s", vfio_errname(ret));
 	refused = refused && ret;
 	memset(&rinfo, 0, sizeof(rinfo));
 	rinfo.argsz = sizeof(rinfo);
 	rinfo.index = 0xffffffff;
-	ret = ioctl(dev.fd, VFIO_DEVICE_GET_REGION_INFO, &rinfo) ? errno : 0;
+	ret = ioctl(dev->fd, VFIO_DEVICE_GET_REGION_INFO, &rinfo) ? errno : 0;
 	rec("badinput.region-info-index-max", "%s", vfio_errname(ret));
 	refused = refused && ret;
 	memset(buf, 0, 4096);
 	((struct vfio_region_info *)buf)->argsz = 0xffffffff;
-	ret = ioctl(dev.fd, VFIO_DEVICE_GET_REGION_INFO, buf) ? errno : 0;
+	ret = ioctl(dev->fd, VFIO_DEVICE_GET_REGION_INFO, buf) ? errno : 0;
 	rec("badinput.region-info-argsz-huge", "%s size=0x%llx",
 	    vfio_errname(ret),
 	    (unsigned long long)((struct vfio_region_info *)buf)->size);
 
 	memset(&iinfo, 0, sizeof(iinfo));
 	iinfo.argsz = offsetof(struct vfio_irq_info, count);
-	ret = ioctl(dev.fd, VFIO_DEVICE_GET_IRQ_INFO, &iinfo) ? errno : 0;
+	ret = ioctl(dev->fd, VFIO_DEVICE_GET_IRQ_INFO, &iinfo) ? errno : 0;
 	rec("badinput.irq-info-short", "%s", vfio_errname(ret));
 	refused = refused && ret;
 	memset(&iinfo, 0, sizeof(iinfo));
 	iinfo.argsz = sizeof(iinfo);
 	iinfo.index = 0xffffffff;
-	ret = ioctl(dev.fd, VFIO_DEVICE_GET_IRQ_INFO, &iinfo) ? errno : 0;
+	ret = ioctl(dev->fd, VFIO_DEVICE_GET_IRQ_INFO, &iinfo) ? errno : 0;
 	rec("badinput.irq-info-index-max", "%s", vfio_errname(ret));
 	refused = refused && ret;
 
-	/* SET_IRQS: bad index, range, flags and argsz. */
+	check(refused, "info ioctls with a bad argsz or index are refused");
+	still_works(_metadata);
+}
+
+/* SET_IRQS: bad index, range, flags and argsz. */
+TEST_F_TIMEOUT(passthrough, bad_set_irqs, CASE_TIMEOUT)
+{
+	bool refused = true;
+	int ret;
+
+	enable(_metadata);
 	ret = set_irqs(sizeof(struct vfio_irq_set) - 1,
 		       VFIO_IRQ_SET_DATA_NONE | VFIO_IRQ_SET_ACTION_TRIGGER,
 		       VFIO_PCI_MSI_IRQ_INDEX, 0, 0);
@@ -893,8 +965,18 @@ static void test_badinput(void)
 	rec("badinput.set-irqs-unknown-flag", "%s", vfio_errname(ret));
 	refused = refused && ret;
 
-	/* Unknown ioctls and features. */
-	ret = ioctl(dev.fd, VFIO_DEVICE_RESET + 0x40) ? errno : 0;
+	check(refused, "SET_IRQS with a bad index, range, flags or argsz is refused");
+	still_works(_metadata);
+}
+
+/* Unknown ioctls and features. */
+TEST_F_TIMEOUT(passthrough, unknown_ioctls, CASE_TIMEOUT)
+{
+	bool refused = true;
+	int ret;
+
+	enable(_metadata);
+	ret = ioctl(dev->fd, VFIO_DEVICE_RESET + 0x40) ? errno : 0;
 	rec("badinput.unknown-ioctl", "%s", vfio_errname(ret));
 	refused = refused && ret;
 	{
@@ -903,66 +985,24 @@ static void test_badinput(void)
 		feat.flags = VFIO_DEVICE_FEATURE_PROBE |
 			     VFIO_DEVICE_FEATURE_GET |
 			     VFIO_DEVICE_FEATURE_LOW_POWER_ENTRY;
-		ret = ioctl(dev.fd, VFIO_DEVICE_FEATURE, &feat) ? errno : 0;
+		ret = ioctl(dev->fd, VFIO_DEVICE_FEATURE, &feat) ? errno : 0;
 		rec("badinput.feature-short", "%s", vfio_errname(ret));
 		refused = refused && ret;
 		feat.argsz = sizeof(feat);
 		feat.flags = VFIO_DEVICE_FEATURE_PROBE |
 			     VFIO_DEVICE_FEATURE_GET | 0x1234;
-		ret = ioctl(dev.fd, VFIO_DEVICE_FEATURE, &feat) ? errno : 0;
+		ret = ioctl(dev->fd, VFIO_DEVICE_FEATURE, &feat) ? errno : 0;
 		rec("badinput.feature-unknown", "%s", vfio_errname(ret));
 		refused = refused && ret;
 		feat.flags = VFIO_DEVICE_FEATURE_PROBE | 0x00ff0000 |
 			     VFIO_DEVICE_FEATURE_GET;
-		ret = ioctl(dev.fd, VFIO_DEVICE_FEATURE, &feat) ? errno : 0;
+		ret = ioctl(dev->fd, VFIO_DEVICE_FEATURE, &feat) ? errno : 0;
 		rec("badinput.feature-bad-flags", "%s", vfio_errname(ret));
 		refused = refused && ret;
 	}
 
-	check(refused, "out-of-range accesses, bad argsz, indexes and flags are refused");
-
-	/* And the device still answers. */
-	ret = rd32(EDU_ID, &val);
-	check(!ret && val == EDU_ID_VALUE, "device still works after the bad input");
-	munmap(buf, big + 4096);
+	check(refused, "unknown ioctls and features are refused");
+	still_works(_metadata);
 }
 
-int main(int argc, char **argv)
-{
-	int opt, ret;
-
-	while ((opt = getopt(argc, argv, "l:")) != -1) {
-		switch (opt) {
-		case 'l':
-			label = optarg;
-			break;
-		default:
-			goto usage;
-		}
-	}
-	if (optind != argc - 1)
-		goto usage;
-
-	ret = vfio_dev_open(&dev, argv[optind]);
-	if (!check(!ret, "%s opens through its VFIO group", argv[optind])) {
-		tap_diag("%s", vfio_errname(ret));
-		return 1;
-	}
-
-	test_info();
-	test_features();
-	test_config();
-	test_bar0();
-	test_mmap();
-	test_msi();
-	test_intx();
-	test_reset();
-	test_badinput();
-
-	vfio_dev_close(&dev);
-	return tap_failures() ? 1 : 0;
-
-usage:
-	fprintf(stderr, "usage: %s [-l label] <bdf>\n", argv[0]);
-	return 2;
-}
+TEST_HARNESS_MAIN
