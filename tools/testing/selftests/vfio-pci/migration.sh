@@ -9,6 +9,8 @@ set -u
 
 only_edu_sample edu_migration
 modprobe vfio-pci
+WORK=/tmp/migration
+mkdir -p "$WORK"
 
 mapfile -t edus < <(edu_devices)
 if [ ${#edus[@]} -lt 2 ]; then
@@ -23,7 +25,10 @@ done
 tap_result "edu_migration autoloaded and owns both edu devices" \
 	"$([ "$owners" = " edu_migration edu_migration" ]; echo $?)"
 
-"$BIN/vfio_migration" "${edus[0]}" "${edus[1]}"
+VFIO_TEST_SRC_BDF=${edus[0]} VFIO_TEST_DST_BDF=${edus[1]} "$BIN/vfio_migration" \
+	>"$WORK/vfio_migration.out" 2>"$WORK/vfio_migration.err"
+tap_harness "v1 client" "$?" <"$WORK/vfio_migration.out"
+sed 's/^/# stderr: /' "$WORK/vfio_migration.err"
 
 # Every rejected stream left a reason in the kernel log.
 tap_result "rejections are logged (dmesg names the reason)" \

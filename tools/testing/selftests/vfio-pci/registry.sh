@@ -318,7 +318,7 @@ check_eq "the failed probe dropped its module reference" "$(refcnt "$TESTMOD")" 
 check_eq "test_vendor was asked once" \
 	"$(cat /sys/module/$TESTMOD/parameters/probes)" 1
 tap_check "after a failed vendor probe, default ops work fully (vfio_passthrough)" \
-	"$BIN/vfio_passthrough" -l fallback "$dev0"
+	env VFIO_TEST_BDF="$dev0" "$BIN/vfio_passthrough"
 unbind_vfio "$dev0"
 modprobe edu_skeleton
 mark

@@ -2,8 +2,11 @@
 /*
  * Suite "migration": a userspace client of the v1 migration region (no
  * QEMU) against two edu devices driven by samples/vfio-pci/edu_migration.
+ * A kselftest harness program: each case on both devices opened afresh
+ * (the fixture); a failed check names itself on stderr.
  *
- * usage: vfio_migration <source-bdf> <destination-bdf>
+ * usage: VFIO_TEST_SRC_BDF=<source-bdf> VFIO_TEST_DST_BDF=<destination-bdf>
+ *        vfio_migration
  */
 #include <errno.h>
 #include <pthread.h>
@@ -16,6 +19,7 @@
 #include <linux/pci_regs.h>
 
 #include "edu_test.h"
+#include "kselftest_harness.h"
 
 #define V1_STATE	0x00
 #define V1_RESERVED	0x04
@@ -46,7 +50,16 @@ struct mig {
 	uint8_t *section;	/* mmap of the data section, or NULL */
 };
 
-static const char *src_bdf, *dst_bdf;
+static const char *src_bdf;
+
+/* A behaviour the v1 region has; a failure names it. */
+#define check(cond, fmt, ...) do {				\
+		bool __held = (cond);				\
+		EXPECT_TRUE(__held) TH_LOG(fmt, ##__VA_ARGS__);	\
+	} while (0)
+
+/* The running case, for helpers that check. */
+#define TEST_ARGS struct __test_metadata *_metadata
 
 static int region_rw(struct mig *m, uint64_t pos, void *buf, size_t len,
 		     int write)
@@ -221,8 +234,44 @@ static void fix_header_crc(uint8_t *s)
 	memcpy(s + HDR_CRC, &crc, 4);
 }
 
-static void test_region(struct mig *s, struct vfio_region_info *ri)
+/* Both devices opened afresh for each case, their data sections mapped. */
+FIXTURE(migration) {
+	struct mig s, d;
+	struct vfio_region_info ri;
+};
+
+FIXTURE_SETUP(migration)
 {
+	const char *dst_bdf = getenv("VFIO_TEST_DST_BDF");
+	int ret;
+
+	src_bdf = getenv("VFIO_TEST_SRC_BDF");
+	ASSERT_TRUE(src_bdf && dst_bdf)
+		TH_LOG("VFIO_TEST_SRC_BDF and VFIO_TEST_DST_BDF name the devices");
+	ret = mig_open(&self->s, src_bdf, &self->ri);
+	ASSERT_EQ(0, ret) TH_LOG("source %s has a v1 migration region (%s)",
+				 src_bdf, vfio_errname(ret));
+	ret = mig_open(&self->d, dst_bdf, NULL);
+	ASSERT_EQ(0, ret) TH_LOG("destination %s has a v1 migration region (%s)",
+				 dst_bdf, vfio_errname(ret));
+	ASSERT_EQ(0, mig_map(&self->s)) TH_LOG("source data section mmapped");
+	ASSERT_EQ(0, mig_map(&self->d)) TH_LOG("destination data section mmapped");
+	edu_scrub(&self->d.edu);
+}
+
+FIXTURE_TEARDOWN(migration)
+{
+	mig_close(&self->s);
+	mig_close(&self->d);
+}
+
+/* Slow under emulation: hundreds of region accesses per case. */
+#define CASE_TIMEOUT	120
+
+TEST_F_TIMEOUT(migration, region_layout, CASE_TIMEOUT)
+{
+	struct mig *s = &self->s;
+	struct vfio_region_info *ri = &self->ri;
 	char buf[4096];
 	struct vfio_region_info *info = (void *)buf;
 	struct vfio_region_info_cap_sparse_mmap *sp;
@@ -233,18 +282,18 @@ static void test_region(struct mig *s, struct vfio_region_info *ri)
 	ioctl(s->edu.vfio.fd, VFIO_DEVICE_GET_REGION_INFO, info);
 	sp = (void *)vfio_info_cap(info, info->cap_offset,
 				   VFIO_REGION_INFO_CAP_SPARSE_MMAP);
-	tap_check(ri->size == REGION_SIZE &&
-		  (ri->flags & VFIO_REGION_INFO_FLAG_READ) &&
-		  (ri->flags & VFIO_REGION_INFO_FLAG_WRITE) &&
-		  (ri->flags & VFIO_REGION_INFO_FLAG_MMAP) &&
-		  sp && sp->nr_areas == 1 && sp->areas[0].offset == SECTION_START &&
-		  sp->areas[0].size == SECTION_SIZE,
-		  "v1 region (index %u): 68 KiB, read/write/mmap, one sparse area = data section",
-		  s->index);
-	tap_check(state_of(s) == V1_RUNNING, "device_state reads RUNNING after open");
-	tap_check(mmap(NULL, 4096, PROT_READ, MAP_SHARED, s->edu.vfio.fd, s->off) ==
-		  MAP_FAILED && errno == EINVAL,
-		  "the header page cannot be mmapped (EINVAL)");
+	check(ri->size == REGION_SIZE &&
+	      (ri->flags & VFIO_REGION_INFO_FLAG_READ) &&
+	      (ri->flags & VFIO_REGION_INFO_FLAG_WRITE) &&
+	      (ri->flags & VFIO_REGION_INFO_FLAG_MMAP) &&
+	      sp && sp->nr_areas == 1 && sp->areas[0].offset == SECTION_START &&
+	      sp->areas[0].size == SECTION_SIZE,
+	      "v1 region (index %u): 68 KiB, read/write/mmap, one sparse area = data section",
+	      s->index);
+	check(state_of(s) == V1_RUNNING, "device_state reads RUNNING after open");
+	check(mmap(NULL, 4096, PROT_READ, MAP_SHARED, s->edu.vfio.fd, s->off) ==
+	      MAP_FAILED && errno == EINVAL,
+	      "the header page cannot be mmapped (EINVAL)");
 }
 
 /*
@@ -252,8 +301,9 @@ static void test_region(struct mig *s, struct vfio_region_info *ri)
  * a trapped write) honour memory decoding as core's do: EIO while it is
  * off, and the register untouched.
  */
-static void test_decode_off(struct mig *s)
+TEST_F_TIMEOUT(migration, memory_decode_off, CASE_TIMEOUT)
 {
+	struct mig *s = &self->s;
 	struct vfio_dev *v = &s->edu.vfio;
 	const uint64_t probe = 0x1234000;
 	uint64_t before, val = 0, after = 0;
@@ -270,10 +320,10 @@ static void test_decode_off(struct mig *s)
 	ret = ret ?: vfio_pci_command_set(v, PCI_COMMAND_MEMORY);
 	ret = ret ?: vfio_region_read(v, VFIO_PCI_BAR0_REGION_INDEX,
 				      EDU_DMA_SRC, &after, 8);
-	tap_check(!ret && rd == -EIO && wr == -EIO && fact == -EIO &&
-		  after == before,
-		  "memory decode off: the sample's 64-bit read and write and its trapped write fail with EIO (%s, %s, %s), the register unchanged",
-		  vfio_errname(rd), vfio_errname(wr), vfio_errname(fact));
+	check(!ret && rd == -EIO && wr == -EIO && fact == -EIO &&
+	      after == before,
+	      "memory decode off: the sample's 64-bit read and write and its trapped write fail with EIO (%s, %s, %s), the register unchanged",
+	      vfio_errname(rd), vfio_errname(wr), vfio_errname(fact));
 }
 
 /*
@@ -282,8 +332,9 @@ static void test_decode_off(struct mig *s)
  * The sample serves the whole 64-bit DMA registers itself: after reading
  * DMA_SRC the next read must return DMA_DST, not DMA_SRC again.
  */
-static void test_file_position(struct mig *s)
+TEST_F_TIMEOUT(migration, file_position, CASE_TIMEOUT)
 {
+	struct mig *s = &self->s;
 	const uint64_t src = 0x5550000, dst = 0x6660000;
 	int fd = s->edu.vfio.fd;
 	uint64_t val, got_src = 0, got_dst = 0;
@@ -296,14 +347,15 @@ static void test_file_position(struct mig *s)
 		ok = read(fd, &val, sizeof(val)) == sizeof(val);
 	ok = ok && read(fd, &got_src, sizeof(got_src)) == sizeof(got_src);
 	ok = ok && read(fd, &got_dst, sizeof(got_dst)) == sizeof(got_dst);
-	tap_check(ok && got_src == src && got_dst == dst,
-		  "read(2) at the file position: the sample's 64-bit reads move it on (DMA_SRC 0x%llx, then DMA_DST 0x%llx)",
-		  (unsigned long long)got_src, (unsigned long long)got_dst);
+	check(ok && got_src == src && got_dst == dst,
+	      "read(2) at the file position: the sample's 64-bit reads move it on (DMA_SRC 0x%llx, then DMA_DST 0x%llx)",
+	      (unsigned long long)got_src, (unsigned long long)got_dst);
 }
 
 /* Which (offset, size) header reads succeed, as a compact signature. */
-static void test_field_access(struct mig *s)
+TEST_F_TIMEOUT(migration, header_field_access, CASE_TIMEOUT)
 {
+	struct mig *s = &self->s;
 	static const size_t sizes[] = { 1, 2, 4, 8 };
 	unsigned int off, i, bad = 0;
 	uint64_t v;
@@ -322,38 +374,39 @@ static void test_field_access(struct mig *s)
 
 				if (ret ? want || ret != -EINVAL : !want) {
 					if (bad++ < 5)
-						tap_diag("pass %d: read %zu at %u gave %d",
-							 pass, sizes[i], off, ret);
+						TH_LOG("pass %d: read %zu at %u gave %d",
+						       pass, sizes[i], off, ret);
 				}
 			}
 		}
 	}
-	tap_check(!bad, "%s%s", "header reads at every offset and size: whole fields only,",
-		  " pending and data fields only while saving, else EINVAL");
+	check(!bad, "%s%s", "header reads at every offset and size: whole fields only,",
+	      " pending and data fields only while saving, else EINVAL");
 
 	bad = 0;
 	bad += region_rw(s, V1_RESERVED, &st, 4, 1) != -EINVAL;
 	bad += wr64(s, V1_PENDING, 1) != -EINVAL;
 	bad += wr64(s, V1_DATA_OFFSET, 0) != -EINVAL;
-	tap_check(!bad, "writes to reserved, pending_bytes and data_offset fail with EINVAL");
+	check(!bad, "writes to reserved, pending_bytes and data_offset fail with EINVAL");
 
 	st = V1_RUNNING;
 	bad = region_rw(s, V1_STATE, &st, 2, 1) != -EINVAL;
 	bad += region_rw(s, V1_STATE, &v, 8, 1) != -EINVAL;
-	tap_check(!bad, "device_state writes of 2 or 8 bytes fail with EINVAL");
+	check(!bad, "device_state writes of 2 or 8 bytes fail with EINVAL");
 
-	tap_check(region_rw(s, REGION_SIZE, &st, 4, 0) == -EINVAL &&
-		  region_rw(s, REGION_SIZE - 2, &st, 4, 0) == -EINVAL,
-		  "accesses past the end of the region fail with EINVAL");
-	tap_check(wr64(s, V1_DATA_SIZE, 8) == -EINVAL,
-		  "writing data_size while saving fails with EINVAL");
+	check(region_rw(s, REGION_SIZE, &st, 4, 0) == -EINVAL &&
+	      region_rw(s, REGION_SIZE - 2, &st, 4, 0) == -EINVAL,
+	      "accesses past the end of the region fail with EINVAL");
+	check(wr64(s, V1_DATA_SIZE, 8) == -EINVAL,
+	      "writing data_size while saving fails with EINVAL");
 	set_state(s, V1_RUNNING);
-	tap_check(state_of(s) == V1_RUNNING, "pre-copy cancelled back to RUNNING");
+	check(state_of(s) == V1_RUNNING, "pre-copy cancelled back to RUNNING");
 }
 
 /* Every (from, to) pair of v1 states; expect[from][to]: 0 ok, else errno. */
-static void test_transitions(struct mig *s)
+TEST_F_TIMEOUT(migration, state_transitions, CASE_TIMEOUT)
 {
+	struct mig *s = &self->s;
 	static const uint32_t from[] = { V1_RUNNING, 0, V1_RUNNING | V1_SAVING,
 					 V1_SAVING, V1_RESUMING };
 	unsigned int i, to;
@@ -364,7 +417,7 @@ static void test_transitions(struct mig *s)
 			uint32_t after, want_after;
 
 			if (reach(s, from[i]) || state_of(s) != from[i]) {
-				tap_fail("reach state %u", from[i]);
+				check(false, "reach state %u", from[i]);
 				continue;
 			}
 			switch (to) {
@@ -389,10 +442,10 @@ static void test_transitions(struct mig *s)
 			ret = set_state(s, to);
 			after = state_of(s);
 			want_after = !want ? to : want == -EINVAL ? from[i] : V1_ERROR;
-			tap_check(ret == want && after == want_after,
-				  "transition %u -> %u: %s, state then %u (got %d, %u)",
-				  from[i], to, want ? strerror(-want) : "ok",
-				  want_after, ret, after);
+			check(ret == want && after == want_after,
+			      "transition %u -> %u: %s, state then %u (got %d, %u)",
+			      from[i], to, want ? strerror(-want) : "ok",
+			      want_after, ret, after);
 			/* Back to RUNNING; a resume in progress needs a reset. */
 			if (after != V1_RESUMING && after != V1_ERROR)
 				set_state(s, V1_RUNNING);
@@ -402,8 +455,9 @@ static void test_transitions(struct mig *s)
 	}
 }
 
-static void test_error_state(struct mig *s)
+TEST_F_TIMEOUT(migration, error_state, CASE_TIMEOUT)
 {
+	struct mig *s = &self->s;
 	uint32_t err = V1_ERROR;
 	int bad = 0;
 
@@ -413,9 +467,9 @@ static void test_error_state(struct mig *s)
 	bad += set_state(s, V1_RUNNING) != -EINVAL;
 	bad += set_state(s, 0) != -EINVAL;
 	bad += region_rw(s, V1_STATE, &err, 4, 1) != -EINVAL;
-	tap_check(!bad, "error state (6) refuses every state write with EINVAL");
-	tap_check(!reset(s) && state_of(s) == V1_RUNNING,
-		  "VFIO_DEVICE_RESET leaves the error state for RUNNING");
+	check(!bad, "error state (6) refuses every state write with EINVAL");
+	check(!reset(s) && state_of(s) == V1_RUNNING,
+	      "VFIO_DEVICE_RESET leaves the error state for RUNNING");
 }
 
 static int do_save(struct mig *s, uint8_t *stream, int use_mmap, ssize_t *len)
@@ -437,8 +491,8 @@ static int do_save(struct mig *s, uint8_t *stream, int use_mmap, ssize_t *len)
 	return set_state(s, 0);
 }
 
-static void test_save_resume(struct mig *s, struct mig *d, int save_mmap,
-			     int load_mmap)
+static void save_resume(TEST_ARGS, struct mig *s, struct mig *d,
+			int save_mmap, int load_mmap)
 {
 	static uint8_t stream[STREAM_MAX];
 	const char *how = save_mmap ? "mmap" : "read";
@@ -449,16 +503,16 @@ static void test_save_resume(struct mig *s, struct mig *d, int save_mmap,
 
 	ret = edu_program_state(&s->edu);
 	if (ret) {
-		tap_fail("program the source device (%d)", ret);
+		check(false, "program the source device (%d)", ret);
 		return;
 	}
 	ret = do_save(s, stream, save_mmap, &len);
-	tap_check(!ret && len > HDR_LEN && !memcmp(stream, "VFPCIMIG", 8),
-		  "save loop with %s: pre-copy pending 0, stop-copy stream of %zd bytes starting with the magic (ret %d)",
-		  how, len, ret);
+	check(!ret && len > HDR_LEN && !memcmp(stream, "VFPCIMIG", 8),
+	      "save loop with %s: pre-copy pending 0, stop-copy stream of %zd bytes starting with the magic (ret %d)",
+	      how, len, ret);
 	if (ret)
 		return;
-	tap_check(state_of(s) == 0, "source stopped after saving");
+	check(state_of(s) == 0, "source stopped after saving");
 	set_state(s, V1_RUNNING);
 
 	ret = set_state(d, V1_RESUMING);
@@ -466,17 +520,27 @@ static void test_save_resume(struct mig *s, struct mig *d, int save_mmap,
 		ret = load_stream(d, stream, len, 4096, load_mmap);
 	if (!ret)
 		ret = set_state(d, V1_RUNNING);
-	tap_check(!ret && state_of(d) == V1_RUNNING,
-		  "resume loop with %s in 4 KiB chunks, then RUNNING (ret %d)",
-		  load_how, ret);
-	tap_check(!ret && !edu_check_state(&d->edu, why, sizeof(why)),
-		  "destination holds liveness, factorial, status, irq status, DMA registers and the 4095-byte buffer %s",
-		  why);
-	tap_check(edu_factorial(&d->edu, 6) == 720 &&
-		  edu_rd(&s->edu, EDU_ID) == 0x010000ed,
-		  "both devices keep working after the migration");
+	check(!ret && state_of(d) == V1_RUNNING,
+	      "resume loop with %s in 4 KiB chunks, then RUNNING (ret %d)",
+	      load_how, ret);
+	check(!ret && !edu_check_state(&d->edu, why, sizeof(why)),
+	      "destination holds liveness, factorial, status, irq status, DMA registers and the 4095-byte buffer %s",
+	      why);
+	check(edu_factorial(&d->edu, 6) == 720 &&
+	      edu_rd(&s->edu, EDU_ID) == 0x010000ed,
+	      "both devices keep working after the migration");
 	edu_scrub(&d->edu);
 	edu_wr(&s->edu, EDU_IRQ_ACK, ~0U);
+}
+
+TEST_F_TIMEOUT(migration, save_by_mmap_resume_by_write, CASE_TIMEOUT)
+{
+	save_resume(_metadata, &self->s, &self->d, 1, 0);
+}
+
+TEST_F_TIMEOUT(migration, save_by_read_resume_by_mmap, CASE_TIMEOUT)
+{
+	save_resume(_metadata, &self->s, &self->d, 0, 1);
 }
 
 /* Save once, then feed the destination damaged copies. */
@@ -506,8 +570,9 @@ static int hop(struct mig *from, struct mig *to, int use_mmap, char *why,
 	return ret;
 }
 
-static void test_second_hop(struct mig *s, struct mig *d)
+TEST_F_TIMEOUT(migration, second_hop, CASE_TIMEOUT)
 {
+	struct mig *s = &self->s, *d = &self->d;
 	char why[128] = "";
 	int ret;
 
@@ -516,30 +581,31 @@ static void test_second_hop(struct mig *s, struct mig *d)
 	if (!ret)
 		edu_scrub(&s->edu);
 	ret = ret ?: hop(d, s, 0, why, sizeof(why));
-	tap_check(!ret,
-		  "second hop: migrated s to d, then d back to the scrubbed s, which holds all it was given first (%s%s%s)",
-		  vfio_errname(ret), *why ? ": " : "", why);
+	check(!ret,
+	      "second hop: migrated s to d, then d back to the scrubbed s, which holds all it was given first (%s%s%s)",
+	      vfio_errname(ret), *why ? ": " : "", why);
 	edu_scrub(&d->edu);
 	edu_wr(&s->edu, EDU_IRQ_ACK, ~0U);
 }
 
-static void test_rejections(struct mig *s, struct mig *d)
+TEST_F_TIMEOUT(migration, damaged_streams_rejected, CASE_TIMEOUT)
 {
+	struct mig *s = &self->s, *d = &self->d;
 	static uint8_t stream[STREAM_MAX], bad[STREAM_MAX + 64];
 	ssize_t len = 0;
 	uint64_t total;
 	int ret;
 
 	if (edu_program_state(&s->edu) || do_save(s, stream, 0, &len)) {
-		tap_fail("save a stream to damage");
+		check(false, "save a stream to damage");
 		return;
 	}
 	set_state(s, V1_RUNNING);
 
 	set_state(d, V1_RESUMING);
-	tap_check(wr64(d, V1_DATA_SIZE, SECTION_SIZE + 1) == -EINVAL &&
-		  state_of(d) == V1_RESUMING,
-		  "data_size larger than the data section: EINVAL, still resuming");
+	check(wr64(d, V1_DATA_SIZE, SECTION_SIZE + 1) == -EINVAL &&
+	      state_of(d) == V1_RESUMING,
+	      "data_size larger than the data section: EINVAL, still resuming");
 	set_state(d, V1_RUNNING);
 	reset(d);
 
@@ -547,25 +613,25 @@ static void test_rejections(struct mig *s, struct mig *d)
 	bad[len / 2] ^= 0x40;
 	set_state(d, V1_RESUMING);
 	ret = load_stream(d, bad, len, 4096, 0);
-	tap_check(ret == -EBADMSG && state_of(d) == V1_ERROR,
-		  "corrupted stream refused with EBADMSG, device in error state (got %d)", ret);
-	tap_check(!reset(d) && state_of(d) == V1_RUNNING &&
-		  edu_rd(&d->edu, EDU_ID) == 0x010000ed,
-		  "reset recovers the device after a rejected stream");
+	check(ret == -EBADMSG && state_of(d) == V1_ERROR,
+	      "corrupted stream refused with EBADMSG, device in error state (got %d)", ret);
+	check(!reset(d) && state_of(d) == V1_RUNNING &&
+	      edu_rd(&d->edu, EDU_ID) == 0x010000ed,
+	      "reset recovers the device after a rejected stream");
 
 	set_state(d, V1_RESUMING);
 	ret = load_stream(d, stream, len - 8, 4096, 0);
-	tap_check(!ret && set_state(d, V1_RUNNING) == -ENODATA &&
-		  state_of(d) == V1_ERROR,
-		  "truncated stream: leaving RESUMING fails with ENODATA");
+	check(!ret && set_state(d, V1_RUNNING) == -ENODATA &&
+	      state_of(d) == V1_ERROR,
+	      "truncated stream: leaving RESUMING fails with ENODATA");
 	reset(d);
 
 	memcpy(bad, stream, len);
 	memset(bad + len, 0, 8);
 	set_state(d, V1_RESUMING);
 	ret = load_stream(d, bad, len + 8, len + 8, 0);
-	tap_check(ret == -EINVAL && state_of(d) == V1_ERROR,
-		  "bytes beyond the declared end refused with EINVAL (got %d)", ret);
+	check(ret == -EINVAL && state_of(d) == V1_ERROR,
+	      "bytes beyond the declared end refused with EINVAL (got %d)", ret);
 	reset(d);
 
 	memcpy(bad, stream, len);
@@ -574,8 +640,8 @@ static void test_rejections(struct mig *s, struct mig *d)
 	fix_header_crc(bad);
 	set_state(d, V1_RESUMING);
 	ret = load_stream(d, bad, HDR_LEN, HDR_LEN, 0);
-	tap_check(ret == -EFBIG && state_of(d) == V1_ERROR,
-		  "stream declaring 1 TiB refused at its header with EFBIG (got %d)", ret);
+	check(ret == -EFBIG && state_of(d) == V1_ERROR,
+	      "stream declaring 1 TiB refused at its header with EFBIG (got %d)", ret);
 	reset(d);
 
 	memcpy(bad, stream, len);
@@ -583,8 +649,8 @@ static void test_rejections(struct mig *s, struct mig *d)
 	fix_header_crc(bad);
 	set_state(d, V1_RESUMING);
 	ret = load_stream(d, bad, len, 4096, 0);
-	tap_check(ret == -ENODEV && state_of(d) == V1_ERROR,
-		  "stream of another PCI device refused with ENODEV (got %d)", ret);
+	check(ret == -ENODEV && state_of(d) == V1_ERROR,
+	      "stream of another PCI device refused with ENODEV (got %d)", ret);
 	reset(d);
 
 	memcpy(bad, stream, len);
@@ -592,15 +658,15 @@ static void test_rejections(struct mig *s, struct mig *d)
 	fix_header_crc(bad);
 	set_state(d, V1_RESUMING);
 	ret = load_stream(d, bad, len, 4096, 0);
-	tap_check(ret == -ENODEV && state_of(d) == V1_ERROR,
-		  "stream of another vendor driver refused with ENODEV (got %d)", ret);
+	check(ret == -ENODEV && state_of(d) == V1_ERROR,
+	      "stream of another vendor driver refused with ENODEV (got %d)", ret);
 	reset(d);
 
 	/* Byte by byte: the header check must wait for the whole header. */
 	set_state(d, V1_RESUMING);
 	ret = load_stream(d, stream, len, 1, 0);
-	tap_check(!ret && !set_state(d, V1_RUNNING),
-		  "a stream written one byte at a time loads (ret %d)", ret);
+	check(!ret && !set_state(d, V1_RUNNING),
+	      "a stream written one byte at a time loads (ret %d)", ret);
 }
 
 struct hammer {
@@ -626,8 +692,9 @@ static void *reader(void *arg)
 	return NULL;
 }
 
-static void test_concurrency(struct mig *s)
+TEST_F_TIMEOUT(migration, concurrent_transitions_and_reads, CASE_TIMEOUT)
 {
+	struct mig *s = &self->s;
 	struct hammer h = { .m = s };
 	pthread_t t;
 	int i, bad = 0;
@@ -640,13 +707,14 @@ static void test_concurrency(struct mig *s)
 	}
 	__atomic_store_n(&h.stop, 1, __ATOMIC_RELAXED);
 	pthread_join(t, NULL);
-	tap_check(!bad && !h.errors && state_of(s) == V1_RUNNING,
-		  "two threads: 900 transitions against header reads, no error (%d, %d)",
-		  bad, h.errors);
+	check(!bad && !h.errors && state_of(s) == V1_RUNNING,
+	      "two threads: 900 transitions against header reads, no error (%d, %d)",
+	      bad, h.errors);
 }
 
-static void test_close_mid_save(struct mig *s)
+TEST_F_TIMEOUT(migration, close_mid_save, CASE_TIMEOUT)
 {
+	struct mig *s = &self->s;
 	uint64_t pending = 0;
 	int ok;
 
@@ -654,50 +722,10 @@ static void test_close_mid_save(struct mig *s)
 	     pending;
 	mig_close(s);
 	ok = ok && !mig_open(s, src_bdf, NULL);
-	tap_check(ok && state_of(s) == V1_RUNNING &&
-		  rd64(s, V1_PENDING, &pending) == -EINVAL &&
-		  edu_rd(&s->edu, EDU_ID) == 0x010000ed,
-		  "closing the device mid-save: reopened RUNNING, no stream left, device works");
+	check(ok && state_of(s) == V1_RUNNING &&
+	      rd64(s, V1_PENDING, &pending) == -EINVAL &&
+	      edu_rd(&s->edu, EDU_ID) == 0x010000ed,
+	      "closing the device mid-save: reopened RUNNING, no stream left, device works");
 }
 
-int main(int argc, char **argv)
-{
-	struct vfio_region_info ri;
-	struct mig s, d;
-	int ret;
-
-	if (argc != 3) {
-		fprintf(stderr, "usage: %s <source-bdf> <destination-bdf>\n", argv[0]);
-		return 2;
-	}
-	src_bdf = argv[1];
-	dst_bdf = argv[2];
-
-	ret = mig_open(&s, src_bdf, &ri);
-	if (!tap_check(!ret, "source %s has a v1 migration region (%s)", src_bdf,
-		       ret ? strerror(-ret) : "ok"))
-		return 1;
-	ret = mig_open(&d, dst_bdf, NULL);
-	if (!tap_check(!ret, "destination %s has a v1 migration region", dst_bdf))
-		return 1;
-
-	test_region(&s, &ri);
-	test_field_access(&s);
-	test_transitions(&s);
-	test_error_state(&s);
-	test_decode_off(&s);
-	test_file_position(&s);
-
-	tap_check(!mig_map(&s) && !mig_map(&d), "data sections mmapped");
-	edu_scrub(&d.edu);
-	test_save_resume(&s, &d, 1, 0);
-	test_save_resume(&s, &d, 0, 1);
-	test_second_hop(&s, &d);
-	test_rejections(&s, &d);
-	test_concurrency(&s);
-	test_close_mid_save(&s);
-
-	mig_close(&s);
-	mig_close(&d);
-	return tap_failures() ? 1 : 0;
-}
+TEST_HARNESS_MAIN
