@@ -134,7 +134,9 @@ run_config skeleton
 run_config override
 # A filter must write the value it checked, even when the user's buffer
 # changes under the kernel's copy (vfio_write_race makes it change).
-"$BIN/vfio_write_race" "$bdf" 2>&1 | sed -n 's/^\(ok\|not ok\) - /&override: /p; /^# /p'
+VFIO_TEST_BDF=$bdf "$BIN/vfio_write_race" >"$WORK/race.out" 2>"$WORK/race.err"
+tap_harness override "$?" <"$WORK/race.out"
+sed 's/^/# stderr: /' "$WORK/race.err"
 run_config stock-again
 teardown
 

@@ -16,8 +16,9 @@
  * and the device must compute 5! = 120; 13! in the register means the
  * device got a value the filter never saw.
  *
- * usage: vfio_write_race <domain:bus:slot.fn>   (edu bound to a filter
- * such as edu_override).  TAP lines on stdout; exit status 0 on success.
+ * A kselftest harness program, one case.
+ * usage: VFIO_TEST_BDF=<domain:bus:slot.fn> vfio_write_race   (edu bound
+ * to a filter such as edu_override); exit status 0 on success.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -34,6 +35,7 @@
 
 #include "edu_test.h"
 #include "vfio_test.h"
+#include "kselftest_harness.h"
 
 #define SAFE_ARG	5
 #define HOSTILE_ARG	13
@@ -104,44 +106,61 @@ static int race_setup(struct race *r)
 	return 0;
 }
 
-int main(int argc, char **argv)
-{
-	struct race r = { .uffd = -1 };
+FIXTURE(write_race) {
 	struct edu_dev e;
-	pthread_t handler;
+	struct race r;
+};
+
+FIXTURE_SETUP(write_race)
+{
+	const char *bdf = getenv("VFIO_TEST_BDF");
+	int ret;
+
+	self->r.uffd = -1;
+	ASSERT_NE(NULL, bdf) TH_LOG("VFIO_TEST_BDF names the device");
+	ret = edu_open(&self->e, bdf);
+	ASSERT_EQ(0, ret) TH_LOG("open %s: %s", bdf, vfio_errname(ret));
+	ret = race_setup(&self->r);
+	ASSERT_EQ(0, ret)
+		TH_LOG("a value straddling a plain and a userfaultfd page (%s)",
+		       vfio_errname(ret));
+}
+
+FIXTURE_TEARDOWN(write_race)
+{
+	if (self->r.uffd >= 0)
+		close(self->r.uffd);
+	if (self->r.pages && self->r.pages != MAP_FAILED)
+		munmap(self->r.pages, 2 * self->r.page);
+	edu_close(&self->e);
+}
+
+TEST_F_TIMEOUT(write_race, filter_writes_the_value_it_checked, 60)
+{
+	struct race *r = &self->r;
+	struct edu_dev *e = &self->e;
 	uint32_t before, after;
+	pthread_t handler;
 	ssize_t n;
 	int ret, i;
 
-	if (argc != 2) {
-		fprintf(stderr, "usage: %s <domain:bus:slot.fn>\n", argv[0]);
-		return 2;
-	}
-	if (!tap_check(!edu_open(&e, argv[1]), "open %s", argv[1]))
-		return 1;
-	ret = race_setup(&r);
-	if (!tap_check(!ret, "a value straddling a plain and a userfaultfd page (%s)",
-		       vfio_errname(ret)))
-		return 1;
-	before = edu_factorial(&e, 12);
-	if (pthread_create(&handler, NULL, fault_handler, &r)) {
-		tap_check(false, "fault handler thread started");
-		return 1;
-	}
-	n = pwrite(e.vfio.fd, r.pages + r.page - 2, 4,
-		   vfio_region_offset(&e.vfio, VFIO_PCI_BAR0_REGION_INDEX) +
+	before = edu_factorial(e, 12);
+	ASSERT_EQ(0, pthread_create(&handler, NULL, fault_handler, r))
+		TH_LOG("fault handler thread started");
+	n = pwrite(e->vfio.fd, r->pages + r->page - 2, 4,
+		   vfio_region_offset(&e->vfio, VFIO_PCI_BAR0_REGION_INDEX) +
 		   EDU_FACTORIAL);
 	ret = n < 0 ? -errno : 0;
 	pthread_join(handler, NULL);
-	tap_check(r.faults == 1 && !r.err,
-		  "the kernel's first copy faulted once and the value changed under it (%d faults, %s)",
-		  r.faults, vfio_errname(-r.err));
-	for (i = 0; i < 2000 && (edu_rd(&e, EDU_STATUS) & EDU_STATUS_COMPUTING); i++)
+	EXPECT_TRUE(r->faults == 1 && !r->err)
+		TH_LOG("first copy faulted once, value changed under it (%d, %s)",
+		       r->faults, vfio_errname(-r->err));
+	for (i = 0; i < 2000 && (edu_rd(e, EDU_STATUS) & EDU_STATUS_COMPUTING); i++)
 		usleep(1000);
-	after = edu_rd(&e, EDU_FACTORIAL);
-	tap_check(n == 4 && after == SAFE_RESULT,
-		  "the device computed the factorial of the value the filter checked (write %s, register 0x%08x, was 0x%08x; %u! would be 0x%08x)",
-		  vfio_errname(ret), after, before, SAFE_ARG, SAFE_RESULT);
-	edu_close(&e);
-	return tap_failures() ? 1 : 0;
+	after = edu_rd(e, EDU_FACTORIAL);
+	EXPECT_TRUE(n == 4 && after == SAFE_RESULT)
+		TH_LOG("factorial of the checked value: write %s, 0x%08x (was 0x%08x, %u! 0x%08x)",
+		       vfio_errname(ret), after, before, SAFE_ARG, SAFE_RESULT);
 }
+
+TEST_HARNESS_MAIN
