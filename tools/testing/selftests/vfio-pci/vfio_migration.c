@@ -19,7 +19,7 @@
 #include <linux/pci_regs.h>
 
 #include "edu_test.h"
-#include "kselftest_harness.h"
+#include "vfio_harness.h"
 
 #define V1_STATE	0x00
 #define V1_RESERVED	0x04
@@ -51,15 +51,6 @@ struct mig {
 };
 
 static const char *src_bdf;
-
-/* A behaviour the v1 region has; a failure names it. */
-#define check(cond, fmt, ...) do {				\
-		bool __held = (cond);				\
-		EXPECT_TRUE(__held) TH_LOG(fmt, ##__VA_ARGS__);	\
-	} while (0)
-
-/* The running case, for helpers that check. */
-#define TEST_ARGS struct __test_metadata *_metadata
 
 static int region_rw(struct mig *m, uint64_t pos, void *buf, size_t len,
 		     int write)

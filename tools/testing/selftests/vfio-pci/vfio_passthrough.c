@@ -34,7 +34,7 @@
 
 #include "edu_test.h"
 #include "vfio_test.h"
-#include "kselftest_harness.h"
+#include "vfio_harness.h"
 
 #define EDU_ID_VALUE		0x010000ed
 
@@ -62,15 +62,6 @@ static void __printf(2, 3) rec(const char *key, const char *fmt, ...)
 	putchar('\n');
 	fflush(stdout);
 }
-
-/* A behaviour every correct driver has; a failure names it. */
-#define check(cond, fmt, ...) do {				\
-		bool __held = (cond);				\
-		EXPECT_TRUE(__held) TH_LOG(fmt, ##__VA_ARGS__);	\
-	} while (0)
-
-/* The running case, for helpers that check. */
-#define TEST_ARGS struct __test_metadata *_metadata
 
 /* pread/pwrite at an absolute device-file offset: bytes or -errno. */
 static ssize_t raw_read(void *buf, size_t len, uint64_t off)

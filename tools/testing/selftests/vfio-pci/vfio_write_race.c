@@ -35,7 +35,7 @@
 
 #include "edu_test.h"
 #include "vfio_test.h"
-#include "kselftest_harness.h"
+#include "vfio_harness.h"
 
 #define SAFE_ARG	5
 #define HOSTILE_ARG	13

@@ -101,7 +101,6 @@ static void i40e_vfm_closed(struct nic_vf_dev *nv)
 static unsigned int i40e_vfm_dev_traps(struct nic_vf_dev *nv, bool saving,
 				       struct nic_vf_trap *traps)
 {
-	BUILD_BUG_ON(I40E_VFM_MAX_TRAPS > NIC_VF_MAX_TRAPS);
 	return i40e_vfm_traps(saving, traps);
 }
 
