@@ -428,28 +428,16 @@ int vfio_irq_trigger(struct vfio_dev *d, unsigned int index, int fd)
 
 const char *vfio_errname(int err)
 {
-	static const struct {
-		int err;
-		const char *name;
-	} names[] = {
-		{ 0, "ok" }, { EPERM, "EPERM" }, { ENOENT, "ENOENT" },
-		{ EIO, "EIO" }, { ENXIO, "ENXIO" }, { EBADF, "EBADF" },
-		{ EAGAIN, "EAGAIN" }, { ENOMEM, "ENOMEM" },
-		{ EACCES, "EACCES" }, { EFAULT, "EFAULT" }, { EBUSY, "EBUSY" },
-		{ EEXIST, "EEXIST" }, { ENODEV, "ENODEV" },
-		{ EINVAL, "EINVAL" }, { ENOTTY, "ENOTTY" }, { ENOSPC, "ENOSPC" },
-		{ ERANGE, "ERANGE" }, { ESTALE, "ESTALE" },
-		{ ENOTCONN, "ENOTCONN" }, { EPROTO, "EPROTO" },
-		{ EOPNOTSUPP, "EOPNOTSUPP" }, { ETIMEDOUT, "ETIMEDOUT" },
-	};
 	static char other[16];
-	unsigned int i;
+	const char *name;
 
 	if (err < 0)
 		err = -err;
-	for (i = 0; i < ARRAY_SIZE(names); i++)
-		if (names[i].err == err)
-			return names[i].name;
+	if (!err)
+		return "ok";
+	name = strerrorname_np(err);
+	if (name)
+		return name;
 	snprintf(other, sizeof(other), "E%d", err);
 	return other;
 }
