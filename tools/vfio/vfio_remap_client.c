@@ -17,26 +17,19 @@
  *   echo 0x0,0x1000 > /sys/module/edu_remap/parameters/trap
  *   echo none > /sys/module/edu_remap/parameters/trap
  *
- * The protocol logic is in remap_client.c; this file is only the plumbing
- * around it.
+ * The protocol logic is in tools/lib/vfio/remap_client.c, the device
+ * access in vfio_dev.c; this file is only the plumbing around them.
  */
 #include <errno.h>
-#include <fcntl.h>
-#include <libgen.h>
-#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <time.h>
 #include <unistd.h>
 #include <linux/pci_regs.h>
 
 #include "remap_client.h"
-
-struct device {
-	int container, group, fd;
-};
+#include "vfio_dev.h"
 
 static int quiet;
 
@@ -44,68 +37,6 @@ static void log_line(void *arg, const char *msg)
 {
 	if (!quiet || !strncmp(msg, "acked", 5))
 		printf("%s\n", msg);
-}
-
-/* The VFIO group of a PCI device, from its iommu_group link. */
-static int group_of(const char *bdf)
-{
-	char path[PATH_MAX], target[PATH_MAX];
-	ssize_t n;
-
-	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/iommu_group",
-		 bdf);
-	n = readlink(path, target, sizeof(target) - 1);
-	if (n < 0)
-		return -errno;
-	target[n] = '\0';
-	return atoi(basename(target));
-}
-
-static int open_device(struct device *d, const char *bdf)
-{
-	struct vfio_group_status status = { .argsz = sizeof(status) };
-	char path[64];
-	int group;
-
-	d->container = open("/dev/vfio/vfio", O_RDWR | O_CLOEXEC);
-	if (d->container < 0)
-		return -errno;
-	group = group_of(bdf);
-	if (group < 0)
-		return group;
-	snprintf(path, sizeof(path), "/dev/vfio/%d", group);
-	d->group = open(path, O_RDWR | O_CLOEXEC);
-	if (d->group < 0)
-		return -errno;
-	if (ioctl(d->group, VFIO_GROUP_GET_STATUS, &status))
-		return -errno;
-	if (!(status.flags & VFIO_GROUP_FLAGS_VIABLE))
-		return -EBUSY;
-	if (ioctl(d->group, VFIO_GROUP_SET_CONTAINER, &d->container) ||
-	    ioctl(d->container, VFIO_SET_IOMMU, VFIO_TYPE1v2_IOMMU))
-		return -errno;
-	d->fd = ioctl(d->group, VFIO_GROUP_GET_DEVICE_FD, bdf);
-	return d->fd < 0 ? -errno : 0;
-}
-
-/* Memory decoding on, as the guest's driver would set it. */
-static int enable_memory(struct device *d)
-{
-	uint64_t cfg = (uint64_t)VFIO_PCI_CONFIG_REGION_INDEX << 40;
-	struct vfio_region_info info = {
-		.argsz = sizeof(info),
-		.index = VFIO_PCI_CONFIG_REGION_INDEX,
-	};
-	uint16_t cmd;
-
-	if (!ioctl(d->fd, VFIO_DEVICE_GET_REGION_INFO, &info))
-		cfg = info.offset;
-	if (pread(d->fd, &cmd, sizeof(cmd), cfg + PCI_COMMAND) != sizeof(cmd))
-		return -EIO;
-	cmd |= PCI_COMMAND_MEMORY;
-	if (pwrite(d->fd, &cmd, sizeof(cmd), cfg + PCI_COMMAND) != sizeof(cmd))
-		return -EIO;
-	return 0;
 }
 
 static void help(const char *prog)
@@ -117,7 +48,7 @@ static void help(const char *prog)
 
 int main(int argc, char **argv)
 {
-	struct device d = { -1, -1, -1 };
+	struct vfio_dev d;
 	long count = -1, seconds = -1;
 	struct vrc c = { .log = log_line };
 	time_t end;
@@ -142,9 +73,10 @@ int main(int argc, char **argv)
 		help(argv[0]);
 	setvbuf(stdout, NULL, _IOLBF, 0);
 
-	ret = open_device(&d, argv[optind]);
+	/* Memory decoding on, as the guest's driver would set it. */
+	ret = vfio_dev_open(&d, argv[optind]);
 	if (!ret)
-		ret = enable_memory(&d);
+		ret = vfio_pci_command_set(&d, PCI_COMMAND_MEMORY);
 	if (!ret)
 		ret = vrc_init(&c, d.fd);
 	if (ret) {
@@ -183,8 +115,6 @@ int main(int argc, char **argv)
 		       (unsigned long long)c.stale,
 		       (unsigned long long)c.signals);
 	vrc_cleanup(&c);
-	close(d.fd);
-	close(d.group);
-	close(d.container);
+	vfio_dev_close(&d);
 	return ret < 0;
 }

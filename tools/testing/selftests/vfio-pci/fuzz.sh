@@ -15,6 +15,8 @@ set -u
 
 SEED=${FUZZ_SEED:-$(date +%s)}
 OPS=${FUZZ_OPS:-1500}
+WORK=/tmp/fuzz
+mkdir -p "$WORK"
 mapfile -t SAMPLES < <(modprobe -R vfio-pci:1234-11e8 2>/dev/null | sort -u)
 mapfile -t edus < <(edu_devices)
 if [ ${#edus[@]} -lt 1 ]; then
@@ -40,8 +42,11 @@ for cfg in stock none "${SAMPLES[@]}"; do
 	fi
 	bind_vfio "$bdf"
 	owner=$(cat "$PCI/devices/$bdf/vfio_vendor_driver" 2>/dev/null || echo stock)
-	"$BIN/vfio_fuzz" --seed "$SEED" --ops "$OPS" "$bdf" 2>&1 |
-		sed -n "s/^\(ok\|not ok\) - /&$cfg ($owner): /p; /^# /p"
+	env VFIO_TEST_BDF="$bdf" VFIO_FUZZ_SEED="$SEED" VFIO_FUZZ_OPS="$OPS" \
+		"$BIN/vfio_fuzz" >"$WORK/$cfg.out" 2>&1
+	rc=$?
+	grep -E '^# (seed|[0-9]+ calls|.*vfio_fuzz\.c)' "$WORK/$cfg.out"
+	tap_harness "$cfg ($owner)" "$rc" <"$WORK/$cfg.out"
 	unbind_vfio "$bdf"
 	mods=(vfio_pci)
 	[ "$cfg" = stock ] || [ "$cfg" = none ] || mods=("$cfg" vfio_pci)

@@ -13,8 +13,12 @@
  * (QEMU's edu model aborts on some transfers) and writes to config space
  * (a random MSI or command value only makes the rest of the walk moot).
  *
- * usage: vfio_fuzz [--seed N] [--ops N] <domain:bus:slot.fn>
- * The seed is printed first, so a failure can be replayed.
+ * A kselftest harness program, one case: the walk stops at the first
+ * unexpected errno, and the failure names the operation.
+ * usage: VFIO_TEST_BDF=<domain:bus:slot.fn> [VFIO_FUZZ_SEED=N]
+ *        [VFIO_FUZZ_OPS=N] vfio_fuzz
+ * The seed (the time by default) is printed first, so a failure can be
+ * replayed.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -27,6 +31,7 @@
 #include <unistd.h>
 
 #include "vfio_test.h"
+#include "vfio_harness.h"
 
 /* Not in every uAPI header this builds against: upstream's numbers. */
 #define FEATURE_MIG_DATA_SIZE	9
@@ -41,6 +46,8 @@ static struct vfio_dev dev;
 static int data_fd = -1;
 static uint8_t *bitmap;
 static unsigned int nr_ops, nr_failed, nr_errors[256];
+/* The first unexpected errno, which ends the walk. */
+static char unexpected[160];
 
 static uint64_t rnd(void)
 {
@@ -99,8 +106,9 @@ static void note(long ret, const char *what)
 		return;
 	nr_failed++;
 	nr_errors[err & 0xff]++;
-	if (!expected_errno(err))
-		tap_fail("op %u: %s failed with %s (errno %d), not an errno a VFIO user expects",
+	if (!expected_errno(err) && !unexpected[0])
+		snprintf(unexpected, sizeof(unexpected),
+			 "op %u: %s failed with %s (errno %d), not an errno a VFIO user expects",
 			 nr_ops, what, vfio_errname(-err), err);
 }
 
@@ -283,59 +291,79 @@ static void op_data_fd(void)
 	}
 }
 
-int main(int argc, char **argv)
+static void step(void)
 {
-	unsigned long ops = 2000, i;
-	uint64_t seed = time(NULL);
-	int a = 1, ret;
+	switch (rnd() % 10) {
+	case 0: case 1:
+		op_ioctl();
+		break;
+	case 2: case 3: case 4:
+		op_feature();
+		break;
+	case 5: case 6:
+		op_region();
+		break;
+	case 7:
+		op_mmap();
+		break;
+	default:
+		op_data_fd();
+		break;
+	}
+}
 
-	for (; a + 1 < argc && !strncmp(argv[a], "--", 2); a += 2) {
-		if (!strcmp(argv[a], "--seed"))
-			seed = strtoull(argv[a + 1], NULL, 0);
-		else if (!strcmp(argv[a], "--ops"))
-			ops = strtoul(argv[a + 1], NULL, 0);
-		else
-			break;
-	}
-	if (argc - a != 1) {
-		fprintf(stderr, "usage: %s [--seed N] [--ops N] <bdf>\n", argv[0]);
-		return 2;
-	}
-	printf("# seed %llu, %lu operations on %s\n", (unsigned long long)seed,
-	       ops, argv[a]);
+/* An unsigned number from the environment, or @def. */
+static unsigned long long env_num(const char *name, unsigned long long def)
+{
+	const char *v = getenv(name);
+
+	return v && *v ? strtoull(v, NULL, 0) : def;
+}
+
+FIXTURE(fuzz) {
+	unsigned long ops;
+};
+
+FIXTURE_SETUP(fuzz)
+{
+	const char *bdf = getenv("VFIO_TEST_BDF");
+	uint64_t seed = env_num("VFIO_FUZZ_SEED", time(NULL));
+	int ret;
+
+	ASSERT_NE(NULL, bdf) TH_LOG("VFIO_TEST_BDF names the device");
+	self->ops = env_num("VFIO_FUZZ_OPS", 2000);
+	ksft_print_msg("seed %llu, %lu operations on %s\n",
+		       (unsigned long long)seed, self->ops, bdf);
+	fflush(stdout);		/* the case's process ends in _exit() */
 	rng = seed ? seed : 1;
 	bitmap = mmap(NULL, BITMAP_BYTES, PROT_READ | PROT_WRITE,
 		      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	ret = vfio_dev_open(&dev, argv[a]);
-	if (!tap_check(!ret && bitmap != MAP_FAILED, "open %s (%s)", argv[a],
-		       vfio_errname(ret)))
-		return 1;
-	for (i = 0; i < ops && !tap_failures(); i++) {
-		switch (rnd() % 10) {
-		case 0: case 1:
-			op_ioctl();
-			break;
-		case 2: case 3: case 4:
-			op_feature();
-			break;
-		case 5: case 6:
-			op_region();
-			break;
-		case 7:
-			op_mmap();
-			break;
-		default:
-			op_data_fd();
-			break;
-		}
-	}
+	ASSERT_NE(MAP_FAILED, bitmap);
+	ret = vfio_dev_open(&dev, bdf);
+	ASSERT_EQ(0, ret) TH_LOG("open %s: %s", bdf, vfio_errname(ret));
+}
+
+FIXTURE_TEARDOWN(fuzz)
+{
 	if (data_fd >= 0)
 		close(data_fd);
 	vfio_dev_close(&dev);
-	tap_check(!tap_failures(),
-		  "%u calls, %u refused, each with an expected errno (EINVAL %u, ENOTTY %u, EFAULT %u, other %u)",
-		  nr_ops, nr_failed, nr_errors[EINVAL], nr_errors[ENOTTY],
-		  nr_errors[EFAULT], nr_failed - nr_errors[EINVAL] -
-		  nr_errors[ENOTTY] - nr_errors[EFAULT]);
-	return tap_failures() ? 1 : 0;
 }
+
+/* make fuzz walks 20000 operations; 1500 take seconds under TCG. */
+TEST_F_TIMEOUT(fuzz, random_walk_meets_only_expected_errnos, 1200)
+{
+	unsigned long i;
+
+	for (i = 0; i < self->ops && !unexpected[0]; i++)
+		step();
+	ksft_print_msg("%u calls, %u refused (EINVAL %u, ENOTTY %u, EFAULT %u, other %u)\n",
+		       nr_ops, nr_failed, nr_errors[EINVAL],
+		       nr_errors[ENOTTY], nr_errors[EFAULT],
+		       nr_failed - nr_errors[EINVAL] - nr_errors[ENOTTY] -
+		       nr_errors[EFAULT]);
+	fflush(stdout);
+	check(!unexpected[0], "%s", unexpected);
+}
+
+TEST_HARNESS_MAIN

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "remap_client.h"
+#include "vfio_dev.h"
 
 static void vrc_logf(struct vrc *c, const char *fmt, ...) __printf(2, 3);
 
@@ -32,63 +33,6 @@ static void vrc_logf(struct vrc *c, const char *fmt, ...)
 	c->log(c->log_arg, msg);
 }
 
-/*
- * VFIO "info" ioctls with capability chains all work the same way: call
- * with the structure's size in argsz; if the answer's argsz is larger, the
- * chain did not fit (and cap_offset is 0): allocate that much and call
- * again.  Returns a malloc'ed buffer or NULL with errno set.
- */
-static void *info_ioctl(int fd, unsigned long request, size_t minsz,
-			uint32_t index)
-{
-	size_t size = minsz;
-	int tries;
-
-	for (tries = 0; tries < 4; tries++) {
-		uint32_t *buf = calloc(1, size);
-
-		if (!buf)
-			return NULL;
-		buf[0] = size;		/* argsz */
-		buf[2] = index;		/* index, third field of both structs */
-		if (ioctl(fd, request, buf)) {
-			int err = errno;
-
-			free(buf);
-			errno = err;
-			return NULL;
-		}
-		if (buf[0] <= size)
-			return buf;
-		size = buf[0];
-		free(buf);
-	}
-	errno = EOVERFLOW;
-	return NULL;
-}
-
-/*
- * The capability @id in the chain of an info buffer of @len bytes, if at
- * least @size bytes of it lie in the buffer; else NULL.
- */
-static void *find_cap(void *info, size_t len, uint32_t offset, uint16_t id,
-		      size_t size)
-{
-	int guard;
-
-	for (guard = 0; offset && guard < 64; guard++) {
-		struct vfio_info_cap_header *hdr;
-
-		if (offset % 4 || offset > len || len - offset < sizeof(*hdr))
-			return NULL;
-		hdr = (void *)((char *)info + offset);
-		if (hdr->id == id)
-			return len - offset >= size ? hdr : NULL;
-		offset = hdr->next;
-	}
-	return NULL;
-}
-
 int vrc_find_irq(int device)
 {
 	struct vfio_device_info dinfo = { .argsz = sizeof(dinfo) };
@@ -103,14 +47,15 @@ int vrc_find_irq(int device)
 		struct vfio_irq_info_cap *info;
 		bool found = false;
 
-		info = info_ioctl(device, VFIO_DEVICE_GET_IRQ_INFO,
-				  sizeof(*info), i);
+		info = vfio_info_get(device, VFIO_DEVICE_GET_IRQ_INFO,
+				     sizeof(*info), i);
 		if (!info)
 			continue;
 		/* A kernel without irq capabilities leaves the flag clear. */
 		if (info->flags & VFIO_IRQ_INFO_FLAG_CAPS) {
-			type = find_cap(info, info->argsz, info->cap_offset,
-					VFIO_IRQ_INFO_CAP_TYPE, sizeof(*type));
+			type = vfio_info_cap_sized(info, info->cap_offset,
+						   VFIO_IRQ_INFO_CAP_TYPE,
+						   sizeof(*type));
 			found = type &&
 				type->type == VFIO_IRQ_TYPE_REMAP_BAR_REGION &&
 				type->subtype == VFIO_IRQ_SUBTYPE_REMAP_BAR_REGION;
@@ -130,8 +75,8 @@ static int allowed_areas(int device, unsigned int index,
 	struct vfio_region_info *info;
 	unsigned int i, nr = 0;
 
-	info = info_ioctl(device, VFIO_DEVICE_GET_REGION_INFO, sizeof(*info),
-			  index);
+	info = vfio_info_get(device, VFIO_DEVICE_GET_REGION_INFO,
+			     sizeof(*info), index);
 	if (!info)
 		return -errno;
 	r->flags = info->flags;
@@ -143,9 +88,9 @@ static int allowed_areas(int device, unsigned int index,
 		goto out;
 	sparse = NULL;
 	if (info->flags & VFIO_REGION_INFO_FLAG_CAPS)
-		sparse = find_cap(info, info->argsz, info->cap_offset,
-				  VFIO_REGION_INFO_CAP_SPARSE_MMAP,
-				  sizeof(*sparse));
+		sparse = vfio_info_cap_sized(info, info->cap_offset,
+					     VFIO_REGION_INFO_CAP_SPARSE_MMAP,
+					     sizeof(*sparse));
 	if (sparse && (char *)&sparse->areas[sparse->nr_areas] >
 		      (char *)info + info->argsz)
 		goto out;	/* truncated: map nothing rather than guess */
