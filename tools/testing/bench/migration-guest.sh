@@ -63,9 +63,9 @@ fi
 # Without device DMA logging (Debian's 6.12) QEMU's default refuses the
 # device: "on" migrates it with type1 tracking (see qemu10-e2e.sh).
 v2_opts=enable-migration=auto
-v2_kernel_options | grep -q -- --no-logging && v2_opts=enable-migration=on
+v2_kernel_env | grep -qx VFIO_TEST_NO_LOGGING=1 && v2_opts=enable-migration=on
 v2_modes=(v2 v2-nodev)
-v2_kernel_options | grep -q -- --precopy && v2_modes=(v2 v2-nopart v2-nodev)
+v2_kernel_env | grep -qx VFIO_TEST_PRECOPY=1 && v2_modes=(v2 v2-nopart v2-nodev)
 part=/sys/module/vfio_pci/parameters/precopy_part
 trace_setup edu_set_p2p edu_save ||
 	echo "# migration bench: no function graph tracer, no driver figures"

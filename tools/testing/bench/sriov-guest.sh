@@ -40,7 +40,7 @@ cap=${2:-120}
 modes=${3:-}
 if [ -z "$modes" ]; then
 	modes=v1
-	v2_kernel_options | grep -q -- --precopy && modes=v2
+	v2_kernel_env | grep -qx VFIO_TEST_PRECOPY=1 && modes=v2
 fi
 trap 'l2_stop_all; l2_netns_teardown' EXIT
 
@@ -76,7 +76,7 @@ if [ "$modes" = v2 ]; then
 	# Both QEMU 10.0 ends log their downtime checkpoints.
 	export L2_QEMU_MORE=$QEMU_CHECKPOINTS
 	v2_modes=(v2 v2-reset v2-nodev)
-	v2_kernel_options | grep -q -- --precopy && v2_modes=(v2 v2-nopart v2-reset v2-nodev)
+	v2_kernel_env | grep -qx VFIO_TEST_PRECOPY=1 && v2_modes=(v2 v2-nopart v2-reset v2-nodev)
 	part=/sys/module/vfio_pci/parameters/precopy_part
 	reset=/sys/module/igb_vf_migration/parameters/guest_reset
 	for ((i = 1; i <= runs; i++)); do

@@ -52,4 +52,8 @@ expect "output without a plan fails" \
 
 got=$(harness 1 "ok 1 # SKIP no device" | tap_harness cfg 0 | head -n1)
 expect "a skipped case stays a TAP skip" "ok - cfg: # SKIP no device" "$got"
+
+got=$(harness 1 "ok 1 # SKIP some_case: no device" | tap_harness cfg 0 | head -n1)
+expect "a skip whose reason names the case names it" \
+	"ok - cfg: some case # SKIP no device" "$got"
 exit 0

@@ -87,14 +87,16 @@ kernel_at_least() {
 }
 
 # What the running kernel lets a vendor offer a v2 migration client, as
-# vfio_migration_v2 options: PRE_COPY from 6.2, DMA logging unless the
-# kernel is 6.7 or later without CONFIG_IOMMUFD_DRIVER (the bitmap the
-# reports go through lives there).
-v2_kernel_options() {
-	kernel_at_least 6 2 && echo --precopy
+# vfio_migration_v2's environment, one assignment a line (for env, or
+# grep -qx): VFIO_TEST_PRECOPY=1 from 6.2 (PRE_COPY), and
+# VFIO_TEST_NO_LOGGING=1 where the kernel is 6.7 or later without
+# CONFIG_IOMMUFD_DRIVER (the bitmap DMA logging reports go through lives
+# there).
+v2_kernel_env() {
+	kernel_at_least 6 2 && echo VFIO_TEST_PRECOPY=1
 	if kernel_at_least 6 7 &&
 	   ! grep -q '^CONFIG_IOMMUFD_DRIVER=y' "/boot/config-$KVER"; then
-		echo --no-logging
+		echo VFIO_TEST_NO_LOGGING=1
 	fi
 	return 0
 }

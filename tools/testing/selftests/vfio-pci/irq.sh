@@ -4,17 +4,19 @@
 # Suite "irq": device-specific irqs and the remap protocol in the test
 # guest.  edu device 0 is owned by samples/vfio-pci/edu_remap (one remap
 # irq, a knob that traps BAR0 pages), edu device 1 by vfio_pci_test_vendor
-# (a vendor driver without irqs).  vfio_irq runs the uAPI tests, driving
-# the reference client's library (tools/vfio/remap_client.c); then the
-# reference client program itself follows a trap and an untrap, and
-# irq-qemu.sh runs stock QEMU 7.2 (which never opts in) on the device.
-# Runs inside the guest (see run-vm.sh).
+# (a vendor driver without irqs).  vfio_irq (a kselftest harness
+# program) runs the uAPI tests, driving the reference client's library
+# (remap_client.c); then the reference client program itself follows a
+# trap and an untrap, and irq-qemu.sh runs stock QEMU 7.2 (which never
+# opts in) on the device.  Runs inside the guest (see run-vm.sh).
 set -u
 . "$VMT_TOP/tools/testing/vm/guest-lib.sh"
 
 TESTMOD=vfio_pci_test_vendor
 KNOB=/sys/module/edu_remap/parameters/trap
 DEBUGFS=/sys/kernel/debug
+WORK=/tmp/irq
+mkdir -p "$WORK"
 
 check() {
 	local name=$1
@@ -56,8 +58,10 @@ done
 check "the trap knob refuses unaligned, empty and out-of-BAR ranges" \
 	test $bad = 0 -a "$(cat "$KNOB")" = none
 
-"$BIN/vfio_irq" "$remap" "$plain"
-tap_diag <<<"vfio_irq exit status $?"
+VFIO_TEST_REMAP_BDF=$remap VFIO_TEST_PLAIN_BDF=$plain "$BIN/vfio_irq" \
+	>"$WORK/vfio_irq.out" 2>"$WORK/vfio_irq.err"
+tap_harness vfio_irq "$?" <"$WORK/vfio_irq.out"
+sed 's/^/# stderr: /' "$WORK/vfio_irq.err"
 
 # ---- the reference client program, end to end -----------------------------
 echo none >"$KNOB"

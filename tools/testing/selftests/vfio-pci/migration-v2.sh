@@ -9,6 +9,8 @@ set -u
 
 only_edu_sample edu_migration
 modprobe vfio-pci
+WORK=/tmp/migration-v2
+mkdir -p "$WORK"
 
 mapfile -t edus < <(edu_devices)
 if [ ${#edus[@]} -lt 2 ]; then
@@ -19,8 +21,13 @@ for bdf in "${edus[@]:0:2}"; do
 	bind_vfio "$bdf"
 done
 
+# What the kernel lets the device offer (PRE_COPY, DMA logging) comes in
+# the environment, one word per assignment.
 # shellcheck disable=SC2046
-"$BIN/vfio_migration_v2" $(v2_kernel_options) "${edus[0]}" "${edus[1]}"
+env $(v2_kernel_env) VFIO_TEST_SRC_BDF="${edus[0]}" VFIO_TEST_DST_BDF="${edus[1]}" \
+	"$BIN/vfio_migration_v2" >"$WORK/vfio_migration_v2.out" 2>"$WORK/vfio_migration_v2.err"
+tap_harness "v2 client" "$?" <"$WORK/vfio_migration_v2.out"
+sed 's/^/# stderr: /' "$WORK/vfio_migration_v2.err"
 
 # Writes the sample's filter cannot see are refused: not 4 bytes at a
 # register, nor 8 at a 64-bit DMA register, over the factorial or DMA ones.

@@ -3,12 +3,22 @@
  * Suite "irq": device-specific irqs and the remap protocol, against an edu
  * device owned by samples/vfio-pci/edu_remap and one owned by a vendor
  * driver without irqs (vfio_pci_test_vendor).  The remap side is driven
- * with the reference client (tools/vfio/remap_client.c), step by step
- * where a test needs to stop between steps.
+ * with the protocol's reference client (remap_client.h), step by step
+ * where a case needs to stop between steps.
  *
- * usage: vfio_irq [-c CYCLES] [-o OPENS] <edu_remap-bdf> <plain-bdf>
- *   -c  remap cycles of the leak test (default 1000)
- *   -o  opens closed with a request outstanding (default 300)
+ * A kselftest harness program, each case on a device opened afresh with
+ * nothing trapped.  The fixtures: remap (the edu_remap device), set_irqs
+ * (the same and eventfds), client (the same with the reference client set
+ * up on it), plain (the other device) and opens (nothing open: its case
+ * opens the edu_remap device again and again).  A failed check names
+ * itself on stderr.
+ *
+ * usage: VFIO_TEST_REMAP_BDF=<edu_remap-bdf> VFIO_TEST_PLAIN_BDF=<plain-bdf>
+ *        [VFIO_IRQ_CYCLES=<n>] [VFIO_IRQ_OPENS=<n>] vfio_irq
+ *   VFIO_IRQ_CYCLES  remap cycles of the leak test (1 to 1000, default 1000)
+ *   VFIO_IRQ_OPENS   opens closed with a request outstanding (1 to 300,
+ *                    default 300)
+ * Exit status: 0 when every case passed.
  *
  * The driver's knob is /sys/module/edu_remap/parameters/trap, its view
  * of each device /sys/kernel/debug/edu_remap/<bdf> (debugfs mounted).
@@ -18,7 +28,6 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <pthread.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,6 +41,7 @@
 #include "edu_regs.h"
 #include "remap_client.h"
 #include "vfio_test.h"
+#include "vfio_harness.h"
 
 #define KNOB		"/sys/module/edu_remap/parameters/trap"
 #define STATUS_DIR	"/sys/kernel/debug/edu_remap"
@@ -45,30 +55,29 @@
 /* How long a signal may take to arrive (TCG guests are slow). */
 #define SIGNAL_MS	2000
 
-static const char *remap_bdf, *plain_bdf;
-static const char *section = "start";
+/*
+ * A hang is a failure of its case: the harness kills a case that outlives
+ * its timeout.  A case of single steps takes seconds even under TCG.
+ */
+#define CASE_TIMEOUT	120
+/* 501 knob writes against the client's loop. */
+#define RACE_TIMEOUT	300
 
-/* ---- watchdog: a hang is a failure, reported as one ---------------- */
+/*
+ * The loops of the leak cases.  A case's timeout is fixed when the program
+ * is built, so the environment may ask for fewer than these, not more.
+ * The timeouts allow 250 ms a remap cycle and a second an open, for the
+ * warm-up and both windows of slab_no_leak(): many times what they take
+ * under TCG, where the whole suite runs in a few minutes.
+ */
+#define CYCLES_DEFAULT	1000
+#define OPENS_DEFAULT	300
+#define WARM_UP		20
+#define CYCLES_TIMEOUT	(60 + (WARM_UP + 2 * CYCLES_DEFAULT) / 4)
+#define OPENS_TIMEOUT	(60 + 2 * OPENS_DEFAULT)
 
-static void on_alarm(int sig)
-{
-	char line[160];
-	int n;
-
-	n = snprintf(line, sizeof(line),
-		     "not ok - %s: finished without hanging (watchdog fired)\n",
-		     section);
-	if (write(STDOUT_FILENO, line, n) < 0)
-		_exit(2);
-	_exit(1);
-}
-
-static void enter(const char *name, unsigned int seconds)
-{
-	section = name;
-	tap_diag("--- %s", name);
-	alarm(seconds);
-}
+/* The edu_remap device, for the helpers that read the driver's view. */
+static const char *remap_bdf;
 
 /* ---- time ----------------------------------------------------------- */
 
@@ -155,12 +164,12 @@ static struct drv drv(void)
 	return s;
 }
 
-static bool mode_is(const char *want)
+static bool mode_is(TEST_ARGS, const char *want)
 {
 	struct drv s = drv();
 
 	if (strcmp(s.mode, want))
-		tap_diag("driver mode is %s, expected %s", s.mode, want);
+		TH_LOG("driver mode is %s, expected %s", s.mode, want);
 	return !strcmp(s.mode, want);
 }
 
@@ -241,15 +250,15 @@ static int bar0_areas(struct vfio_dev *d, struct vfio_region_sparse_mmap_area *o
 }
 
 /* BAR0 is mmappable except page 0: one area [0x1000, 1 MiB). */
-static bool bar0_page0_trapped(struct vfio_dev *d)
+static bool bar0_page0_trapped(TEST_ARGS, struct vfio_dev *d)
 {
 	struct vfio_region_sparse_mmap_area a[4];
 	int n = bar0_areas(d, a, 4);
 
 	if (n != 1 || a[0].offset != PAGE || a[0].size != BAR0_SIZE - PAGE) {
-		tap_diag("BAR0 areas: %d (first 0x%llx+0x%llx)", n,
-			 n > 0 ? (unsigned long long)a[0].offset : 0ULL,
-			 n > 0 ? (unsigned long long)a[0].size : 0ULL);
+		TH_LOG("BAR0 areas: %d (first 0x%llx+0x%llx)", n,
+		       n > 0 ? (unsigned long long)a[0].offset : 0ULL,
+		       n > 0 ? (unsigned long long)a[0].size : 0ULL);
 		return false;
 	}
 	return true;
@@ -327,349 +336,554 @@ static int ack(int fd, uint64_t gen)
 	return feature(fd, VFIO_DEVICE_FEATURE_SET, &st, sizeof(st));
 }
 
-static bool check_err(int got, int want, const char *name)
+/* @name answers @want (0 or -errno); a failure says what it got. */
+static void check_err(TEST_ARGS, int got, int want, const char *name)
 {
-	bool ok = got == want;
+	if (got > 0)
+		check(false, "%s: the ioctl returned %d, expected %s", name,
+		      got, vfio_errname(want));
+	else
+		check(got == want, "%s: got %s, expected %s", name,
+		      vfio_errname(got), vfio_errname(want));
+}
 
-	if (!ok && got > 0)
-		tap_diag("%s: the ioctl returned %d, expected %s", name, got,
-			 vfio_errname(want));
-	else if (!ok)
-		tap_diag("%s: got %s, expected %s", name, vfio_errname(got),
-			 vfio_errname(want));
-	return tap_check(ok, "%s (%s)", name, vfio_errname(want));
+/* ---- the fixtures --------------------------------------------------- */
+
+/* The edu_remap device named, and nothing trapped on it. */
+static void remap_env(TEST_ARGS)
+{
+	int ret;
+
+	remap_bdf = getenv("VFIO_TEST_REMAP_BDF");
+	ASSERT_NE(NULL, remap_bdf)
+		TH_LOG("VFIO_TEST_REMAP_BDF names the edu_remap device");
+	ret = knob("none");
+	ASSERT_EQ(0, ret) TH_LOG("edu_remap's knob %s takes \"none\" (%s)",
+				 KNOB, vfio_errname(ret));
+}
+
+/* The edu_remap device opened afresh, memory decoding on. */
+FIXTURE(remap) {
+	struct vfio_dev d;
+};
+
+FIXTURE_SETUP(remap)
+{
+	int ret;
+
+	remap_env(_metadata);
+	ret = dev_open(&self->d, remap_bdf);
+	ASSERT_EQ(0, ret) TH_LOG("open %s (%s)", remap_bdf, vfio_errname(ret));
+}
+
+FIXTURE_TEARDOWN(remap)
+{
+	vfio_dev_close(&self->d);
+	knob("none");
+}
+
+/* The device of a vendor driver without irqs, opened afresh. */
+FIXTURE(plain) {
+	struct vfio_dev p;
+};
+
+FIXTURE_SETUP(plain)
+{
+	const char *bdf = getenv("VFIO_TEST_PLAIN_BDF");
+	int ret;
+
+	ASSERT_NE(NULL, bdf)
+		TH_LOG("VFIO_TEST_PLAIN_BDF names the device of a vendor driver without irqs");
+	ret = dev_open(&self->p, bdf);
+	ASSERT_EQ(0, ret) TH_LOG("open %s (%s)", bdf, vfio_errname(ret));
+}
+
+FIXTURE_TEARDOWN(plain)
+{
+	vfio_dev_close(&self->p);
+}
+
+/*
+ * The edu_remap device for VFIO_DEVICE_SET_IRQS: two eventfds, a pipe (an
+ * fd that is not an eventfd) and the number of an fd that is not open.
+ */
+FIXTURE(set_irqs) {
+	struct vfio_dev d;
+	int efd, efd2, pipefd[2], closed;
+};
+
+FIXTURE_SETUP(set_irqs)
+{
+	int ret;
+
+	remap_env(_metadata);
+	ret = dev_open(&self->d, remap_bdf);
+	ASSERT_EQ(0, ret) TH_LOG("open %s (%s)", remap_bdf, vfio_errname(ret));
+	self->efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	self->efd2 = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	ASSERT_TRUE(self->efd >= 0 && self->efd2 >= 0 && !pipe(self->pipefd))
+		TH_LOG("eventfds and a pipe for the SET_IRQS cases");
+	self->closed = dup(self->efd2);
+	close(self->closed);
+}
+
+FIXTURE_TEARDOWN(set_irqs)
+{
+	close(self->pipefd[0]);
+	close(self->pipefd[1]);
+	close(self->efd);
+	close(self->efd2);
+	vfio_dev_close(&self->d);
+	knob("none");
+}
+
+/*
+ * The edu_remap device with the reference client set up on it: BAR0
+ * mapped, not opted in.  @open is false while a case has closed both.
+ */
+FIXTURE(client) {
+	struct vfio_dev d;
+	struct vrc c;
+	bool open;
+};
+
+FIXTURE_SETUP(client)
+{
+	int ret;
+
+	remap_env(_metadata);
+	ret = client_open(&self->d, &self->c);
+	ASSERT_EQ(0, ret) TH_LOG("open %s with the client (%s)", remap_bdf,
+				 vfio_errname(ret));
+	self->open = true;
+}
+
+FIXTURE_TEARDOWN(client)
+{
+	if (self->open)
+		client_close(&self->d, &self->c);
+	knob("none");
+}
+
+/* Opt the fixture's client in, as a case's first step. */
+static void enable(TEST_ARGS, struct vrc *c)
+{
+	int ret = vrc_enable(c);
+
+	ASSERT_EQ(0, ret) TH_LOG("the client opts in (%s)", vfio_errname(ret));
 }
 
 /* ---- 1. discovery: counts, capability chain, argsz ----------------- */
 
-static void test_info(void)
+TEST_F_TIMEOUT(remap, get_info_counts_the_vendor_irq, CASE_TIMEOUT)
 {
 	struct vfio_device_info dinfo;
-	struct vfio_dev d, p;
 	int ret;
 
-	enter("discovery", 120);
-	ret = dev_open(&d, remap_bdf);
-	if (ret) {
-		tap_fail("open %s (%s)", remap_bdf, vfio_errname(ret));
-		return;
-	}
-	ret = dev_open(&p, plain_bdf);
-	if (ret) {
-		tap_fail("open %s (%s)", plain_bdf, vfio_errname(ret));
-		vfio_dev_close(&d);
-		return;
-	}
+	ret = vfio_device_info(&self->d, &dinfo);
+	check(!ret && dinfo.num_irqs == VFIO_PCI_NUM_IRQS + 1 &&
+	      dinfo.num_regions == VFIO_PCI_NUM_REGIONS,
+	      "GET_INFO with one vendor irq: num_irqs %u (standard + 1), num_regions %u",
+	      dinfo.num_irqs, dinfo.num_regions);
+}
 
-	ret = vfio_device_info(&d, &dinfo);
-	tap_check(!ret && dinfo.num_irqs == VFIO_PCI_NUM_IRQS + 1 &&
-		  dinfo.num_regions == VFIO_PCI_NUM_REGIONS,
-		  "GET_INFO with one vendor irq: num_irqs %u (standard + 1), num_regions %u",
-		  dinfo.num_irqs, dinfo.num_regions);
-	ret = vfio_device_info(&p, &dinfo);
-	tap_check(!ret && dinfo.num_irqs == VFIO_PCI_NUM_IRQS,
-		  "GET_INFO of a vendor without irqs: num_irqs %u (standard only)",
-		  dinfo.num_irqs);
+TEST_F_TIMEOUT(plain, get_info_of_a_vendor_without_irqs, CASE_TIMEOUT)
+{
+	struct vfio_device_info dinfo;
+	int ret;
 
-	/* The old caller: struct vfio_irq_info, 16 bytes. */
-	{
-		uint8_t buf[64];
-		struct vfio_irq_info_cap *info = (void *)buf;
-		bool canary = true;
-		unsigned int i;
+	ret = vfio_device_info(&self->p, &dinfo);
+	check(!ret && dinfo.num_irqs == VFIO_PCI_NUM_IRQS,
+	      "GET_INFO of a vendor without irqs: num_irqs %u (standard only)",
+	      dinfo.num_irqs);
+}
 
-		memset(buf, 0xa5, sizeof(buf));
-		info->argsz = sizeof(struct vfio_irq_info);
-		info->index = REMAP_IRQ;
-		ret = ioctl(d.fd, VFIO_DEVICE_GET_IRQ_INFO, info) ? -errno : 0;
-		for (i = sizeof(struct vfio_irq_info); i < sizeof(buf); i++)
-			canary &= buf[i] == 0xa5;
-		tap_check(!ret && info->count == 1 &&
-			  info->argsz == sizeof(struct vfio_irq_info) &&
-			  info->flags == (VFIO_IRQ_INFO_EVENTFD |
-					  VFIO_IRQ_INFO_NORESIZE) && canary,
-			  "GET_IRQ_INFO with the old argsz (16): eventfd irq, count 1, no CAPS flag, nothing written past 16 bytes (flags 0x%x)",
-			  info->flags);
-	}
+/* The old caller: struct vfio_irq_info, 16 bytes. */
+TEST_F_TIMEOUT(remap, irq_info_with_the_old_argsz, CASE_TIMEOUT)
+{
+	uint8_t buf[64];
+	struct vfio_irq_info_cap *info = (void *)buf;
+	bool canary = true;
+	unsigned int i;
+	int ret;
 
-	/* argsz covers cap_offset but not the chain: told the size. */
-	{
-		uint8_t buf[64];
-		struct vfio_irq_info_cap *info = (void *)buf;
-		bool canary = true;
-		unsigned int i;
+	memset(buf, 0xa5, sizeof(buf));
+	info->argsz = sizeof(struct vfio_irq_info);
+	info->index = REMAP_IRQ;
+	ret = ioctl(self->d.fd, VFIO_DEVICE_GET_IRQ_INFO, info) ? -errno : 0;
+	for (i = sizeof(struct vfio_irq_info); i < sizeof(buf); i++)
+		canary &= buf[i] == 0xa5;
+	check(!ret && info->count == 1 &&
+	      info->argsz == sizeof(struct vfio_irq_info) &&
+	      info->flags == (VFIO_IRQ_INFO_EVENTFD | VFIO_IRQ_INFO_NORESIZE) &&
+	      canary,
+	      "GET_IRQ_INFO with the old argsz (16): eventfd irq, count 1, no CAPS flag, nothing written past 16 bytes (flags 0x%x)",
+	      info->flags);
+}
 
-		memset(buf, 0xa5, sizeof(buf));
-		info->argsz = sizeof(*info);
-		info->index = REMAP_IRQ;
-		ret = ioctl(d.fd, VFIO_DEVICE_GET_IRQ_INFO, info) ? -errno : 0;
-		for (i = sizeof(*info); i < sizeof(buf); i++)
-			canary &= buf[i] == 0xa5;
-		tap_check(!ret && (info->flags & VFIO_IRQ_INFO_FLAG_CAPS) &&
-			  info->cap_offset == 0 &&
-			  info->argsz >= sizeof(*info) +
-					 sizeof(struct vfio_irq_info_cap_type) &&
-			  canary,
-			  "GET_IRQ_INFO with argsz %zu (no room for the chain): CAPS flag, cap_offset 0, argsz raised to %u",
-			  sizeof(*info), info->argsz);
-	}
+/* argsz covers cap_offset but not the chain: told the size. */
+TEST_F_TIMEOUT(remap, irq_info_without_room_for_the_chain, CASE_TIMEOUT)
+{
+	uint8_t buf[64];
+	struct vfio_irq_info_cap *info = (void *)buf;
+	bool canary = true;
+	unsigned int i;
+	int ret;
 
-	/* Room for the chain: the type capability. */
-	{
-		uint64_t buf[512];
-		struct vfio_irq_info_cap *info = (void *)buf;
-		struct vfio_irq_info_cap_type *type;
-		uint32_t sizes[] = { 40, sizeof(buf) };
-		unsigned int i;
+	memset(buf, 0xa5, sizeof(buf));
+	info->argsz = sizeof(*info);
+	info->index = REMAP_IRQ;
+	ret = ioctl(self->d.fd, VFIO_DEVICE_GET_IRQ_INFO, info) ? -errno : 0;
+	for (i = sizeof(*info); i < sizeof(buf); i++)
+		canary &= buf[i] == 0xa5;
+	check(!ret && (info->flags & VFIO_IRQ_INFO_FLAG_CAPS) &&
+	      info->cap_offset == 0 &&
+	      info->argsz >= sizeof(*info) +
+			     sizeof(struct vfio_irq_info_cap_type) &&
+	      canary,
+	      "GET_IRQ_INFO with argsz %zu (no room for the chain): CAPS flag, cap_offset 0, argsz raised to %u",
+	      sizeof(*info), info->argsz);
+}
 
-		for (i = 0; i < ARRAY_SIZE(sizes); i++) {
-			memset(buf, 0, sizeof(buf));
-			info->argsz = sizes[i];
-			info->index = REMAP_IRQ;
-			ret = ioctl(d.fd, VFIO_DEVICE_GET_IRQ_INFO, info) ?
-			      -errno : 0;
-			type = (void *)((char *)buf + info->cap_offset);
-			tap_check(!ret && (info->flags & VFIO_IRQ_INFO_FLAG_CAPS) &&
-				  info->cap_offset >= sizeof(*info) &&
-				  info->cap_offset % 8 == 0 &&
-				  info->cap_offset + sizeof(*type) <= sizes[i] &&
-				  info->argsz == sizes[i] &&
-				  type->header.id == VFIO_IRQ_INFO_CAP_TYPE &&
-				  type->header.version == 1 &&
-				  type->header.next == 0 &&
-				  type->type == VFIO_IRQ_TYPE_REMAP_BAR_REGION &&
-				  type->subtype == VFIO_IRQ_SUBTYPE_REMAP_BAR_REGION,
-				  "GET_IRQ_INFO with argsz %u: one VFIO_IRQ_INFO_CAP_TYPE v1 at offset %u, type %u subtype %u, end of chain",
-				  sizes[i], info->cap_offset, type->type,
-				  type->subtype);
-		}
-	}
+/* Room for the chain: the type capability. */
+TEST_F_TIMEOUT(remap, irq_info_type_capability, CASE_TIMEOUT)
+{
+	uint64_t buf[512];
+	struct vfio_irq_info_cap *info = (void *)buf;
+	struct vfio_irq_info_cap_type *type;
+	uint32_t sizes[] = { 40, sizeof(buf) };
+	unsigned int i;
+	int ret;
 
-	/* Standard indexes stay core's: no capability. */
-	{
-		uint64_t buf[8];
-		struct vfio_irq_info_cap *info = (void *)buf;
-
+	for (i = 0; i < ARRAY_SIZE(sizes); i++) {
 		memset(buf, 0, sizeof(buf));
-		info->argsz = sizeof(buf);
-		info->index = VFIO_PCI_MSI_IRQ_INDEX;
-		ret = ioctl(d.fd, VFIO_DEVICE_GET_IRQ_INFO, info) ? -errno : 0;
-		tap_check(!ret && !(info->flags & VFIO_IRQ_INFO_FLAG_CAPS) &&
-			  info->cap_offset == 0,
-			  "GET_IRQ_INFO of a standard irq (MSI) with a large argsz: no capability");
+		info->argsz = sizes[i];
+		info->index = REMAP_IRQ;
+		ret = ioctl(self->d.fd, VFIO_DEVICE_GET_IRQ_INFO, info) ?
+		      -errno : 0;
+		type = (void *)((char *)buf + info->cap_offset);
+		check(!ret && (info->flags & VFIO_IRQ_INFO_FLAG_CAPS) &&
+		      info->cap_offset >= sizeof(*info) &&
+		      info->cap_offset % 8 == 0 &&
+		      info->cap_offset + sizeof(*type) <= sizes[i] &&
+		      info->argsz == sizes[i] &&
+		      type->header.id == VFIO_IRQ_INFO_CAP_TYPE &&
+		      type->header.version == 1 &&
+		      type->header.next == 0 &&
+		      type->type == VFIO_IRQ_TYPE_REMAP_BAR_REGION &&
+		      type->subtype == VFIO_IRQ_SUBTYPE_REMAP_BAR_REGION,
+		      "GET_IRQ_INFO with argsz %u: one VFIO_IRQ_INFO_CAP_TYPE v1 at offset %u, type %u subtype %u, end of chain",
+		      sizes[i], info->cap_offset, type->type, type->subtype);
 	}
+}
 
-	{
-		struct vfio_irq_info info = { .argsz = 12, .index = REMAP_IRQ };
+/* Standard indexes stay core's: no capability. */
+TEST_F_TIMEOUT(remap, standard_irq_info_has_no_capability, CASE_TIMEOUT)
+{
+	uint64_t buf[8];
+	struct vfio_irq_info_cap *info = (void *)buf;
+	int ret;
 
-		ret = ioctl(d.fd, VFIO_DEVICE_GET_IRQ_INFO, &info) ? -errno : 0;
-		check_err(ret, -EINVAL, "GET_IRQ_INFO of the vendor irq with argsz 12");
-	}
-	{
-		struct vfio_irq_info info;
+	memset(buf, 0, sizeof(buf));
+	info->argsz = sizeof(buf);
+	info->index = VFIO_PCI_MSI_IRQ_INDEX;
+	ret = ioctl(self->d.fd, VFIO_DEVICE_GET_IRQ_INFO, info) ? -errno : 0;
+	check(!ret && !(info->flags & VFIO_IRQ_INFO_FLAG_CAPS) &&
+	      info->cap_offset == 0,
+	      "GET_IRQ_INFO of a standard irq (MSI) with a large argsz: no capability");
+}
 
-		check_err(vfio_irq_info(&d, REMAP_IRQ + 1, &info), -EINVAL,
-			  "GET_IRQ_INFO of index num_irqs");
-		check_err(vfio_irq_info(&d, 0xffffffff, &info), -EINVAL,
-			  "GET_IRQ_INFO of index 0xffffffff");
-		check_err(vfio_irq_info(&p, REMAP_IRQ, &info), -EINVAL,
-			  "GET_IRQ_INFO of index 5 on a vendor without irqs");
-	}
+TEST_F_TIMEOUT(remap, irq_info_refuses_a_short_argsz_and_bad_indexes,
+	       CASE_TIMEOUT)
+{
+	struct vfio_irq_info info = { .argsz = 12, .index = REMAP_IRQ };
+	int ret;
 
-	ret = vrc_find_irq(d.fd);
-	tap_check(ret == REMAP_IRQ,
-		  "the reference client finds the remap irq by its capability (index %d)",
-		  ret);
-	ret = vrc_find_irq(p.fd);
-	tap_check(ret == -ENOENT,
-		  "... and finds none on a vendor without irqs (%s)",
-		  vfio_errname(ret));
+	ret = ioctl(self->d.fd, VFIO_DEVICE_GET_IRQ_INFO, &info) ? -errno : 0;
+	check_err(_metadata, ret, -EINVAL,
+		  "GET_IRQ_INFO of the vendor irq with argsz 12");
+	check_err(_metadata, vfio_irq_info(&self->d, REMAP_IRQ + 1, &info),
+		  -EINVAL, "GET_IRQ_INFO of index num_irqs");
+	check_err(_metadata, vfio_irq_info(&self->d, 0xffffffff, &info),
+		  -EINVAL, "GET_IRQ_INFO of index 0xffffffff");
+}
 
-	/* The status and acknowledgment feature. */
-	check_err(feature(d.fd, VFIO_DEVICE_FEATURE_PROBE |
-			  VFIO_DEVICE_FEATURE_GET | VFIO_DEVICE_FEATURE_SET,
-			  NULL, 0), 0,
+TEST_F_TIMEOUT(plain, irq_info_of_index_5_refused_without_irqs, CASE_TIMEOUT)
+{
+	struct vfio_irq_info info;
+
+	check_err(_metadata, vfio_irq_info(&self->p, REMAP_IRQ, &info), -EINVAL,
+		  "GET_IRQ_INFO of index 5 on a vendor without irqs");
+}
+
+TEST_F_TIMEOUT(remap, client_finds_the_remap_irq_by_its_capability,
+	       CASE_TIMEOUT)
+{
+	int ret = vrc_find_irq(self->d.fd);
+
+	check(ret == REMAP_IRQ,
+	      "the reference client finds the remap irq by its capability (index %d)",
+	      ret);
+}
+
+TEST_F_TIMEOUT(plain, client_finds_no_remap_irq_without_irqs, CASE_TIMEOUT)
+{
+	int ret = vrc_find_irq(self->p.fd);
+
+	check(ret == -ENOENT,
+	      "the reference client finds no remap irq on a vendor without irqs (%s)",
+	      vfio_errname(ret));
+}
+
+/* The status and acknowledgment feature. */
+TEST_F_TIMEOUT(remap, remap_feature_probe_for_get_and_set, CASE_TIMEOUT)
+{
+	check_err(_metadata, feature(self->d.fd, VFIO_DEVICE_FEATURE_PROBE |
+				     VFIO_DEVICE_FEATURE_GET |
+				     VFIO_DEVICE_FEATURE_SET, NULL, 0), 0,
 		  "VFIO_DEVICE_FEATURE_REGION_REMAP: PROBE for GET and SET");
-	check_err(feature(p.fd, VFIO_DEVICE_FEATURE_PROBE |
-			  VFIO_DEVICE_FEATURE_GET, NULL, 0), -ENOTTY,
-		  "... PROBE on a device without a remap irq");
-	{
-		struct vfio_device_feature_region_remap st;
+}
 
-		memset(&st, 0xa5, sizeof(st));
-		check_err(feature(d.fd, VFIO_DEVICE_FEATURE_GET, &st, 8),
-			  -EINVAL, "... GET with a short argsz");
-		memset(&st, 0xa5, sizeof(st));
-		ret = feature(d.fd, VFIO_DEVICE_FEATURE_GET, &st, sizeof(st));
-		tap_check(!ret && st.generation == 0 && st.regions == 0 &&
-			  st.acked == 0 && st.irq_index == REMAP_IRQ &&
-			  st.reserved == 0,
-			  "... GET on a fresh open: generation 0, regions 0, acked 0, irq_index %u",
-			  st.irq_index);
-		check_err(ack(d.fd, 1), -ENOTCONN,
-			  "... SET (an ack) before anyone opted in");
-	}
-	vfio_dev_close(&p);
-	vfio_dev_close(&d);
+TEST_F_TIMEOUT(plain, remap_feature_probe_refused_without_irqs, CASE_TIMEOUT)
+{
+	check_err(_metadata, feature(self->p.fd, VFIO_DEVICE_FEATURE_PROBE |
+				     VFIO_DEVICE_FEATURE_GET, NULL, 0), -ENOTTY,
+		  "VFIO_DEVICE_FEATURE_REGION_REMAP: PROBE on a device without a remap irq");
+}
+
+TEST_F_TIMEOUT(remap, remap_feature_get_refuses_a_short_argsz, CASE_TIMEOUT)
+{
+	struct vfio_device_feature_region_remap st;
+
+	memset(&st, 0xa5, sizeof(st));
+	check_err(_metadata, feature(self->d.fd, VFIO_DEVICE_FEATURE_GET, &st, 8),
+		  -EINVAL, "VFIO_DEVICE_FEATURE_REGION_REMAP: GET with a short argsz");
+}
+
+TEST_F_TIMEOUT(remap, remap_status_of_a_fresh_open, CASE_TIMEOUT)
+{
+	struct vfio_device_feature_region_remap st;
+	int ret;
+
+	memset(&st, 0xa5, sizeof(st));
+	ret = feature(self->d.fd, VFIO_DEVICE_FEATURE_GET, &st, sizeof(st));
+	check(!ret && st.generation == 0 && st.regions == 0 &&
+	      st.acked == 0 && st.irq_index == REMAP_IRQ && st.reserved == 0,
+	      "VFIO_DEVICE_FEATURE_REGION_REMAP: GET on a fresh open: generation 0, regions 0, acked 0, irq_index %u",
+	      st.irq_index);
+}
+
+TEST_F_TIMEOUT(remap, ack_before_anyone_opted_in_refused, CASE_TIMEOUT)
+{
+	check_err(_metadata, ack(self->d.fd, 1), -ENOTCONN,
+		  "VFIO_DEVICE_FEATURE_REGION_REMAP: SET (an ack) before anyone opted in");
+}
+
+/*
+ * edu_remap does the guest's 64-bit DMA register accesses itself, whole;
+ * like core's own paths they fail with EIO while memory decoding is off
+ * and leave the register as it was.
+ */
+TEST_F_TIMEOUT(remap, memory_decode_off_fails_whole_64_bit_accesses,
+	       CASE_TIMEOUT)
+{
+	const uint64_t probe = 0x2345000;
+	uint64_t before = 0, val = 0, after = 0;
+	struct vfio_dev *d = &self->d;
+	int ret, rd, wr;
+
+	ret = vfio_region_read(d, BAR0, EDU_DMA_SRC, &before, 8) ?:
+	      vfio_pci_command_clear(d, PCI_COMMAND_MEMORY);
+	rd = vfio_region_read(d, BAR0, EDU_DMA_SRC, &val, 8);
+	wr = vfio_region_write(d, BAR0, EDU_DMA_SRC, &probe, 8);
+	ret = ret ?: vfio_pci_command_set(d, PCI_COMMAND_MEMORY);
+	ret = ret ?: vfio_region_read(d, BAR0, EDU_DMA_SRC, &after, 8);
+	check(!ret && rd == -EIO && wr == -EIO && after == before,
+	      "memory decode off: the driver's whole 64-bit read and write fail with EIO (%s, %s), the register unchanged",
+	      vfio_errname(rd), vfio_errname(wr));
 }
 
 /* ---- 2. VFIO_DEVICE_SET_IRQS on the vendor index ------------------- */
 
-static void test_set_irqs(void)
+#define TRIG	VFIO_IRQ_SET_ACTION_TRIGGER
+
+TEST_F_TIMEOUT(set_irqs, vendor_irq_fires_by_data_none_and_data_bool,
+	       CASE_TIMEOUT)
 {
-	const uint32_t trig = VFIO_IRQ_SET_ACTION_TRIGGER;
-	int efd, efd2, pipefd[2], closed;
-	struct vfio_dev d;
-	int32_t fds[2];
+	int fd = self->d.fd;
 	uint8_t b;
 	int ret;
 
-	enter("SET_IRQS", 120);
-	ret = dev_open(&d, remap_bdf);
-	if (ret) {
-		tap_fail("open %s (%s)", remap_bdf, vfio_errname(ret));
-		return;
-	}
-	efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-	efd2 = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-	if (efd < 0 || efd2 < 0 || pipe(pipefd)) {
-		tap_fail("eventfds and a pipe for the SET_IRQS tests");
-		vfio_dev_close(&d);
-		return;
-	}
-	closed = dup(efd2);
-	close(closed);
-
-	check_err(attach(d.fd, REMAP_IRQ, efd), 0, "attach an eventfd");
-	check_err(fire(d.fd, REMAP_IRQ), 0, "DATA_NONE, count 1 fires the irq");
-	tap_check(efd_wait(efd, SIGNAL_MS) == 1,
-		  "... and the eventfd reads 1");
+	check_err(_metadata, attach(fd, REMAP_IRQ, self->efd), 0,
+		  "attach an eventfd");
+	check_err(_metadata, fire(fd, REMAP_IRQ), 0,
+		  "DATA_NONE, count 1 fires the irq");
+	check(efd_wait(self->efd, SIGNAL_MS) == 1,
+	      "DATA_NONE: the eventfd reads 1");
 	b = 1;
-	ret = set_irqs(d.fd, VFIO_IRQ_SET_DATA_BOOL | trig, REMAP_IRQ, 0, 1,
-		       &b, 1, 0);
-	tap_check(!ret && efd_wait(efd, SIGNAL_MS) == 1,
-		  "DATA_BOOL true fires it");
+	ret = set_irqs(fd, VFIO_IRQ_SET_DATA_BOOL | TRIG, REMAP_IRQ, 0, 1, &b,
+		       1, 0);
+	check(!ret && efd_wait(self->efd, SIGNAL_MS) == 1,
+	      "DATA_BOOL true fires it (%s)", vfio_errname(ret));
 	b = 0;
-	ret = set_irqs(d.fd, VFIO_IRQ_SET_DATA_BOOL | trig, REMAP_IRQ, 0, 1,
-		       &b, 1, 0);
-	tap_check(!ret && efd_wait(efd, 200) == 0,
-		  "DATA_BOOL false does not");
+	ret = set_irqs(fd, VFIO_IRQ_SET_DATA_BOOL | TRIG, REMAP_IRQ, 0, 1, &b,
+		       1, 0);
+	check(!ret && efd_wait(self->efd, 200) == 0,
+	      "DATA_BOOL false does not (%s)", vfio_errname(ret));
+}
 
-	check_err(set_irqs(d.fd, VFIO_IRQ_SET_DATA_NONE |
-			   VFIO_IRQ_SET_ACTION_MASK, REMAP_IRQ, 0, 1, NULL, 0, 0),
+/* After refused calls the first eventfd is still the one attached. */
+static void still_attached(TEST_ARGS, int fd, int efd, int efd2)
+{
+	check(!fire(fd, REMAP_IRQ) && efd_wait(efd, SIGNAL_MS) == 1 &&
+	      efd_wait(efd2, 100) == 0,
+	      "after the refused calls the first eventfd is still the one attached");
+}
+
+TEST_F_TIMEOUT(set_irqs, set_irqs_refuses_bad_flags, CASE_TIMEOUT)
+{
+	int fd = self->d.fd;
+	uint8_t b = 1;
+
+	check_err(_metadata, attach(fd, REMAP_IRQ, self->efd), 0,
+		  "attach an eventfd");
+	check_err(_metadata, set_irqs(fd, VFIO_IRQ_SET_DATA_NONE |
+				      VFIO_IRQ_SET_ACTION_MASK, REMAP_IRQ, 0,
+				      1, NULL, 0, 0),
 		  -EINVAL, "bad flags: ACTION_MASK (the irq cannot be masked)");
-	check_err(set_irqs(d.fd, VFIO_IRQ_SET_DATA_NONE |
-			   VFIO_IRQ_SET_ACTION_UNMASK, REMAP_IRQ, 0, 1, NULL, 0,
-			   0),
+	check_err(_metadata, set_irqs(fd, VFIO_IRQ_SET_DATA_NONE |
+				      VFIO_IRQ_SET_ACTION_UNMASK, REMAP_IRQ,
+				      0, 1, NULL, 0, 0),
 		  -EINVAL, "bad flags: ACTION_UNMASK");
-	check_err(set_irqs(d.fd, VFIO_IRQ_SET_DATA_NONE |
-			   VFIO_IRQ_SET_DATA_BOOL | trig, REMAP_IRQ, 0, 1, &b,
-			   1, 0),
+	check_err(_metadata, set_irqs(fd, VFIO_IRQ_SET_DATA_NONE |
+				      VFIO_IRQ_SET_DATA_BOOL | TRIG,
+				      REMAP_IRQ, 0, 1, &b, 1, 0),
 		  -EINVAL, "bad flags: two data types");
-	check_err(set_irqs(d.fd, VFIO_IRQ_SET_DATA_NONE | trig |
-			   VFIO_IRQ_SET_ACTION_MASK, REMAP_IRQ, 0, 1, NULL, 0,
-			   0),
+	check_err(_metadata, set_irqs(fd, VFIO_IRQ_SET_DATA_NONE | TRIG |
+				      VFIO_IRQ_SET_ACTION_MASK, REMAP_IRQ, 0,
+				      1, NULL, 0, 0),
 		  -EINVAL, "bad flags: two actions");
-	check_err(set_irqs(d.fd, VFIO_IRQ_SET_DATA_NONE | trig | (1U << 8),
-			   REMAP_IRQ, 0, 1, NULL, 0, 0),
+	check_err(_metadata, set_irqs(fd, VFIO_IRQ_SET_DATA_NONE | TRIG |
+				      (1U << 8), REMAP_IRQ, 0, 1, NULL, 0, 0),
 		  -EINVAL, "bad flags: an undefined bit");
-	check_err(set_irqs(d.fd, VFIO_IRQ_SET_DATA_NONE | trig, REMAP_IRQ + 1,
-			   0, 1, NULL, 0, 0),
+	still_attached(_metadata, fd, self->efd, self->efd2);
+}
+
+TEST_F_TIMEOUT(set_irqs, set_irqs_refuses_bad_index_count_start_and_argsz,
+	       CASE_TIMEOUT)
+{
+	int32_t fds[2] = { self->efd, self->efd2 };
+	int fd = self->d.fd;
+
+	check_err(_metadata, attach(fd, REMAP_IRQ, self->efd), 0,
+		  "attach an eventfd");
+	check_err(_metadata, set_irqs(fd, VFIO_IRQ_SET_DATA_NONE | TRIG,
+				      REMAP_IRQ + 1, 0, 1, NULL, 0, 0),
 		  -EINVAL, "bad index: num_irqs");
-	check_err(set_irqs(d.fd, VFIO_IRQ_SET_DATA_NONE | trig, 0x7fffffff, 0,
-			   1, NULL, 0, 0),
+	check_err(_metadata, set_irqs(fd, VFIO_IRQ_SET_DATA_NONE | TRIG,
+				      0x7fffffff, 0, 1, NULL, 0, 0),
 		  -EINVAL, "bad index: 0x7fffffff");
-	fds[0] = efd;
-	fds[1] = efd2;
-	check_err(set_irqs(d.fd, VFIO_IRQ_SET_DATA_EVENTFD | trig, REMAP_IRQ,
-			   0, 2, fds, sizeof(fds), 0),
+	check_err(_metadata, set_irqs(fd, VFIO_IRQ_SET_DATA_EVENTFD | TRIG,
+				      REMAP_IRQ, 0, 2, fds, sizeof(fds), 0),
 		  -EINVAL, "bad count: two eventfds for a one-vector irq");
-	check_err(set_irqs(d.fd, VFIO_IRQ_SET_DATA_EVENTFD | trig, REMAP_IRQ,
-			   0, 0, NULL, 0, 0),
+	check_err(_metadata, set_irqs(fd, VFIO_IRQ_SET_DATA_EVENTFD | TRIG,
+				      REMAP_IRQ, 0, 0, NULL, 0, 0),
 		  -EINVAL, "bad count: DATA_EVENTFD with count 0");
-	check_err(set_irqs(d.fd, VFIO_IRQ_SET_DATA_EVENTFD | trig, REMAP_IRQ,
-			   1, 1, &efd2, sizeof(int32_t), 0),
+	check_err(_metadata, set_irqs(fd, VFIO_IRQ_SET_DATA_EVENTFD | TRIG,
+				      REMAP_IRQ, 1, 1, &fds[1],
+				      sizeof(int32_t), 0),
 		  -EINVAL, "bad start: vector 1");
-	check_err(set_irqs(d.fd, VFIO_IRQ_SET_DATA_EVENTFD | trig, REMAP_IRQ,
-			   0, 1, &efd2, sizeof(int32_t),
-			   sizeof(struct vfio_irq_set)),
+	check_err(_metadata, set_irqs(fd, VFIO_IRQ_SET_DATA_EVENTFD | TRIG,
+				      REMAP_IRQ, 0, 1, &fds[1],
+				      sizeof(int32_t),
+				      sizeof(struct vfio_irq_set)),
 		  -EINVAL, "argsz without room for the eventfd");
-	check_err(attach(d.fd, REMAP_IRQ, pipefd[0]), -EINVAL,
+	still_attached(_metadata, fd, self->efd, self->efd2);
+}
+
+TEST_F_TIMEOUT(set_irqs, set_irqs_refuses_fds_that_are_not_eventfds,
+	       CASE_TIMEOUT)
+{
+	int fd = self->d.fd;
+
+	check_err(_metadata, attach(fd, REMAP_IRQ, self->efd), 0,
+		  "attach an eventfd");
+	check_err(_metadata, attach(fd, REMAP_IRQ, self->pipefd[0]), -EINVAL,
 		  "an fd that is not an eventfd (a pipe)");
-	check_err(attach(d.fd, REMAP_IRQ, closed), -EBADF,
+	check_err(_metadata, attach(fd, REMAP_IRQ, self->closed), -EBADF,
 		  "an fd that is not open");
-	check_err(attach(d.fd, REMAP_IRQ, -2), -EINVAL, "fd -2");
-	tap_check(!fire(d.fd, REMAP_IRQ) && efd_wait(efd, SIGNAL_MS) == 1 &&
-		  efd_wait(efd2, 100) == 0,
-		  "after the refused calls the first eventfd is still the one attached");
+	check_err(_metadata, attach(fd, REMAP_IRQ, -2), -EINVAL, "fd -2");
+	still_attached(_metadata, fd, self->efd, self->efd2);
+}
 
-	check_err(attach(d.fd, REMAP_IRQ, efd2), 0,
+TEST_F_TIMEOUT(set_irqs, attaching_another_eventfd_replaces_the_first,
+	       CASE_TIMEOUT)
+{
+	int fd = self->d.fd;
+
+	check_err(_metadata, attach(fd, REMAP_IRQ, self->efd), 0,
+		  "attach an eventfd");
+	check_err(_metadata, attach(fd, REMAP_IRQ, self->efd2), 0,
 		  "attaching another eventfd replaces it");
-	tap_check(!fire(d.fd, REMAP_IRQ) && efd_wait(efd2, SIGNAL_MS) == 1 &&
-		  efd_wait(efd, 100) == 0,
-		  "... signals reach the new one only");
-	check_err(attach(d.fd, REMAP_IRQ, -1), 0, "detach with fd -1");
-	tap_check(!fire(d.fd, REMAP_IRQ) && efd_wait(efd2, 200) == 0,
-		  "... then firing reaches no eventfd");
-	check_err(attach(d.fd, REMAP_IRQ, efd), 0, "attach again");
-	check_err(set_irqs(d.fd, VFIO_IRQ_SET_DATA_NONE | trig, REMAP_IRQ, 0,
-			   0, NULL, 0, 0),
-		  0, "detach with DATA_NONE, count 0");
-	tap_check(!fire(d.fd, REMAP_IRQ) && efd_wait(efd, 200) == 0,
-		  "... then firing reaches no eventfd");
+	check(!fire(fd, REMAP_IRQ) && efd_wait(self->efd2, SIGNAL_MS) == 1 &&
+	      efd_wait(self->efd, 100) == 0,
+	      "signals reach the new eventfd only");
+}
 
-	close(pipefd[0]);
-	close(pipefd[1]);
-	close(efd);
-	close(efd2);
-	vfio_dev_close(&d);
+TEST_F_TIMEOUT(set_irqs, detach_by_fd_minus_1_and_by_count_0, CASE_TIMEOUT)
+{
+	int fd = self->d.fd;
+
+	check_err(_metadata, attach(fd, REMAP_IRQ, self->efd), 0,
+		  "attach an eventfd");
+	check_err(_metadata, attach(fd, REMAP_IRQ, -1), 0, "detach with fd -1");
+	check(!fire(fd, REMAP_IRQ) && efd_wait(self->efd, 200) == 0,
+	      "after a detach with fd -1 firing reaches no eventfd");
+	check_err(_metadata, attach(fd, REMAP_IRQ, self->efd), 0,
+		  "attach again");
+	check_err(_metadata, set_irqs(fd, VFIO_IRQ_SET_DATA_NONE | TRIG,
+				      REMAP_IRQ, 0, 0, NULL, 0, 0),
+		  0, "detach with DATA_NONE, count 0");
+	check(!fire(fd, REMAP_IRQ) && efd_wait(self->efd, 200) == 0,
+	      "after a detach with count 0 firing reaches no eventfd");
 }
 
 /* ---- 3. opting in after a request ---------------------------------- */
 
-static void test_optin(void)
+TEST_F_TIMEOUT(client, opting_in_signals_a_request_made_before, CASE_TIMEOUT)
 {
+	struct vrc *c = &self->c;
 	struct vrc_status st;
-	struct vfio_dev d;
-	struct vrc c;
 	uint64_t v;
 	int ret, efd;
 
-	enter("opt-in", 120);
-	knob("none");
-	ret = client_open(&d, &c);
-	if (ret) {
-		tap_fail("open %s with the client (%s)", remap_bdf,
-			 vfio_errname(ret));
-		return;
-	}
 	efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	ASSERT_LE(0, efd) TH_LOG("an eventfd for the VMM");
 	/* The VMM has mapped BAR0 but not attached its eventfd yet. */
 	ret = knob(TRAP_PAGE0);
-	tap_check(!ret && mode_is("conservative"),
-		  "a trap requested before the VMM opts in: driver conservative");
-	ret = attach(d.fd, REMAP_IRQ, efd);
+	check(!ret && mode_is(_metadata, "conservative"),
+	      "a trap requested before the VMM opts in: driver conservative");
+	ret = attach(self->d.fd, REMAP_IRQ, efd);
 	v = efd_wait(efd, SIGNAL_MS);
-	tap_check(!ret && v == 1,
-		  "opting in signals the request already outstanding (eventfd reads 0x%llx, want 0x1)",
-		  (unsigned long long)v);
-	ret = vrc_status(&c, &st);
-	tap_check(!ret && st.generation == (uint64_t)drv().requested &&
-		  st.regions == 1 && st.acked == 0,
-		  "the status names it: generation %llu, regions 0x%llx, acked %llu",
-		  (unsigned long long)st.generation,
-		  (unsigned long long)st.regions,
-		  (unsigned long long)st.acked);
+	check(!ret && v == 1,
+	      "opting in signals the request already outstanding (eventfd reads 0x%llx, want 0x1)",
+	      (unsigned long long)v);
+	ret = vrc_status(c, &st);
+	check(!ret && st.generation == (uint64_t)drv().requested &&
+	      st.regions == 1 && st.acked == 0,
+	      "the status names it: generation %llu, regions 0x%llx, acked %llu",
+	      (unsigned long long)st.generation,
+	      (unsigned long long)st.regions,
+	      (unsigned long long)st.acked);
 	knob("none");
 	v = efd_wait(efd, SIGNAL_MS);
-	tap_check(v == 1, "a request after the status was read signals again (0x%llx)",
-		  (unsigned long long)v);
+	check(v == 1, "a request after the status was read signals again (0x%llx)",
+	      (unsigned long long)v);
 	/* Leave through the client, opted in with our eventfd. */
-	c.eventfd = efd;
-	ret = vrc_handle(&c);
-	tap_check(ret == 1 && mode_is("direct"),
-		  "the client applies and acknowledges the latest request");
-	client_close(&d, &c);
+	c->eventfd = efd;
+	ret = vrc_handle(c);
+	check(ret == 1 && mode_is(_metadata, "direct"),
+	      "the client applies and acknowledges the latest request");
 }
 
 /* ---- 4. a full remap cycle with the reference client ---------------- */
@@ -681,140 +895,126 @@ static void count_ack(void *arg, uint64_t generation)
 	*(uint64_t *)arg = generation;
 }
 
-static void test_cycle(void)
+/* One sequence: each step relies on the state the one before left. */
+TEST_F_TIMEOUT(client, trap_and_untrap_with_the_reference_client,
+	       CASE_TIMEOUT)
 {
-	struct vfio_dev d;
+	struct vfio_dev *d = &self->d;
+	struct vrc *c = &self->c;
 	struct drv before, s;
 	struct vrc_status st;
 	uint32_t v = 0;
 	uint64_t hint;
-	struct vrc c;
 	int ret;
 
-	enter("remap cycle", 120);
-	knob("none");
-	ret = client_open(&d, &c);
-	if (ret) {
-		tap_fail("open %s with the client (%s)", remap_bdf,
-			 vfio_errname(ret));
-		return;
-	}
-	tap_check(vrc_mapped(&c, BAR0, 0, PAGE) &&
-		  vrc_mapped(&c, BAR0, BAR0_SIZE - PAGE, PAGE),
-		  "before: the client maps all of BAR0");
-	c.acked = count_ack;
-	c.log_arg = &acked_hook;
-	ret = vrc_enable(&c);
-	tap_check(!ret && mode_is("direct"),
-		  "the client opts in (nothing outstanding); driver mode direct");
+	check(vrc_mapped(c, BAR0, 0, PAGE) &&
+	      vrc_mapped(c, BAR0, BAR0_SIZE - PAGE, PAGE),
+	      "before: the client maps all of BAR0");
+	c->acked = count_ack;
+	c->log_arg = &acked_hook;
+	ret = vrc_enable(c);
+	check(!ret && mode_is(_metadata, "direct"),
+	      "the client opts in (nothing outstanding); driver mode direct");
 
 	before = drv();
-	ret = vrc_write32(&c, BAR0, EDU_LIVENESS, 0x12345678) ?:
-	      vrc_read32(&c, BAR0, EDU_LIVENESS, &v);
-	tap_check(!ret && v == ~0x12345678U && drv().writes == before.writes,
-		  "before: a BAR0 write goes through the mapping to the device, not the driver");
+	ret = vrc_write32(c, BAR0, EDU_LIVENESS, 0x12345678) ?:
+	      vrc_read32(c, BAR0, EDU_LIVENESS, &v);
+	check(!ret && v == ~0x12345678U && drv().writes == before.writes,
+	      "before: a BAR0 write goes through the mapping to the device, not the driver");
 
 	ret = knob(TRAP_PAGE0);
-	tap_check(!ret && knob_ms < PROMPT_MS,
-		  "the driver requests a trap of page 0 and returns at once (%lld ms)",
-		  knob_ms);
-	tap_check(bar0_page0_trapped(&d),
-		  "GET_REGION_INFO reports it at once: one sparse area [0x1000, 1 MiB)");
-	check_err(try_mmap(&d, 0, PAGE), -EINVAL,
+	check(!ret && knob_ms < PROMPT_MS,
+	      "the driver requests a trap of page 0 and returns at once (%lld ms)",
+	      knob_ms);
+	check(bar0_page0_trapped(_metadata, d),
+	      "GET_REGION_INFO reports it at once: one sparse area [0x1000, 1 MiB)");
+	check_err(_metadata, try_mmap(d, 0, PAGE), -EINVAL,
 		  "a new mmap of the trapped page is refused");
-	check_err(try_mmap(&d, PAGE, PAGE), 0,
+	check_err(_metadata, try_mmap(d, PAGE, PAGE), 0,
 		  "a new mmap of another page is allowed");
-	tap_check(mode_is("conservative"),
-		  "until the VMM acknowledges, the driver is conservative");
+	check(mode_is(_metadata, "conservative"),
+	      "until the VMM acknowledges, the driver is conservative");
 	before = drv();
 	v = 0;
-	ret = vrc_write32(&c, BAR0, EDU_LIVENESS, 0x0badcafe) ?:
-	      vrc_read32(&c, BAR0, EDU_LIVENESS, &v);
-	tap_check(!ret && vrc_mapped(&c, BAR0, EDU_LIVENESS, 4) &&
-		  v == ~0x0badcafeU && drv().writes == before.writes,
-		  "the VMM's old mapping of page 0 keeps working until it remaps");
+	ret = vrc_write32(c, BAR0, EDU_LIVENESS, 0x0badcafe) ?:
+	      vrc_read32(c, BAR0, EDU_LIVENESS, &v);
+	check(!ret && vrc_mapped(c, BAR0, EDU_LIVENESS, 4) &&
+	      v == ~0x0badcafeU && drv().writes == before.writes,
+	      "the VMM's old mapping of page 0 keeps working until it remaps");
 
-	ret = vrc_wait(&c, SIGNAL_MS);
-	hint = vrc_drain(&c);
-	tap_check(ret == 1 && hint == 1,
-		  "the remap irq fired; its value 0x%llx names region 0 (BAR0)",
-		  (unsigned long long)hint);
-	ret = vrc_status(&c, &st);
+	ret = vrc_wait(c, SIGNAL_MS);
+	hint = vrc_drain(c);
+	check(ret == 1 && hint == 1,
+	      "the remap irq fired; its value 0x%llx names region 0 (BAR0)",
+	      (unsigned long long)hint);
+	ret = vrc_status(c, &st);
 	s = drv();
-	tap_check(!ret && st.generation == (uint64_t)s.requested &&
-		  st.regions == 1 && st.acked != st.generation,
-		  "the status: generation %llu (the driver's request), regions 0x%llx, not acked",
-		  (unsigned long long)st.generation,
-		  (unsigned long long)st.regions);
-	ret = vrc_apply(&c, st.regions);
-	tap_check(ret == 1 && !vrc_mapped(&c, BAR0, 0, 4) &&
-		  vrc_mapped(&c, BAR0, PAGE, PAGE) &&
-		  vrc_mapped(&c, BAR0, BAR0_SIZE - PAGE, PAGE),
-		  "the client remaps: page 0 unmapped, the rest still mapped");
-	tap_check(mode_is("conservative"),
-		  "remapped but not yet acknowledged: still conservative");
+	check(!ret && st.generation == (uint64_t)s.requested &&
+	      st.regions == 1 && st.acked != st.generation,
+	      "the status: generation %llu (the driver's request), regions 0x%llx, not acked",
+	      (unsigned long long)st.generation,
+	      (unsigned long long)st.regions);
+	ret = vrc_apply(c, st.regions);
+	check(ret == 1 && !vrc_mapped(c, BAR0, 0, 4) &&
+	      vrc_mapped(c, BAR0, PAGE, PAGE) &&
+	      vrc_mapped(c, BAR0, BAR0_SIZE - PAGE, PAGE),
+	      "the client remaps: page 0 unmapped, the rest still mapped");
+	check(mode_is(_metadata, "conservative"),
+	      "remapped but not yet acknowledged: still conservative");
 	before = drv();
-	ret = vrc_ack(&c, st.generation);
+	ret = vrc_ack(c, st.generation);
 	s = drv();
-	tap_check(!ret && s.acked == (long long)st.generation &&
-		  s.acks == before.acks + 1,
-		  "the acknowledgment reaches the driver's remap_acked (acked %lld)",
-		  s.acked);
-	tap_check(mode_is("trapping"), "after it the driver relies on the trap");
+	check(!ret && s.acked == (long long)st.generation &&
+	      s.acks == before.acks + 1,
+	      "the acknowledgment reaches the driver's remap_acked (acked %lld)",
+	      s.acked);
+	check(mode_is(_metadata, "trapping"),
+	      "after it the driver relies on the trap");
 	memset(&st, 0, sizeof(st));
-	ret = vrc_status(&c, &st);
-	tap_check(!ret && st.acked == st.generation && st.regions == 0,
-		  "the status: acked == generation, no region outstanding");
+	ret = vrc_status(c, &st);
+	check(!ret && st.acked == st.generation && st.regions == 0,
+	      "the status: acked == generation, no region outstanding");
 
 	before = drv();
 	v = 0;
-	ret = vrc_write32(&c, BAR0, EDU_LIVENESS, 0x600dd00d) ?:
-	      vrc_read32(&c, BAR0, EDU_LIVENESS, &v);
+	ret = vrc_write32(c, BAR0, EDU_LIVENESS, 0x600dd00d) ?:
+	      vrc_read32(c, BAR0, EDU_LIVENESS, &v);
 	s = drv();
-	tap_check(!ret && v == ~0x600dd00dU && s.writes == before.writes + 1,
-		  "a write to page 0 now reaches the driver (and the device)");
+	check(!ret && v == ~0x600dd00dU && s.writes == before.writes + 1,
+	      "a write to page 0 now reaches the driver (and the device)");
 
 	acked_hook = 0;
 	ret = knob("none");
-	if (!ret && vrc_wait(&c, SIGNAL_MS) != 1)
+	if (!ret && vrc_wait(c, SIGNAL_MS) != 1)
 		ret = -ETIMEDOUT;
-	if (!ret && vrc_handle(&c) != 1)
+	if (!ret && vrc_handle(c) != 1)
 		ret = -EPROTO;
-	tap_check(acked_hook == c.last_acked && acked_hook,
-		  "the client's acked hook ran for generation %llu (where a migrating VMM marks all memory dirty)",
-		  (unsigned long long)acked_hook);
-	tap_check(!ret && mode_is("direct") &&
-		  vrc_mapped(&c, BAR0, 0, PAGE) && bar0_areas(&d, NULL, 0) == 0,
-		  "untrap: signalled, region info whole again, the client maps page 0 again and acks");
+	check(acked_hook == c->last_acked && acked_hook,
+	      "the client's acked hook ran for generation %llu (where a migrating VMM marks all memory dirty)",
+	      (unsigned long long)acked_hook);
+	check(!ret && mode_is(_metadata, "direct") &&
+	      vrc_mapped(c, BAR0, 0, PAGE) && bar0_areas(d, NULL, 0) == 0,
+	      "untrap: signalled, region info whole again, the client maps page 0 again and acks (%s)",
+	      vfio_errname(ret));
 	before = drv();
-	ret = vrc_write32(&c, BAR0, EDU_LIVENESS, 0x1) ?:
-	      vrc_read32(&c, BAR0, EDU_LIVENESS, &v);
-	tap_check(!ret && v == ~0x1U && drv().writes == before.writes,
-		  "after untrap, writes go through the mapping again");
-	client_close(&d, &c);
+	ret = vrc_write32(c, BAR0, EDU_LIVENESS, 0x1) ?:
+	      vrc_read32(c, BAR0, EDU_LIVENESS, &v);
+	check(!ret && v == ~0x1U && drv().writes == before.writes,
+	      "after untrap, writes go through the mapping again");
 }
 
 /* ---- 5. late and duplicated acknowledgments ------------------------ */
 
-static void test_late_ack(void)
+TEST_F_TIMEOUT(client, late_and_repeated_acks_confirm_nothing, CASE_TIMEOUT)
 {
+	struct vrc *c = &self->c;
+	int fd = self->d.fd;
 	long long g1, g2, g3;
 	struct vrc_status st;
-	struct vfio_dev d;
 	struct drv s, t;
-	struct vrc c;
 	int ret;
 
-	enter("late ack", 120);
-	knob("none");
-	ret = client_open(&d, &c);
-	if (!ret)
-		ret = vrc_enable(&c);
-	if (ret) {
-		tap_fail("open %s with the client, opted in (%s)", remap_bdf,
-			 vfio_errname(ret));
-		return;
-	}
+	enable(_metadata, c);
 	/* Three requests before the VMM gets round to the first. */
 	knob(TRAP_PAGE0);
 	g1 = drv().requested;
@@ -822,38 +1022,39 @@ static void test_late_ack(void)
 	g2 = drv().requested;
 	knob(TRAP_PAGE0);
 	g3 = drv().requested;
-	tap_diag("requests %lld, %lld, %lld", g1, g2, g3);
+	TH_LOG("requests %lld, %lld, %lld", g1, g2, g3);
 	s = drv();
-	check_err(ack(d.fd, g1), -ESTALE, "an ack of the first of three requests");
-	check_err(ack(d.fd, g2), -ESTALE, "an ack of the second");
+	check_err(_metadata, ack(fd, g1), -ESTALE,
+		  "an ack of the first of three requests");
+	check_err(_metadata, ack(fd, g2), -ESTALE, "an ack of the second");
 	t = drv();
-	tap_check(t.acks == s.acks && t.acked == s.acked &&
-		  !strcmp(t.mode, "conservative"),
-		  "late acks confirm nothing: no remap_acked call, driver still conservative");
-	check_err(ack(d.fd, g3 + 1), -EINVAL, "an ack of a generation not yet requested");
-	check_err(ack(d.fd, 0), -EINVAL, "an ack of generation 0");
+	check(t.acks == s.acks && t.acked == s.acked &&
+	      !strcmp(t.mode, "conservative"),
+	      "late acks confirm nothing: no remap_acked call, driver still conservative");
+	check_err(_metadata, ack(fd, g3 + 1), -EINVAL,
+		  "an ack of a generation not yet requested");
+	check_err(_metadata, ack(fd, 0), -EINVAL, "an ack of generation 0");
 
-	vrc_drain(&c);
-	ret = vrc_status(&c, &st);
-	tap_check(!ret && st.generation == (uint64_t)g3 && st.regions == 1,
-		  "the status names the latest request and region 0");
-	vrc_apply(&c, st.regions);
-	check_err(ack(d.fd, g3), 0, "the ack of the latest request");
+	vrc_drain(c);
+	ret = vrc_status(c, &st);
+	check(!ret && st.generation == (uint64_t)g3 && st.regions == 1,
+	      "the status names the latest request and region 0");
+	vrc_apply(c, st.regions);
+	check_err(_metadata, ack(fd, g3), 0, "the ack of the latest request");
 	s = drv();
-	tap_check(s.acked == g3 && !strcmp(s.mode, "trapping"),
-		  "... confirms it (driver trapping)");
-	check_err(ack(d.fd, g3), 0, "the same ack again is harmless");
+	check(s.acked == g3 && !strcmp(s.mode, "trapping"),
+	      "the ack of the latest request confirms it (driver trapping)");
+	check_err(_metadata, ack(fd, g3), 0, "the same ack again is harmless");
 	t = drv();
-	tap_check(t.acks == s.acks && !strcmp(t.mode, "trapping"),
-		  "... and does not call remap_acked again");
-	check_err(ack(d.fd, g1), -ESTALE, "an older ack after it");
+	check(t.acks == s.acks && !strcmp(t.mode, "trapping"),
+	      "the same ack again does not call remap_acked again");
+	check_err(_metadata, ack(fd, g1), -ESTALE, "an older ack after it");
 	knob("none");
-	check_err(ack(d.fd, g3), -ESTALE,
+	check_err(_metadata, ack(fd, g3), -ESTALE,
 		  "a repeated ack once a newer request exists");
-	tap_check(vrc_wait(&c, SIGNAL_MS) == 1 && vrc_handle(&c) == 1 &&
-		  mode_is("direct"),
-		  "the client then handles the newer request");
-	client_close(&d, &c);
+	check(vrc_wait(c, SIGNAL_MS) == 1 && vrc_handle(c) == 1 &&
+	      mode_is(_metadata, "direct"),
+	      "the client then handles the newer request");
 }
 
 /* ---- 6. the driver changing its mind while the VMM remaps ---------- */
@@ -874,35 +1075,23 @@ static void *flip(void *arg)
 	return NULL;
 }
 
-static void test_race(void)
+TEST_F_TIMEOUT(client, trap_and_untrap_requests_racing_the_client,
+	       RACE_TIMEOUT)
 {
 	struct flipper f = { .flips = 501 };	/* ends trapped */
+	struct vrc *c = &self->c;
+	int ret = 0, done = 0, rounds = 0;
 	struct vrc_status st;
-	struct vfio_dev d;
 	pthread_t thread;
-	struct vrc c;
-	int ret, done = 0, rounds = 0;
 
-	enter("race", 300);
-	knob("none");
-	ret = client_open(&d, &c);
-	if (!ret)
-		ret = vrc_enable(&c);
-	if (ret) {
-		tap_fail("open %s with the client, opted in (%s)", remap_bdf,
-			 vfio_errname(ret));
-		return;
-	}
-	if (pthread_create(&thread, NULL, flip, &f)) {
-		tap_fail("start the knob thread");
-		client_close(&d, &c);
-		return;
-	}
+	enable(_metadata, c);
+	ASSERT_EQ(0, pthread_create(&thread, NULL, flip, &f))
+		TH_LOG("start the knob thread");
 	/* The VMM's loop, while the driver traps and untraps page 0. */
 	while (!done) {
 		done = pthread_tryjoin_np(thread, NULL) == 0;
-		if (vrc_wait(&c, done ? 0 : 50) == 1 || done) {
-			ret = vrc_handle(&c);
+		if (vrc_wait(c, done ? 0 : 50) == 1 || done) {
+			ret = vrc_handle(c);
 			if (ret < 0)
 				break;
 			rounds++;
@@ -910,179 +1099,147 @@ static void test_race(void)
 	}
 	if (!done)
 		pthread_join(thread, NULL);
-	tap_check(ret >= 0 && !f.errors,
-		  "%d trap/untrap requests in a row while the client remaps: no error (%d rounds, %llu acks refused as stale, %llu mmaps refused)",
-		  f.flips, rounds, (unsigned long long)c.stale,
-		  (unsigned long long)c.mmap_refused);
-	ret = vrc_status(&c, &st);
-	tap_check(!ret && st.generation == (uint64_t)drv().requested &&
-		  st.acked == st.generation && mode_is("trapping") &&
-		  !vrc_mapped(&c, BAR0, 0, 4) && bar0_page0_trapped(&d) &&
-		  vrc_mapped(&c, BAR0, PAGE, BAR0_SIZE - PAGE),
-		  "afterwards the client's mappings match region info, the last request (%llu) is acknowledged and the driver traps",
-		  (unsigned long long)st.generation);
+	check(ret >= 0 && !f.errors,
+	      "%d trap/untrap requests in a row while the client remaps: no error (%d rounds, %llu acks refused as stale, %llu mmaps refused)",
+	      f.flips, rounds, (unsigned long long)c->stale,
+	      (unsigned long long)c->mmap_refused);
+	ret = vrc_status(c, &st);
+	check(!ret && st.generation == (uint64_t)drv().requested &&
+	      st.acked == st.generation && mode_is(_metadata, "trapping") &&
+	      !vrc_mapped(c, BAR0, 0, 4) &&
+	      bar0_page0_trapped(_metadata, &self->d) &&
+	      vrc_mapped(c, BAR0, PAGE, BAR0_SIZE - PAGE),
+	      "afterwards the client's mappings match region info, the last request (%llu) is acknowledged and the driver traps",
+	      (unsigned long long)st.generation);
 	knob("none");
-	tap_check(vrc_wait(&c, SIGNAL_MS) == 1 && vrc_handle(&c) == 1 &&
-		  mode_is("direct") && vrc_mapped(&c, BAR0, 0, BAR0_SIZE),
-		  "and the next request is handled as usual");
-	client_close(&d, &c);
-}
-
-/*
- * edu_remap does the guest's 64-bit DMA register accesses itself, whole;
- * like core's own paths they fail with EIO while memory decoding is off
- * and leave the register as it was.
- */
-static void test_decode_off(void)
-{
-	const uint64_t probe = 0x2345000;
-	uint64_t before = 0, val = 0, after = 0;
-	struct vfio_dev d;
-	int ret, rd, wr;
-
-	enter("memory decode off", 60);
-	ret = dev_open(&d, remap_bdf);
-	if (ret) {
-		tap_fail("open %s (%s)", remap_bdf, vfio_errname(ret));
-		return;
-	}
-	ret = vfio_region_read(&d, BAR0, EDU_DMA_SRC, &before, 8) ?:
-	      vfio_pci_command_clear(&d, PCI_COMMAND_MEMORY);
-	rd = vfio_region_read(&d, BAR0, EDU_DMA_SRC, &val, 8);
-	wr = vfio_region_write(&d, BAR0, EDU_DMA_SRC, &probe, 8);
-	ret = ret ?: vfio_pci_command_set(&d, PCI_COMMAND_MEMORY);
-	ret = ret ?: vfio_region_read(&d, BAR0, EDU_DMA_SRC, &after, 8);
-	tap_check(!ret && rd == -EIO && wr == -EIO && after == before,
-		  "memory decode off: the driver's whole 64-bit read and write fail with EIO (%s, %s), the register unchanged",
-		  vfio_errname(rd), vfio_errname(wr));
-	vfio_dev_close(&d);
+	check(vrc_wait(c, SIGNAL_MS) == 1 && vrc_handle(c) == 1 &&
+	      mode_is(_metadata, "direct") && vrc_mapped(c, BAR0, 0, BAR0_SIZE),
+	      "and the next request is handled as usual");
 }
 
 /* ---- 7. a VMM that never opts in (stock QEMU 7.2) ------------------ */
 
-static void test_never_opts_in(void)
+TEST_F_TIMEOUT(client, a_vmm_that_never_opts_in, CASE_TIMEOUT)
 {
 	struct vfio_device_feature_region_remap st = {};
-	struct vfio_dev d;
+	struct vfio_dev *d = &self->d;
+	struct vrc *c = &self->c;
 	struct drv before;
 	uint32_t v = 0;
-	struct vrc c;
 	int ret;
 
-	enter("never opts in", 120);
-	knob("none");
-	ret = client_open(&d, &c);
-	if (ret) {
-		tap_fail("open %s with the client (%s)", remap_bdf,
-			 vfio_errname(ret));
-		return;
-	}
 	/* Like stock QEMU: map BAR0, never look at the remap irq. */
 	ret = knob(TRAP_PAGE0);
-	tap_check(!ret && knob_ms < PROMPT_MS,
-		  "a request with no VMM listening returns at once (%lld ms)",
-		  knob_ms);
+	check(!ret && knob_ms < PROMPT_MS,
+	      "a request with no VMM listening returns at once (%lld ms)",
+	      knob_ms);
 	before = drv();
-	ret = vrc_write32(&c, BAR0, EDU_LIVENESS, 0xfeed) ?:
-	      vrc_read32(&c, BAR0, EDU_LIVENESS, &v);
-	tap_check(!ret && vrc_mapped(&c, BAR0, EDU_LIVENESS, 4) &&
-		  v == ~0xfeedU && drv().writes == before.writes,
-		  "the VMM's mapping keeps working; its writes bypass the driver");
-	tap_check(mode_is("conservative"),
-		  "the driver knows it: conservative");
-	tap_check(bar0_page0_trapped(&d) && try_mmap(&d, 0, PAGE) == -EINVAL &&
-		  try_mmap(&d, 0, BAR0_SIZE) == -EINVAL &&
-		  try_mmap(&d, PAGE, BAR0_SIZE - PAGE) == 0,
-		  "region info and new mmaps follow the trap all the same");
+	ret = vrc_write32(c, BAR0, EDU_LIVENESS, 0xfeed) ?:
+	      vrc_read32(c, BAR0, EDU_LIVENESS, &v);
+	check(!ret && vrc_mapped(c, BAR0, EDU_LIVENESS, 4) &&
+	      v == ~0xfeedU && drv().writes == before.writes,
+	      "the VMM's mapping keeps working; its writes bypass the driver");
+	check(mode_is(_metadata, "conservative"),
+	      "the driver knows it: conservative");
+	check(bar0_page0_trapped(_metadata, d) &&
+	      try_mmap(d, 0, PAGE) == -EINVAL &&
+	      try_mmap(d, 0, BAR0_SIZE) == -EINVAL &&
+	      try_mmap(d, PAGE, BAR0_SIZE - PAGE) == 0,
+	      "region info and new mmaps follow the trap all the same");
 	before = drv();
-	ret = vfio_write32(&d, BAR0, EDU_LIVENESS, 0xbeef) ?:
-	      vfio_read32(&d, BAR0, EDU_LIVENESS, &v);
-	tap_check(!ret && v == ~0xbeefU && drv().writes == before.writes + 1,
-		  "accesses through the device fd reach the driver");
-	ret = feature(d.fd, VFIO_DEVICE_FEATURE_GET, &st, sizeof(st));
-	tap_check(!ret && st.generation && st.acked != st.generation,
-		  "the request stays outstanding (generation %llu, acked %llu)",
-		  (unsigned long long)st.generation,
-		  (unsigned long long)st.acked);
+	ret = vfio_write32(d, BAR0, EDU_LIVENESS, 0xbeef) ?:
+	      vfio_read32(d, BAR0, EDU_LIVENESS, &v);
+	check(!ret && v == ~0xbeefU && drv().writes == before.writes + 1,
+	      "accesses through the device fd reach the driver");
+	ret = feature(d->fd, VFIO_DEVICE_FEATURE_GET, &st, sizeof(st));
+	check(!ret && st.generation && st.acked != st.generation,
+	      "the request stays outstanding (generation %llu, acked %llu)",
+	      (unsigned long long)st.generation,
+	      (unsigned long long)st.acked);
 	/* A VMM that reads the status and acks without opting in. */
-	check_err(ack(d.fd, st.generation), -ENOTCONN,
+	check_err(_metadata, ack(d->fd, st.generation), -ENOTCONN,
 		  "an ack from a VMM that never attached an eventfd is refused");
-	tap_check(mode_is("conservative"),
-		  "... and the driver does not rely on it");
+	check(mode_is(_metadata, "conservative"),
+	      "the driver does not rely on an ack it refused");
 	sleep_ms(500);
-	tap_check(mode_is("conservative") && vrc_mapped(&c, BAR0, 0, PAGE),
-		  "nothing changes by itself: still conservative, still mapped");
+	check(mode_is(_metadata, "conservative") &&
+	      vrc_mapped(c, BAR0, 0, PAGE),
+	      "nothing changes by itself: still conservative, still mapped");
 	ret = knob("none");
-	tap_check(!ret && knob_ms < PROMPT_MS && mode_is("direct") &&
-		  try_mmap(&d, 0, BAR0_SIZE) == 0,
-		  "untrap: direct at once, BAR0 mappable again");
-	client_close(&d, &c);
+	check(!ret && knob_ms < PROMPT_MS && mode_is(_metadata, "direct") &&
+	      try_mmap(d, 0, BAR0_SIZE) == 0,
+	      "untrap: direct at once, BAR0 mappable again");
 }
 
 /* ---- 8. closing the device with a request outstanding -------------- */
 
-static void test_close_outstanding(void)
+TEST_F_TIMEOUT(client, closing_with_a_request_outstanding, CASE_TIMEOUT)
 {
+	struct vrc *c = &self->c;
 	struct vrc_status st;
 	long long t0, dt;
-	struct vfio_dev d;
-	struct vrc c;
 	int ret, efd;
 
-	enter("close outstanding", 120);
-	knob("none");
-	ret = client_open(&d, &c);
-	if (!ret)
-		ret = vrc_enable(&c);
-	if (ret) {
-		tap_fail("open %s with the client, opted in (%s)", remap_bdf,
-			 vfio_errname(ret));
-		return;
-	}
+	enable(_metadata, c);
 	knob(TRAP_PAGE0);
-	tap_check(vrc_wait(&c, SIGNAL_MS) == 1 && mode_is("conservative"),
-		  "a request is signalled and left outstanding");
+	check(vrc_wait(c, SIGNAL_MS) == 1 && mode_is(_metadata, "conservative"),
+	      "a request is signalled and left outstanding");
 	/* Close as a VMM that dies would: eventfd still attached. */
-	efd = c.eventfd;
-	c.eventfd = -1;
+	efd = c->eventfd;
+	c->eventfd = -1;
 	efd_wait(efd, 0);
 	t0 = now_ms();
-	client_close(&d, &c);
+	client_close(&self->d, c);
+	self->open = false;
 	dt = now_ms() - t0;
-	tap_check(dt < PROMPT_MS + 2000 && mode_is("closed"),
-		  "closing the device with the request outstanding returns (%lld ms)",
-		  dt);
+	check(dt < PROMPT_MS + 2000 && mode_is(_metadata, "closed"),
+	      "closing the device with the request outstanding returns (%lld ms)",
+	      dt);
 	knob("none");
 	knob(TRAP_PAGE0);
-	tap_check(efd_wait(efd, 300) == 0,
-		  "the closed device's eventfd was detached: no signal after close");
+	check(efd_wait(efd, 300) == 0,
+	      "the closed device's eventfd was detached: no signal after close");
 
-	ret = client_open(&d, &c);
-	if (ret) {
-		tap_fail("reopen %s (%s)", remap_bdf, vfio_errname(ret));
-		close(efd);
-		return;
-	}
-	ret = vrc_status(&c, &st);
-	tap_check(!ret && st.generation == 1 && st.acked == 0 &&
-		  mode_is("trapping") && bar0_page0_trapped(&d) &&
-		  !vrc_mapped(&c, BAR0, 0, 4),
-		  "reopened: a fresh request history (generation %llu), the trap set at open holds at once",
-		  (unsigned long long)st.generation);
-	tap_check(!fire(d.fd, REMAP_IRQ) && efd_wait(efd, 200) == 0,
-		  "the new open starts opted out (the old eventfd is not attached)");
-	ret = vrc_enable(&c);
-	tap_check(!ret && c.handled == 1 && c.last_acked == 1 &&
-		  mode_is("trapping"),
-		  "opting in acknowledges the open's request");
+	ret = client_open(&self->d, c);
+	ASSERT_EQ(0, ret) TH_LOG("reopen %s (%s)", remap_bdf, vfio_errname(ret));
+	self->open = true;
+	ret = vrc_status(c, &st);
+	check(!ret && st.generation == 1 && st.acked == 0 &&
+	      mode_is(_metadata, "trapping") &&
+	      bar0_page0_trapped(_metadata, &self->d) &&
+	      !vrc_mapped(c, BAR0, 0, 4),
+	      "reopened: a fresh request history (generation %llu), the trap set at open holds at once",
+	      (unsigned long long)st.generation);
+	check(!fire(self->d.fd, REMAP_IRQ) && efd_wait(efd, 200) == 0,
+	      "the new open starts opted out (the old eventfd is not attached)");
+	ret = vrc_enable(c);
+	check(!ret && c->handled == 1 && c->last_acked == 1 &&
+	      mode_is(_metadata, "trapping"),
+	      "opting in acknowledges the open's request");
 	knob("none");
-	tap_check(vrc_wait(&c, SIGNAL_MS) == 1 && vrc_handle(&c) == 1 &&
-		  mode_is("direct"), "then untrap as usual");
-	client_close(&d, &c);
+	check(vrc_wait(c, SIGNAL_MS) == 1 && vrc_handle(c) == 1 &&
+	      mode_is(_metadata, "direct"), "then untrap as usual");
 	close(efd);
 }
 
 /* ---- 9. many cycles, no leak --------------------------------------- */
+
+/* A loop count from the environment variable @name, else @max. */
+static int env_count(TEST_ARGS, const char *name, int max)
+{
+	const char *val = getenv(name);
+	char *end;
+	long n;
+
+	if (!val)
+		return max;
+	errno = 0;
+	n = strtol(val, &end, 10);
+	ASSERT_TRUE(!errno && end != val && !*end && n > 0 && n <= max)
+		TH_LOG("%s=%s: a count from 1 to %d, the most the case's timeout allows",
+		       name, val, max);
+	return n;
+}
 
 #define MAX_CACHES	128
 
@@ -1119,7 +1276,7 @@ static void slab_sample(struct slab *s)
 	fclose(f);
 }
 
-static void slab_shrink(const struct slab *s)
+static void slab_shrink(TEST_ARGS, const struct slab *s)
 {
 	char path[128];
 	int i, fd;
@@ -1131,7 +1288,7 @@ static void slab_shrink(const struct slab *s)
 		if (fd < 0)
 			continue;
 		if (write(fd, "1", 1) < 0)
-			tap_diag("cannot shrink %s", s->name[i]);
+			TH_LOG("cannot shrink %s", s->name[i]);
 		close(fd);
 	}
 }
@@ -1142,7 +1299,7 @@ static void slab_shrink(const struct slab *s)
  * those, but our own reading refills some, so the noise is only ever
  * upwards: take the smallest of a few shrink-and-read rounds.
  */
-static void slab_read(struct slab *s)
+static void slab_read(TEST_ARGS, struct slab *s)
 {
 	struct slab t;
 	int round, i;
@@ -1150,7 +1307,7 @@ static void slab_read(struct slab *s)
 	slab_sample(s);
 	for (round = 0; round < 3; round++) {
 		sleep_ms(100);	/* let RCU-deferred frees land */
-		slab_shrink(s);
+		slab_shrink(_metadata, s);
 		slab_sample(&t);
 		if (t.n != s->n)
 			continue;
@@ -1185,10 +1342,11 @@ static long long slab_growth(const struct slab *a, const struct slab *b,
  * caches also grow once in a while by themselves (per-CPU slabs, frees
  * still deferred): a growth from @s0 to @s1 that large is measured again
  * over another @n steps of @more, and only one that repeats, as a leak
- * does, counts.  Prints the check as @what.  Returns false if @more failed.
+ * does, counts.  Checks it as @what.  Returns false if @more failed.
  */
-static bool slab_no_leak(const struct slab *s0, const struct slab *s1, int n,
-			 int (*more)(void *arg, int n), void *arg,
+static bool slab_no_leak(TEST_ARGS, const struct slab *s0,
+			 const struct slab *s1, int n,
+			 int (*more)(TEST_ARGS, void *arg, int n), void *arg,
 			 const char *what)
 {
 	static struct slab s2;
@@ -1198,13 +1356,13 @@ static bool slab_no_leak(const struct slab *s0, const struct slab *s1, int n,
 
 	grow = slab_growth(s0, s1, &which);
 	if (grow >= n / 2) {
-		failed = more(arg, n);
-		slab_read(&s2);
+		failed = more(_metadata, arg, n);
+		slab_read(_metadata, &s2);
 		grow2 = slab_growth(s1, &s2, &which2);
 	}
-	tap_check(s0->n > 0 && !failed && (grow < n / 2 || grow2 < n / 2),
-		  "%s: largest slab growth %lld objects (%s) over %d, then %lld (%s) over as many",
-		  what, grow, which, n, grow2, which2);
+	check(s0->n > 0 && !failed && (grow < n / 2 || grow2 < n / 2),
+	      "%s: largest slab growth %lld objects (%s) over %d, then %lld (%s) over as many",
+	      what, grow, which, n, grow2, which2);
 	return !failed;
 }
 
@@ -1270,7 +1428,7 @@ static const char *one_cycle(struct vrc *c)
 }
 
 /* @n more remap cycles on the client @arg; nonzero if one failed. */
-static int more_cycles(void *arg, int n)
+static int more_cycles(TEST_ARGS, void *arg, int n)
 {
 	const char *why;
 	int i;
@@ -1278,82 +1436,71 @@ static int more_cycles(void *arg, int n)
 	for (i = 0; i < n; i++) {
 		why = one_cycle(arg);
 		if (why) {
-			tap_diag("second window, cycle %d: %s", i, why);
+			TH_LOG("second window, cycle %d: %s", i, why);
 			return 1;
 		}
 	}
 	return 0;
 }
 
-static void test_cycles(int cycles)
+TEST_F_TIMEOUT(client, remap_cycles_handled_without_a_leak, CYCLES_TIMEOUT)
 {
 	const char *leak = "no kernel memory leaked over the remap cycles";
+	int cycles = env_count(_metadata, "VFIO_IRQ_CYCLES", CYCLES_DEFAULT);
 	int fds0, maps0, i, failed = 0;
 	static struct slab s0, s1;
+	struct vrc *c = &self->c;
 	struct drv a, b;
 	const char *why;
-	struct vfio_dev d;
-	struct vrc c;
 	long long t0;
-	int ret;
 
-	enter("cycles", 60 + cycles);
-	knob("none");
-	ret = client_open(&d, &c);
-	if (!ret)
-		ret = vrc_enable(&c);
-	if (ret) {
-		tap_fail("open %s with the client, opted in (%s)", remap_bdf,
-			 vfio_errname(ret));
-		return;
-	}
-	for (i = 0; i < 20 && !failed; i++) {
-		why = one_cycle(&c);
+	enable(_metadata, c);
+	for (i = 0; i < WARM_UP && !failed; i++) {
+		why = one_cycle(c);
 		if (why) {
-			tap_diag("warm-up cycle %d: %s", i, why);
+			TH_LOG("warm-up cycle %d: %s", i, why);
 			failed = 1;
 		}
 	}
 	fds0 = count_fds();
 	maps0 = count_lines("/proc/self/maps");
-	slab_read(&s0);
+	slab_read(_metadata, &s0);
 	a = drv();
 
 	t0 = now_ms();
 	for (i = 0; i < cycles && !failed; i++) {
-		why = one_cycle(&c);
+		why = one_cycle(c);
 		if (why) {
-			tap_diag("cycle %d: %s", i, why);
+			TH_LOG("cycle %d: %s", i, why);
 			failed = 1;
 		}
 	}
-	tap_check(!failed,
-		  "%d remap cycles (trap, signal, remap, ack, trapped write, untrap, remap, ack): all handled (%lld ms)",
-		  cycles, now_ms() - t0);
+	check(!failed,
+	      "%d remap cycles (trap, signal, remap, ack, trapped write, untrap, remap, ack): all handled (%lld ms)",
+	      cycles, now_ms() - t0);
 	b = drv();
-	tap_check(b.acks - a.acks == 2LL * cycles &&
-		  b.writes - a.writes == cycles,
-		  "the driver saw %lld acknowledgments and %lld trapped writes (want %d and %d)",
-		  b.acks - a.acks, b.writes - a.writes, 2 * cycles, cycles);
-	tap_check(c.stale == 0 && c.mmap_refused == 0,
-		  "no stale ack and no refused mmap on the way (%llu, %llu)",
-		  (unsigned long long)c.stale,
-		  (unsigned long long)c.mmap_refused);
+	check(b.acks - a.acks == 2LL * cycles && b.writes - a.writes == cycles,
+	      "the driver saw %lld acknowledgments and %lld trapped writes (want %d and %d)",
+	      b.acks - a.acks, b.writes - a.writes, 2 * cycles, cycles);
+	check(c->stale == 0 && c->mmap_refused == 0,
+	      "no stale ack and no refused mmap on the way (%llu, %llu)",
+	      (unsigned long long)c->stale,
+	      (unsigned long long)c->mmap_refused);
 
-	slab_read(&s1);
-	tap_check(count_fds() == fds0 &&
-		  count_lines("/proc/self/maps") == maps0,
-		  "no fd or mapping leaked in the VMM (%d fds, %d maps)",
-		  count_fds(), count_lines("/proc/self/maps"));
+	slab_read(_metadata, &s1);
+	check(count_fds() == fds0 && count_lines("/proc/self/maps") == maps0,
+	      "no fd or mapping leaked in the VMM (%d fds, %d maps)",
+	      count_fds(), count_lines("/proc/self/maps"));
 	if (failed)
-		tap_fail("%s: not measured, a cycle failed", leak);
+		check(false, "%s: not measured, a cycle failed", leak);
 	else
-		slab_no_leak(&s0, &s1, cycles, more_cycles, &c, leak);
-	client_close(&d, &c);
+		slab_no_leak(_metadata, &s0, &s1, cycles, more_cycles, c, leak);
 }
 
+/* ---- 10. opens closed with a request outstanding ------------------- */
+
 /* @n opens closed with a request outstanding; nonzero if one failed. */
-static int open_close(void *arg, int n)
+static int open_close(TEST_ARGS, void *arg, int n)
 {
 	struct vfio_dev d;
 	int i, efd, ret;
@@ -1361,14 +1508,14 @@ static int open_close(void *arg, int n)
 	for (i = 0; i < n; i++) {
 		ret = dev_open(&d, remap_bdf);
 		if (ret) {
-			tap_diag("open %d: %s", i, vfio_errname(ret));
+			TH_LOG("open %d: %s", i, vfio_errname(ret));
 			return 1;
 		}
 		efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 		ret = attach(d.fd, REMAP_IRQ, efd) || knob(TRAP_PAGE0) ||
 		      efd_wait(efd, SIGNAL_MS) != 1;
 		if (ret)
-			tap_diag("open %d: attach/trap/signal failed", i);
+			TH_LOG("open %d: attach/trap/signal failed", i);
 		close(efd);	/* the kernel holds its own reference */
 		vfio_dev_close(&d);
 		knob("none");
@@ -1378,61 +1525,41 @@ static int open_close(void *arg, int n)
 	return 0;
 }
 
-/* Opens closed with a request outstanding: nothing left behind. */
-static void test_open_close(int n)
+/* The edu_remap device, closed: the case opens it again and again. */
+FIXTURE(opens) {
+	int n;		/* VFIO_IRQ_OPENS */
+};
+
+FIXTURE_SETUP(opens)
+{
+	remap_env(_metadata);
+	self->n = env_count(_metadata, "VFIO_IRQ_OPENS", OPENS_DEFAULT);
+}
+
+FIXTURE_TEARDOWN(opens)
+{
+	knob("none");
+}
+
+TEST_F_TIMEOUT(opens, opens_closed_with_a_request_outstanding_leak_nothing,
+	       OPENS_TIMEOUT)
 {
 	static struct slab s0, s1;
 	char what[128];
 	int failed;
 
-	enter("open/close", 60 + 10 * n);
-	knob("none");
-	slab_read(&s0);
-	failed = open_close(NULL, n);
-	slab_read(&s1);
+	slab_read(_metadata, &s0);
+	failed = open_close(_metadata, NULL, self->n);
+	slab_read(_metadata, &s1);
 	snprintf(what, sizeof(what),
 		 "%d opens closed with a request outstanding and an eventfd attached",
-		 n);
+		 self->n);
 	if (failed)
-		tap_fail("%s: every open, attach, trap and signal worked", what);
+		check(false, "%s: every open, attach, trap and signal worked",
+		      what);
 	else
-		slab_no_leak(&s0, &s1, n, open_close, NULL, what);
+		slab_no_leak(_metadata, &s0, &s1, self->n, open_close, NULL,
+			     what);
 }
 
-int main(int argc, char **argv)
-{
-	int cycles = 1000, opens = 300, opt;
-
-	while ((opt = getopt(argc, argv, "c:o:")) != -1) {
-		if (opt == 'c')
-			cycles = atoi(optarg);
-		else if (opt == 'o')
-			opens = atoi(optarg);
-		else
-			return 2;
-	}
-	if (argc - optind != 2) {
-		fprintf(stderr, "usage: %s [-c CYCLES] [-o OPENS] <edu_remap-bdf> <plain-bdf>\n",
-			argv[0]);
-		return 2;
-	}
-	remap_bdf = argv[optind];
-	plain_bdf = argv[optind + 1];
-	signal(SIGALRM, on_alarm);
-	setvbuf(stdout, NULL, _IOLBF, 0);
-
-	test_info();
-	test_set_irqs();
-	test_optin();
-	test_cycle();
-	test_late_ack();
-	test_race();
-	test_decode_off();
-	test_never_opts_in();
-	test_close_outstanding();
-	test_cycles(cycles);
-	test_open_close(opens);
-	knob("none");
-	alarm(0);
-	return tap_failures() ? 1 : 0;
-}
+TEST_HARNESS_MAIN
