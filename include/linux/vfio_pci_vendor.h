@@ -34,6 +34,7 @@
 
 struct vfio_pci_vendor_irq;
 struct vfio_pci_migration_ops;
+struct seq_file;
 
 /**
  * VFIO_PCI_VENDOR_ALIAS() - module alias that makes vfio-pci load a vendor
@@ -71,6 +72,10 @@ struct vfio_pci_migration_ops;
  * @remap_acked: optional; userspace acknowledged remap request @generation
  *               (see vfio_pci_remap_set_traps()); runs in the ioctl
  *               caller's context, may sleep
+ * @show_stats: optional; print the vendor's counters for the device, one
+ *              "<vendor>.<name> <value>" line each, into the device's
+ *              debugfs file vfio-pci/<bdf>/stats (after the engine's
+ *              "migration.*" lines); may sleep
  * @node: private to vfio-pci
  *
  * Register with vfio_pci_vendor_register() from the module's init and
@@ -88,6 +93,7 @@ struct vfio_pci_vendor_driver_ops {
 	unsigned int num_irqs;
 	const struct vfio_pci_migration_ops *migration;
 	void (*remap_acked)(struct vfio_device *vdev, s64 generation);
+	void (*show_stats)(struct vfio_device *vdev, struct seq_file *m);
 	struct list_head node;
 };
 

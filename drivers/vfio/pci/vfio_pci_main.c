@@ -106,6 +106,7 @@ static int vfio_pci_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	ret = vfio_pci_core_register_device(&vpdev->core);
 	if (ret)
 		goto out_put_vdev;
+	vfio_pci_debugfs_add(vpdev);
 
 	if (vendor)
 		pci_info(pdev, "vendor driver %s (module %s) owns %04x:%04x\n",
@@ -131,6 +132,7 @@ static void vfio_pci_remove(struct pci_dev *pdev)
 	const struct vfio_pci_vendor_driver_ops *vendor = vpdev->vendor;
 	void *vendor_data = vpdev->vendor_data;
 
+	vfio_pci_debugfs_remove(vpdev);
 	vfio_pci_core_unregister_device(&vpdev->core);
 	vfio_put_device(&vpdev->core.vdev);
 	if (vendor)
@@ -218,9 +220,12 @@ static int __init vfio_pci_init(void)
 
 	vfio_pci_core_set_params(nointxmask, disable_vga, disable_idle_d3);
 
+	vfio_pci_debugfs_init();
 	ret = pci_register_driver(&vfio_pci_driver);
-	if (ret)
+	if (ret) {
+		vfio_pci_debugfs_exit();
 		return ret;
+	}
 
 	vfio_pci_fill_ids();
 
@@ -235,6 +240,7 @@ static void __exit vfio_pci_exit(void)
 {
 	vfio_pci_vendor_unloading();
 	pci_unregister_driver(&vfio_pci_driver);
+	vfio_pci_debugfs_exit();
 }
 module_exit(vfio_pci_exit);
 

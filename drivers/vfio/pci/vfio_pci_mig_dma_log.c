@@ -36,6 +36,7 @@ static int vfio_pci_log_start(struct vfio_device *vdev,
 		/* What is already in flight is dirty from the start. */
 		vfio_pci_dirty_log_holds(vpdev);
 		ret = 0;
+		vpdev->mig.stats.logging_started++;
 		pci_info(vpdev->core.pdev, "migration: device DMA logging started, %u ranges, %llu-byte pages\n",
 			 vpdev->log->nr_ranges, vpdev->log->page_size);
 	}

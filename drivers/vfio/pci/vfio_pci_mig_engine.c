@@ -95,6 +95,7 @@ static void mig_report_pinned_late(struct vfio_pci_device *vpdev)
 	ret = ops->start_saving(&vpdev->core.vdev);
 	if (ret) {
 		WRITE_ONCE(mig->reporting, 0);
+		mig->stats.reporting_lost++;
 		pci_warn(mig_pdev(mig), "migration: device writes go unreported after a save in which the device pinned pages (start_saving: %pe); a migration that tracks dirty pages through the IOMMU before the device saves may miss some\n",
 			 ERR_PTR(ret));
 	}
@@ -150,6 +151,38 @@ int vfio_pci_mig_report(struct vfio_pci_device *vpdev, u32 why, bool on)
 			mig_report_pinned_late(vpdev);
 	}
 	return ret;
+}
+
+/**
+ * vfio_pci_mig_show_stats() - the engine's counters, for debugfs
+ * @vpdev: a device whose vendor has migration ops
+ * @m: where to print, one "migration.<name> <value>" line each
+ */
+void vfio_pci_mig_show_stats(struct vfio_pci_device *vpdev, struct seq_file *m)
+{
+	struct vfio_pci_mig *mig = &vpdev->mig;
+	const struct vfio_pci_mig_stats *st = &mig->stats;
+
+	mutex_lock(&mig->lock);
+	seq_printf(m, "migration.saved %llu\n", st->saved);
+	seq_printf(m, "migration.saved_bytes %llu\n", st->saved_bytes);
+	seq_printf(m, "migration.precopy_saved %llu\n", st->precopy_saved);
+	seq_printf(m, "migration.loaded %llu\n", st->loaded);
+	seq_printf(m, "migration.loaded_bytes %llu\n", st->loaded_bytes);
+	seq_printf(m, "migration.precopy_loaded %llu\n", st->precopy_loaded);
+	seq_printf(m, "migration.rejected_checksum %llu\n",
+		   st->rejected_checksum);
+	seq_printf(m, "migration.rejected_identity %llu\n",
+		   st->rejected_identity);
+	seq_printf(m, "migration.rejected_truncated %llu\n",
+		   st->rejected_truncated);
+	seq_printf(m, "migration.rejected_by_vendor %llu\n",
+		   st->rejected_by_vendor);
+	seq_printf(m, "migration.rejected_other %llu\n", st->rejected_other);
+	seq_printf(m, "migration.reporting_lost %llu\n", st->reporting_lost);
+	seq_printf(m, "migration.precopy_entered %llu\n", st->precopy_entered);
+	seq_printf(m, "migration.logging_started %llu\n", st->logging_started);
+	mutex_unlock(&mig->lock);
 }
 
 static void mig_free_stream(struct vfio_pci_mig *mig)
@@ -239,6 +272,12 @@ static int mig_build(struct vfio_pci_mig *mig,
 	}
 	*out = buf;
 	*out_len = n;
+	if (flags & VFIO_PCI_MIG_F_PRECOPY) {
+		mig->stats.precopy_saved++;
+	} else {
+		mig->stats.saved++;
+		mig->stats.saved_bytes = n;
+	}
 	pci_info(mig_pdev(mig), "migration: %s saved, %zd bytes in %u sections\n",
 		 flags & VFIO_PCI_MIG_F_PRECOPY ? "pre-copy part" : "device state",
 		 n, w.nr);
@@ -298,6 +337,22 @@ void vfio_pci_mig_precopy_part(struct vfio_pci_device *vpdev)
 	vfree(buf);
 }
 
+static void mig_count_reject(struct vfio_pci_mig *mig, int err, bool vendor)
+{
+	struct vfio_pci_mig_stats *st = &mig->stats;
+
+	if (vendor)
+		st->rejected_by_vendor++;
+	else if (err == -EBADMSG)
+		st->rejected_checksum++;
+	else if (err == -ENODEV)
+		st->rejected_identity++;
+	else if (err == -ENODATA)
+		st->rejected_truncated++;
+	else
+		st->rejected_other++;
+}
+
 static int mig_run_step(struct vfio_pci_mig *mig, enum vfio_pci_mig_step step)
 {
 	const struct vfio_pci_migration_ops *ops = vfio_pci_mig_ops(mig_dev(mig));
@@ -320,6 +375,7 @@ static int mig_run_step(struct vfio_pci_mig *mig, enum vfio_pci_mig_step step)
 		return ops->start_resuming(vdev);
 	case MIG_STEP_RESUME_END:
 		if (!mig->rx_loaded) {
+			mig_count_reject(mig, -ENODATA, false);
 			pci_warn(mig_pdev(mig), "migration: stream rejected: truncated (%zu of %llu bytes)\n",
 				 mig->rx_len, mig->rx_total);
 			mig_drop_rx(mig);
@@ -381,8 +437,11 @@ int vfio_pci_mig_set_state(struct vfio_pci_device *vpdev,
 			return ret;
 		}
 	}
-	if (vfio_pci_mig_state_precopy(new) && !vfio_pci_mig_state_precopy(mig->state))
+	if (vfio_pci_mig_state_precopy(new) &&
+	    !vfio_pci_mig_state_precopy(mig->state)) {
+		mig->stats.precopy_entered++;
 		pci_info(mig_pdev(mig), "migration: pre-copy, the device's writes to guest memory are reported from now on\n");
+	}
 	WRITE_ONCE(mig->state, new);
 	return 0;
 }
@@ -409,8 +468,11 @@ size_t vfio_pci_mig_take(struct vfio_pci_device *vpdev, void *dst, size_t len)
 	return n;
 }
 
-static int mig_reject(struct vfio_pci_mig *mig, int err, const char *why)
+/* @vendor: the stream was sound, the vendor refused the state in it. */
+static int mig_reject(struct vfio_pci_mig *mig, int err, const char *why,
+		      bool vendor)
 {
+	mig_count_reject(mig, err, vendor);
 	pci_warn(mig_pdev(mig), "migration: stream rejected: %s (%pe)\n", why,
 		 ERR_PTR(err));
 	mig_enter_error(mig, err);
@@ -434,11 +496,12 @@ static int mig_load(struct vfio_pci_mig *mig)
 	ret = vfio_pci_mig_validate(mig->rx, mig->rx_len, &mig->id,
 				    mig->max_stream, &why);
 	if (ret)
-		return mig_reject(mig, ret, why);
+		return mig_reject(mig, ret, why, false);
 
 	pre = vfio_pci_mig_stream_flags(mig->rx) & VFIO_PCI_MIG_F_PRECOPY;
 	if (pre && mig->rx_pre_loaded)
-		return mig_reject(mig, -EINVAL, "a second pre-copy part");
+		return mig_reject(mig, -EINVAL, "a second pre-copy part",
+				  false);
 	version = vfio_pci_mig_stream_version(mig->rx);
 	/* A preparation this driver does not make: the stream has it all. */
 	while ((!pre || ops->load_precopy) &&
@@ -447,11 +510,18 @@ static int mig_load(struct vfio_pci_mig *mig)
 		ret = pre ? ops->load_precopy(mig_vdev(mig), payload, len, version) :
 			    ops->load(mig_vdev(mig), payload, len, version);
 		if (ret)
-			return mig_reject(mig, ret, "vendor driver refused its state");
+			return mig_reject(mig, ret, "vendor driver refused its state",
+					  true);
 	}
 	pci_info(mig_pdev(mig), "migration: %s %s, %zu bytes\n",
 		 pre ? "pre-copy part" : "device state",
 		 pre && !ops->load_precopy ? "skipped" : "loaded", mig->rx_len);
+	if (pre) {
+		mig->stats.precopy_loaded++;
+	} else {
+		mig->stats.loaded++;
+		mig->stats.loaded_bytes = mig->rx_len;
+	}
 	if (pre) {
 		/* Ready for the stop-copy stream. */
 		vfree(mig->rx);
@@ -501,7 +571,7 @@ static ssize_t mig_receive_part(struct vfio_pci_mig *mig, const void *src,
 		ret = vfio_pci_mig_check_header(mig->rx_hdr, hdr, &mig->id,
 						mig->max_stream, &total, &why);
 		if (ret)
-			return mig_reject(mig, ret, why);
+			return mig_reject(mig, ret, why, false);
 		mig->rx = vmalloc(total);
 		if (!mig->rx)
 			return -ENOMEM;
@@ -552,7 +622,8 @@ int vfio_pci_mig_receive(struct vfio_pci_device *vpdev, const void *src,
 		return -EINVAL;
 	while (done < len) {
 		if (mig->rx_loaded)
-			return mig_reject(mig, -EINVAL, "data beyond the end of the stream");
+			return mig_reject(mig, -EINVAL,
+					  "data beyond the end of the stream", false);
 		n = mig_receive_part(mig, src, usrc, done, len - done);
 		if (n < 0)
 			return n;

@@ -10,10 +10,48 @@
 #include <linux/vfio_pci_compat.h>
 
 #include <linux/eventfd.h>
+#include <linux/seq_file.h>
 #include <linux/xarray.h>
 
 #include "vfio_pci_mig_fsm.h"
 #include "vfio_pci_mig_stream.h"
+
+/**
+ * struct vfio_pci_mig_stats - what the engine did for one device, shown in
+ * debugfs as "migration.<member> <value>"
+ * @saved: device states saved (stop-copy streams built)
+ * @saved_bytes: length of the last one
+ * @precopy_saved: pre-copy parts saved
+ * @loaded: device states loaded
+ * @loaded_bytes: length of the last one
+ * @precopy_loaded: pre-copy parts received and validated
+ * @rejected_checksum: streams rejected for a checksum mismatch
+ * @rejected_identity: streams saved from another device or vendor driver
+ * @rejected_truncated: streams that ended early
+ * @rejected_by_vendor: valid streams whose state the vendor refused
+ * @rejected_other: streams rejected for any other reason (malformed, too
+ *                  long, unknown format or version)
+ * @reporting_lost: saves after which device writes went unreported
+ *                  (start_saving() failed after a late pin)
+ * @precopy_entered: v2 pre-copy entries (device writes reported from then)
+ * @logging_started: v2 device DMA logging starts
+ */
+struct vfio_pci_mig_stats {
+	u64 saved;
+	u64 saved_bytes;
+	u64 precopy_saved;
+	u64 loaded;
+	u64 loaded_bytes;
+	u64 precopy_loaded;
+	u64 rejected_checksum;
+	u64 rejected_identity;
+	u64 rejected_truncated;
+	u64 rejected_by_vendor;
+	u64 rejected_other;
+	u64 reporting_lost;
+	u64 precopy_entered;
+	u64 logging_started;
+};
 
 /**
  * struct vfio_pci_mig - migration engine state of one device
@@ -39,6 +77,7 @@
  * @reset_pending: a function reset happened and is not applied yet
  * @own_reset: resets in progress that are part of open, close or the
  *             vendor's own sequence (not reported to the vendor)
+ * @stats: what the engine did, for debugfs (under @lock)
  */
 struct vfio_pci_mig {
 	/** @lock: serialises transitions, data access and vendor callbacks */
@@ -67,6 +106,7 @@ struct vfio_pci_mig {
 	unsigned int own_reset;
 	/** @reset_work: applies a function reset outside the resetting context */
 	struct work_struct reset_work;
+	struct vfio_pci_mig_stats stats;
 };
 
 #define MIG_REPORT_SAVING	BIT(0)	/* a v1 or v2 save is in progress */
@@ -146,6 +186,8 @@ struct vfio_pci_device {
 	struct eventfd_ctx *irq_ctx[VFIO_PCI_MAX_VENDOR_IRQS];
 	/** @remap: trapped ranges and handshake state */
 	struct vfio_pci_remap remap;
+	/** @debugfs: this device's directory (vfio_pci_debugfs.c) */
+	struct dentry *debugfs;
 };
 
 static inline struct vfio_pci_device *to_vfio_pci(struct vfio_device *vdev)
@@ -186,6 +228,13 @@ void vfio_pci_mig_sync_dirty(struct vfio_pci_device *vpdev);
 void vfio_pci_mig_precopy_part(struct vfio_pci_device *vpdev);
 bool vfio_pci_migration_ops_valid(const struct vfio_pci_migration_ops *ops);
 int vfio_pci_mig_report(struct vfio_pci_device *vpdev, u32 why, bool on);
+void vfio_pci_mig_show_stats(struct vfio_pci_device *vpdev, struct seq_file *m);
+
+/* vfio_pci_debugfs.c */
+void vfio_pci_debugfs_init(void);
+void vfio_pci_debugfs_exit(void);
+void vfio_pci_debugfs_add(struct vfio_pci_device *vpdev);
+void vfio_pci_debugfs_remove(struct vfio_pci_device *vpdev);
 
 /*
  * VFIO_DEVICE_FEATURE_MIG_DATA_SIZE, which upstream added after 6.1: QEMU

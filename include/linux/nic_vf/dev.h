@@ -114,4 +114,9 @@ ssize_t nic_vf_dev_save(struct vfio_device *vdev, void *buf, size_t len);
 int nic_vf_dev_load(struct vfio_device *vdev, const void *buf, size_t len,
 		    u32 version);
 
+/* What happened to the VF: dmesg and debugfs (vfio-pci/<bdf>/stats). */
+void nic_vf_dev_restored(struct nic_vf_dev *nv, int err,
+			 const struct nic_vf_admin_result *res, const char *how);
+void nic_vf_dev_show_stats(struct vfio_device *vdev, struct seq_file *m);
+
 #endif /* _LINUX_NIC_VF_DEV_H */

@@ -32,6 +32,24 @@ struct nic_vf_host;
 typedef int (*nic_vf_reset_t)(struct nic_vf_host *host);
 
 /**
+ * struct nic_vf_stats - what happened to a VF on this host, for debugfs
+ * @restored: device states restored into the VF
+ * @restore_failed: restores that failed
+ * @admin_applied: administrator settings the last restore set through the
+ *                 PF (a mask of BIT(NIC_VF_ADMIN_*))
+ * @admin_differs: device states refused because the destination's
+ *                 administrator settings differ from the source's
+ * @admin_refused: settings the VMM could not set (no CAP_NET_ADMIN)
+ */
+struct nic_vf_stats {
+	u32 restored;
+	u32 restore_failed;
+	u32 admin_applied;
+	u32 admin_differs;
+	u32 admin_refused;
+};
+
+/**
  * struct nic_vf_host - one VF, as the kernel glue sees it
  * @pdev: the VF
  * @pf: its PF
@@ -42,6 +60,7 @@ typedef int (*nic_vf_reset_t)(struct nic_vf_host *host);
  * @reset: how the seam's vf_reset resets the VF; NULL for a function-level
  *         reset (vfio_pci_vendor_reset_function(), retried while busy)
  * @opener: credentials of whoever opened the device, while it is open
+ * @stats: counters, shown by nic_vf_dev_show_stats()
  */
 struct nic_vf_host {
 	struct pci_dev *pdev;
@@ -52,6 +71,7 @@ struct nic_vf_host {
 	void __iomem *regs;
 	nic_vf_reset_t reset;
 	const struct cred *opener;
+	struct nic_vf_stats stats;
 };
 
 void nic_vf_host_seam(struct nic_vf_host *host, struct nic_vf_seam *seam);

@@ -43,6 +43,17 @@
 
 E2E_TIMEOUT=${E2E_TIMEOUT:-300}
 
+. "$VMT_TOP/tools/testing/lib/stats.sh"
+
+# e2e_stat <src|dst> <counter>: how much a counter of edu 0 (src) or edu 1
+# (dst) grew since the last e2e_migrate began (vfio-pci's debugfs stats).
+e2e_stat() {
+	local dev=${E2E_EDU[0]}
+	[ "$1" = dst ] && dev=${E2E_EDU[1]}
+	stats_dump "$dev" >"$L2DIR/stats-now-$1"
+	stats_delta "$L2DIR/stats-before-$1" "$L2DIR/stats-now-$1" "$2"
+}
+
 e2e_prepare() {
 	local bdf
 	only_edu_sample edu_migration
@@ -104,6 +115,9 @@ e2e_migrate() {
 	dmesg -C
 
 	[ "$mode" = nosample ] && e2e_rebind "${E2E_EDU[1]}" off
+	mkdir -p "$L2DIR"
+	stats_dump "${E2E_EDU[0]}" >"$L2DIR/stats-before-src"
+	stats_dump "${E2E_EDU[1]}" >"$L2DIR/stats-before-dst"
 	local machine=() src_more=() dst_more=() b cap
 	local src_dev=${E2E_EDU[0]} dst_dev=${E2E_EDU[1]}
 	local append=${L2_APPEND:-$L2_EDU_APPEND}

@@ -40,7 +40,7 @@ tap_ok "four edu devices bound to vfio-pci with edu_migration, L2 accel $L2ACCEL
 
 # Without device DMA logging (Debian's 6.12), QEMU needs
 # enable-migration=on, as in suite qemu10-e2e.
-if v2_kernel_options | grep -q -- --no-logging; then
+if v2_kernel_env | grep -qx VFIO_TEST_NO_LOGGING=1; then
 	v2_opts=enable-migration=on
 else
 	v2_opts=enable-migration=auto
@@ -80,9 +80,11 @@ if sriov_prepare >"$VMT_DIR/sriov-prepare.log" 2>&1 &&
 		"$([ "$(sriov_gap dst)" -ge 20 ] 2>/dev/null; echo $?)"
 	tap_result "VF + edu: the guest's network checks on the destination (${SRIOV_CHECKS//$'\n'/; })" \
 		"$([ "$SRIOV_WHERE" = dst ] && [ "$SRIOV_GUEST_OK" = 1 ]; echo $?)"
-	if v2_kernel_options | grep -q -- --precopy; then
-		tap_result "VF + edu: the destination loaded both devices' pre-copy parts before the switch-over" \
-			"$([ "$(grep -c 'migration: pre-copy part loaded' "$L2DIR/dmesg.txt")" -ge 2 ]; echo $?)"
+	if v2_kernel_env | grep -qx VFIO_TEST_PRECOPY=1; then
+		vf_pre=$(sriov_stat dst migration.precopy_loaded)
+		edu_pre=$(sriov_stat edu-dst migration.precopy_loaded)
+		tap_result "VF + edu: the destination loaded both devices' pre-copy parts before the switch-over (VF $vf_pre, edu $edu_pre)" \
+			"$([ "$vf_pre" -ge 1 ] && [ "$edu_pre" -ge 1 ]; echo $?)"
 	fi
 	E2E_TAP_PREFIX="VF + edu" E2E_WHERE=$SRIOV_WHERE E2E_CHECKS=$SRIOV_EDU_CHECKS \
 	E2E_DMAS=$SRIOV_EDU_DMAS E2E_DOWNTIME_MS=$SRIOV_DOWNTIME_MS e2e_tap_success

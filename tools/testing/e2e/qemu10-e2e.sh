@@ -26,16 +26,16 @@ tap_ok "QEMU $("$VMT_TOP/scripts/qemu10.sh" run --version | awk 'NR==1 {print $4
 # with neither device nor iommufd dirty tracking; enable-migration=on
 # migrates it with the IOMMU's (type1) dirty tracking, which the device's
 # pre-copy makes precise.
-if v2_kernel_options | grep -q -- --no-logging; then
+if v2_kernel_env | grep -qx VFIO_TEST_NO_LOGGING=1; then
 	out=$(QEMU=$QEMU10 e2e_qemu_blockers "vfio-pci,host=${E2E_EDU[0]},enable-migration=auto")
 	tap_result "without device DMA logging, QEMU 10.0's enable-migration=auto blocks migration, saying why" \
 		"$(grep -q "doesn't support device and IOMMU dirty tracking" <<<"$out"; echo $?)"
 	v2_opts=enable-migration=on
-	v2_line='migration: pre-copy, the device.s writes to guest memory are reported'
+	v2_stat=migration.precopy_entered
 	v2_what="the IOMMU's dirty tracking, precise from the device's pre-copy"
 else
 	v2_opts=enable-migration=auto
-	v2_line='device DMA logging started'
+	v2_stat=migration.logging_started
 	v2_what="the device's DMA log"
 fi
 L2QEMU=$QEMU10 L2_VFIO_OPTS=$v2_opts e2e_migrate v2
@@ -43,20 +43,22 @@ e2e_report v2
 tap_result "QEMU 10.0 migration completed with default parameters ($v2_opts)" \
 	"$([ "$E2E_STATUS" = completed ]; echo $?)"
 e2e_tap_success
-tap_result "QEMU 10.0 tracked the device's writes with $v2_what" \
-	"$(dmesg | grep -q "$v2_line"; echo $?)"
+n=$(e2e_stat src "$v2_stat")
+tap_result "QEMU 10.0 tracked the device's writes with $v2_what ($v2_stat $n)" \
+	"$([ "$n" -ge 1 ]; echo $?)"
 
 # Where the kernel has pre-copy, the device's pre-copy part travels while
 # the VM runs; with switchover-ack the source waits for the destination to
 # have loaded it before it stops the VM.
-if v2_kernel_options | grep -q -- --precopy; then
+if v2_kernel_env | grep -qx VFIO_TEST_PRECOPY=1; then
 	L2QEMU=$QEMU10 L2_VFIO_OPTS=$v2_opts E2E_CAPS="return-path switchover-ack" \
 		e2e_migrate switchover-ack
 	e2e_report switchover-ack
 	tap_result "QEMU 10.0 with switchover-ack: migration completed, every check passes ($E2E_STATUS)" \
 		"$([ "$E2E_STATUS" = completed ] && [ "$E2E_WHERE" = dst ] && [ "$E2E_GUEST_OK" = 1 ]; echo $?)"
-	tap_result "the destination loaded the device's pre-copy part before the switch-over" \
-		"$(dmesg | grep -q 'migration: pre-copy part loaded'; echo $?)"
+	n=$(e2e_stat dst migration.precopy_loaded)
+	tap_result "the destination loaded the device's pre-copy part before the switch-over ($n)" \
+		"$([ "$n" -ge 1 ]; echo $?)"
 fi
 
 # Upgrade path: a QEMU 7.2 source (v1) to a QEMU 10.0 destination (v2),

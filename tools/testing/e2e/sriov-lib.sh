@@ -15,8 +15,11 @@
 #   every SRIOV_INTERVAL seconds while it is migrated to an L2 waiting on
 #   VF 1, across the namespaces over TCP.  <client> is v1 (Debian's QEMU
 #   7.2) or v2 (QEMU 10.0); the run's logs stay in $VMT_DIR/l2-sriov-<run>.
-#   Results in SRIOV_* variables (see sriov_reset_results).
+#   Results in SRIOV_* variables (see sriov_reset_results); what the
+#   drivers did, from their counters: sriov_stat.
 # sriov_migrate_nodev <client> <run>: the same guest without any device.
+
+. "$VMT_TOP/tools/testing/lib/stats.sh"
 
 SRIOV_VF_ID=8086:10ca
 SRIOV_MAC=02:00:00:00:00:10
@@ -117,6 +120,30 @@ sriov_vendor_of() {
 	cat "$PCI/devices/$1/vfio_vendor_driver" 2>/dev/null
 }
 
+# The device of a role: src and dst are the VFs, edu-src and edu-dst the
+# edu devices of SRIOV_EDU.
+sriov_dev_of() {
+	local edu
+	read -ra edu <<<"${SRIOV_EDU:-}"
+	case $1 in
+	src) echo "${SRIOV_VFS[0]}" ;;
+	dst) echo "${SRIOV_VFS[1]}" ;;
+	edu-src) echo "${edu[0]:-none}" ;;
+	edu-dst) echo "${edu[1]:-none}" ;;
+	esac
+}
+
+# sriov_stat <role> <counter>: how much a counter of that role's device
+# (vfio-pci's debugfs stats: migration.*, nic_vf.*, igb.*) grew since the
+# last run began; sriov_stat_now <role> <counter>: its value now.
+sriov_stat() {
+	stats_dump "$(sriov_dev_of "$1")" >"$L2DIR/stats-now-$1"
+	stats_delta "$L2DIR/stats-before-$1" "$L2DIR/stats-now-$1" "$2"
+}
+sriov_stat_now() {
+	stats_get "$(sriov_dev_of "$1")" "$2"
+}
+
 # "MAC vlan N" of VF n as the PF reports it.
 sriov_admin_of() {
 	ip link show "$SRIOV_PF" | awk -v vf="$1" '
@@ -151,7 +178,7 @@ sriov_client() {
 		L2QEMU="$VMT_TOP/scripts/qemu10.sh run"
 		# Without device DMA logging (Debian's 6.12) QEMU's default
 		# refuses the device; "on" migrates it (see qemu10-e2e.sh).
-		if v2_kernel_options | grep -q -- --no-logging; then
+		if v2_kernel_env | grep -qx VFIO_TEST_NO_LOGGING=1; then
 			L2_VFIO_OPTS=enable-migration=on
 		else
 			L2_VFIO_OPTS=enable-migration=auto
@@ -243,7 +270,11 @@ sriov_migrate_once() {
 	sriov_reset_results
 	L2DIR=${VMT_DIR:-/tmp}/l2-sriov-$run
 	rm -rf "$L2DIR"
+	mkdir -p "$L2DIR"
 	dmesg -C
+	for st in src dst edu-src edu-dst; do
+		stats_dump "$(sriov_dev_of $st)" >"$L2DIR/stats-before-$st"
+	done
 	sriov_client "$client"
 	if [ -n "${SRIOV_EDU:-}" ]; then
 		read -ra edu <<<"$SRIOV_EDU"
@@ -272,7 +303,7 @@ sriov_migrate_once() {
 	sleep "$SRIOV_SETTLE"
 	[ "${SRIOV_PAUSE:-0}" = 1 ] && sriov_pause_continue
 	# The driver's restarts so far: a pause has one of its own.
-	reenabled=$(dmesg | grep -c 'running again after a stop')
+	reenabled=$(sriov_stat src igb.restarted)
 	[ "${SRIOV_DST_NOADMIN:-0}" = 1 ] && prefix="setpriv --bounding-set -net_admin "
 	L2QEMU="$prefix$L2QEMU" \
 		l2_start dst l2dst "${SRIOV_VFS[1]}" "${dst_edu[@]}" -incoming "tcp:10.99.0.2:$L2_MIG_PORT"
@@ -306,7 +337,7 @@ sriov_migrate_once() {
 		sleep "$SRIOV_SETTLE"
 		SRIOV_RESUMED=$(($(sriov_replies src) - i))
 		SRIOV_SRC_RUNSTATE=$(sriov_runstate src)
-		[ "$(dmesg | grep -c 'running again after a stop')" -gt "$reenabled" ] &&
+		[ "$(sriov_stat src igb.restarted)" -gt "$reenabled" ] &&
 			SRIOV_SRC_REENABLED=1
 		sriov_finish_guest src
 		l2_stop_all
@@ -320,7 +351,8 @@ sriov_migrate_once() {
 	if [ "${SRIOV_DST_CHECKS:-1}" = 0 ]; then
 		# Until the destination VF was restored, or refused to be.
 		for ((i = 0; i < 240; i++)); do
-			dmesg | grep -qE 'restored: administrator|restoring the VF failed' && break
+			[ $(($(sriov_stat dst nic_vf.restored) +
+			     $(sriov_stat dst nic_vf.restore_failed))) -gt 0 ] && break
 			sleep 0.25
 		done
 		SRIOV_ADMIN=$(sriov_admin_of 1)
@@ -343,12 +375,9 @@ sriov_migrate_once() {
 	sriov_finish_guest dst
 	SRIOV_GAP=$(python3 "$VMT_TOP/tools/testing/e2e/stream-gap.py" \
 		"$L2DIR/src-serial.log" "$L2DIR/dst-serial.log")
-	dmesg | grep -q 'guest sent again the configuration it had on the source' &&
-		SRIOV_VERIFIED=1
-	dmesg | grep -q 'the guest driver was told of a VF reset' &&
-		SRIOV_RESTORED=1
-	dmesg | grep -q 'resumed where the source stopped, no reset for the guest driver' &&
-		SRIOV_VF_RESUMED=1
+	[ "$(sriov_stat dst igb.config_verified)" -gt 0 ] && SRIOV_VERIFIED=1
+	[ "$(sriov_stat dst igb.reset_told)" -gt 0 ] && SRIOV_RESTORED=1
+	[ "$(sriov_stat dst igb.resumed)" -gt 0 ] && SRIOV_VF_RESUMED=1
 	l2_stop_all
 	dmesg >"$L2DIR/dmesg.txt"
 	return 0

@@ -13,6 +13,7 @@
 #include <linux/export.h>
 #include <linux/mutex.h>
 #include <linux/pci.h>
+#include <linux/seq_file.h>
 #include <linux/uaccess.h>
 #include <linux/vfio_pci_vendor.h>
 
@@ -372,3 +373,52 @@ int nic_vf_dev_load(struct vfio_device *vdev, const void *buf, size_t len,
 	return ret;
 }
 EXPORT_SYMBOL_GPL(nic_vf_dev_load);
+
+/**
+ * nic_vf_dev_restored() - say how a restore went, in dmesg and the counters
+ * @nv: the VF, just restored from a loaded state; caller holds @nv->lock
+ * @err: the restore's result
+ * @res: the administrator settings it applied (read only if @err is 0)
+ * @how: what the guest driver sees next, for the operator
+ */
+void nic_vf_dev_restored(struct nic_vf_dev *nv, int err,
+			 const struct nic_vf_admin_result *res, const char *how)
+{
+	struct nic_vf_stats *st = &nv->host.stats;
+
+	lockdep_assert_held(&nv->lock);
+	if (err) {
+		st->restore_failed++;
+		pci_err(nv->host.pdev, "restoring the VF failed: %pe\n",
+			ERR_PTR(err));
+		return;
+	}
+	st->restored++;
+	st->admin_applied = res->applied;
+	pci_info(nv->host.pdev, "restored: administrator settings applied 0x%x, unchanged 0x%x, unsupported by the PF 0x%x; %s\n",
+		 res->applied, res->unchanged, res->unsupported, how);
+}
+EXPORT_SYMBOL_GPL(nic_vf_dev_restored);
+
+/**
+ * nic_vf_dev_show_stats() - the VF's counters ("nic_vf.<name> <value>")
+ * @vdev: the device
+ * @m: the debugfs file being read
+ *
+ * A driver without counters of its own uses this as its show_stats op; one
+ * with its own calls it first.
+ */
+void nic_vf_dev_show_stats(struct vfio_device *vdev, struct seq_file *m)
+{
+	struct nic_vf_dev *nv = nic_vf_dev_get(vdev);
+	const struct nic_vf_stats *st = &nv->host.stats;
+
+	mutex_lock(&nv->lock);
+	seq_printf(m, "nic_vf.restored %u\n", st->restored);
+	seq_printf(m, "nic_vf.restore_failed %u\n", st->restore_failed);
+	seq_printf(m, "nic_vf.admin_applied 0x%x\n", st->admin_applied);
+	seq_printf(m, "nic_vf.admin_differs %u\n", st->admin_differs);
+	seq_printf(m, "nic_vf.admin_refused %u\n", st->admin_refused);
+	mutex_unlock(&nv->lock);
+}
+EXPORT_SYMBOL_GPL(nic_vf_dev_show_stats);

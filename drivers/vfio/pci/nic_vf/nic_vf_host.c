@@ -103,6 +103,7 @@ int nic_vf_host_admin_verify(struct nic_vf_host *host,
 	nic_vf_host_seam(host, &seam);
 	ret = nic_vf_admin_verify(&seam, want, &res);
 	if (ret == -EPERM) {
+		host->stats.admin_differs++;
 		for (f = 0; f < NIC_VF_ADMIN_NR; f++)
 			if (res.differ & BIT(f))
 				n += scnprintf(names + n, sizeof(names) - n, "%s%s",
@@ -281,9 +282,11 @@ static int host_pf_set(void *ctx, enum nic_vf_admin_field f,
 			break;
 		msleep(PF_RETRY_MS);
 	}
-	if (ret == -EPERM)
+	if (ret == -EPERM) {
+		h->stats.admin_refused++;
 		pci_warn(h->pdev, "the VMM may not change VF %d's administrator settings (no CAP_NET_ADMIN): set them on the destination PF (ip link set <pf> vf %d ...) before migrating\n",
 			 h->vf_id, h->vf_id);
+	}
 	return ret;
 }
 

@@ -223,12 +223,8 @@ static int i40e_vfm_start(struct vfio_device *vdev)
 	if (d->nv.resuming) {
 		d->nv.resuming = false;
 		ret = i40e_vfm_restore(&d->m, &res);
-		if (ret)
-			pci_err(d->nv.host.pdev, "restoring the VF failed: %pe\n",
-				ERR_PTR(ret));
-		else
-			pci_info(d->nv.host.pdev, "restored: administrator settings applied 0x%x, unchanged 0x%x, unsupported by the PF 0x%x; the guest driver renegotiates after the VF reset\n",
-				 res.applied, res.unchanged, res.unsupported);
+		nic_vf_dev_restored(&d->nv, ret, &res,
+				    "the guest driver renegotiates after the VF reset");
 	}
 	unquiesce(d, vdev);
 	mutex_unlock(&d->nv.lock);
@@ -333,6 +329,7 @@ static struct vfio_pci_vendor_driver_ops i40e_vfm_vendor_ops = {
 	.num_irqs	= ARRAY_SIZE(i40e_vfm_irqs),
 	.migration	= &i40e_vfm_migration_ops,
 	.remap_acked	= i40e_vfm_remap_acked,
+	.show_stats	= nic_vf_dev_show_stats,
 };
 
 module_vfio_pci_vendor_driver(i40e_vfm_vendor_ops);

@@ -23,6 +23,7 @@
 #include <linux/io.h>
 #include <linux/module.h>
 #include <linux/pci.h>
+#include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/vfio_pci_vendor.h>
 #include <linux/workqueue.h>
@@ -62,6 +63,9 @@ MODULE_PARM_DESC(all_dirty, "Do not trap the RX queue registers: no dirty page i
  * @kick: raises the guest's mailbox interrupt again after a restore
  * @kicks: times @kick ran since the restore
  * @m: the logic
+ * @stats: under @nv's lock, for debugfs (igb_vfm_show_stats()): restores
+ *         that resumed the guest driver or told it of a reset, the guest's
+ *         configuration seen again after a resume, runs after a stop
  */
 struct igb_vfm_dev {
 	struct nic_vf_dev nv;
@@ -73,6 +77,12 @@ struct igb_vfm_dev {
 	struct delayed_work kick;
 	unsigned int kicks;
 	struct igb_vfm m;
+	struct {
+		u32 resumed;
+		u32 reset_told;
+		u32 config_verified;
+		u32 restarted;
+	} stats;
 };
 
 static struct igb_vfm_dev *nv_to_dev(struct nic_vf_dev *nv)
@@ -150,9 +160,11 @@ static void igb_vfm_reg_write(struct nic_vf_dev *nv, u32 off, u32 val)
 	struct igb_vfm_dev *d = nv_to_dev(nv);
 	const struct igb_vfm_summary *s = d->m.cap.sum_dst;
 
-	if (igb_vfm_bar0_write(&d->m, off, val) & IGB_VFM_EV_VERIFIED)
-		pci_info(nv->host.pdev, "guest sent again the configuration it had on the source (%u multicast, %u VLANs, largest frame %u)\n",
-			 s->mc_count, s->nr_vlan, s->lpe);
+	if (!(igb_vfm_bar0_write(&d->m, off, val) & IGB_VFM_EV_VERIFIED))
+		return;
+	d->stats.config_verified++;
+	pci_info(nv->host.pdev, "guest sent again the configuration it had on the source (%u multicast, %u VLANs, largest frame %u)\n",
+		 s->mc_count, s->nr_vlan, s->lpe);
 }
 
 static void igb_vfm_reg_written(struct nic_vf_dev *nv, u32 off)
@@ -259,24 +271,28 @@ static int mig_stop(struct vfio_device *vdev)
 	return 0;
 }
 
-static void report_restore(struct igb_vfm_dev *d,
+static void report_restore(struct igb_vfm_dev *d, int err,
 			   const struct nic_vf_admin_result *res)
 {
 	const struct igb_vfm_summary *s = d->m.cap.sum_dst;
 	char how[192];
 
-	if (d->m.resumed)
+	if (err) {
+		snprintf(how, sizeof(how), "failed");
+	} else if (d->m.resumed) {
+		d->stats.resumed++;
 		snprintf(how, sizeof(how),
 			 "resumed where the source stopped, no reset for the guest driver (%llu messages sent to the PF in its place: %u multicast, %u VLANs, largest frame %u)",
 			 d->m.stats.replayed, s->mc_count, s->nr_vlan, s->lpe);
-	else if (d->m.rstd_pending)
+	} else if (d->m.rstd_pending) {
+		d->stats.reset_told++;
 		snprintf(how, sizeof(how),
 			 "the guest driver was told of a VF reset (not resumed: %pe)",
 			 ERR_PTR(d->m.resume_err));
-	else
+	} else {
 		snprintf(how, sizeof(how), "no guest driver had the VF");
-	pci_info(d->nv.host.pdev, "restored: administrator settings applied 0x%x, unchanged 0x%x, unsupported by the PF 0x%x; %s\n",
-		 res->applied, res->unchanged, res->unsupported, how);
+	}
+	nic_vf_dev_restored(&d->nv, err, res, how);
 }
 
 /* Raise the guest's mailbox interrupt until it answers (after a restore). */
@@ -307,14 +323,11 @@ static int mig_start(struct vfio_device *vdev)
 			d->kick_held = true;
 		else if (!ret)
 			start_kick(d);
-		if (ret)
-			pci_err(d->nv.host.pdev, "restoring the VF failed: %pe\n",
-				ERR_PTR(ret));
-		else
-			report_restore(d, &res);
+		report_restore(d, ret, &res);
 	} else if (d->stopped && !d->p2p) {
 		igb_vfm_resume(&d->m);
 		d->stopped = false;
+		d->stats.restarted++;
 		pci_info(d->nv.host.pdev, "running again after a stop: queues re-enabled where they stopped\n");
 	}
 	mutex_unlock(&d->nv.lock);
@@ -518,6 +531,20 @@ static void igb_vfm_remove(void *data)
 	kfree(d);
 }
 
+/* The library's counters, then the 82576's own ("igb.<name> <value>"). */
+static void igb_vfm_show_stats(struct vfio_device *vdev, struct seq_file *m)
+{
+	struct igb_vfm_dev *d = to_dev(vdev);
+
+	nic_vf_dev_show_stats(vdev, m);
+	mutex_lock(&d->nv.lock);
+	seq_printf(m, "igb.resumed %u\n", d->stats.resumed);
+	seq_printf(m, "igb.reset_told %u\n", d->stats.reset_told);
+	seq_printf(m, "igb.config_verified %u\n", d->stats.config_verified);
+	seq_printf(m, "igb.restarted %u\n", d->stats.restarted);
+	mutex_unlock(&d->nv.lock);
+}
+
 static struct vfio_pci_vendor_driver_ops igb_vfm_vendor_ops = {
 	.name		= DRV_NAME,
 	.owner		= THIS_MODULE,
@@ -525,6 +552,7 @@ static struct vfio_pci_vendor_driver_ops igb_vfm_vendor_ops = {
 	.remove		= igb_vfm_remove,
 	.device_ops	= &igb_vfm_device_ops,
 	.migration	= &igb_vfm_migration_ops,
+	.show_stats	= igb_vfm_show_stats,
 };
 
 static int __init igb_vfm_module_init(void)
