@@ -5,9 +5,9 @@
 # vfio-pci, then live migrations of a nested guest that uses it, by
 # Debian's QEMU 7.2 (protocol v1) and by QEMU 10.0 (protocol v2).
 set -u
-. "$VMT_TOP/tools/testing/vm/guest-lib.sh"
-. "$VMT_TOP/tools/testing/e2e/l2lib.sh"
-. "$VMT_TOP/tools/testing/e2e/migrate-lib.sh"
+. "$VMT_TOP/tools/testing/lib/guest.sh"
+. "$VMT_TOP/tools/testing/lib/l2.sh"
+. "$VMT_TOP/tools/testing/lib/e2e.sh"
 
 trap 'l2_stop_all; l2_netns_teardown' EXIT
 fail() { echo "demo: FAILED: $*"; exit 1; }
@@ -18,7 +18,7 @@ fi
 src=${E2E_EDU[0]} dst=${E2E_EDU[1]}
 echo "demo: vfio-pci from $(modinfo -n vfio-pci)"
 for bdf in "$src" "$dst"; do
-	echo "demo: $bdf (IOMMU group $(iommu_group_of "$bdf")) bound to $(pci_driver_of "$bdf"), vendor driver $(cat "$PCI/devices/$bdf/vfio_vendor_driver")"
+	echo "demo: $bdf (IOMMU group $(pci_iommu_group "$bdf")) bound to $(pci_driver_of "$bdf"), vendor driver $(cat "$PCI/devices/$bdf/vfio_vendor_driver")"
 done
 out=$("$BIN/vfio_edu_id" "$src") || fail "reading the ID register: $out"
 echo "demo: $out, read with pread() on the VFIO device file"
@@ -29,12 +29,12 @@ demo_migrate() {
 	shift
 	echo "demo: $label: L2 guest (128 MiB, $L2ACCEL_NAME) with edu $src assigned, migrating to edu $dst over TCP (namespaces l2src -> l2dst)"
 	"$@"
-	echo "demo: $label: QEMU says: $E2E_STATUS, total ${E2E_TOTAL_MS:-?} ms, downtime ${E2E_DOWNTIME_MS:-?} ms; device state ${E2E_DEVICE_BYTES:-?} bytes"
-	echo "demo: $label: the guest issued ${E2E_DMAS} device-to-RAM transfers across the migration, then checked on the ${E2E_WHERE:-?} side:"
+	echo "demo: $label: QEMU says: $(e2e_get status), total $(e2e_get total_ms ?) ms, downtime $(e2e_get downtime_ms ?) ms; device state $(e2e_get device_bytes ?) bytes"
+	echo "demo: $label: the guest issued $(e2e_get dmas) device-to-RAM transfers across the migration, then checked on the $(e2e_get where ?) side:"
 	while read -r what; do
 		[ -n "$what" ] && echo "demo: $label:   ${what#EDU-CHECK }"
-	done <<<"$E2E_CHECKS"
-	[ "$E2E_STATUS" = completed ] && [ "$E2E_WHERE" = dst ] && [ "$E2E_GUEST_OK" = 1 ]
+	done <<<"$(e2e_get checks)"
+	[ "$(e2e_get status)" = completed ] && [ "$(e2e_get where)" = dst ] && [ "$(e2e_get guest_ok)" = 1 ]
 }
 
 v1=fail v2=fail

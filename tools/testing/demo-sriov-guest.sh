@@ -6,10 +6,10 @@
 # then the same guest's network on the VF under Debian's stock vfio-pci
 # and under ours, not migrating.
 set -u
-. "$VMT_TOP/tools/testing/vm/guest-lib.sh"
-. "$VMT_TOP/tools/testing/e2e/l2lib.sh"
-. "$VMT_TOP/tools/testing/e2e/sriov-lib.sh"
-. "$VMT_TOP/tools/testing/bench/datapath-lib.sh"
+. "$VMT_TOP/tools/testing/lib/guest.sh"
+. "$VMT_TOP/tools/testing/lib/l2.sh"
+. "$VMT_TOP/tools/testing/lib/sriov.sh"
+. "$VMT_TOP/tools/testing/lib/datapath.sh"
 
 trap 'l2_stop_all; l2_netns_teardown' EXIT
 fail() { echo "demo: FAILED: $*"; exit 1; }
@@ -28,17 +28,17 @@ ip link set "$SRIOV_PF" vf 1 mac "$SRIOV_MAC" vlan "$SRIOV_VLAN" ||
 label="QEMU 10.0 (v2), SR-IOV"
 echo "demo: $label: L2 guest (128 MiB, $L2ACCEL_NAME) on VF 0 pinging the PF side every ${SRIOV_INTERVAL}s, migrating to VF 1 over TCP (namespaces l2src -> l2dst)"
 sriov_migrate v2 demo
-echo "demo: $label: QEMU says: $SRIOV_STATUS, total ${SRIOV_TOTAL_MS:-?} ms, downtime ${SRIOV_DOWNTIME_MS:-?} ms; device state ${SRIOV_DEVICE_BYTES:-?} bytes"
+echo "demo: $label: QEMU says: $(sriov_get status), total $(sriov_get total_ms ?) ms, downtime $(sriov_get downtime_ms ?) ms; device state $(sriov_get device_bytes ?) bytes"
 echo "demo: $label: the guest's traffic: longest gap $(sriov_gap gap_ms) ms across the migration, $(sriov_gap lost) echo requests lost, $(sriov_gap dst) replies on the destination"
-echo "demo: $label: the guest's link changes: ${SRIOV_LINK_CHANGES:-?}; VF resumed where it stopped, no reset for the guest driver: $([ "$SRIOV_VF_RESUMED" = 1 ] && echo yes || echo no)"
-echo "demo: $label: VF 1 after the migration: ${SRIOV_ADMIN:-?}; the guest checked on the ${SRIOV_WHERE:-?} side:"
+echo "demo: $label: the guest's link changes: $(sriov_get link_changes ?); VF resumed where it stopped, no reset for the guest driver: $([ "$(sriov_get vf_resumed)" = 1 ] && echo yes || echo no)"
+echo "demo: $label: VF 1 after the migration: $(sriov_get admin ?); the guest checked on the $(sriov_get where ?) side:"
 while read -r what; do
 	[ -n "$what" ] && echo "demo: $label:   ${what#NET-CHECK }"
-done <<<"$SRIOV_CHECKS"
+done <<<"$(sriov_get checks)"
 mig=fail
-[ "$SRIOV_STATUS" = completed ] && [ "$SRIOV_WHERE" = dst ] &&
-	[ "$SRIOV_GUEST_OK" = 1 ] && [ "$SRIOV_VF_RESUMED" = 1 ] &&
-	[ "$SRIOV_LINK_CHANGES" = 0 ] && mig=ok
+[ "$(sriov_get status)" = completed ] && [ "$(sriov_get where)" = dst ] &&
+	[ "$(sriov_get guest_ok)" = 1 ] && [ "$(sriov_get vf_resumed)" = 1 ] &&
+	[ "$(sriov_get link_changes)" = 0 ] && mig=ok
 
 # The data path, one round per driver (figures only: one round is no
 # benchmark, `make bench` has the spread).

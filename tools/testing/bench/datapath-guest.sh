@@ -3,7 +3,7 @@
 #
 # Benchmark section "datapath", in-guest half (bench.sh boots it with an igb
 # device): the L2 guest's network through an 82576 VF, not migrating, with
-# VF 0 under each driver in turn (see datapath-lib.sh).  Each cycle has one
+# VF 0 under each driver in turn (see datapath.sh).  Each cycle has one
 # round per label, in an order that rotates from cycle to cycle:
 #   stock      Debian's in-tree vfio-pci
 #   ours       our vfio-pci with igb_vf_migration
@@ -19,10 +19,10 @@
 #
 # usage: datapath-guest.sh <boot> <cycles> <echoes> <seconds>
 set -u
-. "$VMT_TOP/tools/testing/vm/guest-lib.sh"
-. "$VMT_TOP/tools/testing/e2e/l2lib.sh"
-. "$VMT_TOP/tools/testing/e2e/sriov-lib.sh"
-. "$VMT_TOP/tools/testing/bench/datapath-lib.sh"
+. "$VMT_TOP/tools/testing/lib/guest.sh"
+. "$VMT_TOP/tools/testing/lib/l2.sh"
+. "$VMT_TOP/tools/testing/lib/sriov.sh"
+. "$VMT_TOP/tools/testing/lib/datapath.sh"
 
 boot=$1
 cycles=$2

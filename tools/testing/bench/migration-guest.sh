@@ -27,17 +27,17 @@
 # usage: migration-guest.sh <runs per precise/v2 mode> <all-dirty cap seconds>
 #                           [v1 | v2 | "v1 v2" (default)]
 set -u
-. "$VMT_TOP/tools/testing/vm/guest-lib.sh"
-. "$VMT_TOP/tools/testing/e2e/l2lib.sh"
-. "$VMT_TOP/tools/testing/e2e/migrate-lib.sh"
-. "$VMT_TOP/tools/testing/bench/trace-lib.sh"
+. "$VMT_TOP/tools/testing/lib/guest.sh"
+. "$VMT_TOP/tools/testing/lib/l2.sh"
+. "$VMT_TOP/tools/testing/lib/e2e.sh"
+. "$VMT_TOP/tools/testing/lib/trace.sh"
 
 runs=${1:-3}
 cap=${2:-90}
 trap 'l2_stop_all; l2_netns_teardown' EXIT
 
 raw() {
-	echo "run $1 ${E2E_STATUS// /_} ${E2E_TOTAL_MS:--} ${E2E_DOWNTIME_MS:--} ${E2E_DEVICE_BYTES:--} ${E2E_DMAS:-0} ${E2E_GUEST_OK:-0}"
+	echo "run $1 $(e2e_get status | tr ' ' _) $(e2e_get total_ms -) $(e2e_get downtime_ms -) $(e2e_get device_bytes -) $(e2e_get dmas 0) $(e2e_get guest_ok 0)"
 }
 
 e2e_prepare || { echo "# migration bench: setup failed"; exit 1; }
@@ -63,9 +63,9 @@ fi
 # Without device DMA logging (Debian's 6.12) QEMU's default refuses the
 # device: "on" migrates it with type1 tracking (see qemu10-e2e.sh).
 v2_opts=enable-migration=auto
-v2_kernel_env | grep -qx VFIO_TEST_NO_LOGGING=1 && v2_opts=enable-migration=on
+guest_v2_env | grep -qx VFIO_TEST_NO_LOGGING=1 && v2_opts=enable-migration=on
 v2_modes=(v2 v2-nodev)
-v2_kernel_env | grep -qx VFIO_TEST_PRECOPY=1 && v2_modes=(v2 v2-nopart v2-nodev)
+guest_v2_env | grep -qx VFIO_TEST_PRECOPY=1 && v2_modes=(v2 v2-nopart v2-nodev)
 part=/sys/module/vfio_pci/parameters/precopy_part
 trace_setup edu_set_p2p edu_save ||
 	echo "# migration bench: no function graph tracer, no driver figures"
@@ -86,8 +86,8 @@ for ((i = 1; i <= runs; i++)); do
 		else
 			echo "part $m no"
 		fi
-		echo "driver $m $(traced_ms edu_set_p2p) $(traced_ms edu_save)"
-		echo "stop-to-start $m $(stop_to_start_ms "$L2DIR/src-qemu.log" "$L2DIR/dst-qemu.log")"
+		echo "driver $m $(trace_ms edu_set_p2p) $(trace_ms edu_save)"
+		echo "stop-to-start $m $(trace_stop_to_start_ms "$L2DIR/src-qemu.log" "$L2DIR/dst-qemu.log")"
 		[ "$m" = v2 ] || continue
 		if dmesg | grep -q 'device DMA logging started'; then
 			echo "tracking v2 device"

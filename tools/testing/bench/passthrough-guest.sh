@@ -15,7 +15,7 @@
 #
 # usage: passthrough-guest.sh <boot> <cycles> <seconds>
 set -u
-. "$VMT_TOP/tools/testing/vm/guest-lib.sh"
+. "$VMT_TOP/tools/testing/lib/guest.sh"
 
 boot=$1
 cycles=$2
@@ -23,18 +23,18 @@ seconds=$3
 raw=$VMT_DIR/passthrough.raw
 LABELS=(stock none skeleton stock2)
 
-mapfile -t edus < <(edu_devices)
+mapfile -t edus < <(pci_edu_devices)
 [ ${#edus[@]} -ge 1 ] || { echo "# bench: no edu device"; exit 1; }
 # Alternate the device between boots, so no one device's speed dominates.
 bdf=${edus[$(((boot - 1) % ${#edus[@]}))]}
 # Every module with the edu alias is blacklisted: "none" rounds must get
 # no vendor driver, "skeleton" rounds load edu_skeleton by name.
 for m in $(modprobe -R vfio-pci:1234-11e8 2>/dev/null); do
-	blacklist_module "$m"
+	module_blacklist "$m"
 done
 
 teardown() {
-	unbind_vfio "$bdf"
+	vfio_unbind "$bdf"
 	module_loaded edu_skeleton && rmmod edu_skeleton
 	module_loaded vfio_pci && rmmod vfio_pci
 	! module_loaded vfio_pci
@@ -44,13 +44,13 @@ teardown() {
 setup() {
 	case $1 in
 	stock*)
-		load_stock_vfio_pci && bind_vfio "$bdf" &&
+		vfio_load_stock && vfio_bind "$bdf" &&
 			[ ! -e "$PCI/devices/$bdf/vfio_vendor_driver" ] ;;
 	none)
-		modprobe vfio-pci && bind_vfio "$bdf" &&
+		modprobe vfio-pci && vfio_bind "$bdf" &&
 			[ "$(cat "$PCI/devices/$bdf/vfio_vendor_driver")" = none ] ;;
 	skeleton)
-		modprobe vfio-pci && modprobe edu_skeleton && bind_vfio "$bdf" &&
+		modprobe vfio-pci && modprobe edu_skeleton && vfio_bind "$bdf" &&
 			[ "$(cat "$PCI/devices/$bdf/vfio_vendor_driver")" = edu_skeleton ] ;;
 	esac
 }

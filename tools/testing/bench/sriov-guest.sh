@@ -30,22 +30,22 @@
 # usage: sriov-guest.sh <runs per mode> <all-dirty cap seconds> [v1|v2]
 #   (default: v2 on kernels with PRE_COPY, else v1)
 set -u
-. "$VMT_TOP/tools/testing/vm/guest-lib.sh"
-. "$VMT_TOP/tools/testing/e2e/l2lib.sh"
-. "$VMT_TOP/tools/testing/e2e/sriov-lib.sh"
-. "$VMT_TOP/tools/testing/bench/trace-lib.sh"
+. "$VMT_TOP/tools/testing/lib/guest.sh"
+. "$VMT_TOP/tools/testing/lib/l2.sh"
+. "$VMT_TOP/tools/testing/lib/sriov.sh"
+. "$VMT_TOP/tools/testing/lib/trace.sh"
 
 runs=${1:-3}
 cap=${2:-120}
 modes=${3:-}
 if [ -z "$modes" ]; then
 	modes=v1
-	v2_kernel_env | grep -qx VFIO_TEST_PRECOPY=1 && modes=v2
+	guest_v2_env | grep -qx VFIO_TEST_PRECOPY=1 && modes=v2
 fi
 trap 'l2_stop_all; l2_netns_teardown' EXIT
 
 raw() {
-	echo "run $1 ${SRIOV_STATUS// /_} ${SRIOV_TOTAL_MS:--} ${SRIOV_DOWNTIME_MS:--} $(sriov_gap gap_ms | grep . || echo -) ${SRIOV_GUEST_OK:-0}"
+	echo "run $1 $(sriov_get status | tr " " _) $(sriov_get total_ms -) $(sriov_get downtime_ms -) $(sriov_gap gap_ms | grep . || echo -) $(sriov_get guest_ok 0)"
 }
 
 # Milliseconds from the destination's "device state loaded" to its
@@ -76,7 +76,7 @@ if [ "$modes" = v2 ]; then
 	# Both QEMU 10.0 ends log their downtime checkpoints.
 	export L2_QEMU_MORE=$QEMU_CHECKPOINTS
 	v2_modes=(v2 v2-reset v2-nodev)
-	v2_kernel_env | grep -qx VFIO_TEST_PRECOPY=1 && v2_modes=(v2 v2-nopart v2-reset v2-nodev)
+	guest_v2_env | grep -qx VFIO_TEST_PRECOPY=1 && v2_modes=(v2 v2-nopart v2-reset v2-nodev)
 	part=/sys/module/vfio_pci/parameters/precopy_part
 	reset=/sys/module/igb_vf_migration/parameters/guest_reset
 	for ((i = 1; i <= runs; i++)); do
@@ -105,9 +105,9 @@ if [ "$modes" = v2 ]; then
 			else
 				echo "part $m no $(restore_ms)"
 			fi
-			echo "driver $m $(traced_ms igb_vfm_restore) $(traced_ms igb_vfm_prepare)" \
-				"$(traced_ms igb_vfm_stop nic_vf_state_save)"
-			echo "stop-to-start $m $(stop_to_start_ms "$L2DIR/src-qemu.log" "$L2DIR/dst-qemu.log")"
+			echo "driver $m $(trace_ms igb_vfm_restore) $(trace_ms igb_vfm_prepare)" \
+				"$(trace_ms igb_vfm_stop nic_vf_state_save)"
+			echo "stop-to-start $m $(trace_stop_to_start_ms "$L2DIR/src-qemu.log" "$L2DIR/dst-qemu.log")"
 		done
 	done
 	exit 0
@@ -119,12 +119,12 @@ done
 
 # all_dirty is a load-time parameter: reload the driver under the VFs.
 for vf in "${SRIOV_VFS[@]:0:2}"; do
-	unbind_vfio "$vf"
+	vfio_unbind "$vf"
 done
 rmmod igb_vf_migration || { echo "# sriov bench: cannot unload igb_vf_migration"; exit 1; }
 modprobe igb_vf_migration all_dirty=1 || exit 1
 for vf in "${SRIOV_VFS[@]:0:2}"; do
-	bind_vfio "$vf" || { echo "# sriov bench: cannot bind $vf"; exit 1; }
+	vfio_bind "$vf" || { echo "# sriov bench: cannot bind $vf"; exit 1; }
 done
 SRIOV_TIMEOUT=$cap migrate v1 all-dirty
 exit 0

@@ -13,9 +13,9 @@
 #   bench: igb-tail-post-per-desc-ns          the last, per descriptor
 # usage: tailwrite-guest.sh <rounds>
 set -u
-. "$VMT_TOP/tools/testing/vm/guest-lib.sh"
-. "$VMT_TOP/tools/testing/e2e/l2lib.sh"
-. "$VMT_TOP/tools/testing/e2e/sriov-lib.sh"
+. "$VMT_TOP/tools/testing/lib/guest.sh"
+. "$VMT_TOP/tools/testing/lib/l2.sh"
+. "$VMT_TOP/tools/testing/lib/sriov.sh"
 
 rounds=${1:-9}
 trap l2_netns_teardown EXIT
@@ -50,7 +50,7 @@ for ring in 4096 65535; do
 done
 echo "# tailwrite: VF $vf, $rounds writes of each size, saving (v1), nothing received meanwhile"
 for vf in "${SRIOV_VFS[@]:0:2}"; do
-	unbind_vfio "$vf"
+	vfio_unbind "$vf"
 done
 for m in igb_vf_migration vfio_pci_nic_vf vfio_pci; do
 	module_loaded $m && rmmod $m

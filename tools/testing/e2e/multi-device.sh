@@ -12,10 +12,10 @@
 # destination.  The test guest has four edu devices, two for each end, and
 # an igb PF (IGB_VM_OPTS).  Runs inside the test guest.
 set -u
-. "$VMT_TOP/tools/testing/vm/guest-lib.sh"
-. "$VMT_TOP/tools/testing/e2e/l2lib.sh"
-. "$VMT_TOP/tools/testing/e2e/migrate-lib.sh"
-. "$VMT_TOP/tools/testing/e2e/sriov-lib.sh"
+. "$VMT_TOP/tools/testing/lib/guest.sh"
+. "$VMT_TOP/tools/testing/lib/l2.sh"
+. "$VMT_TOP/tools/testing/lib/e2e.sh"
+. "$VMT_TOP/tools/testing/lib/sriov.sh"
 
 trap 'l2_stop_all; l2_netns_teardown' EXIT
 e2e_need_qemu10 || exit 1
@@ -24,13 +24,13 @@ e2e_need_qemu10 || exit 1
 bind_edus() {
 	local bdf
 	for bdf in "${E2E_EDU[@]:0:4}"; do
-		bind_vfio "$bdf" || return 1
+		vfio_bind "$bdf" || return 1
 	done
 }
 
-only_edu_sample edu_migration
+module_only_edu_sample edu_migration
 modprobe vfio-pci
-mapfile -t E2E_EDU < <(edu_devices)
+mapfile -t E2E_EDU < <(pci_edu_devices)
 if [ ${#E2E_EDU[@]} -lt 4 ] || ! bind_edus || ! l2_netns_setup; then
 	tap_not_ok "four edu devices bound to vfio-pci with edu_migration, namespaces set up (${#E2E_EDU[@]} found)"
 	exit 1
@@ -40,7 +40,7 @@ tap_ok "four edu devices bound to vfio-pci with edu_migration, L2 accel $L2ACCEL
 
 # Without device DMA logging (Debian's 6.12), QEMU needs
 # enable-migration=on, as in suite qemu10-e2e.
-if v2_kernel_env | grep -qx VFIO_TEST_NO_LOGGING=1; then
+if guest_v2_env | grep -qx VFIO_TEST_NO_LOGGING=1; then
 	v2_opts=enable-migration=on
 else
 	v2_opts=enable-migration=auto
@@ -56,7 +56,7 @@ L2QEMU=$QEMU10 L2_VFIO_OPTS=$v2_opts E2E_SRC_MORE=${E2E_EDU[2]} \
 	E2E_DST_MORE=${E2E_EDU[3]} e2e_migrate multi
 e2e_report multi
 tap_result "QEMU 10.0 migrated a VM with two assigned devices, default parameters ($v2_opts)" \
-	"$([ "$E2E_STATUS" = completed ]; echo $?)"
+	"$([ "$(e2e_get status)" = completed ]; echo $?)"
 e2e_tap_success "" "#1"
 
 # An igb VF and an edu device in one VM: VF 0 and edu 0 on the source,
@@ -73,23 +73,24 @@ if sriov_prepare >"$VMT_DIR/sriov-prepare.log" 2>&1 &&
 
 	SRIOV_EDU="${E2E_EDU[0]} ${E2E_EDU[1]}" sriov_migrate v2 vf-edu
 	sriov_report vf-edu
-	tap_diag <<<"$SRIOV_EDU_CHECKS"
+	tap_diag <<<"$(sriov_get edu_checks)"
 	tap_result "QEMU 10.0 migrated a VM with an igb VF and an edu device, default parameters ($v2_opts)" \
-		"$([ "$SRIOV_STATUS" = completed ]; echo $?)"
+		"$([ "$(sriov_get status)" = completed ]; echo $?)"
 	tap_result "VF + edu: the ping stream goes on from the destination ($(sriov_gap dst) replies there)" \
 		"$([ "$(sriov_gap dst)" -ge 20 ] 2>/dev/null; echo $?)"
-	tap_result "VF + edu: the guest's network checks on the destination (${SRIOV_CHECKS//$'\n'/; })" \
-		"$([ "$SRIOV_WHERE" = dst ] && [ "$SRIOV_GUEST_OK" = 1 ]; echo $?)"
-	if v2_kernel_env | grep -qx VFIO_TEST_PRECOPY=1; then
+	tap_result "VF + edu: the guest's network checks on the destination ($(sriov_get checks | tr '\n' ';'))" \
+		"$([ "$(sriov_get where)" = dst ] && [ "$(sriov_get guest_ok)" = 1 ]; echo $?)"
+	if guest_v2_env | grep -qx VFIO_TEST_PRECOPY=1; then
 		vf_pre=$(sriov_stat dst migration.precopy_loaded)
 		edu_pre=$(sriov_stat edu-dst migration.precopy_loaded)
 		tap_result "VF + edu: the destination loaded both devices' pre-copy parts before the switch-over (VF $vf_pre, edu $edu_pre)" \
 			"$([ "$vf_pre" -ge 1 ] && [ "$edu_pre" -ge 1 ]; echo $?)"
 	fi
-	E2E_TAP_PREFIX="VF + edu" E2E_WHERE=$SRIOV_WHERE E2E_CHECKS=$SRIOV_EDU_CHECKS \
-	E2E_DMAS=$SRIOV_EDU_DMAS E2E_DOWNTIME_MS=$SRIOV_DOWNTIME_MS e2e_tap_success
+	E2E_TAP_PREFIX="VF + edu" e2e_tap_checks "$(sriov_get where)" \
+		"$(sriov_get edu_dmas)" "$(sriov_get downtime_ms)" \
+		"$(sriov_get edu_checks)"
 	for vf in "${SRIOV_VFS[@]:0:2}"; do
-		unbind_vfio "$vf"
+		vfio_unbind "$vf"
 	done
 else
 	tap_not_ok "igb PF with two VFs, both bound to vfio-pci"
@@ -98,7 +99,7 @@ fi
 
 # The control: the same VM, the vendor without P2P.
 for bdf in "${E2E_EDU[@]:0:4}"; do
-	unbind_vfio "$bdf"
+	vfio_unbind "$bdf"
 done
 modprobe -r edu_migration
 if modprobe edu_migration p2p=0 && bind_edus; then
@@ -110,7 +111,7 @@ else
 	tap_not_ok "edu_migration reloads with p2p=0 and takes the devices"
 fi
 for bdf in "${E2E_EDU[@]:0:4}"; do
-	unbind_vfio "$bdf"
+	vfio_unbind "$bdf"
 done
 tap_check "igb_vf_migration, edu_migration and vfio-pci unload after the devices are released" \
 	modprobe -r igb_vf_migration edu_migration vfio-pci

@@ -6,9 +6,9 @@
 # namespaces over TCP; then there and back (the restored device migrates
 # on); then three runs that must fail cleanly.  Runs inside the test guest.
 set -u
-. "$VMT_TOP/tools/testing/vm/guest-lib.sh"
-. "$VMT_TOP/tools/testing/e2e/l2lib.sh"
-. "$VMT_TOP/tools/testing/e2e/migrate-lib.sh"
+. "$VMT_TOP/tools/testing/lib/guest.sh"
+. "$VMT_TOP/tools/testing/lib/l2.sh"
+. "$VMT_TOP/tools/testing/lib/e2e.sh"
 
 trap 'l2_stop_all; l2_netns_teardown' EXIT
 
@@ -22,18 +22,18 @@ tap_ok "two edu devices bound to vfio-pci with edu_migration, L2 accel $L2ACCEL_
 e2e_migrate good
 e2e_report good
 tap_result "QEMU 7.2 migration completed over TCP between namespaces" \
-	"$([ "$E2E_STATUS" = completed ]; echo $?)"
+	"$([ "$(e2e_get status)" = completed ]; echo $?)"
 e2e_tap_success
-tap_result "device state bytes reported (${E2E_DEVICE_BYTES:-none})" \
-	"$([ -n "$E2E_DEVICE_BYTES" ]; echo $?)"
+tap_result "device state bytes reported ($(e2e_get device_bytes none))" \
+	"$([ -n "$(e2e_get device_bytes)" ]; echo $?)"
 
 # There and back: the destination's device, restored, is a source in turn.
 e2e_migrate roundtrip
 e2e_report roundtrip
-tap_result "there and back: both migrations completed ($E2E_STATUS, back: ${E2E_BACK_STATUS:-none})" \
-	"$([ "$E2E_STATUS" = completed ] && [ "$E2E_BACK_STATUS" = completed ]; echo $?)"
-tap_result "there and back: the guest program finished on the first device, every check passed (${E2E_DMAS} transfers)" \
-	"$([ "$E2E_WHERE" = back ] && [ "$E2E_GUEST_OK" = 1 ]; echo $?)"
+tap_result "there and back: both migrations completed ($(e2e_get status), back: $(e2e_get back_status none))" \
+	"$([ "$(e2e_get status)" = completed ] && [ "$(e2e_get back_status)" = completed ]; echo $?)"
+tap_result "there and back: the guest program finished on the first device, every check passed ($(e2e_get dmas) transfers)" \
+	"$([ "$(e2e_get where)" = back ] && [ "$(e2e_get guest_ok)" = 1 ]; echo $?)"
 
 # The failure runs share one source, as an operator's VM would live
 # through failed attempts: each must leave it running with its device,
@@ -49,14 +49,14 @@ for mode in nosample corrupt cancel; do
 	[ "$mode" = cancel ] && keep=0
 	E2E_RUN_DIR=$VMT_DIR/l2-failures E2E_KEEP_SRC=$keep e2e_migrate "$mode"
 	e2e_report "$mode"
-	tap_result "$what: migration does not complete ($E2E_STATUS)" \
-		"$([ "$E2E_STATUS" = failed ] || [ "$E2E_STATUS" = cancelled ]; echo $?)"
+	tap_result "$what: migration does not complete ($(e2e_get status))" \
+		"$([ "$(e2e_get status)" = failed ] || [ "$(e2e_get status)" = cancelled ]; echo $?)"
 	if [ "$keep" = 1 ]; then
-		tap_result "$what: the source guest runs on with its device (${E2E_DMAS} transfers so far)" \
-			"$([ "$E2E_SRC_ON" = 1 ]; echo $?)"
+		tap_result "$what: the source guest runs on with its device ($(e2e_get dmas) transfers so far)" \
+			"$([ "$(e2e_get src_on)" = 1 ]; echo $?)"
 	else
-		tap_result "$what: the source guest runs on, device intact after three failed migrations (${E2E_DMAS} transfers)" \
-			"$([ "$E2E_WHERE" = src ] && [ "$E2E_GUEST_OK" = 1 ]; echo $?)"
+		tap_result "$what: the source guest runs on, device intact after three failed migrations ($(e2e_get dmas) transfers)" \
+			"$([ "$(e2e_get where)" = src ] && [ "$(e2e_get guest_ok)" = 1 ]; echo $?)"
 	fi
 	if [ "$mode" = corrupt ]; then
 		bad=$(e2e_stat dst migration.rejected_checksum)

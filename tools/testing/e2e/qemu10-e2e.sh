@@ -7,9 +7,9 @@
 # TCP; then the upgrade path, QEMU 7.2 (v1) to QEMU 10.0 (v2).  Runs
 # inside the test guest.
 set -u
-. "$VMT_TOP/tools/testing/vm/guest-lib.sh"
-. "$VMT_TOP/tools/testing/e2e/l2lib.sh"
-. "$VMT_TOP/tools/testing/e2e/migrate-lib.sh"
+. "$VMT_TOP/tools/testing/lib/guest.sh"
+. "$VMT_TOP/tools/testing/lib/l2.sh"
+. "$VMT_TOP/tools/testing/lib/e2e.sh"
 
 trap 'l2_stop_all; l2_netns_teardown' EXIT
 e2e_need_qemu10 || exit 1
@@ -26,7 +26,7 @@ tap_ok "QEMU $("$VMT_TOP/scripts/qemu10.sh" run --version | awk 'NR==1 {print $4
 # with neither device nor iommufd dirty tracking; enable-migration=on
 # migrates it with the IOMMU's (type1) dirty tracking, which the device's
 # pre-copy makes precise.
-if v2_kernel_env | grep -qx VFIO_TEST_NO_LOGGING=1; then
+if guest_v2_env | grep -qx VFIO_TEST_NO_LOGGING=1; then
 	out=$(QEMU=$QEMU10 e2e_qemu_blockers "vfio-pci,host=${E2E_EDU[0]},enable-migration=auto")
 	tap_result "without device DMA logging, QEMU 10.0's enable-migration=auto blocks migration, saying why" \
 		"$(grep -q "doesn't support device and IOMMU dirty tracking" <<<"$out"; echo $?)"
@@ -41,7 +41,7 @@ fi
 L2QEMU=$QEMU10 L2_VFIO_OPTS=$v2_opts e2e_migrate v2
 e2e_report v2
 tap_result "QEMU 10.0 migration completed with default parameters ($v2_opts)" \
-	"$([ "$E2E_STATUS" = completed ]; echo $?)"
+	"$([ "$(e2e_get status)" = completed ]; echo $?)"
 e2e_tap_success
 n=$(e2e_stat src "$v2_stat")
 tap_result "QEMU 10.0 tracked the device's writes with $v2_what ($v2_stat $n)" \
@@ -50,12 +50,12 @@ tap_result "QEMU 10.0 tracked the device's writes with $v2_what ($v2_stat $n)" \
 # Where the kernel has pre-copy, the device's pre-copy part travels while
 # the VM runs; with switchover-ack the source waits for the destination to
 # have loaded it before it stops the VM.
-if v2_kernel_env | grep -qx VFIO_TEST_PRECOPY=1; then
+if guest_v2_env | grep -qx VFIO_TEST_PRECOPY=1; then
 	L2QEMU=$QEMU10 L2_VFIO_OPTS=$v2_opts E2E_CAPS="return-path switchover-ack" \
 		e2e_migrate switchover-ack
 	e2e_report switchover-ack
-	tap_result "QEMU 10.0 with switchover-ack: migration completed, every check passes ($E2E_STATUS)" \
-		"$([ "$E2E_STATUS" = completed ] && [ "$E2E_WHERE" = dst ] && [ "$E2E_GUEST_OK" = 1 ]; echo $?)"
+	tap_result "QEMU 10.0 with switchover-ack: migration completed, every check passes ($(e2e_get status))" \
+		"$([ "$(e2e_get status)" = completed ] && [ "$(e2e_get where)" = dst ] && [ "$(e2e_get guest_ok)" = 1 ]; echo $?)"
 	n=$(e2e_stat dst migration.precopy_loaded)
 	tap_result "the destination loaded the device's pre-copy part before the switch-over ($n)" \
 		"$([ "$n" -ge 1 ]; echo $?)"
@@ -66,10 +66,10 @@ fi
 E2E_DST_QEMU=$QEMU10 E2E_DST_VFIO_OPTS=enable-migration=on \
 	E2E_MACHINE=pc-q35-7.2 e2e_migrate upgrade
 e2e_report upgrade
-if [ "$E2E_STATUS" = completed ] && [ "$E2E_GUEST_OK" = 1 ] && [ "$E2E_WHERE" = dst ]; then
+if [ "$(e2e_get status)" = completed ] && [ "$(e2e_get guest_ok)" = 1 ] && [ "$(e2e_get where)" = dst ]; then
 	tap_ok "upgrade path: QEMU 7.2 (v1) to QEMU 10.0 (v2) migrates, every check passes"
 else
-	tap_not_ok "upgrade path: QEMU 7.2 (v1) to QEMU 10.0 (v2) migrates ($E2E_STATUS)"
+	tap_not_ok "upgrade path: QEMU 7.2 (v1) to QEMU 10.0 (v2) migrates ($(e2e_get status))"
 	tail -n 5 "$L2DIR/dst-qemu.log" | tap_diag
 fi
 exit 0

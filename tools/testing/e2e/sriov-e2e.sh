@@ -16,9 +16,9 @@
 # hand; without v1 the failure runs that QEMU 7.2 drives (corrupted
 # stream, no destination driver) are left out too.
 set -u
-. "$VMT_TOP/tools/testing/vm/guest-lib.sh"
-. "$VMT_TOP/tools/testing/e2e/l2lib.sh"
-. "$VMT_TOP/tools/testing/e2e/sriov-lib.sh"
+. "$VMT_TOP/tools/testing/lib/guest.sh"
+. "$VMT_TOP/tools/testing/lib/l2.sh"
+. "$VMT_TOP/tools/testing/lib/sriov.sh"
 
 trap 'l2_stop_all; l2_netns_teardown' EXIT
 
@@ -89,32 +89,32 @@ for client in $clients; do
 			"$([ "$restored" = 1 ] && [ "$applied" = 0x0 ]; echo $?)"
 	fi
 	tap_result "$who: migration completed over TCP between namespaces" \
-		"$([ "$SRIOV_STATUS" = completed ]; echo $?)"
-	tap_result "$who: downtime reported (${SRIOV_DOWNTIME_MS:-none} ms)" \
-		"$([ -n "$SRIOV_DOWNTIME_MS" ]; echo $?)"
+		"$([ "$(sriov_get status)" = completed ]; echo $?)"
+	tap_result "$who: downtime reported ($(sriov_get downtime_ms none) ms)" \
+		"$([ -n "$(sriov_get downtime_ms)" ]; echo $?)"
 	tap_result "$who: the stream continues from the destination ($(sriov_gap dst) replies there)" \
 		"$([ "$(sriov_gap dst)" -ge 20 ] 2>/dev/null; echo $?)"
 	tap_result "$who: longest gap in the stream $(sriov_gap gap_ms) ms (under 10 s)" \
 		"$([ "$(sriov_gap gap_ms)" -lt 10000 ] 2>/dev/null; echo $?)"
-	tap_result "$who: VF 1 has the administrator's MAC and VLAN ($SRIOV_ADMIN)" \
-		"$([ "$SRIOV_ADMIN" = "$SRIOV_MAC vlan $SRIOV_VLAN" ]; echo $?)"
+	tap_result "$who: VF 1 has the administrator's MAC and VLAN ($(sriov_get admin))" \
+		"$([ "$(sriov_get admin)" = "$SRIOV_MAC vlan $SRIOV_VLAN" ]; echo $?)"
 	if [ $reset = Y ]; then
 		tap_result "$who: destination told the guest driver of a VF reset" \
-			"$([ "$SRIOV_RESTORED" = 1 ]; echo $?)"
+			"$([ "$(sriov_get restored)" = 1 ]; echo $?)"
 		tap_result "$who: the guest sent the destination PF its configuration again" \
-			"$([ "$SRIOV_VERIFIED" = 1 ]; echo $?)"
+			"$([ "$(sriov_get verified)" = 1 ]; echo $?)"
 	else
 		tap_result "$who: the destination sent the PF the guest's configuration and resumed the VF" \
-			"$([ "$SRIOV_VF_RESUMED" = 1 ] && [ "$SRIOV_RESTORED" = 0 ]; echo $?)"
-		tap_result "$who: the guest's link never went down (carrier changes: ${SRIOV_LINK_CHANGES:-none})" \
-			"$([ "$SRIOV_LINK_CHANGES" = 0 ]; echo $?)"
+			"$([ "$(sriov_get vf_resumed)" = 1 ] && [ "$(sriov_get restored)" = 0 ]; echo $?)"
+		tap_result "$who: the guest's link never went down (carrier changes: $(sriov_get link_changes none))" \
+			"$([ "$(sriov_get link_changes)" = 0 ]; echo $?)"
 	fi
 	tap_result "$who: the guest's MTU holds end to end (${SRIOV_MTU}-byte frames from the PF side)" \
-		"$([ "$SRIOV_JUMBO" = 1 ]; echo $?)"
+		"$([ "$(sriov_get jumbo)" = 1 ]; echo $?)"
 	tap_result "$who: the guest's multicast group reaches it on the destination" \
-		"$([ "$SRIOV_MCAST" = 1 ]; echo $?)"
-	tap_result "$who: the guest's checks on the destination (${SRIOV_CHECKS//$'\n'/; })" \
-		"$([ "$SRIOV_WHERE" = dst ] && [ "$SRIOV_GUEST_OK" = 1 ]; echo $?)"
+		"$([ "$(sriov_get mcast)" = 1 ]; echo $?)"
+	tap_result "$who: the guest's checks on the destination ($(sriov_get checks | tr '\n' ';'))" \
+		"$([ "$(sriov_get where)" = dst ] && [ "$(sriov_get guest_ok)" = 1 ]; echo $?)"
 done
 
 # A VMM without CAP_NET_ADMIN (the one that opened the VF), the apply
@@ -126,7 +126,7 @@ done
 # This run's first source is also reset from its monitor as the migration
 # starts, as nested SVM under TCG now and then does by itself: the run
 # must say so and migrate again.
-if v2_kernel_env | grep -qx VFIO_TEST_PRECOPY=1; then
+if guest_v2_env | grep -qx VFIO_TEST_PRECOPY=1; then
 	want=failed refused=migration.rejected_by_vendor
 else
 	want=completed refused=nic_vf.restore_failed
@@ -135,8 +135,8 @@ echo 1 >$ADMIN_POLICY
 ip link set "$SRIOV_PF" vf 1 mac 00:00:00:00:00:00 vlan 0 2>/dev/null
 SRIOV_RESET_SOURCE=1 SRIOV_DST_NOADMIN=1 SRIOV_DST_CHECKS=0 sriov_migrate v2 noadmin
 sriov_report "VMM without CAP_NET_ADMIN, bare destination VF"
-tap_result "a source guest that resets itself as the migration starts: said, and migrated again ($SRIOV_SRC_RESETS reset, then $SRIOV_STATUS, as expected: $want)" \
-	"$([ "$SRIOV_SRC_RESETS" = 1 ] && [ "$SRIOV_STATUS" = "$want" ] &&
+tap_result "a source guest that resets itself as the migration starts: said, and migrated again ($(sriov_get src_resets) reset, then $(sriov_get status), as expected: $want)" \
+	"$([ "$(sriov_get src_resets)" = 1 ] && [ "$(sriov_get status)" = "$want" ] &&
 	   grep -q "status 0$" "$L2DIR.attempt1/src-exit"; echo $?)"
 what="VMM without CAP_NET_ADMIN, bare destination VF"
 n_refused=$(sriov_stat dst nic_vf.admin_refused)
@@ -147,8 +147,8 @@ admin=$(sriov_admin_of 1)
 tap_result "$what: VF 1 keeps its own settings (${admin:-?})" \
 	"$([ -n "$admin" ] && [ "$admin" != "$SRIOV_MAC vlan $SRIOV_VLAN" ]; echo $?)"
 if [ "$want" = failed ]; then
-	tap_result "$what: refused before the switch-over, the source runs on (${SRIOV_RESUMED:-0} replies after the failure)" \
-		"$([ "${SRIOV_RESUMED:-0}" -ge 10 ] && [ "$SRIOV_WHERE" = src ] && [ "$SRIOV_GUEST_OK" = 1 ]; echo $?)"
+	tap_result "$what: refused before the switch-over, the source runs on ($(sriov_get resumed 0) replies after the failure)" \
+		"$([ "$(sriov_get resumed 0)" -ge 10 ] && [ "$(sriov_get where)" = src ] && [ "$(sriov_get guest_ok)" = 1 ]; echo $?)"
 fi
 
 echo 0 >$ADMIN_POLICY
@@ -164,8 +164,8 @@ ip link set "$SRIOV_PF" vf 1 mac 00:00:00:00:00:00 vlan 0 2>/dev/null
 sriov_migrate v1 mismatch "migrate_set_capability return-path on"
 sriov_report "destination VF not set up"
 what="destination VF without the source's settings"
-tap_result "$what: migration does not complete ($SRIOV_STATUS)" \
-	"$([ "$SRIOV_STATUS" = failed ] || [ "$SRIOV_STATUS" = cancelled ]; echo $?)"
+tap_result "$what: migration does not complete ($(sriov_get status))" \
+	"$([ "$(sriov_get status)" = failed ] || [ "$(sriov_get status)" = cancelled ]; echo $?)"
 differs=$(sriov_stat dst nic_vf.admin_differs)
 tap_result "$what: the destination refused the state ($differs refusals for settings that differ)" \
 	"$([ "$differs" -ge 1 ]; echo $?)"
@@ -175,8 +175,8 @@ tap_result "$what: the operator's dmesg line names the settings (mac, vlan)" \
 admin=$(sriov_admin_of 1)
 tap_result "$what: VF 1 keeps its own settings (${admin:-?})" \
 	"$([ -n "$admin" ] && [ "$admin" != "$SRIOV_MAC vlan $SRIOV_VLAN" ]; echo $?)"
-tap_result "$what: the source runs on (${SRIOV_RESUMED:-0} replies after the failure)" \
-	"$([ "${SRIOV_RESUMED:-0}" -ge 10 ] && [ "$SRIOV_WHERE" = src ] && [ "$SRIOV_GUEST_OK" = 1 ]; echo $?)"
+tap_result "$what: the source runs on ($(sriov_get resumed 0) replies after the failure)" \
+	"$([ "$(sriov_get resumed 0)" -ge 10 ] && [ "$(sriov_get where)" = src ] && [ "$(sriov_get guest_ok)" = 1 ]; echo $?)"
 sriov_diag_failed_source
 
 # The device state corrupted in transit: the destination refuses it after
@@ -186,33 +186,33 @@ ip link set "$SRIOV_PF" vf 1 mac 00:00:00:00:00:00 vlan 0 2>/dev/null
 SRIOV_CORRUPT_AT=100 sriov_migrate v1 corrupt "migrate_set_capability return-path on"
 sriov_report "stream corrupted in transit"
 what="device-state stream corrupted in transit"
-tap_result "$what: migration does not complete ($SRIOV_STATUS)" \
-	"$([ "$SRIOV_STATUS" = failed ] || [ "$SRIOV_STATUS" = cancelled ]; echo $?)"
+tap_result "$what: migration does not complete ($(sriov_get status))" \
+	"$([ "$(sriov_get status)" = failed ] || [ "$(sriov_get status)" = cancelled ]; echo $?)"
 bad=$(sriov_stat dst migration.rejected_checksum)
 tap_result "$what: the destination refused it for its checksum ($bad)" \
 	"$([ "$bad" -ge 1 ]; echo $?)"
-tap_result "$what: the source, stopped for the last pass, runs on (${SRIOV_RESUMED:-0} replies after the failure)" \
-	"$([ "$SRIOV_SRC_REENABLED" = 1 ] && [ "${SRIOV_RESUMED:-0}" -ge 10 ] &&
-	   [ "$SRIOV_WHERE" = src ] && [ "$SRIOV_GUEST_OK" = 1 ]; echo $?)"
+tap_result "$what: the source, stopped for the last pass, runs on ($(sriov_get resumed 0) replies after the failure)" \
+	"$([ "$(sriov_get src_reenabled)" = 1 ] && [ "$(sriov_get resumed 0)" -ge 10 ] &&
+	   [ "$(sriov_get where)" = src ] && [ "$(sriov_get guest_ok)" = 1 ]; echo $?)"
 sriov_diag_failed_source
 
 # A destination VF without the migration driver: no vfio section to load,
 # so the destination fails at once, usually before the source stops.
 ip link set "$SRIOV_PF" vf 1 mac 00:00:00:00:00:00 vlan 0 2>/dev/null
 echo off >/sys/module/vfio_pci/parameters/vendor_drivers
-unbind_vfio "${SRIOV_VFS[1]}"
-bind_vfio "${SRIOV_VFS[1]}"
+vfio_unbind "${SRIOV_VFS[1]}"
+vfio_bind "${SRIOV_VFS[1]}"
 echo auto >/sys/module/vfio_pci/parameters/vendor_drivers
 # The source is first paused and continued outside any migration: the
 # driver's stop and start, deterministic; then the failed migration (whose
 # source may or may not reach stop-copy before the failure is known).
 SRIOV_PAUSE=1 sriov_migrate v1 nodriver "migrate_set_capability return-path on"
 sriov_report "no driver on the destination"
-tap_result "source paused and continued: its stream runs on (${SRIOV_CONTINUED:-0} replies in ${SRIOV_SETTLE} s after, ${SRIOV_PAUSED:-?} while paused)" \
-	"$([ "${SRIOV_CONTINUED:-0}" -ge 10 ] && [ "$(sriov_stat src igb.restarted)" -ge 1 ]; echo $?)"
-tap_result "destination without igb_vf_migration: migration does not complete ($SRIOV_STATUS)" \
-	"$([ "$SRIOV_STATUS" = failed ] || [ "$SRIOV_STATUS" = cancelled ]; echo $?)"
-tap_result "destination without igb_vf_migration: the source's stream runs on (${SRIOV_RESUMED:-0} replies after the failure)" \
-	"$([ "${SRIOV_RESUMED:-0}" -ge 10 ] && [ "$SRIOV_WHERE" = src ] && [ "$SRIOV_GUEST_OK" = 1 ]; echo $?)"
+tap_result "source paused and continued: its stream runs on ($(sriov_get continued 0) replies in ${SRIOV_SETTLE} s after, $(sriov_get paused ?) while paused)" \
+	"$([ "$(sriov_get continued 0)" -ge 10 ] && [ "$(sriov_stat src igb.restarted)" -ge 1 ]; echo $?)"
+tap_result "destination without igb_vf_migration: migration does not complete ($(sriov_get status))" \
+	"$([ "$(sriov_get status)" = failed ] || [ "$(sriov_get status)" = cancelled ]; echo $?)"
+tap_result "destination without igb_vf_migration: the source's stream runs on ($(sriov_get resumed 0) replies after the failure)" \
+	"$([ "$(sriov_get resumed 0)" -ge 10 ] && [ "$(sriov_get where)" = src ] && [ "$(sriov_get guest_ok)" = 1 ]; echo $?)"
 sriov_diag_failed_source
 exit 0

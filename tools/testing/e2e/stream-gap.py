@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0-only
 #
 # The packet stream of an L2 guest across a migration, from its serial
-# console logs (lines stamped with L1's time by l2lib.sh's L2_SERIAL_TS):
+# console logs (lines stamped with L1's time by l2.sh's L2_SERIAL_TS):
 # the echo replies busybox ping printed ("<time> 64 bytes from A: seq=N
 # ..."), on the source and then on the destination.
 #

@@ -6,7 +6,7 @@
 # for the edu devices on the kernel command line.  Everything loaded here
 # is what the package installed.
 set -u
-. "$VMT_TOP/tools/testing/vm/guest-lib.sh"
+. "$VMT_TOP/tools/testing/lib/guest.sh"
 
 version=$(dpkg-query -W -f='${Version}' vfio-pci-vendor-ops-dkms 2>/dev/null)
 tap_result "the package is installed in this root (version ${version:-none})" \
@@ -23,13 +23,13 @@ tap_result "modinfo -F version vfio-pci names the package's release" \
 tap_result "no module of the source tree in this guest (nothing under updates/vfio-pci-vendor)" \
 	"$([ ! -e "/lib/modules/$KVER/updates/vfio-pci-vendor" ]; echo $?)"
 
-mapfile -t edus < <(edu_devices)
+mapfile -t edus < <(pci_edu_devices)
 if [ ${#edus[@]} -lt 2 ]; then
 	tap_not_ok "two edu devices present"
 	exit 1
 fi
 dev0=${edus[0]} dev1=${edus[1]}
-owner() { vendor_owner "$1"; }
+owner() { vfio_owner "$1"; }
 
 # ---- vfio-pci.ids= on the kernel command line ----------------------------
 grep -q 'vfio-pci.ids=1234:11e8' /proc/cmdline ||
@@ -39,7 +39,7 @@ loaded_version=$(cat /sys/module/vfio_pci/version 2>/dev/null)
 tap_result "the loaded vfio-pci is the package's (/sys/module/vfio_pci/version ${loaded_version:-absent}, vendor_drivers $(cat /sys/module/vfio_pci/parameters/vendor_drivers 2>/dev/null))" \
 	"$([ "$loaded_version" = "$version" ] &&
 	   [ "$(cat /sys/module/vfio_pci/parameters/vendor_drivers)" = auto ]; echo $?)"
-got=$(vendor_owners_within 30 "$dev0" "$dev1")
+got=$(vfio_owners_within 30 "$dev0" "$dev1")
 tap_result "both edu devices bound by vfio-pci.ids= get edu_migration by alias ($got)" \
 	"$([ "$got" = "edu_migration edu_migration" ]; echo $?)"
 loaded=
@@ -56,7 +56,7 @@ tap_result "the package's modprobe.d file keeps the teaching samples from autolo
 # exit status 0 when none failed.  A case about the destination must have
 # passed (a skipped one names no case): a migration was made.
 # shellcheck disable=SC2046
-out=$(env $(v2_kernel_env) VFIO_TEST_SRC_BDF="$dev0" VFIO_TEST_DST_BDF="$dev1" \
+out=$(env $(guest_v2_env) VFIO_TEST_SRC_BDF="$dev0" VFIO_TEST_DST_BDF="$dev1" \
 	"$BIN/vfio_migration_v2" 2>&1)
 rc=$?
 n_ok=$(grep -c '^ok [0-9]* migration_v2\.' <<<"$out")
@@ -73,7 +73,7 @@ else
 fi
 
 # ---- driverctl ---------------------------------------------------------------
-unbind_vfio "$dev0"
+vfio_unbind "$dev0"
 mount -t tmpfs tmpfs /etc/driverctl.d	# the root is read-only
 tap_check "driverctl set-override $dev0 vfio-pci" driverctl set-override "$dev0" vfio-pci
 tap_result "... binds it to vfio-pci with edu_migration ($(owner "$dev0"))" \
@@ -99,8 +99,8 @@ tap_result "... clears the override (${override}) and forgets it" \
 
 # ---- back to nothing -------------------------------------------------------
 # (With ids= on the command line, vfio-pci took $dev0 back at the reprobe.)
-unbind_vfio "$dev0"
-unbind_vfio "$dev1"
+vfio_unbind "$dev0"
+vfio_unbind "$dev1"
 tap_check "edu_migration and vfio-pci unload once the devices are released" \
 	modprobe -r edu_migration vfio-pci
 exit 0

@@ -36,8 +36,8 @@ CLASSIFY_FRAME_RE='[A-Za-z0-9_.]+\+0x[0-9a-f]+/0x[0-9a-f]+( \[[A-Za-z0-9_]+\])?'
 # "BUG <cache> (<taint>): <what>" is SLUB debugging's report.
 CLASSIFY_BUG_RE='Oops|BUG:|BUG [^ ]+ \(|general protection|WARNING:|Kernel panic'
 CLASSIFY_STALL_RE="rcu: INFO|rcu_sched self-detected|rcu_preempt detected stalls|soft lockup|timer wakeup didn't happen|hard LOCKUP"
-# What a job prints when an L2 guest reset itself (migrate-lib.sh,
-# sriov-lib.sh).
+# What a job prints when an L2 guest reset itself (lib/e2e.sh,
+# sriov.sh).
 CLASSIFY_RESET_RE='the L2 source guest reset itself|L2 QEMU that had exited by itself'
 
 # The frames of ours in a console, one per line.

@@ -2,10 +2,10 @@
 #
 # Module files for busybox-based initramfs images (sourced).
 
-# copy_module <module file> <folder>: copy a module into the folder as a
+# kmod_copy_module <module file> <folder>: copy a module into the folder as a
 # plain .ko, whatever its compression (Debian's 6.12 modules are .ko.xz,
 # which busybox's insmod cannot read); print the copy's name.
-copy_module() {
+kmod_copy_module() {
 	local src=$1 dir=$2 base
 	base=$(basename "$src")
 	case $src in

@@ -3,7 +3,7 @@
 #
 # The data-path benchmark's measuring tools, without a guest: bulk.py
 # against l2_bulk over loopback, both ways and when the guest end fails,
-# and the round-trip figures datapath-lib.sh takes from a ping log.
+# and the round-trip figures datapath.sh takes from a ping log.
 # Prints "ok - datapath: ..." / "not ok - datapath: ..." lines.
 set -u
 top=$(cd "$(dirname "$0")/../../.." && pwd)
@@ -88,7 +88,7 @@ check "an unknown direction is refused with the usage" \
 
 # datapath_rtt: 100 replies of 1..100 ms (shuffled) out of 103 sent.
 # shellcheck source=/dev/null
-. "$top/tools/testing/bench/datapath-lib.sh"
+. "$top/tools/testing/lib/datapath.sh"
 for t in $(seq 1 100 | shuf); do
 	echo "64 bytes from 10.77.0.2: icmp_seq=$t ttl=64 time=$t.000 ms"
 done >"$work/ping.log"

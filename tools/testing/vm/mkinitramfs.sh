@@ -30,7 +30,7 @@ done
 for mod in virtio_pci 9pnet_virtio 9p overlay; do
 	modprobe -d "${KMODROOT:-/}" -S "$kver" --show-depends "$mod" | awk '$1 == "insmod" { print $2 }'
 done | awk '!seen[$0]++' | while read -r ko; do
-	name=$(copy_module "$ko" "$work/modules") || exit 1
+	name=$(kmod_copy_module "$ko" "$work/modules") || exit 1
 	echo "/modules/$name" >>"$work/modules.list"
 done
 

@@ -100,7 +100,7 @@ fi
 		[ -z "${!v:-}" ] || printf 'export %s=%q\n' "$v" "${!v}"
 	done
 	echo "cd $top"
-	echo ". tools/testing/vm/guest-lib.sh"
+	echo ". tools/testing/lib/guest.sh"
 	if [ $shell -eq 1 ]; then
 		echo "guest_setup"
 		echo "echo 'test guest: modules installed; poweroff with: exit'"

@@ -4,17 +4,17 @@
 # Suite "vm": the test guest itself can do what later suites rely on.
 # Runs inside the guest (see run-vm.sh).
 set -u
-. "$VMT_TOP/tools/testing/vm/guest-lib.sh"
+. "$VMT_TOP/tools/testing/lib/guest.sh"
 
 tap_result "guest runs Debian's $KVER kernel" \
 	"$([ "$(uname -r)" = "$KVER" ]; echo $?)"
 
-mapfile -t edus < <(edu_devices)
+mapfile -t edus < <(pci_edu_devices)
 groups_ok=1
 [ ${#edus[@]} -ge 2 ] || groups_ok=0
 seen=
 for bdf in "${edus[@]}"; do
-	g=$(iommu_group_of "$bdf")
+	g=$(pci_iommu_group "$bdf")
 	members=$(ls "$PCI/devices/$bdf/iommu_group/devices" | wc -l)
 	[ "$members" -eq 1 ] || groups_ok=0
 	case " $seen " in *" $g "*) groups_ok=0 ;; esac
@@ -26,13 +26,13 @@ tap_result "intel-iommu active, ${#edus[@]} edu devices each alone in an IOMMU g
 
 bdf=${edus[0]}
 modprobe vfio-pci
-if bind_vfio "$bdf"; then
+if vfio_bind "$bdf"; then
 	tap_check "edu $bdf bound to vfio-pci reads ID 0x010000ed through the VFIO uAPI" \
 		"$BIN/vfio_edu_id" "$bdf"
 else
 	tap_not_ok "edu $bdf bound to vfio-pci reads ID 0x010000ed through the VFIO uAPI"
 fi
-unbind_vfio "$bdf"
+vfio_unbind "$bdf"
 
 # A nested guest: kvm_amd when the CPU model offers SVM, else TCG.
 l2_boot() {

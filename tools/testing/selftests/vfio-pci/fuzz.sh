@@ -11,14 +11,14 @@
 # budget per configuration.
 # Runs inside the guest (see run-vm.sh).
 set -u
-. "$VMT_TOP/tools/testing/vm/guest-lib.sh"
+. "$VMT_TOP/tools/testing/lib/guest.sh"
 
 SEED=${FUZZ_SEED:-$(date +%s)}
 OPS=${FUZZ_OPS:-1500}
 WORK=/tmp/fuzz
 mkdir -p "$WORK"
 mapfile -t SAMPLES < <(modprobe -R vfio-pci:1234-11e8 2>/dev/null | sort -u)
-mapfile -t edus < <(edu_devices)
+mapfile -t edus < <(pci_edu_devices)
 if [ ${#edus[@]} -lt 1 ]; then
 	tap_not_ok "an edu device is present"
 	exit 1
@@ -27,12 +27,12 @@ bdf=${edus[0]}
 tap_diag <<<"seed $SEED, $OPS operations per configuration (replay: FUZZ_SEED=$SEED)"
 
 for cfg in stock none "${SAMPLES[@]}"; do
-	clear_blacklist
+	module_clear_blacklist
 	if [ "$cfg" = stock ]; then
-		load_stock_vfio_pci
+		vfio_load_stock
 	else
 		for m in "${SAMPLES[@]}"; do
-			[ "$m" = "$cfg" ] || blacklist_module "$m"
+			[ "$m" = "$cfg" ] || module_blacklist "$m"
 		done
 		if [ "$cfg" = none ]; then
 			modprobe vfio-pci vendor_drivers=off
@@ -40,18 +40,18 @@ for cfg in stock none "${SAMPLES[@]}"; do
 			modprobe vfio-pci
 		fi
 	fi
-	bind_vfio "$bdf"
+	vfio_bind "$bdf"
 	owner=$(cat "$PCI/devices/$bdf/vfio_vendor_driver" 2>/dev/null || echo stock)
 	env VFIO_TEST_BDF="$bdf" VFIO_FUZZ_SEED="$SEED" VFIO_FUZZ_OPS="$OPS" \
 		"$BIN/vfio_fuzz" >"$WORK/$cfg.out" 2>&1
 	rc=$?
 	grep -E '^# (seed|[0-9]+ calls|.*vfio_fuzz\.c)' "$WORK/$cfg.out"
 	tap_harness "$cfg ($owner)" "$rc" <"$WORK/$cfg.out"
-	unbind_vfio "$bdf"
+	vfio_unbind "$bdf"
 	mods=(vfio_pci)
 	[ "$cfg" = stock ] || [ "$cfg" = none ] || mods=("$cfg" vfio_pci)
 	tap_check "$cfg: the device unbinds and ${mods[*]} unload after the walk" \
 		modprobe -r "${mods[@]}"
 done
-clear_blacklist
+module_clear_blacklist
 exit 0

@@ -12,7 +12,7 @@
 # Helpers below run through check(), which shellcheck cannot follow.
 # shellcheck disable=SC2317
 set -u
-. "$VMT_TOP/tools/testing/vm/guest-lib.sh"
+. "$VMT_TOP/tools/testing/lib/guest.sh"
 
 MOD=i40e_vf_migration
 LIB=vfio_pci_nic_vf
@@ -86,16 +86,16 @@ check "$MOD depends on $LIB (module holders)" \
 
 # ---- it never takes a device that is not an i40e VF ---------------------------
 
-mapfile -t edus < <(edu_devices)
+mapfile -t edus < <(pci_edu_devices)
 if [ ${#edus[@]} -eq 0 ]; then
 	tap_not_ok "edu devices are present to bind"
 fi
 # Only our driver may be asked: the edu samples would take the devices.
-clear_blacklist
-for m in "${EDU_SAMPLES[@]}"; do blacklist_module "$m"; done
+module_clear_blacklist
+for m in "${EDU_SAMPLES[@]}"; do module_blacklist "$m"; done
 for bdf in "${edus[@]}"; do
 	mark
-	if bind_vfio "$bdf"; then
+	if vfio_bind "$bdf"; then
 		owner=$(cat "$PCI/devices/$bdf/vfio_vendor_driver" 2>/dev/null)
 		check "edu $bdf bound to vfio-pci is not given to $MOD (owner: ${owner:-?})" \
 			test -n "$owner" -a "$owner" != "$MOD"
@@ -108,9 +108,9 @@ for bdf in "${edus[@]}"; do
 	else
 		tap_not_ok "edu $bdf binds to vfio-pci"
 	fi
-	unbind_vfio "$bdf"
+	vfio_unbind "$bdf"
 done
-clear_blacklist
+module_clear_blacklist
 check "$MOD holds no reference after the devices are gone (refcnt 0)" \
 	test "$(module_refcnt "$MOD")" = 0
 

@@ -17,8 +17,8 @@
 # usage: irq-qemu.sh <edu_remap-bdf>   (inside the test guest, after irq.sh
 # bound the device; debugfs mounted)
 set -u
-. "$VMT_TOP/tools/testing/vm/guest-lib.sh"
-. "$VMT_TOP/tools/testing/e2e/l2lib.sh"
+. "$VMT_TOP/tools/testing/lib/guest.sh"
+. "$VMT_TOP/tools/testing/lib/l2.sh"
 
 bdf=$1
 KNOB=/sys/module/edu_remap/parameters/trap

@@ -10,7 +10,7 @@
 # trap and an untrap, and irq-qemu.sh runs stock QEMU 7.2 (which never
 # opts in) on the device.  Runs inside the guest (see run-vm.sh).
 set -u
-. "$VMT_TOP/tools/testing/vm/guest-lib.sh"
+. "$VMT_TOP/tools/testing/lib/guest.sh"
 
 TESTMOD=vfio_pci_test_vendor
 KNOB=/sys/module/edu_remap/parameters/trap
@@ -26,7 +26,7 @@ check() {
 
 owner() { cat "$PCI/devices/$1/vfio_vendor_driver" 2>/dev/null || echo "<none>"; }
 
-mapfile -t edus < <(edu_devices)
+mapfile -t edus < <(pci_edu_devices)
 if [ ${#edus[@]} -lt 2 ]; then
 	tap_not_ok "two edu devices are present (found ${#edus[@]})"
 	exit 1
@@ -35,14 +35,14 @@ remap=${edus[0]}
 plain=${edus[1]}
 
 mountpoint -q "$DEBUGFS" || mount -t debugfs debugfs "$DEBUGFS"
-only_edu_sample edu_remap
+module_only_edu_sample edu_remap
 modprobe vfio-pci
 # The test vendor registers first and takes the plain device; told to
 # decline (ENODEV) from then on, it lets the next bind go to edu_remap.
 modprobe "$TESTMOD"
-bind_vfio "$plain"
+vfio_bind "$plain"
 echo 19 >"/sys/module/$TESTMOD/parameters/probe_errno"
-bind_vfio "$remap"
+vfio_bind "$remap"
 check "edu_remap is autoloaded by its alias and owns $remap" \
 	test "$(owner "$remap")" = edu_remap
 check "a vendor driver without irqs (test_vendor) owns $plain" \
@@ -115,8 +115,8 @@ fi
 "$VMT_TOP/tools/testing/selftests/vfio-pci/irq-qemu.sh" "$remap"
 
 echo none >"$KNOB"
-unbind_vfio "$remap"
-unbind_vfio "$plain"
+vfio_unbind "$remap"
+vfio_unbind "$plain"
 check "edu_remap, the test vendor and vfio-pci unload (no reference left behind)" \
 	rmmod edu_remap "$TESTMOD" vfio_pci
 check "the kernel log has no trap failure from edu_remap" \

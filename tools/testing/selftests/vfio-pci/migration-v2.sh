@@ -5,26 +5,26 @@
 # DMA logging) driven by a userspace client (no QEMU), on two edu devices
 # owned by the edu_migration sample.  Runs inside the test guest.
 set -u
-. "$VMT_TOP/tools/testing/vm/guest-lib.sh"
+. "$VMT_TOP/tools/testing/lib/guest.sh"
 
-only_edu_sample edu_migration
+module_only_edu_sample edu_migration
 modprobe vfio-pci
 WORK=/tmp/migration-v2
 mkdir -p "$WORK"
 
-mapfile -t edus < <(edu_devices)
+mapfile -t edus < <(pci_edu_devices)
 if [ ${#edus[@]} -lt 2 ]; then
 	tap_not_ok "two edu devices present"
 	exit 1
 fi
 for bdf in "${edus[@]:0:2}"; do
-	bind_vfio "$bdf"
+	vfio_bind "$bdf"
 done
 
 # What the kernel lets the device offer (PRE_COPY, DMA logging) comes in
 # the environment, one word per assignment.
 # shellcheck disable=SC2046
-env $(v2_kernel_env) VFIO_TEST_SRC_BDF="${edus[0]}" VFIO_TEST_DST_BDF="${edus[1]}" \
+env $(guest_v2_env) VFIO_TEST_SRC_BDF="${edus[0]}" VFIO_TEST_DST_BDF="${edus[1]}" \
 	"$BIN/vfio_migration_v2" >"$WORK/vfio_migration_v2.out" 2>"$WORK/vfio_migration_v2.err"
 tap_harness "v2 client" "$?" <"$WORK/vfio_migration_v2.out"
 sed 's/^/# stderr: /' "$WORK/vfio_migration_v2.err"
@@ -37,7 +37,7 @@ tap_result "edu_migration refuses odd-shaped writes over the DMA command and fac
 	"$([ "$got" = "$want" ]; echo $?)"
 
 for bdf in "${edus[@]:0:2}"; do
-	unbind_vfio "$bdf"
+	vfio_unbind "$bdf"
 done
 tap_check "edu_migration and vfio-pci unload after the devices are released" \
 	modprobe -r edu_migration vfio-pci

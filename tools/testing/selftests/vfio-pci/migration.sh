@@ -5,22 +5,21 @@
 # (no QEMU), on two edu devices owned by the edu_migration sample.
 # Runs inside the test guest.
 set -u
-. "$VMT_TOP/tools/testing/vm/guest-lib.sh"
-. "$VMT_TOP/tools/testing/lib/stats.sh"
+. "$VMT_TOP/tools/testing/lib/guest.sh"
 
-only_edu_sample edu_migration
+module_only_edu_sample edu_migration
 modprobe vfio-pci
 WORK=/tmp/migration
 mkdir -p "$WORK"
 
-mapfile -t edus < <(edu_devices)
+mapfile -t edus < <(pci_edu_devices)
 if [ ${#edus[@]} -lt 2 ]; then
 	tap_not_ok "two edu devices present"
 	exit 1
 fi
 owners=
 for bdf in "${edus[@]:0:2}"; do
-	bind_vfio "$bdf"
+	vfio_bind "$bdf"
 	owners+=" $(cat "$PCI/devices/$bdf/vfio_vendor_driver")"
 done
 tap_result "edu_migration autoloaded and owns both edu devices" \
@@ -44,7 +43,7 @@ tap_result "the operator's dmesg line names the reason" \
 	"$(dmesg | grep -q 'migration: stream rejected: stream checksum mismatch (-EBADMSG)'; echo $?)"
 
 for bdf in "${edus[@]:0:2}"; do
-	unbind_vfio "$bdf"
+	vfio_unbind "$bdf"
 done
 
 tap_check "edu_migration and vfio-pci unload after the devices are released" \
@@ -58,19 +57,19 @@ TESTMOD=vfio_pci_test_vendor
 modprobe vfio-pci
 echo noautoload >/sys/module/vfio_pci/parameters/vendor_drivers
 insmod "$(modinfo -n $TESTMOD)" mig_v1=1
-bind_vfio "${edus[0]}"
+vfio_bind "${edus[0]}"
 owner=$(cat "$PCI/devices/${edus[0]}/vfio_vendor_driver")
 "$BIN/vfio_mig_sync" "${edus[0]}" 3
 rc=$?
 syncs=$(cat /sys/module/$TESTMOD/parameters/syncs)
 tap_result "a vendor's sync_dirty runs at each of a v1 client's pending_bytes reads (owner $owner, client exit $rc, $syncs calls for 3 reads)" \
 	"$([ "$owner" = test_vendor ] && [ "$rc" = 0 ] && [ "$syncs" = 3 ]; echo $?)"
-unbind_vfio "${edus[0]}"
+vfio_unbind "${edus[0]}"
 rmmod $TESTMOD
 # And before each device DMA-log report (protocol v2), where the kernel
 # offers the log.
 insmod "$(modinfo -n $TESTMOD)" mig_log=1
-bind_vfio "${edus[0]}"
+vfio_bind "${edus[0]}"
 "$BIN/vfio_mig_sync" "${edus[0]}" 4 log
 rc=$?
 syncs=$(cat /sys/module/$TESTMOD/parameters/syncs)
@@ -80,7 +79,7 @@ else
 	tap_result "a vendor's sync_dirty runs before each DMA-log report (client exit $rc, $syncs calls for 4 reports)" \
 		"$([ "$rc" = 0 ] && [ "$syncs" = 4 ]; echo $?)"
 fi
-unbind_vfio "${edus[0]}"
+vfio_unbind "${edus[0]}"
 rmmod $TESTMOD
 # Once the device pinned a page through type1, type1 reports only pinned
 # pages of it: a save that ends with the device running again must leave
@@ -103,7 +102,7 @@ while read -r params want1 want starts_want what; do
 	dmesg -C
 	# shellcheck disable=SC2086 # one word per parameter
 	insmod "$(modinfo -n $TESTMOD)" ${params//,/ }
-	bind_vfio "${edus[0]}"
+	vfio_bind "${edus[0]}"
 	out=$("$BIN/vfio_mig_sync" "${edus[0]}" pin /sys/module/$TESTMOD/parameters/saving)
 	rc=$?
 	after1=$(sed -n 's/^saving after save 1: //p' <<<"$out")
@@ -121,7 +120,7 @@ while read -r params want1 want starts_want what; do
 		"$([ "$rc" = 0 ] && [ "$after1" = "$want1" ] && [ "$after" = "$want" ] &&
 		   [ "$closed" = 0 ] && [ "$starts" = "$starts_want" ] &&
 		   [ "$lost" = "$warn_want" ] && [ "$warned" = "$warn_want" ]; echo $?)"
-	unbind_vfio "${edus[0]}"
+	vfio_unbind "${edus[0]}"
 	rmmod $TESTMOD
 done <<<"$PIN_CASES"
 tap_check "vfio-pci unloads after the device is released" modprobe -r vfio-pci

@@ -15,7 +15,7 @@
 # any write over the factorial register that is not 4 bytes at 0x08.
 # Runs inside the guest (see run-vm.sh).
 set -u
-. "$VMT_TOP/tools/testing/vm/guest-lib.sh"
+. "$VMT_TOP/tools/testing/lib/guest.sh"
 
 # Every installed module with the edu alias: all but the wanted one are
 # blacklisted in each configuration.
@@ -23,22 +23,22 @@ mapfile -t SAMPLES < <(modprobe -R vfio-pci:1234-11e8 2>/dev/null | sort -u)
 WORK=/tmp/passthrough
 mkdir -p "$WORK"
 
-mapfile -t edus < <(edu_devices)
+mapfile -t edus < <(pci_edu_devices)
 if [ ${#edus[@]} -lt 1 ]; then
 	tap_not_ok "an edu device is present"
 	exit 1
 fi
 bdf=${edus[0]}
-tap_diag <<<"device $bdf (IOMMU group $(iommu_group_of "$bdf"))"
+tap_diag <<<"device $bdf (IOMMU group $(pci_iommu_group "$bdf"))"
 
 # Unbind and unload every vfio-pci flavour and vendor driver.
 teardown() {
 	local m
-	unbind_vfio "$bdf"
+	vfio_unbind "$bdf"
 	for m in "${SAMPLES[@]}" vfio_pci; do
 		module_loaded "$m" && rmmod "$m"
 	done
-	clear_blacklist
+	module_clear_blacklist
 	! module_loaded vfio_pci
 }
 
@@ -48,10 +48,10 @@ setup() {
 	teardown || { echo "cannot unload the previous configuration"; return 1; }
 	case $cfg in
 	stock*)
-		load_stock_vfio_pci || { echo "cannot load stock vfio-pci"; return 1; }
+		vfio_load_stock || { echo "cannot load stock vfio-pci"; return 1; }
 		[ ! -e /sys/module/vfio_pci/parameters/vendor_drivers ] ||
 			{ echo "the loaded vfio_pci is not the stock module"; return 1; }
-		bind_vfio "$bdf" || { echo "bind failed"; return 1; }
+		vfio_bind "$bdf" || { echo "bind failed"; return 1; }
 		[ ! -e "$PCI/devices/$bdf/vfio_vendor_driver" ] ||
 			{ echo "stock module has our sysfs attribute"; return 1; }
 		return 0 ;;
@@ -59,12 +59,12 @@ setup() {
 	*) want=edu_$cfg ;;
 	esac
 	for m in "${SAMPLES[@]}"; do
-		[ "$m" = "$want" ] || blacklist_module "$m"
+		[ "$m" = "$want" ] || module_blacklist "$m"
 	done
 	modprobe vfio-pci || { echo "modprobe vfio-pci failed"; return 1; }
 	[ -e /sys/module/vfio_pci/parameters/vendor_drivers ] ||
 		{ echo "the loaded vfio_pci is not ours"; return 1; }
-	bind_vfio "$bdf" || { echo "bind failed"; return 1; }
+	vfio_bind "$bdf" || { echo "bind failed"; return 1; }
 	local got
 	got=$(cat "$PCI/devices/$bdf/vfio_vendor_driver")
 	[ "$got" = "$want" ] ||

@@ -14,7 +14,7 @@
 # test-only vendor driver with module parameters (see its source).
 # Runs inside the guest (see run-vm.sh).
 set -u
-. "$VMT_TOP/tools/testing/vm/guest-lib.sh"
+. "$VMT_TOP/tools/testing/lib/guest.sh"
 
 # Every installed module with the edu alias (the samples, and any added
 # later): an alias request may load any of them unless blacklisted.
@@ -23,7 +23,7 @@ TESTMOD=vfio_pci_test_vendor
 ALL_VENDORS=("$TESTMOD" "${SAMPLES[@]}")
 PARAM=/sys/module/vfio_pci/parameters/vendor_drivers
 
-mapfile -t edus < <(edu_devices)
+mapfile -t edus < <(pci_edu_devices)
 if [ ${#edus[@]} -lt 2 ]; then
 	tap_not_ok "two edu devices are present (found ${#edus[@]})"
 	exit 1
@@ -72,7 +72,7 @@ since_mark() {
 logged() { since_mark | grep -qF -- "$1"; }
 count_logged() { since_mark | grep -cF -- "$1"; }
 
-owner() { vendor_owner "$1"; }
+owner() { vfio_owner "$1"; }
 owns_line() { echo "$1: vendor driver $2 (module $2) owns 1234:11e8"; }
 default_line() { echo "$1: no vendor driver for 1234:11e8, default ops"; }
 refcnt() { module_refcnt "$1"; }
@@ -81,10 +81,10 @@ param() { cat "$PARAM" 2>/dev/null || echo "<no parameter>"; }
 # Only the named samples may be loaded by alias.
 allow_autoload() {
 	local m a
-	clear_blacklist
+	module_clear_blacklist
 	for m in "${SAMPLES[@]}"; do
 		for a in "$@"; do [ "$m" = "$a" ] && continue 2; done
-		blacklist_module "$m"
+		module_blacklist "$m"
 	done
 }
 
@@ -101,12 +101,12 @@ others_loaded() {
 # Back to nothing: devices unbound, no vendor driver, no vfio_pci.
 reset_all() {
 	local m
-	unbind_vfio "$dev0"
-	unbind_vfio "$dev1"
+	vfio_unbind "$dev0"
+	vfio_unbind "$dev1"
 	for m in "${ALL_VENDORS[@]}" vfio_pci; do
 		module_loaded "$m" && rmmod "$m" 2>/dev/null
 	done
-	clear_blacklist
+	module_clear_blacklist
 	for m in "${ALL_VENDORS[@]}" vfio_pci; do
 		module_loaded "$m" && return 1
 	done
@@ -140,7 +140,7 @@ check "modprobe vfio-pci loads ours (updates/), with vendor_drivers=auto" \
 tap_diag <<<"vfio-pci is $(modinfo -n vfio-pci)"
 base_refcnt=$(refcnt vfio_pci)
 check_eq "vfio_pci refcnt is 0 with no vendor driver registered" "$base_refcnt" 0
-bind_vfio "$dev0"
+vfio_bind "$dev0"
 check_eq "bound without a vendor driver: vfio_vendor_driver reads none" \
 	"$(owner "$dev0")" none
 check "dmesg: \"no vendor driver for 1234:11e8, default ops\"" \
@@ -156,7 +156,7 @@ modprobe vfio-pci
 ! module_loaded edu_skeleton
 result "edu_skeleton is not loaded before the bind"
 mark
-bind_vfio "$dev0"
+vfio_bind "$dev0"
 check "bind autoloads edu_skeleton by its alias vfio-pci:1234-11e8" \
 	module_loaded edu_skeleton
 check_eq "vfio_vendor_driver reads edu_skeleton" "$(owner "$dev0")" edu_skeleton
@@ -192,10 +192,10 @@ rc=$?
 [ "$rc" -ne 0 ] && module_loaded vfio_pci
 result "rmmod vfio_pci fails while a vendor driver is registered"
 tap_diag <<<"rmmod said: $out"
-bind_vfio "$dev0"
+vfio_bind "$dev0"
 check_eq "a successful probe pins the vendor module (refcnt 1)" \
 	"$(refcnt edu_skeleton)" 1
-bind_vfio "$dev1"
+vfio_bind "$dev1"
 check_eq "each owned device holds its own reference (two devices: refcnt 2)" \
 	"$(refcnt edu_skeleton)" 2
 out=$(rmmod edu_skeleton 2>&1)
@@ -203,12 +203,12 @@ rc=$?
 [ "$rc" -ne 0 ] && module_loaded edu_skeleton && [ "$(owner "$dev0")" = edu_skeleton ]
 result "rmmod edu_skeleton fails while it owns devices"
 tap_diag <<<"rmmod said: $out"
-unbind_vfio "$dev1"
+vfio_unbind "$dev1"
 check_eq "unbinding one device drops its reference (refcnt 1)" \
 	"$(refcnt edu_skeleton)" 1
 ! rmmod edu_skeleton 2>/dev/null && module_loaded edu_skeleton
 result "rmmod edu_skeleton still fails while it owns one device"
-unbind_vfio "$dev0"
+vfio_unbind "$dev0"
 check_eq "after the last unbind the vendor module is free (refcnt 0)" \
 	"$(refcnt edu_skeleton)" 0
 mark
@@ -222,10 +222,10 @@ modprobe vfio-pci
 ! module_loaded edu_skeleton
 result "edu_skeleton is not loaded after vfio-pci was reloaded"
 mark
-bind_vfio "$dev0"
+vfio_bind "$dev0"
 module_loaded edu_skeleton && [ "$(owner "$dev0")" = edu_skeleton ] && logged "$(owns_line "$dev0" edu_skeleton)"
 result "after rmmod and reload of vfio-pci, a bind autoloads edu_skeleton again"
-unbind_vfio "$dev0"
+vfio_unbind "$dev0"
 
 # Load, bind, unbind, unload, several times over.
 cycles_ok=1
@@ -237,7 +237,7 @@ for i in 1 2 3 4 5; do
 		cycles_ok=0
 		break
 	fi
-	modprobe vfio-pci && bind_vfio "$dev0"
+	modprobe vfio-pci && vfio_bind "$dev0"
 	if [ "$(owner "$dev0")" != edu_skeleton ] ||
 	   [ "$(refcnt edu_skeleton)" != 1 ] ||
 	   [ "$(refcnt vfio_pci)" != "$reg_refcnt" ] ||
@@ -245,7 +245,7 @@ for i in 1 2 3 4 5; do
 		tap_diag <<<"cycle $i: owner $(owner "$dev0"), refcnt edu_skeleton $(refcnt edu_skeleton), vfio_pci $(refcnt vfio_pci)"
 		cycles_ok=0
 	fi
-	unbind_vfio "$dev0"
+	vfio_unbind "$dev0"
 done
 rmmod edu_skeleton && rmmod vfio_pci || cycles_ok=0
 check "5 unload/reload cycles of vfio-pci and edu_skeleton: autoload, ownership and refcounts each time" \
@@ -255,7 +255,7 @@ check "5 unload/reload cycles of vfio-pci and edu_skeleton: autoload, ownership 
 section "a vendor driver loaded after the bind"
 allow_autoload
 modprobe vfio-pci
-bind_vfio "$dev0"
+vfio_bind "$dev0"
 check_eq "bound with every sample blacklisted: none" "$(owner "$dev0")" none
 mark
 modprobe edu_skeleton
@@ -265,8 +265,8 @@ check_eq "... and holds no reference for it" "$(refcnt edu_skeleton)" 0
 ! logged "edu_skeleton: taking the device" && ! logged "owns 1234:11e8"
 result "... and was not offered it (no probe, no dmesg claim)"
 tap_check "the device still works with default ops" "$BIN/vfio_edu_id" "$dev0"
-unbind_vfio "$dev0"
-bind_vfio "$dev0"
+vfio_unbind "$dev0"
+vfio_bind "$dev0"
 check_eq "a rebind hands the device to the now-registered vendor" \
 	"$(owner "$dev0")" edu_skeleton
 check_eq "... which then holds a reference" "$(refcnt edu_skeleton)" 1
@@ -279,26 +279,26 @@ modprobe edu_override
 modprobe edu_skeleton
 modprobe "$TESTMOD"
 mark
-bind_vfio "$dev0"
+vfio_bind "$dev0"
 check_eq "the first registered (edu_override) wins over edu_skeleton and test_vendor" \
 	"$(owner "$dev0")" edu_override
 ! logged "edu_skeleton: taking the device" && [ "$(refcnt edu_skeleton)" = 0 ] && [ "$(cat /sys/module/$TESTMOD/parameters/probes)" = 0 ]
 result "the other vendors were not used (no probe logged, refcnt 0, test_vendor asked 0 times)"
-unbind_vfio "$dev0"
+vfio_unbind "$dev0"
 rmmod edu_override
-bind_vfio "$dev0"
+vfio_bind "$dev0"
 check_eq "after unloading the winner, a rebind goes to the next registered (edu_skeleton)" \
 	"$(owner "$dev0")" edu_skeleton
 check_eq "... and the winner was not autoloaded again (blacklisted)" \
 	"$(module_loaded edu_override && echo loaded || echo absent)" absent
-unbind_vfio "$dev0"
+vfio_unbind "$dev0"
 rmmod edu_skeleton
-bind_vfio "$dev0"
+vfio_bind "$dev0"
 check_eq "after unloading that one too, test_vendor owns it" \
 	"$(owner "$dev0")" test_vendor
-unbind_vfio "$dev0"
+vfio_unbind "$dev0"
 modprobe edu_skeleton
-bind_vfio "$dev0"
+vfio_bind "$dev0"
 check_eq "registration order, not the name, decides: test_vendor still beats a later edu_skeleton" \
 	"$(owner "$dev0")" test_vendor
 
@@ -308,7 +308,7 @@ allow_autoload
 modprobe vfio-pci
 modprobe "$TESTMOD" probe_errno=5
 mark
-bind_vfio "$dev0"
+vfio_bind "$dev0"
 check_eq "a vendor whose probe fails (EIO) does not get the device: none" \
 	"$(owner "$dev0")" none
 check "dmesg: \"vendor driver test_vendor declined: -EIO\"" \
@@ -319,34 +319,34 @@ check_eq "test_vendor was asked once" \
 	"$(cat /sys/module/$TESTMOD/parameters/probes)" 1
 tap_check "after a failed vendor probe, default ops work fully (vfio_passthrough)" \
 	env VFIO_TEST_BDF="$dev0" "$BIN/vfio_passthrough"
-unbind_vfio "$dev0"
+vfio_unbind "$dev0"
 modprobe edu_skeleton
 mark
-bind_vfio "$dev0"
+vfio_bind "$dev0"
 check_eq "a failing first vendor passes the device on to the next one (edu_skeleton)" \
 	"$(owner "$dev0")" edu_skeleton
 check "... after test_vendor declined it again" \
 	logged "vendor driver test_vendor declined: -EIO"
 check_eq "... which left test_vendor without a reference" "$(refcnt "$TESTMOD")" 0
-unbind_vfio "$dev0"
+vfio_unbind "$dev0"
 echo 19 >"/sys/module/$TESTMOD/parameters/probe_errno"
 mark
-bind_vfio "$dev0"
+vfio_bind "$dev0"
 ! logged "declined" && [ "$(owner "$dev0")" = edu_skeleton ]
 result "a probe returning ENODEV declines silently (nothing logged for it)"
-unbind_vfio "$dev0"
+vfio_unbind "$dev0"
 echo 0x1111 >"/sys/module/$TESTMOD/parameters/device_id"
 echo 0 >"/sys/module/$TESTMOD/parameters/probe_errno"
 rmmod edu_skeleton
-bind_vfio "$dev0"
+vfio_bind "$dev0"
 check_eq "a vendor that matches another device ID declines edu: none" \
 	"$(owner "$dev0")" none
-unbind_vfio "$dev0"
+vfio_unbind "$dev0"
 echo 0x11e8 >"/sys/module/$TESTMOD/parameters/device_id"
-bind_vfio "$dev0"
+vfio_bind "$dev0"
 [ "$(owner "$dev0")" = test_vendor ] && [ "$(cat /sys/module/$TESTMOD/parameters/owned)" = 1 ] && [ "$(refcnt "$TESTMOD")" = 1 ]
 result "with its probe fixed, the same vendor takes the device and counts it"
-unbind_vfio "$dev0"
+vfio_unbind "$dev0"
 check_eq "remove was called on unbind (owned 0)" \
 	"$(cat /sys/module/$TESTMOD/parameters/owned)" 0
 
@@ -383,7 +383,7 @@ refused mig_no_unmap=1 "a migration vendor driver without dma_unmap" \
 	"vendor driver test_vendor: migration needs .dma_unmap in the device ops, not registered"
 refused many_irqs=1 "a vendor driver declaring more device irqs than vfio-pci has room for" \
 	"vendor driver test_vendor: 9 device irqs, at most 8 are supported, not registered"
-bind_vfio "$dev0"
+vfio_bind "$dev0"
 check_eq "the registered edu_skeleton is unaffected" "$(owner "$dev0")" edu_skeleton
 
 # ---- the vendor_drivers parameter ------------------------------------------
@@ -393,28 +393,28 @@ modprobe vfio-pci
 check_eq "vendor_drivers defaults to auto" "$(param)" auto
 echo off >"$PARAM"
 check_eq "vendor_drivers=off is accepted at run time" "$(param)" off
-bind_vfio "$dev0"
+vfio_bind "$dev0"
 [ "$(owner "$dev0")" = none ] && ! module_loaded edu_skeleton
 result "off: a bind loads no vendor driver (edu_skeleton not autoloaded)"
-unbind_vfio "$dev0"
+vfio_unbind "$dev0"
 modprobe edu_skeleton
-bind_vfio "$dev0"
+vfio_bind "$dev0"
 [ "$(owner "$dev0")" = none ] && [ "$(refcnt edu_skeleton)" = 0 ]
 result "off: a loaded vendor driver is not used either (none, refcnt 0)"
 tap_check "off: the device works with default ops" "$BIN/vfio_edu_id" "$dev0"
-unbind_vfio "$dev0"
+vfio_unbind "$dev0"
 rmmod edu_skeleton
 echo noautoload >"$PARAM"
 check_eq "vendor_drivers=noautoload is accepted" "$(param)" noautoload
-bind_vfio "$dev0"
+vfio_bind "$dev0"
 [ "$(owner "$dev0")" = none ] && ! module_loaded edu_skeleton
 result "noautoload: a bind loads nothing (none, edu_skeleton absent)"
-unbind_vfio "$dev0"
+vfio_unbind "$dev0"
 modprobe edu_skeleton
-bind_vfio "$dev0"
+vfio_bind "$dev0"
 check_eq "noautoload: a vendor driver loaded by the operator is used" \
 	"$(owner "$dev0")" edu_skeleton
-unbind_vfio "$dev0"
+vfio_unbind "$dev0"
 mark
 out=$( { echo bogus >"$PARAM"; } 2>&1)
 rc=$?
@@ -427,18 +427,18 @@ check "dmesg: vendor_drivers: \"bogus\" is not one of auto, noautoload, off" \
 echo auto >"$PARAM"
 check_eq "vendor_drivers=auto restores autoload" "$(param)" auto
 rmmod edu_skeleton
-bind_vfio "$dev0"
+vfio_bind "$dev0"
 [ "$(owner "$dev0")" = edu_skeleton ]
 result "auto: the next bind autoloads edu_skeleton again"
-unbind_vfio "$dev0"
+vfio_unbind "$dev0"
 rmmod edu_skeleton
 rmmod vfio_pci
 modprobe vfio-pci vendor_drivers=off
 check_eq "vendor_drivers=off as a load-time parameter" "$(param)" off
-bind_vfio "$dev0"
+vfio_bind "$dev0"
 [ "$(owner "$dev0")" = none ] && ! module_loaded edu_skeleton
 result "load-time off: bind gives none and loads nothing"
-unbind_vfio "$dev0"
+vfio_unbind "$dev0"
 rmmod vfio_pci
 mark
 out=$(modprobe vfio-pci vendor_drivers=bogus 2>&1)
@@ -492,12 +492,12 @@ mark
 load_in_time 30 vfio-pci
 result "modprobe vfio-pci with a device's driver_override already set finishes (30 s)"
 check_eq "... and the device bound during vfio-pci's init gets its vendor driver" \
-	"$(vendor_owners_within 30 "$dev0")" edu_skeleton
+	"$(vfio_owners_within 30 "$dev0")" edu_skeleton
 logged "$dev0: bind deferred until vfio-pci has loaded"
 result "dmesg: the bind was deferred until vfio-pci had loaded"
 check_eq "... and bound once, by edu_skeleton" \
 	"$(count_logged "$(owns_line "$dev0" edu_skeleton)")" 1
-unbind_vfio "$dev0"
+vfio_unbind "$dev0"
 rmmod edu_skeleton 2>/dev/null
 rmmod vfio_pci 2>/dev/null
 
@@ -506,9 +506,9 @@ allow_autoload edu_skeleton
 load_in_time 30 vfio-pci ids=1234:11e8
 result "modprobe vfio-pci ids=1234:11e8 finishes (30 s)"
 check_eq "... and the devices it binds get their vendor driver" \
-	"$(vendor_owners_within 30 "$dev0" "$dev1")" "edu_skeleton edu_skeleton"
-unbind_vfio "$dev0"
-unbind_vfio "$dev1"
+	"$(vfio_owners_within 30 "$dev0" "$dev1")" "edu_skeleton edu_skeleton"
+vfio_unbind "$dev0"
+vfio_unbind "$dev1"
 rmmod edu_skeleton 2>/dev/null
 rmmod vfio_pci 2>/dev/null
 
@@ -519,10 +519,10 @@ echo "options vfio-pci ids=1234:11e8" >/run/modprobe.d/vmtest-ids.conf
 load_in_time 30 vfio-pci
 result "modprobe vfio-pci with ids= in modprobe.d finishes (30 s)"
 check_eq "... and the devices it binds get their vendor driver" \
-	"$(vendor_owners_within 30 "$dev0" "$dev1")" "edu_skeleton edu_skeleton"
+	"$(vfio_owners_within 30 "$dev0" "$dev1")" "edu_skeleton edu_skeleton"
 rm -f /run/modprobe.d/vmtest-ids.conf
-unbind_vfio "$dev0"
-unbind_vfio "$dev1"
+vfio_unbind "$dev0"
+vfio_unbind "$dev1"
 rmmod edu_skeleton 2>/dev/null
 rmmod vfio_pci 2>/dev/null
 
@@ -535,25 +535,25 @@ result "modprobe vfio-pci ids=1234:11e8 vendor_drivers=noautoload finishes (30 s
 check_eq "... and both devices are bound with default ops when it returns" \
 	"$(owner "$dev0") $(owner "$dev1")" "none none"
 check "... and no vendor module was loaded" eval "! others_loaded"
-unbind_vfio "$dev0"
-unbind_vfio "$dev1"
+vfio_unbind "$dev0"
+vfio_unbind "$dev1"
 rmmod vfio_pci 2>/dev/null
 
 # ---- bind/unbind loop: no leaked reference ---------------------------------
 section "bind/unbind loop"
 allow_autoload edu_skeleton
 modprobe vfio-pci
-bind_vfio "$dev0" && unbind_vfio "$dev0"	# autoloads edu_skeleton
+vfio_bind "$dev0" && vfio_unbind "$dev0"	# autoloads edu_skeleton
 before=$(all_refcnts)
 mark
 loop_ok=1
 for i in $(seq 1 50); do
-	bind_vfio "$dev0" || loop_ok=0
+	vfio_bind "$dev0" || loop_ok=0
 	[ "$(owner "$dev0")" = edu_skeleton ] || loop_ok=0
 	if [ $((i % 10)) = 0 ]; then
 		"$BIN/vfio_edu_id" "$dev0" >/dev/null || loop_ok=0
 	fi
-	unbind_vfio "$dev0"
+	vfio_unbind "$dev0"
 done
 after=$(all_refcnts)
 check "50 binds and unbinds: each handed to edu_skeleton, the device opened every 10th" \

@@ -15,7 +15,7 @@
  *                           (6.7 and later without CONFIG_IOMMUFD_DRIVER):
  *                           the device must not offer logging, and the
  *                           cases that need it are skipped.
- * guest-lib.sh's v2_kernel_env gives both for the running kernel.
+ * guest.sh's guest_v2_env gives both for the running kernel.
  *
  * usage: [VFIO_TEST_PRECOPY=1] [VFIO_TEST_NO_LOGGING=1]
  *        VFIO_TEST_SRC_BDF=<source-bdf> VFIO_TEST_DST_BDF=<destination-bdf>

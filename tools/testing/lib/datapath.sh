@@ -2,8 +2,8 @@
 #
 # The network of an L2 guest on an 82576 VF, not migrating, under one
 # driver or another: the benchmark's datapath section and the demo.
-# Sourced inside the test guest after guest-lib.sh, l2lib.sh and
-# sriov-lib.sh, and used after sriov_prepare.
+# Sourced inside the test guest after guest.sh, l2.sh and
+# sriov.sh, and used after sriov_prepare.
 #
 # datapath_setup <label>: unload everything, then load and bind VF 0 for
 #   stock*     Debian's in-tree vfio-pci
@@ -27,7 +27,7 @@ DATAPATH_SOURCE=5002
 datapath_teardown() {
 	local f
 	for f in "${SRIOV_VFS[@]:0:2}"; do
-		unbind_vfio "$f"
+		vfio_unbind "$f"
 	done
 	# Users first: the VF driver, its NIC library, vfio-pci.
 	for f in igb_vf_migration vfio_pci_nic_vf vfio_pci; do
@@ -43,17 +43,17 @@ datapath_setup() {
 	case $1 in
 	stock*)
 		DATAPATH_VFIO_OPTS=enable-migration=off
-		load_stock_vfio_pci && bind_vfio "$vf" &&
+		vfio_load_stock && vfio_bind "$vf" &&
 			[ ! -e "$PCI/devices/$vf/vfio_vendor_driver" ] ;;
 	ours)
 		DATAPATH_VFIO_OPTS=
-		modprobe vfio-pci && bind_vfio "$vf" &&
+		modprobe vfio-pci && vfio_bind "$vf" &&
 			[ "$(sriov_vendor_of "$vf")" = igb_vf_migration ] &&
 			[ "$(cat "$dirty")" = N ] ;;
 	all-dirty)
 		DATAPATH_VFIO_OPTS=
 		modprobe vfio-pci && modprobe igb_vf_migration all_dirty=1 &&
-			bind_vfio "$vf" &&
+			vfio_bind "$vf" &&
 			[ "$(sriov_vendor_of "$vf")" = igb_vf_migration ] &&
 			[ "$(cat "$dirty")" = Y ] ;;
 	*)

@@ -6,11 +6,11 @@
 #
 # trace_setup <function>...: hook the functions and start tracing.
 # trace_clear: forget what was traced so far (before each run).
-# traced_ms <function>...: their traced durations added up, in ms; "-" if
+# trace_ms <function>...: their traced durations added up, in ms; "-" if
 #   none of them ran.
 # QEMU_CHECKPOINTS: QEMU options (L2_QEMU_MORE) that log QEMU's downtime
 #   checkpoints (QEMU 8.2 and later) with the wall-clock time.
-# stop_to_start_ms <source log> <destination log>: from the source VM's
+# trace_stop_to_start_ms <source log> <destination log>: from the source VM's
 #   stop (src-downtime-start) to the destination VM's start
 #   (dst-precopy-bh-vm-started), both QEMUs on this machine's clock, in ms;
 #   "-" if either is missing.
@@ -31,7 +31,7 @@ trace_clear() {
 	: >"$TRACING/trace" 2>/dev/null
 }
 
-traced_ms() {
+trace_ms() {
 	awk -v fs="$*" 'BEGIN { n = split(fs, f, " ") }
 		match($0, /[0-9]+\.[0-9]+ us/) {
 			us = substr($0, RSTART, RLENGTH - 3)
@@ -44,7 +44,7 @@ traced_ms() {
 QEMU_CHECKPOINTS="-msg timestamp=on -trace vmstate_downtime_checkpoint"
 
 # A checkpoint line: <pid>@<seconds>.<microseconds>:vmstate_downtime_checkpoint <name>
-stop_to_start_ms() {
+trace_stop_to_start_ms() {
 	awk 'match($0, /@[0-9]+\.[0-9]+:vmstate_downtime_checkpoint /) {
 		t = substr($0, RSTART + 1); sub(/:.*/, "", t)
 		if (FILENAME == ARGV[1] && $NF == "src-downtime-start") t0 = t

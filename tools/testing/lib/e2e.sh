@@ -2,8 +2,8 @@
 #
 # One live migration of an L2 guest with an assigned edu device, by real
 # QEMU, between network namespaces over TCP.  Sourced by the e2e suite, the
-# demo and the benchmarks inside the test guest (needs guest-lib.sh and
-# l2lib.sh).
+# demo and the benchmarks inside the test guest (needs guest.sh and
+# l2.sh).
 #
 # e2e_prepare: bind the first two edu devices to vfio-pci with the
 #   edu_migration sample (other edu samples blacklisted), set up namespaces.
@@ -17,7 +17,7 @@
 #        cancel    migration cancelled during pre-copy
 #        roundtrip like good, then the destination migrates the guest
 #                  back to a new source QEMU on edu 0 (role "back"; its
-#                  status in E2E_BACK_STATUS); the guest finishes there
+#                  status in the result back_status); the guest finishes there
 #        any other name: like good (e.g. v2, upgrade), with
 #   E2E_DST_QEMU, E2E_DST_VFIO_OPTS  the destination's QEMU and vfio-pci
 #                  options, when they differ from the source's (L2QEMU...)
@@ -32,18 +32,32 @@
 #                  would; see edu_guest.c)
 #   E2E_KEEP_SRC=1 a run that does not complete leaves the source running,
 #                  its program unfinished, for the next run, which then
-#                  boots no source of its own (E2E_SRC_ON: 1 when the
+#                  boots no source of its own (result src_on: 1 when the
 #                  source's program went on after the failure); runs that
 #                  share a source share E2E_RUN_DIR (default l2-<mode>),
 #                  each destination's logs kept as dst-<mode>-*.log
-#   E2E_STATUS (QEMU's final status), E2E_TOTAL_MS, E2E_DOWNTIME_MS,
-#   E2E_DEVICE_BYTES, E2E_DMAS (transfers the guest completed),
-#   E2E_CHECKS (the guest's check lines), E2E_WHERE (src|dst: where the
-#   guest program finished), E2E_GUEST_OK (1 when all its checks passed).
+#   Its results are files in the run's folder ($L2DIR/result), read with
+#   e2e_get <name> [default]: status (QEMU's final status), total_ms,
+#   downtime_ms, device_bytes, dmas (transfers the guest completed),
+#   checks (the guest's check lines), where (src|dst|back: where the guest
+#   program finished), guest_ok (1 when all its checks passed),
+#   back_status, src_on.
 
 E2E_TIMEOUT=${E2E_TIMEOUT:-300}
 
-. "$VMT_TOP/tools/testing/lib/stats.sh"
+
+# e2e_put <name> <value>, e2e_get <name> [default]: the last run's results.
+e2e_put() {
+	mkdir -p "$L2DIR/result"
+	printf '%s\n' "$2" >"$L2DIR/result/$1"
+}
+e2e_get() {
+	if [ -e "$L2DIR/result/$1" ]; then
+		cat "$L2DIR/result/$1"
+	else
+		printf '%s' "${2-}"
+	fi
+}
 
 # e2e_stat <src|dst> <counter>: how much a counter of edu 0 (src) or edu 1
 # (dst) grew since the last e2e_migrate began (vfio-pci's debugfs stats).
@@ -56,12 +70,12 @@ e2e_stat() {
 
 e2e_prepare() {
 	local bdf
-	only_edu_sample edu_migration
+	module_only_edu_sample edu_migration
 	modprobe vfio-pci || return 1
-	mapfile -t E2E_EDU < <(edu_devices)
+	mapfile -t E2E_EDU < <(pci_edu_devices)
 	[ ${#E2E_EDU[@]} -ge 2 ] || return 1
 	for bdf in "${E2E_EDU[@]:0:2}"; do
-		bind_vfio "$bdf" || return 1
+		vfio_bind "$bdf" || return 1
 	done
 	l2_netns_setup || return 1
 	l2_accel
@@ -71,8 +85,8 @@ e2e_prepare() {
 e2e_rebind() {
 	local bdf=$1 policy=$2
 	echo "$policy" >/sys/module/vfio_pci/parameters/vendor_drivers
-	unbind_vfio "$bdf"
-	bind_vfio "$bdf"
+	vfio_unbind "$bdf"
+	vfio_bind "$bdf"
 	echo auto >/sys/module/vfio_pci/parameters/vendor_drivers
 }
 
@@ -83,15 +97,18 @@ e2e_finish_guest() {
 	l2_console "$role" GO
 	if ! l2_wait "$log" '^EDU-DONE ' 120 "$role"; then
 		l2_diag_silent "$role"
-		E2E_CHECKS="no EDU-DONE from the $role guest"
-		E2E_GUEST_OK=0
+		e2e_put checks "no EDU-DONE from the $role guest"
+		e2e_put guest_ok 0
 		return 1
 	fi
-	E2E_WHERE=$role
-	E2E_CHECKS=$(grep -a '^EDU-CHECK\|^EDU-MISS' "$log")
-	E2E_DMAS=$(grep -a '^EDU-DONE ' "$log" | awk '{print $3}')
-	[ "$(grep -a '^EDU-DONE ' "$log" | awk '{print $2}')" = 0 ] &&
-		E2E_GUEST_OK=1 || E2E_GUEST_OK=0
+	e2e_put where "$role"
+	e2e_put checks "$(grep -a '^EDU-CHECK\|^EDU-MISS' "$log")"
+	e2e_put dmas "$(grep -a '^EDU-DONE ' "$log" | awk '{print $3}')"
+	if [ "$(grep -a '^EDU-DONE ' "$log" | awk '{print $2}')" = 0 ]; then
+		e2e_put guest_ok 1
+	else
+		e2e_put guest_ok 0
+	fi
 }
 
 # The source's latest EDU-PROGRESS count (its transfers so far).
@@ -101,9 +118,7 @@ e2e_src_progress() {
 
 e2e_migrate() {
 	local mode=$1 port=$L2_MIG_PORT st i reuse=0 before
-	E2E_STATUS=none E2E_TOTAL_MS= E2E_DOWNTIME_MS= E2E_DEVICE_BYTES=
-	E2E_DMAS=0 E2E_CHECKS= E2E_WHERE= E2E_GUEST_OK=0 L2_GONE= E2E_BACK_STATUS=
-	E2E_SRC_ON=
+	L2_GONE=
 	# A source a failed run kept: reused, with its folder.
 	if [ "${E2E_KEPT:-0}" = 1 ] && l2_alive src; then
 		reuse=1
@@ -112,6 +127,10 @@ e2e_migrate() {
 	# Each run keeps its own logs (in the run's folder on the host).
 	L2DIR=${E2E_RUN_DIR:-${VMT_DIR:-/tmp}/l2-$mode}
 	[ $reuse = 1 ] || rm -rf "$L2DIR"
+	rm -rf "$L2DIR/result"
+	e2e_put status none
+	e2e_put dmas 0
+	e2e_put guest_ok 0
 	dmesg -C
 
 	[ "$mode" = nosample ] && e2e_rebind "${E2E_EDU[1]}" off
@@ -149,7 +168,7 @@ e2e_migrate() {
 		i=fail
 	done
 	if [ "$i" = fail ]; then
-		E2E_STATUS="source guest not ready"
+		e2e_put status "source guest not ready"
 		return 1
 	fi
 	tap_phase "L2 src: ready (mode $mode)"
@@ -158,7 +177,7 @@ e2e_migrate() {
 		l2_start dst l2dst "$dst_dev" "${machine[@]}" "${dst_more[@]}" \
 		-incoming "tcp:10.99.0.2:$L2_MIG_PORT"
 	if ! l2_wait_listen; then
-		E2E_STATUS="destination not listening"
+		e2e_put status "destination not listening"
 		return 1
 	fi
 	tap_phase "L2 dst: ready, listening (mode $mode)"
@@ -177,7 +196,7 @@ e2e_migrate() {
 		l2_hmp dst "info migrate_capabilities"
 		cap=${E2E_CAPS##* }
 		if ! l2_wait "$L2DIR/dst-mon.log" "^$cap: on" 30 dst; then
-			E2E_STATUS="capability $cap not set on the destination"
+			e2e_put status "capability $cap not set on the destination"
 			l2_stop_all
 			return 1
 		fi
@@ -194,13 +213,14 @@ e2e_migrate() {
 		sleep 3
 		l2_hmp src migrate_cancel
 	fi
-	E2E_STATUS=$(l2_mig_wait "$E2E_TIMEOUT")
-	tap_phase "migration $mode: ended, $E2E_STATUS"
+	e2e_put status "$(l2_mig_wait "$E2E_TIMEOUT")"
+	tap_phase "migration $mode: ended, $(e2e_get status)"
 
-	if [ "$E2E_STATUS" = completed ]; then
+	if [ "$(e2e_get status)" = completed ]; then
 		l2_mig_figures
-		E2E_DOWNTIME_MS=$L2_DOWNTIME_MS E2E_TOTAL_MS=$L2_TOTAL_MS
-		E2E_DEVICE_BYTES=$L2_DEVICE_BYTES
+		e2e_put downtime_ms "$L2_DOWNTIME_MS"
+		e2e_put total_ms "$L2_TOTAL_MS"
+		e2e_put device_bytes "$L2_DEVICE_BYTES"
 		if [ "$mode" = roundtrip ]; then
 			e2e_migrate_back
 		else
@@ -208,12 +228,12 @@ e2e_migrate() {
 		fi
 	else
 		# Still running when we gave up: cancel, as an operator would.
-		case $E2E_STATUS in
+		case $(e2e_get status) in
 		failed|cancelled) ;;
 		*)
 			l2_hmp src migrate_cancel
 			l2_mig_wait 60 >/dev/null
-			E2E_STATUS="not-converged-in-${E2E_TIMEOUT}s"
+			e2e_put status "not-converged-in-${E2E_TIMEOUT}s"
 			;;
 		esac
 		# Failed or cancelled: the source must run on with its device.
@@ -225,8 +245,13 @@ e2e_migrate() {
 				[ "$(e2e_src_progress)" -ge $((before + 40)) ] && break
 				sleep 0.5
 			done
-			[ "$(e2e_src_progress)" -ge $((before + 40)) ] && E2E_SRC_ON=1 || E2E_SRC_ON=0
-			E2E_WHERE=src E2E_DMAS=$(e2e_src_progress)
+			if [ "$(e2e_src_progress)" -ge $((before + 40)) ]; then
+				e2e_put src_on 1
+			else
+				e2e_put src_on 0
+			fi
+			e2e_put where src
+			e2e_put dmas "$(e2e_src_progress)"
 			l2_quit dst
 			for f in "$L2DIR"/dst-*.log; do
 				[ -e "$f" ] && mv "$f" "${f/\/dst-//dst-$mode-}"
@@ -251,15 +276,15 @@ e2e_migrate_back() {
 	l2_start back l2src "${E2E_EDU[0]}" "${machine[@]}" \
 		-incoming "tcp:10.99.0.1:$L2_MIG_PORT"
 	if ! l2_wait_listen l2src back; then
-		E2E_BACK_STATUS="not listening"
+		e2e_put back_status "not listening"
 		return 1
 	fi
 	tap_phase "L2 back: ready, listening"
 	tap_phase "migration back: started"
 	l2_hmp dst "migrate -d tcp:10.99.0.1:$L2_MIG_PORT"
-	E2E_BACK_STATUS=$(l2_mig_wait "$E2E_TIMEOUT" dst)
-	tap_phase "migration back: ended, $E2E_BACK_STATUS"
-	[ "$E2E_BACK_STATUS" = completed ] && e2e_finish_guest back
+	e2e_put back_status "$(l2_mig_wait "$E2E_TIMEOUT" dst)"
+	tap_phase "migration back: ended, $(e2e_get back_status)"
+	[ "$(e2e_get back_status)" = completed ] && e2e_finish_guest back
 }
 
 # e2e_need_qemu10: QEMU10 set to the command that runs QEMU 10.0; where
@@ -288,32 +313,42 @@ e2e_qemu_blockers() {
 # Human-readable summary of the last run, as "# " lines.
 e2e_report() {
 	{
-		echo "mode $1: QEMU status $E2E_STATUS${E2E_BACK_STATUS:+, back: $E2E_BACK_STATUS}, accel $L2ACCEL_NAME"
-		[ -n "$E2E_TOTAL_MS" ] &&
-			echo "total ${E2E_TOTAL_MS} ms, downtime ${E2E_DOWNTIME_MS} ms, device state ${E2E_DEVICE_BYTES} bytes"
-		echo "guest program finished on ${E2E_WHERE:-?} after ${E2E_DMAS} device-to-RAM transfers"
+		echo "mode $1: QEMU status $(e2e_get status)$(e2e_get back_status | sed 's/^./, back: &/'), accel $L2ACCEL_NAME"
+		[ -n "$(e2e_get total_ms)" ] &&
+			echo "total $(e2e_get total_ms) ms, downtime $(e2e_get downtime_ms) ms, device state $(e2e_get device_bytes) bytes"
+		echo "guest program finished on $(e2e_get where ?) after $(e2e_get dmas) device-to-RAM transfers"
 		[ -n "${L2_GONE:-}" ] &&
 			echo "L2 QEMU that had exited by itself (role:status): $L2_GONE"
-		echo "$E2E_CHECKS"
+		e2e_get checks
 	} | tap_diag
 }
 
+# e2e_tap_checks <where> <transfers> <downtime ms> <check lines> [tags]:
 # TAP lines for a migration that must have completed with every check;
-# with arguments, the check tags of the guest's devices ("" "#1": two).
+# the tags are those of the guest's devices ("" "#1": two; default one).
 # E2E_TAP_PREFIX, if set, starts each line's name.
-e2e_tap_success() {
-	local what tag tags=("$@") p=${E2E_TAP_PREFIX:+$E2E_TAP_PREFIX: }
+e2e_tap_checks() {
+	local where=$1 dmas=$2 downtime=$3 checks=$4 what tag
+	local p=${E2E_TAP_PREFIX:+$E2E_TAP_PREFIX: }
+	shift 4
+	local tags=("$@")
 	[ $# -gt 0 ] || tags=("")
 	tap_result "${p}guest program finished on the destination" \
-		"$([ "$E2E_WHERE" = dst ]; echo $?)"
+		"$([ "$where" = dst ]; echo $?)"
 	for tag in "${tags[@]}"; do
 		for what in liveness factorial status irq-status dma-registers device-buffer dma-to-ram; do
 			tap_result "${p}destination: $what carried across${tag:+ (device $tag)}" \
-				"$(grep -q "^EDU-CHECK $what$tag ok" <<<"$E2E_CHECKS"; echo $?)"
+				"$(grep -q "^EDU-CHECK $what$tag ok" <<<"$checks"; echo $?)"
 		done
 	done
-	tap_result "${p}device-to-RAM DMA kept running during the migration (${E2E_DMAS} transfers)" \
-		"$([ "${E2E_DMAS:-0}" -ge 5 ]; echo $?)"
-	tap_result "${p}downtime reported by QEMU (${E2E_DOWNTIME_MS:-none} ms)" \
-		"$([ -n "$E2E_DOWNTIME_MS" ]; echo $?)"
+	tap_result "${p}device-to-RAM DMA kept running during the migration (${dmas:-0} transfers)" \
+		"$([ "${dmas:-0}" -ge 5 ]; echo $?)"
+	tap_result "${p}downtime reported by QEMU (${downtime:-none} ms)" \
+		"$([ -n "$downtime" ]; echo $?)"
+}
+
+# e2e_tap_success [tags]: e2e_tap_checks for the last run.
+e2e_tap_success() {
+	e2e_tap_checks "$(e2e_get where)" "$(e2e_get dmas)" \
+		"$(e2e_get downtime_ms)" "$(e2e_get checks)" "$@"
 }

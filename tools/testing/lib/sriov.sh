@@ -3,7 +3,7 @@
 # Live migration of an L2 guest with a real SR-IOV VF (QEMU 10.0's emulated
 # 82576, driven in L1 by the in-tree igb) while it pings the PF side, for
 # the sriov-e2e suite and the benchmarks.  Sourced inside the test guest
-# after guest-lib.sh and l2lib.sh; the test guest must have been booted
+# after guest.sh and l2.sh; the test guest must have been booted
 # with an igb device (see IGB_VM_OPTS in tools/testing/lib/vm-opts.sh).
 #
 # sriov_prepare: the PF makes two VFs; the administrator gives VF 0 a MAC
@@ -15,11 +15,10 @@
 #   every SRIOV_INTERVAL seconds while it is migrated to an L2 waiting on
 #   VF 1, across the namespaces over TCP.  <client> is v1 (Debian's QEMU
 #   7.2) or v2 (QEMU 10.0); the run's logs stay in $VMT_DIR/l2-sriov-<run>.
-#   Results in SRIOV_* variables (see sriov_reset_results); what the
-#   drivers did, from their counters: sriov_stat.
+#   Its results: sriov_get (files in the run's folder); what the drivers
+#   did, from their counters: sriov_stat.
 # sriov_migrate_nodev <client> <run>: the same guest without any device.
 
-. "$VMT_TOP/tools/testing/lib/stats.sh"
 
 SRIOV_VF_ID=8086:10ca
 SRIOV_MAC=02:00:00:00:00:10
@@ -33,14 +32,36 @@ SRIOV_TIMEOUT=${SRIOV_TIMEOUT:-300}
 # Seconds of stream before and after the migration.
 SRIOV_SETTLE=${SRIOV_SETTLE:-5}
 
+# A run's results are files in $L2DIR/result, kept with its logs:
+# sriov_put <name> <value> records one, sriov_get <name> [default] reads
+# it (the default when the run did not record it).  Names: status (QEMU's
+# final migration status, or why the run stopped early), downtime_ms,
+# total_ms, syncs, device_bytes, gap (the stream's figures, see
+# sriov_gap), checks, guest_ok, where (src|dst: where the guest finished),
+# admin (VF 1's settings), mcast, jumbo, verified, restored, vf_resumed,
+# resumed (replies after a failure), paused, continued, src_runstate,
+# src_reenabled, edu_checks, edu_dmas, link_changes, src_resets.
+sriov_put() {
+	mkdir -p "$L2DIR/result"
+	printf '%s\n' "$2" >"$L2DIR/result/$1"
+}
+sriov_get() {
+	if [ -e "$L2DIR/result/$1" ]; then
+		cat "$L2DIR/result/$1"
+	else
+		printf '%s' "${2-}"
+	fi
+}
+
+# A new run's defaults (in its $L2DIR).
 sriov_reset_results() {
-	SRIOV_STATUS=none SRIOV_DOWNTIME_MS= SRIOV_TOTAL_MS= SRIOV_SYNCS=
-	SRIOV_GAP= SRIOV_CHECKS= SRIOV_GUEST_OK=0 SRIOV_WHERE=
-	SRIOV_ADMIN= SRIOV_MCAST=0 SRIOV_JUMBO=0 SRIOV_VERIFIED=0
-	SRIOV_RESTORED=0 SRIOV_DEVICE_BYTES= SRIOV_RESUMED=
-	SRIOV_PAUSED= SRIOV_CONTINUED= SRIOV_SRC_RUNSTATE= SRIOV_SRC_REENABLED=0
-	SRIOV_EDU_CHECKS= SRIOV_EDU_DMAS=0 SRIOV_VF_RESUMED=0
-	SRIOV_LINK_CHANGES=
+	local r
+	rm -rf "$L2DIR/result"
+	sriov_put status none
+	for r in guest_ok mcast jumbo verified restored vf_resumed \
+		 src_reenabled edu_dmas; do
+		sriov_put $r 0
+	done
 	L2_GONE=
 }
 
@@ -58,21 +79,21 @@ sriov_runstate() {
 }
 
 # Pause the source VM for SRIOV_SETTLE seconds, then continue it: the device
-# is stopped (queues off) and started again outside any migration.  Sets
-# SRIOV_PAUSED (replies while paused) and SRIOV_CONTINUED (replies in the
-# SRIOV_SETTLE seconds after).
+# is stopped (queues off) and started again outside any migration.  Records
+# paused (replies while paused) and continued (replies in the SRIOV_SETTLE
+# seconds after).
 sriov_pause_continue() {
 	local n
 	l2_hmp src stop
 	sleep 1
 	n=$(sriov_replies src)
 	sleep "$SRIOV_SETTLE"
-	SRIOV_PAUSED=$(($(sriov_replies src) - n))
+	sriov_put paused "$(($(sriov_replies src) - n))"
 	l2_hmp src cont
 	sleep 1
 	n=$(sriov_replies src)
 	sleep "$SRIOV_SETTLE"
-	SRIOV_CONTINUED=$(($(sriov_replies src) - n))
+	sriov_put continued "$(($(sriov_replies src) - n))"
 }
 
 # The PF's netdev, once igb has probed it.
@@ -109,7 +130,7 @@ sriov_prepare() {
 	ip addr add "$SRIOV_PF_IP/24" dev "$SRIOV_PF.$SRIOV_VLAN" || return 1
 	modprobe vfio-pci || return 1
 	for vf in "${SRIOV_VFS[@]:0:2}"; do
-		bind_vfio "$vf" || { echo "cannot bind $vf"; return 1; }
+		vfio_bind "$vf" || { echo "cannot bind $vf"; return 1; }
 	done
 	l2_netns_setup || return 1
 	l2_accel
@@ -123,25 +144,27 @@ sriov_vendor_of() {
 # The device of a role: src and dst are the VFs, edu-src and edu-dst the
 # edu devices of SRIOV_EDU.
 sriov_dev_of() {
-	local edu
-	read -ra edu <<<"${SRIOV_EDU:-}"
+	local edus
+	read -ra edus <<<"${SRIOV_EDU:-}"
 	case $1 in
 	src) echo "${SRIOV_VFS[0]}" ;;
 	dst) echo "${SRIOV_VFS[1]}" ;;
-	edu-src) echo "${edu[0]:-none}" ;;
-	edu-dst) echo "${edu[1]:-none}" ;;
+	edu-src) echo "${edus[0]:-none}" ;;
+	edu-dst) echo "${edus[1]:-none}" ;;
 	esac
 }
 
 # sriov_stat <role> <counter>: how much a counter of that role's device
-# (vfio-pci's debugfs stats: migration.*, nic_vf.*, igb.*) grew since the
-# last run began; sriov_stat_now <role> <counter>: its value now.
+# in the last run (vfio-pci's debugfs stats: migration.*, nic_vf.*, igb.*)
+# grew since the run began; sriov_stat_now <role> <counter>: its value
+# now.  The run's folder names its devices (dev-<role>), so both work
+# after the run, whatever SRIOV_EDU is then.
 sriov_stat() {
-	stats_dump "$(sriov_dev_of "$1")" >"$L2DIR/stats-now-$1"
+	stats_dump "$(cat "$L2DIR/dev-$1")" >"$L2DIR/stats-now-$1"
 	stats_delta "$L2DIR/stats-before-$1" "$L2DIR/stats-now-$1" "$2"
 }
 sriov_stat_now() {
-	stats_get "$(sriov_dev_of "$1")" "$2"
+	stats_get "$(cat "$L2DIR/dev-$1")" "$2"
 }
 
 # "MAC vlan N" of VF n as the PF reports it.
@@ -178,7 +201,7 @@ sriov_client() {
 		L2QEMU="$VMT_TOP/scripts/qemu10.sh run"
 		# Without device DMA logging (Debian's 6.12) QEMU's default
 		# refuses the device; "on" migrates it (see qemu10-e2e.sh).
-		if v2_kernel_env | grep -qx VFIO_TEST_NO_LOGGING=1; then
+		if guest_v2_env | grep -qx VFIO_TEST_NO_LOGGING=1; then
 			L2_VFIO_OPTS=enable-migration=on
 		else
 			L2_VFIO_OPTS=enable-migration=auto
@@ -200,22 +223,22 @@ sriov_finish_guest() {
 	l2_console "$role" GO
 	if ! l2_wait "$log" 'NET-DONE ' 60 "$role"; then
 		l2_diag_silent "$role"
-		SRIOV_CHECKS="no NET-DONE from the $role guest"
+		sriov_put checks "no NET-DONE from the $role guest"
 		return 1
 	fi
-	SRIOV_WHERE=$role
-	SRIOV_CHECKS=$(grep -a 'NET-CHECK' "$log" | cut -d' ' -f2-)
+	sriov_put where "$role"
+	sriov_put checks "$(grep -a 'NET-CHECK' "$log" | cut -d' ' -f2-)"
 	# The lines carry the L1 time first (L2_SERIAL_TS).
-	SRIOV_LINK_CHANGES=$(grep -a 'NET-LINK-CHANGES ' "$log" | awk '{ print $3 }')
-	grep -aq 'NET-DONE 0' "$log" && SRIOV_GUEST_OK=1
+	sriov_put link_changes "$(grep -a 'NET-LINK-CHANGES ' "$log" | awk '{ print $3 }')"
+	grep -aq 'NET-DONE 0' "$log" && sriov_put guest_ok 1
 	[ -n "${SRIOV_EDU:-}" ] || return 0
 	if ! l2_wait "$log" 'EDU-DONE ' 120 "$role"; then
-		SRIOV_EDU_CHECKS="no EDU-DONE from the $role guest"
+		sriov_put edu_checks "no EDU-DONE from the $role guest"
 		return 1
 	fi
 	# The lines carry the L1 time first (L2_SERIAL_TS).
-	SRIOV_EDU_CHECKS=$(grep -a 'EDU-CHECK\|EDU-MISS' "$log" | cut -d' ' -f2-)
-	SRIOV_EDU_DMAS=$(grep -a 'EDU-DONE ' "$log" | awk '{ print $4 }')
+	sriov_put edu_checks "$(grep -a 'EDU-CHECK\|EDU-MISS' "$log" | cut -d' ' -f2-)"
+	sriov_put edu_dmas "$(grep -a 'EDU-DONE ' "$log" | awk '{ print $4 }')"
 	return 0
 }
 
@@ -225,18 +248,20 @@ sriov_finish_guest() {
 # (-no-reboot) and its console names no panic or oops.  Nested SVM under
 # TCG does that now and then as the source's dirty logging starts or ends
 # (NOTES.md); a guest that fails for a reason of its own says so on its
-# console first, and is not given a second chance.  SRIOV_SRC_RESETS
+# console first, and is not given a second chance.  The result src_resets
 # counts the resets; the first attempt's logs stay in <logs>.attempt1.
 # SRIOV_RESET_SOURCE=1 resets the source guest from its monitor as the
 # first attempt's migration starts (the test of this retry).
 sriov_migrate() {
-	SRIOV_SRC_RESETS=0
+	local resets=0
 	for SRIOV_ATTEMPT in 1 2; do
 		sriov_migrate_once "$@"
-		[ "$SRIOV_STATUS" = completed ] && return 0
+		sriov_put src_resets $resets
+		[ "$(sriov_get status)" = completed ] && return 0
 		sriov_source_reset_itself || return 0
-		SRIOV_SRC_RESETS=$SRIOV_ATTEMPT
-		echo "$2: the L2 source guest reset itself (QEMU status $SRIOV_STATUS, attempt $SRIOV_ATTEMPT), last console line: $(grep -a . "$L2DIR/src-serial.log" | tail -n1)" |
+		resets=$SRIOV_ATTEMPT
+		sriov_put src_resets $resets
+		echo "$2: the L2 source guest reset itself (QEMU status $(sriov_get status), attempt $SRIOV_ATTEMPT), last console line: $(grep -a . "$L2DIR/src-serial.log" | tail -n1)" |
 			tap_diag
 		[ "$SRIOV_ATTEMPT" = 2 ] && return 0
 		rm -rf "$L2DIR.attempt1"
@@ -262,18 +287,19 @@ sriov_source_reset_itself() {
 # destination after a completed migration (for a destination that is
 # expected to refuse the device state).  SRIOV_EDU="<src> <dst>" assigns
 # each end an edu device too, which the guest program drives as well
-# (results in SRIOV_EDU_CHECKS and SRIOV_EDU_DMAS).
+# (results edu_checks and edu_dmas).
 sriov_migrate_once() {
 	local client=$1 run=$2 i st port=$L2_MIG_PORT prefix= reenabled
 	local src_edu=() dst_edu=() edu
 	shift 2
-	sriov_reset_results
 	L2DIR=${VMT_DIR:-/tmp}/l2-sriov-$run
 	rm -rf "$L2DIR"
+	sriov_reset_results
 	mkdir -p "$L2DIR"
 	dmesg -C
 	for st in src dst edu-src edu-dst; do
-		stats_dump "$(sriov_dev_of $st)" >"$L2DIR/stats-before-$st"
+		sriov_dev_of $st >"$L2DIR/dev-$st"
+		stats_dump "$(cat "$L2DIR/dev-$st")" >"$L2DIR/stats-before-$st"
 	done
 	sriov_client "$client"
 	if [ -n "${SRIOV_EDU:-}" ]; then
@@ -296,7 +322,7 @@ sriov_migrate_once() {
 		i=fail
 	done
 	if [ "$i" = fail ]; then
-		SRIOV_STATUS="source guest not ready"
+		sriov_put status "source guest not ready"
 		return 1
 	fi
 	tap_phase "$run: L2 src ready"
@@ -308,14 +334,14 @@ sriov_migrate_once() {
 	L2QEMU="$prefix$L2QEMU" \
 		l2_start dst l2dst "${SRIOV_VFS[1]}" "${dst_edu[@]}" -incoming "tcp:10.99.0.2:$L2_MIG_PORT"
 	if ! l2_wait_listen; then
-		SRIOV_STATUS="destination not listening"
+		sriov_put status "destination not listening"
 		return 1
 	fi
 	tap_phase "$run: L2 dst ready, listening"
 	if [ -n "${SRIOV_CORRUPT_AT:-}" ]; then
 		port=$((L2_MIG_PORT + 1))
 		if ! l2_corrupt_proxy "$port" "$SRIOV_CORRUPT_AT"; then
-			SRIOV_STATUS="proxy not listening"
+			sriov_put status "proxy not listening"
 			return 1
 		fi
 	fi
@@ -326,28 +352,29 @@ sriov_migrate_once() {
 	l2_hmp src "migrate -d tcp:10.99.0.2:$port"
 	[ "${SRIOV_RESET_SOURCE:-0}" = 1 ] && [ "${SRIOV_ATTEMPT:-1}" = 1 ] &&
 		l2_hmp src system_reset
-	SRIOV_STATUS=$(l2_mig_wait "$SRIOV_TIMEOUT")
-	tap_phase "$run: migration ended, $SRIOV_STATUS"
-	if [ "$SRIOV_STATUS" != completed ]; then
+	sriov_put status "$(l2_mig_wait "$SRIOV_TIMEOUT")"
+	tap_phase "$run: migration ended, $(sriov_get status)"
+	if [ "$(sriov_get status)" != completed ]; then
 		# Never converged or failed: the source must run on.
-		SRIOV_SYNCS=$(sriov_mig_syncs)
+		sriov_put syncs "$(sriov_mig_syncs)"
 		l2_hmp src migrate_cancel
 		sleep 1
 		i=$(sriov_replies src)
 		sleep "$SRIOV_SETTLE"
-		SRIOV_RESUMED=$(($(sriov_replies src) - i))
-		SRIOV_SRC_RUNSTATE=$(sriov_runstate src)
+		sriov_put resumed "$(($(sriov_replies src) - i))"
+		sriov_put src_runstate "$(sriov_runstate src)"
 		[ "$(sriov_stat src igb.restarted)" -gt "$reenabled" ] &&
-			SRIOV_SRC_REENABLED=1
+			sriov_put src_reenabled 1
 		sriov_finish_guest src
 		l2_stop_all
 		dmesg >"$L2DIR/dmesg.txt"
 		return 0
 	fi
 	l2_mig_figures
-	SRIOV_DOWNTIME_MS=$L2_DOWNTIME_MS SRIOV_TOTAL_MS=$L2_TOTAL_MS
-	SRIOV_DEVICE_BYTES=$L2_DEVICE_BYTES
-	SRIOV_SYNCS=$(sriov_mig_syncs)
+	sriov_put downtime_ms "$L2_DOWNTIME_MS"
+	sriov_put total_ms "$L2_TOTAL_MS"
+	sriov_put device_bytes "$L2_DEVICE_BYTES"
+	sriov_put syncs "$(sriov_mig_syncs)"
 	if [ "${SRIOV_DST_CHECKS:-1}" = 0 ]; then
 		# Until the destination VF was restored, or refused to be.
 		for ((i = 0; i < 240; i++)); do
@@ -355,7 +382,7 @@ sriov_migrate_once() {
 			     $(sriov_stat dst nic_vf.restore_failed))) -gt 0 ] && break
 			sleep 0.25
 		done
-		SRIOV_ADMIN=$(sriov_admin_of 1)
+		sriov_put admin "$(sriov_admin_of 1)"
 		l2_stop_all
 		dmesg >"$L2DIR/dmesg.txt"
 		return 0
@@ -368,16 +395,16 @@ sriov_migrate_once() {
 	# than the default needs the guest's largest-frame setting, a ping to
 	# the group needs its multicast list.
 	ping -c 2 -W 3 -s $((SRIOV_MTU - 100)) -M do "$SRIOV_GUEST_IP" >"$L2DIR/jumbo.log" 2>&1 &&
-		SRIOV_JUMBO=1
+		sriov_put jumbo 1
 	ping -c 3 -W 3 -I "$SRIOV_PF.$SRIOV_VLAN" "$SRIOV_GROUP" >"$L2DIR/mcast.log" 2>&1
-	grep -q "from $SRIOV_GUEST_IP" "$L2DIR/mcast.log" && SRIOV_MCAST=1
-	SRIOV_ADMIN=$(sriov_admin_of 1)
+	grep -q "from $SRIOV_GUEST_IP" "$L2DIR/mcast.log" && sriov_put mcast 1
+	sriov_put admin "$(sriov_admin_of 1)"
 	sriov_finish_guest dst
-	SRIOV_GAP=$(python3 "$VMT_TOP/tools/testing/e2e/stream-gap.py" \
-		"$L2DIR/src-serial.log" "$L2DIR/dst-serial.log")
-	[ "$(sriov_stat dst igb.config_verified)" -gt 0 ] && SRIOV_VERIFIED=1
-	[ "$(sriov_stat dst igb.reset_told)" -gt 0 ] && SRIOV_RESTORED=1
-	[ "$(sriov_stat dst igb.resumed)" -gt 0 ] && SRIOV_VF_RESUMED=1
+	sriov_put gap "$(python3 "$VMT_TOP/tools/testing/e2e/stream-gap.py" \
+		"$L2DIR/src-serial.log" "$L2DIR/dst-serial.log")"
+	[ "$(sriov_stat dst igb.config_verified)" -gt 0 ] && sriov_put verified 1
+	[ "$(sriov_stat dst igb.reset_told)" -gt 0 ] && sriov_put restored 1
+	[ "$(sriov_stat dst igb.resumed)" -gt 0 ] && sriov_put vf_resumed 1
 	l2_stop_all
 	dmesg >"$L2DIR/dmesg.txt"
 	return 0
@@ -385,32 +412,33 @@ sriov_migrate_once() {
 
 # sriov_migrate_nodev <v1|v2> <run>: the benchmarks' baseline, the same L2
 # guest (initramfs, command line, memory, QEMU) in VMs without any device,
-# migrated the same way after the same settling time.  Results in SRIOV_*.
+# migrated the same way after the same settling time.  Results: sriov_get.
 sriov_migrate_nodev() {
 	local client=$1 run=$2 append
-	sriov_reset_results
 	L2DIR=${VMT_DIR:-/tmp}/l2-sriov-$run
 	rm -rf "$L2DIR"
+	sriov_reset_results
 	sriov_client "$client"
 	append="$L2_APPEND l2nodev"
 	L2_APPEND=$append l2_start src l2src none
 	if ! l2_wait "$L2DIR/src-serial.log" 'NET-READY' 240 src; then
-		SRIOV_STATUS="source guest not ready"
+		sriov_put status "source guest not ready"
 		l2_stop_all
 		return 1
 	fi
 	sleep "$SRIOV_SETTLE"
 	L2_APPEND=$append l2_start dst l2dst none -incoming "tcp:10.99.0.2:$L2_MIG_PORT"
 	if ! l2_wait_listen; then
-		SRIOV_STATUS="destination not listening"
+		sriov_put status "destination not listening"
 		l2_stop_all
 		return 1
 	fi
 	l2_hmp src "migrate -d tcp:10.99.0.2:$L2_MIG_PORT"
-	SRIOV_STATUS=$(l2_mig_wait "$SRIOV_TIMEOUT")
-	if [ "$SRIOV_STATUS" = completed ]; then
+	sriov_put status "$(l2_mig_wait "$SRIOV_TIMEOUT")"
+	if [ "$(sriov_get status)" = completed ]; then
 		l2_mig_figures
-		SRIOV_DOWNTIME_MS=$L2_DOWNTIME_MS SRIOV_TOTAL_MS=$L2_TOTAL_MS
+		sriov_put downtime_ms "$L2_DOWNTIME_MS"
+		sriov_put total_ms "$L2_TOTAL_MS"
 		sriov_finish_guest dst
 	fi
 	l2_stop_all
@@ -419,23 +447,23 @@ sriov_migrate_nodev() {
 
 # A figure of the stream, e.g. sriov_gap gap_ms.
 sriov_gap() {
-	tr ' ' '\n' <<<"$SRIOV_GAP" | sed -n "s/^$1=//p"
+	tr ' ' '\n' <<<"$(sriov_get gap)" | sed -n "s/^$1=//p"
 }
 
 sriov_report() {
 	{
-		echo "$1: QEMU status $SRIOV_STATUS, L2 accel $L2ACCEL_NAME, total ${SRIOV_TOTAL_MS:-?} ms, downtime ${SRIOV_DOWNTIME_MS:-?} ms, dirty syncs ${SRIOV_SYNCS:-?}, device state ${SRIOV_DEVICE_BYTES:-?} bytes"
-		echo "$1: stream $SRIOV_GAP"
-		echo "$1: VF 1 after migration: ${SRIOV_ADMIN:-?}; the guest's link changes: ${SRIOV_LINK_CHANGES:-?}"
+		echo "$1: QEMU status $(sriov_get status), L2 accel $L2ACCEL_NAME, total $(sriov_get total_ms ?) ms, downtime $(sriov_get downtime_ms ?) ms, dirty syncs $(sriov_get syncs ?), device state $(sriov_get device_bytes ?) bytes"
+		echo "$1: stream $(sriov_get gap)"
+		echo "$1: VF 1 after migration: $(sriov_get admin ?); the guest's link changes: $(sriov_get link_changes ?)"
 		[ -n "${L2_GONE:-}" ] &&
 			echo "$1: L2 QEMU that had exited by itself (role:status): $L2_GONE"
-		[ "${SRIOV_SRC_RESETS:-0}" -gt 0 ] &&
-			echo "$1: attempts whose source guest reset itself (lines above): $SRIOV_SRC_RESETS"
-		[ -n "$SRIOV_PAUSED" ] &&
-			echo "$1: source paused then continued: $SRIOV_PAUSED replies while paused, $SRIOV_CONTINUED after"
-		[ -n "$SRIOV_SRC_RUNSTATE" ] &&
-			echo "$1: source VM $SRIOV_SRC_RUNSTATE after the failure, queues re-enabled after a stop: $SRIOV_SRC_REENABLED"
-		echo "$SRIOV_CHECKS"
+		[ "$(sriov_get src_resets 0)" -gt 0 ] &&
+			echo "$1: attempts whose source guest reset itself (lines above): $(sriov_get src_resets)"
+		[ -n "$(sriov_get paused)" ] &&
+			echo "$1: source paused then continued: $(sriov_get paused) replies while paused, $(sriov_get continued) after"
+		[ -n "$(sriov_get src_runstate)" ] &&
+			echo "$1: source VM $(sriov_get src_runstate) after the failure, queues re-enabled after a stop: $(sriov_get src_reenabled)"
+		sriov_get checks
 	} | tap_diag
 }
 
@@ -443,7 +471,7 @@ sriov_report() {
 # destination said, the source's last console lines and the VFs' kernel
 # lines.
 sriov_diag_failed_source() {
-	[ "${SRIOV_RESUMED:-0}" -ge 10 ] && [ "$SRIOV_GUEST_OK" = 1 ] && return 0
+	[ "$(sriov_get resumed 0)" -ge 10 ] && [ "$(sriov_get guest_ok)" = 1 ] && return 0
 	{
 		echo "source QEMU said:"
 		tail -n 5 "$L2DIR/src-qemu.log"
