@@ -38,6 +38,7 @@
  *   requested generation of the driver's latest request (0: none)
  *   acked     latest generation userspace acknowledged (remap_acked)
  *   acks      number of remap_acked calls
+ *   trap_failures  knob changes that could not be applied to the device
  *   writes    BAR0 writes that reached the driver
  *   mode      closed, direct (nothing trapped), conservative (trapped,
  *             not yet acknowledged) or trapping (every write to the
@@ -76,6 +77,7 @@
  *            rely on @trap; 0 when it took effect at once (set at open)
  * @acked: latest generation reported by remap_acked
  * @acks: number of remap_acked calls
+ * @trap_failures: knob changes that could not be applied to the device
  * @writes: BAR0 writes that reached edu_remap_write()
  *
  * Everything but @pdev, @dentry and @writes is protected by edu_remap_lock.
@@ -91,6 +93,7 @@ struct edu_remap {
 	s64 need_ack;
 	s64 acked;
 	unsigned long acks;
+	unsigned long trap_failures;
 	atomic64_t writes;
 };
 
@@ -177,6 +180,7 @@ static int trap_set(const char *val, const struct kernel_param *kp)
 		int err = edu_remap_apply(edu, false);
 
 		if (err) {
+			edu->trap_failures++;
 			pci_warn(edu->pdev, "edu_remap: cannot set traps: %d\n",
 				 err);
 			ret = ret ?: err;
@@ -224,6 +228,7 @@ static int edu_remap_status_show(struct seq_file *s, void *unused)
 	seq_printf(s, "requested %lld\n", edu->requested);
 	seq_printf(s, "acked %lld\n", edu->acked);
 	seq_printf(s, "acks %lu\n", edu->acks);
+	seq_printf(s, "trap_failures %lu\n", edu->trap_failures);
 	seq_printf(s, "writes %lld\n", (s64)atomic64_read(&edu->writes));
 	seq_printf(s, "mode %s\n", edu_remap_mode(edu));
 	mutex_unlock(&edu_remap_lock);

@@ -29,12 +29,12 @@ demo_migrate() {
 	shift
 	echo "demo: $label: L2 guest (128 MiB, $L2ACCEL_NAME) with edu $src assigned, migrating to edu $dst over TCP (namespaces l2src -> l2dst)"
 	"$@"
-	echo "demo: $label: QEMU says: $(e2e_get status), total $(e2e_get total_ms ?) ms, downtime $(e2e_get downtime_ms ?) ms; device state $(e2e_get device_bytes ?) bytes"
-	echo "demo: $label: the guest issued $(e2e_get dmas) device-to-RAM transfers across the migration, then checked on the $(e2e_get where ?) side:"
+	echo "demo: $label: QEMU says: $(l2_result status), total $(l2_result total_ms ?) ms, downtime $(l2_result downtime_ms ?) ms; device state $(l2_result device_bytes ?) bytes"
+	echo "demo: $label: the guest issued $(l2_result dmas) device-to-RAM transfers across the migration, then checked on the $(l2_result where ?) side:"
 	while read -r what; do
 		[ -n "$what" ] && echo "demo: $label:   ${what#EDU-CHECK }"
-	done <<<"$(e2e_get checks)"
-	[ "$(e2e_get status)" = completed ] && [ "$(e2e_get where)" = dst ] && [ "$(e2e_get guest_ok)" = 1 ]
+	done <<<"$(l2_result checks)"
+	[ "$(l2_result status)" = completed ] && [ "$(l2_result where)" = dst ] && [ "$(l2_result guest_ok)" = 1 ]
 }
 
 v1=fail v2=fail

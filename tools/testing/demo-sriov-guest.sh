@@ -28,17 +28,17 @@ ip link set "$SRIOV_PF" vf 1 mac "$SRIOV_MAC" vlan "$SRIOV_VLAN" ||
 label="QEMU 10.0 (v2), SR-IOV"
 echo "demo: $label: L2 guest (128 MiB, $L2ACCEL_NAME) on VF 0 pinging the PF side every ${SRIOV_INTERVAL}s, migrating to VF 1 over TCP (namespaces l2src -> l2dst)"
 sriov_migrate v2 demo
-echo "demo: $label: QEMU says: $(sriov_get status), total $(sriov_get total_ms ?) ms, downtime $(sriov_get downtime_ms ?) ms; device state $(sriov_get device_bytes ?) bytes"
+echo "demo: $label: QEMU says: $(l2_result status), total $(l2_result total_ms ?) ms, downtime $(l2_result downtime_ms ?) ms; device state $(l2_result device_bytes ?) bytes"
 echo "demo: $label: the guest's traffic: longest gap $(sriov_gap gap_ms) ms across the migration, $(sriov_gap lost) echo requests lost, $(sriov_gap dst) replies on the destination"
-echo "demo: $label: the guest's link changes: $(sriov_get link_changes ?); VF resumed where it stopped, no reset for the guest driver: $([ "$(sriov_get vf_resumed)" = 1 ] && echo yes || echo no)"
-echo "demo: $label: VF 1 after the migration: $(sriov_get admin ?); the guest checked on the $(sriov_get where ?) side:"
+echo "demo: $label: the guest's link changes: $(l2_result link_changes ?); VF resumed where it stopped, no reset for the guest driver: $([ "$(l2_result vf_resumed)" = 1 ] && echo yes || echo no)"
+echo "demo: $label: VF 1 after the migration: $(l2_result admin ?); the guest checked on the $(l2_result where ?) side:"
 while read -r what; do
 	[ -n "$what" ] && echo "demo: $label:   ${what#NET-CHECK }"
-done <<<"$(sriov_get checks)"
+done <<<"$(l2_result checks)"
 mig=fail
-[ "$(sriov_get status)" = completed ] && [ "$(sriov_get where)" = dst ] &&
-	[ "$(sriov_get guest_ok)" = 1 ] && [ "$(sriov_get vf_resumed)" = 1 ] &&
-	[ "$(sriov_get link_changes)" = 0 ] && mig=ok
+[ "$(l2_result status)" = completed ] && [ "$(l2_result where)" = dst ] &&
+	[ "$(l2_result guest_ok)" = 1 ] && [ "$(l2_result vf_resumed)" = 1 ] &&
+	[ "$(l2_result link_changes)" = 0 ] && mig=ok
 
 # The data path, one round per driver (figures only: one round is no
 # benchmark, `make bench` has the spread).

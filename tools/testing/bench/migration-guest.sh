@@ -37,7 +37,7 @@ cap=${2:-90}
 trap 'l2_stop_all; l2_netns_teardown' EXIT
 
 raw() {
-	echo "run $1 $(e2e_get status | tr ' ' _) $(e2e_get total_ms -) $(e2e_get downtime_ms -) $(e2e_get device_bytes -) $(e2e_get dmas 0) $(e2e_get guest_ok 0)"
+	echo "run $1 $(l2_result status | tr ' ' _) $(l2_result total_ms -) $(l2_result downtime_ms -) $(l2_result device_bytes -) $(l2_result dmas 0) $(l2_result guest_ok 0)"
 }
 
 e2e_prepare || { echo "# migration bench: setup failed"; exit 1; }

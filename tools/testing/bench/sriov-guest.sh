@@ -45,7 +45,7 @@ fi
 trap 'l2_stop_all; l2_netns_teardown' EXIT
 
 raw() {
-	echo "run $1 $(sriov_get status | tr " " _) $(sriov_get total_ms -) $(sriov_get downtime_ms -) $(sriov_gap gap_ms | grep . || echo -) $(sriov_get guest_ok 0)"
+	echo "run $1 $(l2_result status | tr " " _) $(l2_result total_ms -) $(l2_result downtime_ms -) $(sriov_gap gap_ms | grep . || echo -) $(l2_result guest_ok 0)"
 }
 
 # Milliseconds from the destination's "device state loaded" to its

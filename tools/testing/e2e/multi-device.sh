@@ -56,7 +56,7 @@ L2QEMU=$QEMU10 L2_VFIO_OPTS=$v2_opts E2E_SRC_MORE=${E2E_EDU[2]} \
 	E2E_DST_MORE=${E2E_EDU[3]} e2e_migrate multi
 e2e_report multi
 tap_result "QEMU 10.0 migrated a VM with two assigned devices, default parameters ($v2_opts)" \
-	"$([ "$(e2e_get status)" = completed ]; echo $?)"
+	"$([ "$(l2_result status)" = completed ]; echo $?)"
 e2e_tap_success "" "#1"
 
 # An igb VF and an edu device in one VM: VF 0 and edu 0 on the source,
@@ -73,22 +73,22 @@ if sriov_prepare >"$VMT_DIR/sriov-prepare.log" 2>&1 &&
 
 	SRIOV_EDU="${E2E_EDU[0]} ${E2E_EDU[1]}" sriov_migrate v2 vf-edu
 	sriov_report vf-edu
-	tap_diag <<<"$(sriov_get edu_checks)"
+	tap_diag <<<"$(l2_result edu_checks)"
 	tap_result "QEMU 10.0 migrated a VM with an igb VF and an edu device, default parameters ($v2_opts)" \
-		"$([ "$(sriov_get status)" = completed ]; echo $?)"
+		"$([ "$(l2_result status)" = completed ]; echo $?)"
 	tap_result "VF + edu: the ping stream goes on from the destination ($(sriov_gap dst) replies there)" \
 		"$([ "$(sriov_gap dst)" -ge 20 ] 2>/dev/null; echo $?)"
-	tap_result "VF + edu: the guest's network checks on the destination ($(sriov_get checks | tr '\n' ';'))" \
-		"$([ "$(sriov_get where)" = dst ] && [ "$(sriov_get guest_ok)" = 1 ]; echo $?)"
+	tap_result "VF + edu: the guest's network checks on the destination ($(l2_result checks | tr '\n' ';'))" \
+		"$([ "$(l2_result where)" = dst ] && [ "$(l2_result guest_ok)" = 1 ]; echo $?)"
 	if guest_v2_env | grep -qx VFIO_TEST_PRECOPY=1; then
 		vf_pre=$(sriov_stat dst migration.precopy_loaded)
 		edu_pre=$(sriov_stat edu-dst migration.precopy_loaded)
 		tap_result "VF + edu: the destination loaded both devices' pre-copy parts before the switch-over (VF $vf_pre, edu $edu_pre)" \
 			"$([ "$vf_pre" -ge 1 ] && [ "$edu_pre" -ge 1 ]; echo $?)"
 	fi
-	E2E_TAP_PREFIX="VF + edu" e2e_tap_checks "$(sriov_get where)" \
-		"$(sriov_get edu_dmas)" "$(sriov_get downtime_ms)" \
-		"$(sriov_get edu_checks)"
+	E2E_TAP_PREFIX="VF + edu" e2e_tap_checks "$(l2_result where)" \
+		"$(l2_result edu_dmas)" "$(l2_result downtime_ms)" \
+		"$(l2_result edu_checks)"
 	for vf in "${SRIOV_VFS[@]:0:2}"; do
 		vfio_unbind "$vf"
 	done

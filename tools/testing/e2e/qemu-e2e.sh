@@ -22,18 +22,18 @@ tap_ok "two edu devices bound to vfio-pci with edu_migration, L2 accel $L2ACCEL_
 e2e_migrate good
 e2e_report good
 tap_result "QEMU 7.2 migration completed over TCP between namespaces" \
-	"$([ "$(e2e_get status)" = completed ]; echo $?)"
+	"$([ "$(l2_result status)" = completed ]; echo $?)"
 e2e_tap_success
-tap_result "device state bytes reported ($(e2e_get device_bytes none))" \
-	"$([ -n "$(e2e_get device_bytes)" ]; echo $?)"
+tap_result "device state bytes reported ($(l2_result device_bytes none))" \
+	"$([ -n "$(l2_result device_bytes)" ]; echo $?)"
 
 # There and back: the destination's device, restored, is a source in turn.
 e2e_migrate roundtrip
 e2e_report roundtrip
-tap_result "there and back: both migrations completed ($(e2e_get status), back: $(e2e_get back_status none))" \
-	"$([ "$(e2e_get status)" = completed ] && [ "$(e2e_get back_status)" = completed ]; echo $?)"
-tap_result "there and back: the guest program finished on the first device, every check passed ($(e2e_get dmas) transfers)" \
-	"$([ "$(e2e_get where)" = back ] && [ "$(e2e_get guest_ok)" = 1 ]; echo $?)"
+tap_result "there and back: both migrations completed ($(l2_result status), back: $(l2_result back_status none))" \
+	"$([ "$(l2_result status)" = completed ] && [ "$(l2_result back_status)" = completed ]; echo $?)"
+tap_result "there and back: the guest program finished on the first device, every check passed ($(l2_result dmas) transfers)" \
+	"$([ "$(l2_result where)" = back ] && [ "$(l2_result guest_ok)" = 1 ]; echo $?)"
 
 # The failure runs share one source, as an operator's VM would live
 # through failed attempts: each must leave it running with its device,
@@ -49,14 +49,14 @@ for mode in nosample corrupt cancel; do
 	[ "$mode" = cancel ] && keep=0
 	E2E_RUN_DIR=$VMT_DIR/l2-failures E2E_KEEP_SRC=$keep e2e_migrate "$mode"
 	e2e_report "$mode"
-	tap_result "$what: migration does not complete ($(e2e_get status))" \
-		"$([ "$(e2e_get status)" = failed ] || [ "$(e2e_get status)" = cancelled ]; echo $?)"
+	tap_result "$what: migration does not complete ($(l2_result status))" \
+		"$([ "$(l2_result status)" = failed ] || [ "$(l2_result status)" = cancelled ]; echo $?)"
 	if [ "$keep" = 1 ]; then
-		tap_result "$what: the source guest runs on with its device ($(e2e_get dmas) transfers so far)" \
-			"$([ "$(e2e_get src_on)" = 1 ]; echo $?)"
+		tap_result "$what: the source guest runs on with its device ($(l2_result dmas) transfers so far)" \
+			"$([ "$(l2_result src_on)" = 1 ]; echo $?)"
 	else
-		tap_result "$what: the source guest runs on, device intact after three failed migrations ($(e2e_get dmas) transfers)" \
-			"$([ "$(e2e_get where)" = src ] && [ "$(e2e_get guest_ok)" = 1 ]; echo $?)"
+		tap_result "$what: the source guest runs on, device intact after three failed migrations ($(l2_result dmas) transfers)" \
+			"$([ "$(l2_result where)" = src ] && [ "$(l2_result guest_ok)" = 1 ]; echo $?)"
 	fi
 	if [ "$mode" = corrupt ]; then
 		bad=$(e2e_stat dst migration.rejected_checksum)

@@ -41,7 +41,7 @@ fi
 L2QEMU=$QEMU10 L2_VFIO_OPTS=$v2_opts e2e_migrate v2
 e2e_report v2
 tap_result "QEMU 10.0 migration completed with default parameters ($v2_opts)" \
-	"$([ "$(e2e_get status)" = completed ]; echo $?)"
+	"$([ "$(l2_result status)" = completed ]; echo $?)"
 e2e_tap_success
 n=$(e2e_stat src "$v2_stat")
 tap_result "QEMU 10.0 tracked the device's writes with $v2_what ($v2_stat $n)" \
@@ -54,8 +54,8 @@ if guest_v2_env | grep -qx VFIO_TEST_PRECOPY=1; then
 	L2QEMU=$QEMU10 L2_VFIO_OPTS=$v2_opts E2E_CAPS="return-path switchover-ack" \
 		e2e_migrate switchover-ack
 	e2e_report switchover-ack
-	tap_result "QEMU 10.0 with switchover-ack: migration completed, every check passes ($(e2e_get status))" \
-		"$([ "$(e2e_get status)" = completed ] && [ "$(e2e_get where)" = dst ] && [ "$(e2e_get guest_ok)" = 1 ]; echo $?)"
+	tap_result "QEMU 10.0 with switchover-ack: migration completed, every check passes ($(l2_result status))" \
+		"$([ "$(l2_result status)" = completed ] && [ "$(l2_result where)" = dst ] && [ "$(l2_result guest_ok)" = 1 ]; echo $?)"
 	n=$(e2e_stat dst migration.precopy_loaded)
 	tap_result "the destination loaded the device's pre-copy part before the switch-over ($n)" \
 		"$([ "$n" -ge 1 ]; echo $?)"
@@ -66,10 +66,10 @@ fi
 E2E_DST_QEMU=$QEMU10 E2E_DST_VFIO_OPTS=enable-migration=on \
 	E2E_MACHINE=pc-q35-7.2 e2e_migrate upgrade
 e2e_report upgrade
-if [ "$(e2e_get status)" = completed ] && [ "$(e2e_get guest_ok)" = 1 ] && [ "$(e2e_get where)" = dst ]; then
+if [ "$(l2_result status)" = completed ] && [ "$(l2_result guest_ok)" = 1 ] && [ "$(l2_result where)" = dst ]; then
 	tap_ok "upgrade path: QEMU 7.2 (v1) to QEMU 10.0 (v2) migrates, every check passes"
 else
-	tap_not_ok "upgrade path: QEMU 7.2 (v1) to QEMU 10.0 (v2) migrates ($(e2e_get status))"
+	tap_not_ok "upgrade path: QEMU 7.2 (v1) to QEMU 10.0 (v2) migrates ($(l2_result status))"
 	tail -n 5 "$L2DIR/dst-qemu.log" | tap_diag
 fi
 exit 0

@@ -89,32 +89,32 @@ for client in $clients; do
 			"$([ "$restored" = 1 ] && [ "$applied" = 0x0 ]; echo $?)"
 	fi
 	tap_result "$who: migration completed over TCP between namespaces" \
-		"$([ "$(sriov_get status)" = completed ]; echo $?)"
-	tap_result "$who: downtime reported ($(sriov_get downtime_ms none) ms)" \
-		"$([ -n "$(sriov_get downtime_ms)" ]; echo $?)"
+		"$([ "$(l2_result status)" = completed ]; echo $?)"
+	tap_result "$who: downtime reported ($(l2_result downtime_ms none) ms)" \
+		"$([ -n "$(l2_result downtime_ms)" ]; echo $?)"
 	tap_result "$who: the stream continues from the destination ($(sriov_gap dst) replies there)" \
 		"$([ "$(sriov_gap dst)" -ge 20 ] 2>/dev/null; echo $?)"
 	tap_result "$who: longest gap in the stream $(sriov_gap gap_ms) ms (under 10 s)" \
 		"$([ "$(sriov_gap gap_ms)" -lt 10000 ] 2>/dev/null; echo $?)"
-	tap_result "$who: VF 1 has the administrator's MAC and VLAN ($(sriov_get admin))" \
-		"$([ "$(sriov_get admin)" = "$SRIOV_MAC vlan $SRIOV_VLAN" ]; echo $?)"
+	tap_result "$who: VF 1 has the administrator's MAC and VLAN ($(l2_result admin))" \
+		"$([ "$(l2_result admin)" = "$SRIOV_MAC vlan $SRIOV_VLAN" ]; echo $?)"
 	if [ $reset = Y ]; then
 		tap_result "$who: destination told the guest driver of a VF reset" \
-			"$([ "$(sriov_get restored)" = 1 ]; echo $?)"
+			"$([ "$(l2_result restored)" = 1 ]; echo $?)"
 		tap_result "$who: the guest sent the destination PF its configuration again" \
-			"$([ "$(sriov_get verified)" = 1 ]; echo $?)"
+			"$([ "$(l2_result verified)" = 1 ]; echo $?)"
 	else
 		tap_result "$who: the destination sent the PF the guest's configuration and resumed the VF" \
-			"$([ "$(sriov_get vf_resumed)" = 1 ] && [ "$(sriov_get restored)" = 0 ]; echo $?)"
-		tap_result "$who: the guest's link never went down (carrier changes: $(sriov_get link_changes none))" \
-			"$([ "$(sriov_get link_changes)" = 0 ]; echo $?)"
+			"$([ "$(l2_result vf_resumed)" = 1 ] && [ "$(l2_result restored)" = 0 ]; echo $?)"
+		tap_result "$who: the guest's link never went down (carrier changes: $(l2_result link_changes none))" \
+			"$([ "$(l2_result link_changes)" = 0 ]; echo $?)"
 	fi
 	tap_result "$who: the guest's MTU holds end to end (${SRIOV_MTU}-byte frames from the PF side)" \
-		"$([ "$(sriov_get jumbo)" = 1 ]; echo $?)"
+		"$([ "$(l2_result jumbo)" = 1 ]; echo $?)"
 	tap_result "$who: the guest's multicast group reaches it on the destination" \
-		"$([ "$(sriov_get mcast)" = 1 ]; echo $?)"
-	tap_result "$who: the guest's checks on the destination ($(sriov_get checks | tr '\n' ';'))" \
-		"$([ "$(sriov_get where)" = dst ] && [ "$(sriov_get guest_ok)" = 1 ]; echo $?)"
+		"$([ "$(l2_result mcast)" = 1 ]; echo $?)"
+	tap_result "$who: the guest's checks on the destination ($(l2_result checks | tr '\n' ';'))" \
+		"$([ "$(l2_result where)" = dst ] && [ "$(l2_result guest_ok)" = 1 ]; echo $?)"
 done
 
 # A VMM without CAP_NET_ADMIN (the one that opened the VF), the apply
@@ -135,8 +135,8 @@ echo 1 >$ADMIN_POLICY
 ip link set "$SRIOV_PF" vf 1 mac 00:00:00:00:00:00 vlan 0 2>/dev/null
 SRIOV_RESET_SOURCE=1 SRIOV_DST_NOADMIN=1 SRIOV_DST_CHECKS=0 sriov_migrate v2 noadmin
 sriov_report "VMM without CAP_NET_ADMIN, bare destination VF"
-tap_result "a source guest that resets itself as the migration starts: said, and migrated again ($(sriov_get src_resets) reset, then $(sriov_get status), as expected: $want)" \
-	"$([ "$(sriov_get src_resets)" = 1 ] && [ "$(sriov_get status)" = "$want" ] &&
+tap_result "a source guest that resets itself as the migration starts: said, and migrated again ($(l2_result src_resets) reset, then $(l2_result status), as expected: $want)" \
+	"$([ "$(l2_result src_resets)" = 1 ] && [ "$(l2_result status)" = "$want" ] &&
 	   grep -q "status 0$" "$L2DIR.attempt1/src-exit"; echo $?)"
 what="VMM without CAP_NET_ADMIN, bare destination VF"
 n_refused=$(sriov_stat dst nic_vf.admin_refused)
@@ -147,8 +147,8 @@ admin=$(sriov_admin_of 1)
 tap_result "$what: VF 1 keeps its own settings (${admin:-?})" \
 	"$([ -n "$admin" ] && [ "$admin" != "$SRIOV_MAC vlan $SRIOV_VLAN" ]; echo $?)"
 if [ "$want" = failed ]; then
-	tap_result "$what: refused before the switch-over, the source runs on ($(sriov_get resumed 0) replies after the failure)" \
-		"$([ "$(sriov_get resumed 0)" -ge 10 ] && [ "$(sriov_get where)" = src ] && [ "$(sriov_get guest_ok)" = 1 ]; echo $?)"
+	tap_result "$what: refused before the switch-over, the source runs on ($(l2_result resumed 0) replies after the failure)" \
+		"$([ "$(l2_result resumed 0)" -ge 10 ] && [ "$(l2_result where)" = src ] && [ "$(l2_result guest_ok)" = 1 ]; echo $?)"
 fi
 
 echo 0 >$ADMIN_POLICY
@@ -164,8 +164,8 @@ ip link set "$SRIOV_PF" vf 1 mac 00:00:00:00:00:00 vlan 0 2>/dev/null
 sriov_migrate v1 mismatch "migrate_set_capability return-path on"
 sriov_report "destination VF not set up"
 what="destination VF without the source's settings"
-tap_result "$what: migration does not complete ($(sriov_get status))" \
-	"$([ "$(sriov_get status)" = failed ] || [ "$(sriov_get status)" = cancelled ]; echo $?)"
+tap_result "$what: migration does not complete ($(l2_result status))" \
+	"$([ "$(l2_result status)" = failed ] || [ "$(l2_result status)" = cancelled ]; echo $?)"
 differs=$(sriov_stat dst nic_vf.admin_differs)
 tap_result "$what: the destination refused the state ($differs refusals for settings that differ)" \
 	"$([ "$differs" -ge 1 ]; echo $?)"
@@ -175,8 +175,8 @@ tap_result "$what: the operator's dmesg line names the settings (mac, vlan)" \
 admin=$(sriov_admin_of 1)
 tap_result "$what: VF 1 keeps its own settings (${admin:-?})" \
 	"$([ -n "$admin" ] && [ "$admin" != "$SRIOV_MAC vlan $SRIOV_VLAN" ]; echo $?)"
-tap_result "$what: the source runs on ($(sriov_get resumed 0) replies after the failure)" \
-	"$([ "$(sriov_get resumed 0)" -ge 10 ] && [ "$(sriov_get where)" = src ] && [ "$(sriov_get guest_ok)" = 1 ]; echo $?)"
+tap_result "$what: the source runs on ($(l2_result resumed 0) replies after the failure)" \
+	"$([ "$(l2_result resumed 0)" -ge 10 ] && [ "$(l2_result where)" = src ] && [ "$(l2_result guest_ok)" = 1 ]; echo $?)"
 sriov_diag_failed_source
 
 # The device state corrupted in transit: the destination refuses it after
@@ -186,14 +186,14 @@ ip link set "$SRIOV_PF" vf 1 mac 00:00:00:00:00:00 vlan 0 2>/dev/null
 SRIOV_CORRUPT_AT=100 sriov_migrate v1 corrupt "migrate_set_capability return-path on"
 sriov_report "stream corrupted in transit"
 what="device-state stream corrupted in transit"
-tap_result "$what: migration does not complete ($(sriov_get status))" \
-	"$([ "$(sriov_get status)" = failed ] || [ "$(sriov_get status)" = cancelled ]; echo $?)"
+tap_result "$what: migration does not complete ($(l2_result status))" \
+	"$([ "$(l2_result status)" = failed ] || [ "$(l2_result status)" = cancelled ]; echo $?)"
 bad=$(sriov_stat dst migration.rejected_checksum)
 tap_result "$what: the destination refused it for its checksum ($bad)" \
 	"$([ "$bad" -ge 1 ]; echo $?)"
-tap_result "$what: the source, stopped for the last pass, runs on ($(sriov_get resumed 0) replies after the failure)" \
-	"$([ "$(sriov_get src_reenabled)" = 1 ] && [ "$(sriov_get resumed 0)" -ge 10 ] &&
-	   [ "$(sriov_get where)" = src ] && [ "$(sriov_get guest_ok)" = 1 ]; echo $?)"
+tap_result "$what: the source, stopped for the last pass, runs on ($(l2_result resumed 0) replies after the failure)" \
+	"$([ "$(l2_result src_reenabled)" = 1 ] && [ "$(l2_result resumed 0)" -ge 10 ] &&
+	   [ "$(l2_result where)" = src ] && [ "$(l2_result guest_ok)" = 1 ]; echo $?)"
 sriov_diag_failed_source
 
 # A destination VF without the migration driver: no vfio section to load,
@@ -208,11 +208,11 @@ echo auto >/sys/module/vfio_pci/parameters/vendor_drivers
 # source may or may not reach stop-copy before the failure is known).
 SRIOV_PAUSE=1 sriov_migrate v1 nodriver "migrate_set_capability return-path on"
 sriov_report "no driver on the destination"
-tap_result "source paused and continued: its stream runs on ($(sriov_get continued 0) replies in ${SRIOV_SETTLE} s after, $(sriov_get paused ?) while paused)" \
-	"$([ "$(sriov_get continued 0)" -ge 10 ] && [ "$(sriov_stat src igb.restarted)" -ge 1 ]; echo $?)"
-tap_result "destination without igb_vf_migration: migration does not complete ($(sriov_get status))" \
-	"$([ "$(sriov_get status)" = failed ] || [ "$(sriov_get status)" = cancelled ]; echo $?)"
-tap_result "destination without igb_vf_migration: the source's stream runs on ($(sriov_get resumed 0) replies after the failure)" \
-	"$([ "$(sriov_get resumed 0)" -ge 10 ] && [ "$(sriov_get where)" = src ] && [ "$(sriov_get guest_ok)" = 1 ]; echo $?)"
+tap_result "source paused and continued: its stream runs on ($(l2_result continued 0) replies in ${SRIOV_SETTLE} s after, $(l2_result paused ?) while paused)" \
+	"$([ "$(l2_result continued 0)" -ge 10 ] && [ "$(sriov_stat src igb.restarted)" -ge 1 ]; echo $?)"
+tap_result "destination without igb_vf_migration: migration does not complete ($(l2_result status))" \
+	"$([ "$(l2_result status)" = failed ] || [ "$(l2_result status)" = cancelled ]; echo $?)"
+tap_result "destination without igb_vf_migration: the source's stream runs on ($(l2_result resumed 0) replies after the failure)" \
+	"$([ "$(l2_result resumed 0)" -ge 10 ] && [ "$(l2_result where)" = src ] && [ "$(l2_result guest_ok)" = 1 ]; echo $?)"
 sriov_diag_failed_source
 exit 0

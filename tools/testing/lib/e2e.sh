@@ -36,28 +36,13 @@
 #                  source's program went on after the failure); runs that
 #                  share a source share E2E_RUN_DIR (default l2-<mode>),
 #                  each destination's logs kept as dst-<mode>-*.log
-#   Its results are files in the run's folder ($L2DIR/result), read with
-#   e2e_get <name> [default]: status (QEMU's final status), total_ms,
-#   downtime_ms, device_bytes, dmas (transfers the guest completed),
-#   checks (the guest's check lines), where (src|dst|back: where the guest
-#   program finished), guest_ok (1 when all its checks passed),
-#   back_status, src_on.
+#   Its results, read with l2_result <name> [default] (l2.sh): status
+#   (QEMU's final status), total_ms, downtime_ms, device_bytes, dmas
+#   (transfers the guest completed), checks (the guest's check lines),
+#   where (src|dst|back: where the guest program finished), guest_ok (1
+#   when all its checks passed), back_status, src_on.
 
 E2E_TIMEOUT=${E2E_TIMEOUT:-300}
-
-
-# e2e_put <name> <value>, e2e_get <name> [default]: the last run's results.
-e2e_put() {
-	mkdir -p "$L2DIR/result"
-	printf '%s\n' "$2" >"$L2DIR/result/$1"
-}
-e2e_get() {
-	if [ -e "$L2DIR/result/$1" ]; then
-		cat "$L2DIR/result/$1"
-	else
-		printf '%s' "${2-}"
-	fi
-}
 
 # e2e_stat <src|dst> <counter>: how much a counter of edu 0 (src) or edu 1
 # (dst) grew since the last e2e_migrate began (vfio-pci's debugfs stats).
@@ -97,17 +82,17 @@ e2e_finish_guest() {
 	l2_console "$role" GO
 	if ! l2_wait "$log" '^EDU-DONE ' 120 "$role"; then
 		l2_diag_silent "$role"
-		e2e_put checks "no EDU-DONE from the $role guest"
-		e2e_put guest_ok 0
+		l2_record checks "no EDU-DONE from the $role guest"
+		l2_record guest_ok 0
 		return 1
 	fi
-	e2e_put where "$role"
-	e2e_put checks "$(grep -a '^EDU-CHECK\|^EDU-MISS' "$log")"
-	e2e_put dmas "$(grep -a '^EDU-DONE ' "$log" | awk '{print $3}')"
+	l2_record where "$role"
+	l2_record checks "$(grep -a '^EDU-CHECK\|^EDU-MISS' "$log")"
+	l2_record dmas "$(grep -a '^EDU-DONE ' "$log" | awk '{print $3}')"
 	if [ "$(grep -a '^EDU-DONE ' "$log" | awk '{print $2}')" = 0 ]; then
-		e2e_put guest_ok 1
+		l2_record guest_ok 1
 	else
-		e2e_put guest_ok 0
+		l2_record guest_ok 0
 	fi
 }
 
@@ -127,10 +112,10 @@ e2e_migrate() {
 	# Each run keeps its own logs (in the run's folder on the host).
 	L2DIR=${E2E_RUN_DIR:-${VMT_DIR:-/tmp}/l2-$mode}
 	[ $reuse = 1 ] || rm -rf "$L2DIR"
-	rm -rf "$L2DIR/result"
-	e2e_put status none
-	e2e_put dmas 0
-	e2e_put guest_ok 0
+	l2_results_clear
+	l2_record status none
+	l2_record dmas 0
+	l2_record guest_ok 0
 	dmesg -C
 
 	[ "$mode" = nosample ] && e2e_rebind "${E2E_EDU[1]}" off
@@ -168,7 +153,7 @@ e2e_migrate() {
 		i=fail
 	done
 	if [ "$i" = fail ]; then
-		e2e_put status "source guest not ready"
+		l2_record status "source guest not ready"
 		return 1
 	fi
 	tap_phase "L2 src: ready (mode $mode)"
@@ -177,7 +162,7 @@ e2e_migrate() {
 		l2_start dst l2dst "$dst_dev" "${machine[@]}" "${dst_more[@]}" \
 		-incoming "tcp:10.99.0.2:$L2_MIG_PORT"
 	if ! l2_wait_listen; then
-		e2e_put status "destination not listening"
+		l2_record status "destination not listening"
 		return 1
 	fi
 	tap_phase "L2 dst: ready, listening (mode $mode)"
@@ -196,7 +181,7 @@ e2e_migrate() {
 		l2_hmp dst "info migrate_capabilities"
 		cap=${E2E_CAPS##* }
 		if ! l2_wait "$L2DIR/dst-mon.log" "^$cap: on" 30 dst; then
-			e2e_put status "capability $cap not set on the destination"
+			l2_record status "capability $cap not set on the destination"
 			l2_stop_all
 			return 1
 		fi
@@ -213,14 +198,14 @@ e2e_migrate() {
 		sleep 3
 		l2_hmp src migrate_cancel
 	fi
-	e2e_put status "$(l2_mig_wait "$E2E_TIMEOUT")"
-	tap_phase "migration $mode: ended, $(e2e_get status)"
+	l2_record status "$(l2_mig_wait "$E2E_TIMEOUT")"
+	tap_phase "migration $mode: ended, $(l2_result status)"
 
-	if [ "$(e2e_get status)" = completed ]; then
+	if [ "$(l2_result status)" = completed ]; then
 		l2_mig_figures
-		e2e_put downtime_ms "$L2_DOWNTIME_MS"
-		e2e_put total_ms "$L2_TOTAL_MS"
-		e2e_put device_bytes "$L2_DEVICE_BYTES"
+		l2_record downtime_ms "$L2_DOWNTIME_MS"
+		l2_record total_ms "$L2_TOTAL_MS"
+		l2_record device_bytes "$L2_DEVICE_BYTES"
 		if [ "$mode" = roundtrip ]; then
 			e2e_migrate_back
 		else
@@ -228,12 +213,12 @@ e2e_migrate() {
 		fi
 	else
 		# Still running when we gave up: cancel, as an operator would.
-		case $(e2e_get status) in
+		case $(l2_result status) in
 		failed|cancelled) ;;
 		*)
 			l2_hmp src migrate_cancel
 			l2_mig_wait 60 >/dev/null
-			e2e_put status "not-converged-in-${E2E_TIMEOUT}s"
+			l2_record status "not-converged-in-${E2E_TIMEOUT}s"
 			;;
 		esac
 		# Failed or cancelled: the source must run on with its device.
@@ -246,12 +231,12 @@ e2e_migrate() {
 				sleep 0.5
 			done
 			if [ "$(e2e_src_progress)" -ge $((before + 40)) ]; then
-				e2e_put src_on 1
+				l2_record src_on 1
 			else
-				e2e_put src_on 0
+				l2_record src_on 0
 			fi
-			e2e_put where src
-			e2e_put dmas "$(e2e_src_progress)"
+			l2_record where src
+			l2_record dmas "$(e2e_src_progress)"
 			l2_quit dst
 			for f in "$L2DIR"/dst-*.log; do
 				[ -e "$f" ] && mv "$f" "${f/\/dst-//dst-$mode-}"
@@ -276,15 +261,15 @@ e2e_migrate_back() {
 	l2_start back l2src "${E2E_EDU[0]}" "${machine[@]}" \
 		-incoming "tcp:10.99.0.1:$L2_MIG_PORT"
 	if ! l2_wait_listen l2src back; then
-		e2e_put back_status "not listening"
+		l2_record back_status "not listening"
 		return 1
 	fi
 	tap_phase "L2 back: ready, listening"
 	tap_phase "migration back: started"
 	l2_hmp dst "migrate -d tcp:10.99.0.1:$L2_MIG_PORT"
-	e2e_put back_status "$(l2_mig_wait "$E2E_TIMEOUT" dst)"
-	tap_phase "migration back: ended, $(e2e_get back_status)"
-	[ "$(e2e_get back_status)" = completed ] && e2e_finish_guest back
+	l2_record back_status "$(l2_mig_wait "$E2E_TIMEOUT" dst)"
+	tap_phase "migration back: ended, $(l2_result back_status)"
+	[ "$(l2_result back_status)" = completed ] && e2e_finish_guest back
 }
 
 # e2e_need_qemu10: QEMU10 set to the command that runs QEMU 10.0; where
@@ -313,13 +298,13 @@ e2e_qemu_blockers() {
 # Human-readable summary of the last run, as "# " lines.
 e2e_report() {
 	{
-		echo "mode $1: QEMU status $(e2e_get status)$(e2e_get back_status | sed 's/^./, back: &/'), accel $L2ACCEL_NAME"
-		[ -n "$(e2e_get total_ms)" ] &&
-			echo "total $(e2e_get total_ms) ms, downtime $(e2e_get downtime_ms) ms, device state $(e2e_get device_bytes) bytes"
-		echo "guest program finished on $(e2e_get where ?) after $(e2e_get dmas) device-to-RAM transfers"
+		echo "mode $1: QEMU status $(l2_result status)$(l2_result back_status | sed 's/^./, back: &/'), accel $L2ACCEL_NAME"
+		[ -n "$(l2_result total_ms)" ] &&
+			echo "total $(l2_result total_ms) ms, downtime $(l2_result downtime_ms) ms, device state $(l2_result device_bytes) bytes"
+		echo "guest program finished on $(l2_result where ?) after $(l2_result dmas) device-to-RAM transfers"
 		[ -n "${L2_GONE:-}" ] &&
 			echo "L2 QEMU that had exited by itself (role:status): $L2_GONE"
-		e2e_get checks
+		l2_result checks
 	} | tap_diag
 }
 
@@ -349,6 +334,6 @@ e2e_tap_checks() {
 
 # e2e_tap_success [tags]: e2e_tap_checks for the last run.
 e2e_tap_success() {
-	e2e_tap_checks "$(e2e_get where)" "$(e2e_get dmas)" \
-		"$(e2e_get downtime_ms)" "$(e2e_get checks)" "$@"
+	e2e_tap_checks "$(l2_result where)" "$(l2_result dmas)" \
+		"$(l2_result downtime_ms)" "$(l2_result checks)" "$@"
 }

@@ -32,6 +32,26 @@ L2_EDU_APPEND="console=ttyS0 quiet pci=noearly iomem=relaxed mem=112M l2prog=edu
 declare -A L2PID
 L2READERS=()
 
+# A run's results, kept as files in its folder beside its logs (the suites
+# read them after the run; e2e.sh and sriov.sh name theirs):
+# l2_record <name> <value> records one, l2_result <name> [default] reads it
+# (the default when the run did not record it), l2_results_clear forgets
+# them before a new run.
+l2_record() {
+	mkdir -p "$L2DIR/result"
+	printf '%s\n' "$2" >"$L2DIR/result/$1"
+}
+l2_result() {
+	if [ -e "$L2DIR/result/$1" ]; then
+		cat "$L2DIR/result/$1"
+	else
+		printf '%s' "${2-}"
+	fi
+}
+l2_results_clear() {
+	rm -rf "$L2DIR/result"
+}
+
 # Two namespaces joined by veth: source 10.99.0.1, destination 10.99.0.2.
 l2_netns_setup() {
 	ip netns add l2src && ip netns add l2dst &&

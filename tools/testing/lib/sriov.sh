@@ -15,7 +15,7 @@
 #   every SRIOV_INTERVAL seconds while it is migrated to an L2 waiting on
 #   VF 1, across the namespaces over TCP.  <client> is v1 (Debian's QEMU
 #   7.2) or v2 (QEMU 10.0); the run's logs stay in $VMT_DIR/l2-sriov-<run>.
-#   Its results: sriov_get (files in the run's folder); what the drivers
+#   Its results: l2_result (l2.sh; names below); what the drivers
 #   did, from their counters: sriov_stat.
 # sriov_migrate_nodev <client> <run>: the same guest without any device.
 
@@ -32,35 +32,22 @@ SRIOV_TIMEOUT=${SRIOV_TIMEOUT:-300}
 # Seconds of stream before and after the migration.
 SRIOV_SETTLE=${SRIOV_SETTLE:-5}
 
-# A run's results are files in $L2DIR/result, kept with its logs:
-# sriov_put <name> <value> records one, sriov_get <name> [default] reads
-# it (the default when the run did not record it).  Names: status (QEMU's
-# final migration status, or why the run stopped early), downtime_ms,
-# total_ms, syncs, device_bytes, gap (the stream's figures, see
-# sriov_gap), checks, guest_ok, where (src|dst: where the guest finished),
-# admin (VF 1's settings), mcast, jumbo, verified, restored, vf_resumed,
-# resumed (replies after a failure), paused, continued, src_runstate,
+# A run's results (l2_record, l2_result): status (QEMU's final migration
+# status, or why the run stopped early), downtime_ms, total_ms, syncs,
+# device_bytes, gap (the stream's figures, see sriov_gap), checks,
+# guest_ok, where (src|dst: where the guest finished), admin (VF 1's
+# settings), mcast, jumbo, verified, restored, vf_resumed, resumed
+# (replies after a failure), paused, continued, src_runstate,
 # src_reenabled, edu_checks, edu_dmas, link_changes, src_resets.
-sriov_put() {
-	mkdir -p "$L2DIR/result"
-	printf '%s\n' "$2" >"$L2DIR/result/$1"
-}
-sriov_get() {
-	if [ -e "$L2DIR/result/$1" ]; then
-		cat "$L2DIR/result/$1"
-	else
-		printf '%s' "${2-}"
-	fi
-}
 
 # A new run's defaults (in its $L2DIR).
 sriov_reset_results() {
 	local r
-	rm -rf "$L2DIR/result"
-	sriov_put status none
+	l2_results_clear
+	l2_record status none
 	for r in guest_ok mcast jumbo verified restored vf_resumed \
 		 src_reenabled edu_dmas; do
-		sriov_put $r 0
+		l2_record $r 0
 	done
 	L2_GONE=
 }
@@ -88,12 +75,12 @@ sriov_pause_continue() {
 	sleep 1
 	n=$(sriov_replies src)
 	sleep "$SRIOV_SETTLE"
-	sriov_put paused "$(($(sriov_replies src) - n))"
+	l2_record paused "$(($(sriov_replies src) - n))"
 	l2_hmp src cont
 	sleep 1
 	n=$(sriov_replies src)
 	sleep "$SRIOV_SETTLE"
-	sriov_put continued "$(($(sriov_replies src) - n))"
+	l2_record continued "$(($(sriov_replies src) - n))"
 }
 
 # The PF's netdev, once igb has probed it.
@@ -223,22 +210,22 @@ sriov_finish_guest() {
 	l2_console "$role" GO
 	if ! l2_wait "$log" 'NET-DONE ' 60 "$role"; then
 		l2_diag_silent "$role"
-		sriov_put checks "no NET-DONE from the $role guest"
+		l2_record checks "no NET-DONE from the $role guest"
 		return 1
 	fi
-	sriov_put where "$role"
-	sriov_put checks "$(grep -a 'NET-CHECK' "$log" | cut -d' ' -f2-)"
+	l2_record where "$role"
+	l2_record checks "$(grep -a 'NET-CHECK' "$log" | cut -d' ' -f2-)"
 	# The lines carry the L1 time first (L2_SERIAL_TS).
-	sriov_put link_changes "$(grep -a 'NET-LINK-CHANGES ' "$log" | awk '{ print $3 }')"
-	grep -aq 'NET-DONE 0' "$log" && sriov_put guest_ok 1
+	l2_record link_changes "$(grep -a 'NET-LINK-CHANGES ' "$log" | awk '{ print $3 }')"
+	grep -aq 'NET-DONE 0' "$log" && l2_record guest_ok 1
 	[ -n "${SRIOV_EDU:-}" ] || return 0
 	if ! l2_wait "$log" 'EDU-DONE ' 120 "$role"; then
-		sriov_put edu_checks "no EDU-DONE from the $role guest"
+		l2_record edu_checks "no EDU-DONE from the $role guest"
 		return 1
 	fi
 	# The lines carry the L1 time first (L2_SERIAL_TS).
-	sriov_put edu_checks "$(grep -a 'EDU-CHECK\|EDU-MISS' "$log" | cut -d' ' -f2-)"
-	sriov_put edu_dmas "$(grep -a 'EDU-DONE ' "$log" | awk '{ print $4 }')"
+	l2_record edu_checks "$(grep -a 'EDU-CHECK\|EDU-MISS' "$log" | cut -d' ' -f2-)"
+	l2_record edu_dmas "$(grep -a 'EDU-DONE ' "$log" | awk '{ print $4 }')"
 	return 0
 }
 
@@ -256,12 +243,12 @@ sriov_migrate() {
 	local resets=0
 	for SRIOV_ATTEMPT in 1 2; do
 		sriov_migrate_once "$@"
-		sriov_put src_resets $resets
-		[ "$(sriov_get status)" = completed ] && return 0
+		l2_record src_resets $resets
+		[ "$(l2_result status)" = completed ] && return 0
 		sriov_source_reset_itself || return 0
 		resets=$SRIOV_ATTEMPT
-		sriov_put src_resets $resets
-		echo "$2: the L2 source guest reset itself (QEMU status $(sriov_get status), attempt $SRIOV_ATTEMPT), last console line: $(grep -a . "$L2DIR/src-serial.log" | tail -n1)" |
+		l2_record src_resets $resets
+		echo "$2: the L2 source guest reset itself (QEMU status $(l2_result status), attempt $SRIOV_ATTEMPT), last console line: $(grep -a . "$L2DIR/src-serial.log" | tail -n1)" |
 			tap_diag
 		[ "$SRIOV_ATTEMPT" = 2 ] && return 0
 		rm -rf "$L2DIR.attempt1"
@@ -322,7 +309,7 @@ sriov_migrate_once() {
 		i=fail
 	done
 	if [ "$i" = fail ]; then
-		sriov_put status "source guest not ready"
+		l2_record status "source guest not ready"
 		return 1
 	fi
 	tap_phase "$run: L2 src ready"
@@ -334,14 +321,14 @@ sriov_migrate_once() {
 	L2QEMU="$prefix$L2QEMU" \
 		l2_start dst l2dst "${SRIOV_VFS[1]}" "${dst_edu[@]}" -incoming "tcp:10.99.0.2:$L2_MIG_PORT"
 	if ! l2_wait_listen; then
-		sriov_put status "destination not listening"
+		l2_record status "destination not listening"
 		return 1
 	fi
 	tap_phase "$run: L2 dst ready, listening"
 	if [ -n "${SRIOV_CORRUPT_AT:-}" ]; then
 		port=$((L2_MIG_PORT + 1))
 		if ! l2_corrupt_proxy "$port" "$SRIOV_CORRUPT_AT"; then
-			sriov_put status "proxy not listening"
+			l2_record status "proxy not listening"
 			return 1
 		fi
 	fi
@@ -352,29 +339,29 @@ sriov_migrate_once() {
 	l2_hmp src "migrate -d tcp:10.99.0.2:$port"
 	[ "${SRIOV_RESET_SOURCE:-0}" = 1 ] && [ "${SRIOV_ATTEMPT:-1}" = 1 ] &&
 		l2_hmp src system_reset
-	sriov_put status "$(l2_mig_wait "$SRIOV_TIMEOUT")"
-	tap_phase "$run: migration ended, $(sriov_get status)"
-	if [ "$(sriov_get status)" != completed ]; then
+	l2_record status "$(l2_mig_wait "$SRIOV_TIMEOUT")"
+	tap_phase "$run: migration ended, $(l2_result status)"
+	if [ "$(l2_result status)" != completed ]; then
 		# Never converged or failed: the source must run on.
-		sriov_put syncs "$(sriov_mig_syncs)"
+		l2_record syncs "$(sriov_mig_syncs)"
 		l2_hmp src migrate_cancel
 		sleep 1
 		i=$(sriov_replies src)
 		sleep "$SRIOV_SETTLE"
-		sriov_put resumed "$(($(sriov_replies src) - i))"
-		sriov_put src_runstate "$(sriov_runstate src)"
+		l2_record resumed "$(($(sriov_replies src) - i))"
+		l2_record src_runstate "$(sriov_runstate src)"
 		[ "$(sriov_stat src igb.restarted)" -gt "$reenabled" ] &&
-			sriov_put src_reenabled 1
+			l2_record src_reenabled 1
 		sriov_finish_guest src
 		l2_stop_all
 		dmesg >"$L2DIR/dmesg.txt"
 		return 0
 	fi
 	l2_mig_figures
-	sriov_put downtime_ms "$L2_DOWNTIME_MS"
-	sriov_put total_ms "$L2_TOTAL_MS"
-	sriov_put device_bytes "$L2_DEVICE_BYTES"
-	sriov_put syncs "$(sriov_mig_syncs)"
+	l2_record downtime_ms "$L2_DOWNTIME_MS"
+	l2_record total_ms "$L2_TOTAL_MS"
+	l2_record device_bytes "$L2_DEVICE_BYTES"
+	l2_record syncs "$(sriov_mig_syncs)"
 	if [ "${SRIOV_DST_CHECKS:-1}" = 0 ]; then
 		# Until the destination VF was restored, or refused to be.
 		for ((i = 0; i < 240; i++)); do
@@ -382,7 +369,7 @@ sriov_migrate_once() {
 			     $(sriov_stat dst nic_vf.restore_failed))) -gt 0 ] && break
 			sleep 0.25
 		done
-		sriov_put admin "$(sriov_admin_of 1)"
+		l2_record admin "$(sriov_admin_of 1)"
 		l2_stop_all
 		dmesg >"$L2DIR/dmesg.txt"
 		return 0
@@ -395,16 +382,16 @@ sriov_migrate_once() {
 	# than the default needs the guest's largest-frame setting, a ping to
 	# the group needs its multicast list.
 	ping -c 2 -W 3 -s $((SRIOV_MTU - 100)) -M do "$SRIOV_GUEST_IP" >"$L2DIR/jumbo.log" 2>&1 &&
-		sriov_put jumbo 1
+		l2_record jumbo 1
 	ping -c 3 -W 3 -I "$SRIOV_PF.$SRIOV_VLAN" "$SRIOV_GROUP" >"$L2DIR/mcast.log" 2>&1
-	grep -q "from $SRIOV_GUEST_IP" "$L2DIR/mcast.log" && sriov_put mcast 1
-	sriov_put admin "$(sriov_admin_of 1)"
+	grep -q "from $SRIOV_GUEST_IP" "$L2DIR/mcast.log" && l2_record mcast 1
+	l2_record admin "$(sriov_admin_of 1)"
 	sriov_finish_guest dst
-	sriov_put gap "$(python3 "$VMT_TOP/tools/testing/e2e/stream-gap.py" \
+	l2_record gap "$(python3 "$VMT_TOP/tools/testing/e2e/stream-gap.py" \
 		"$L2DIR/src-serial.log" "$L2DIR/dst-serial.log")"
-	[ "$(sriov_stat dst igb.config_verified)" -gt 0 ] && sriov_put verified 1
-	[ "$(sriov_stat dst igb.reset_told)" -gt 0 ] && sriov_put restored 1
-	[ "$(sriov_stat dst igb.resumed)" -gt 0 ] && sriov_put vf_resumed 1
+	[ "$(sriov_stat dst igb.config_verified)" -gt 0 ] && l2_record verified 1
+	[ "$(sriov_stat dst igb.reset_told)" -gt 0 ] && l2_record restored 1
+	[ "$(sriov_stat dst igb.resumed)" -gt 0 ] && l2_record vf_resumed 1
 	l2_stop_all
 	dmesg >"$L2DIR/dmesg.txt"
 	return 0
@@ -412,7 +399,7 @@ sriov_migrate_once() {
 
 # sriov_migrate_nodev <v1|v2> <run>: the benchmarks' baseline, the same L2
 # guest (initramfs, command line, memory, QEMU) in VMs without any device,
-# migrated the same way after the same settling time.  Results: sriov_get.
+# migrated the same way after the same settling time.  Results: l2_result.
 sriov_migrate_nodev() {
 	local client=$1 run=$2 append
 	L2DIR=${VMT_DIR:-/tmp}/l2-sriov-$run
@@ -422,23 +409,23 @@ sriov_migrate_nodev() {
 	append="$L2_APPEND l2nodev"
 	L2_APPEND=$append l2_start src l2src none
 	if ! l2_wait "$L2DIR/src-serial.log" 'NET-READY' 240 src; then
-		sriov_put status "source guest not ready"
+		l2_record status "source guest not ready"
 		l2_stop_all
 		return 1
 	fi
 	sleep "$SRIOV_SETTLE"
 	L2_APPEND=$append l2_start dst l2dst none -incoming "tcp:10.99.0.2:$L2_MIG_PORT"
 	if ! l2_wait_listen; then
-		sriov_put status "destination not listening"
+		l2_record status "destination not listening"
 		l2_stop_all
 		return 1
 	fi
 	l2_hmp src "migrate -d tcp:10.99.0.2:$L2_MIG_PORT"
-	sriov_put status "$(l2_mig_wait "$SRIOV_TIMEOUT")"
-	if [ "$(sriov_get status)" = completed ]; then
+	l2_record status "$(l2_mig_wait "$SRIOV_TIMEOUT")"
+	if [ "$(l2_result status)" = completed ]; then
 		l2_mig_figures
-		sriov_put downtime_ms "$L2_DOWNTIME_MS"
-		sriov_put total_ms "$L2_TOTAL_MS"
+		l2_record downtime_ms "$L2_DOWNTIME_MS"
+		l2_record total_ms "$L2_TOTAL_MS"
 		sriov_finish_guest dst
 	fi
 	l2_stop_all
@@ -447,23 +434,23 @@ sriov_migrate_nodev() {
 
 # A figure of the stream, e.g. sriov_gap gap_ms.
 sriov_gap() {
-	tr ' ' '\n' <<<"$(sriov_get gap)" | sed -n "s/^$1=//p"
+	tr ' ' '\n' <<<"$(l2_result gap)" | sed -n "s/^$1=//p"
 }
 
 sriov_report() {
 	{
-		echo "$1: QEMU status $(sriov_get status), L2 accel $L2ACCEL_NAME, total $(sriov_get total_ms ?) ms, downtime $(sriov_get downtime_ms ?) ms, dirty syncs $(sriov_get syncs ?), device state $(sriov_get device_bytes ?) bytes"
-		echo "$1: stream $(sriov_get gap)"
-		echo "$1: VF 1 after migration: $(sriov_get admin ?); the guest's link changes: $(sriov_get link_changes ?)"
+		echo "$1: QEMU status $(l2_result status), L2 accel $L2ACCEL_NAME, total $(l2_result total_ms ?) ms, downtime $(l2_result downtime_ms ?) ms, dirty syncs $(l2_result syncs ?), device state $(l2_result device_bytes ?) bytes"
+		echo "$1: stream $(l2_result gap)"
+		echo "$1: VF 1 after migration: $(l2_result admin ?); the guest's link changes: $(l2_result link_changes ?)"
 		[ -n "${L2_GONE:-}" ] &&
 			echo "$1: L2 QEMU that had exited by itself (role:status): $L2_GONE"
-		[ "$(sriov_get src_resets 0)" -gt 0 ] &&
-			echo "$1: attempts whose source guest reset itself (lines above): $(sriov_get src_resets)"
-		[ -n "$(sriov_get paused)" ] &&
-			echo "$1: source paused then continued: $(sriov_get paused) replies while paused, $(sriov_get continued) after"
-		[ -n "$(sriov_get src_runstate)" ] &&
-			echo "$1: source VM $(sriov_get src_runstate) after the failure, queues re-enabled after a stop: $(sriov_get src_reenabled)"
-		sriov_get checks
+		[ "$(l2_result src_resets 0)" -gt 0 ] &&
+			echo "$1: attempts whose source guest reset itself (lines above): $(l2_result src_resets)"
+		[ -n "$(l2_result paused)" ] &&
+			echo "$1: source paused then continued: $(l2_result paused) replies while paused, $(l2_result continued) after"
+		[ -n "$(l2_result src_runstate)" ] &&
+			echo "$1: source VM $(l2_result src_runstate) after the failure, queues re-enabled after a stop: $(l2_result src_reenabled)"
+		l2_result checks
 	} | tap_diag
 }
 
@@ -471,7 +458,7 @@ sriov_report() {
 # destination said, the source's last console lines and the VFs' kernel
 # lines.
 sriov_diag_failed_source() {
-	[ "$(sriov_get resumed 0)" -ge 10 ] && [ "$(sriov_get guest_ok)" = 1 ] && return 0
+	[ "$(l2_result resumed 0)" -ge 10 ] && [ "$(l2_result guest_ok)" = 1 ] && return 0
 	{
 		echo "source QEMU said:"
 		tail -n 5 "$L2DIR/src-qemu.log"

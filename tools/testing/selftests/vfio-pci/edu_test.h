@@ -10,7 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "vfio_test.h"
+#include "vfio_dev.h"
 
 #include "edu_regs.h"
 

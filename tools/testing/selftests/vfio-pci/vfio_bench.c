@@ -17,7 +17,7 @@
 #include <unistd.h>
 #include <linux/pci_regs.h>
 
-#include "vfio_test.h"
+#include "vfio_dev.h"
 
 #define EDU_ID_VALUE	0x010000ed
 #define EDU_PCI_IDS	0x11e81234	/* device << 16 | vendor */

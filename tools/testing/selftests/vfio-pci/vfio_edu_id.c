@@ -9,7 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "vfio_test.h"
+#include "vfio_dev.h"
 
 #define EDU_ID_REG	0x00
 #define EDU_ID		0x010000ed

@@ -20,7 +20,7 @@
 #include <unistd.h>
 #include <linux/pci_regs.h>
 
-#include "vfio_test.h"
+#include "vfio_dev.h"
 
 static const struct {
 	const char *name;

@@ -30,7 +30,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "vfio_test.h"
+#include "vfio_dev.h"
 #include "vfio_harness.h"
 
 /* Not in every uAPI header this builds against: upstream's numbers. */

@@ -40,7 +40,7 @@
 
 #include "edu_regs.h"
 #include "remap_client.h"
-#include "vfio_test.h"
+#include "vfio_dev.h"
 #include "vfio_harness.h"
 
 #define KNOB		"/sys/module/edu_remap/parameters/trap"

@@ -21,7 +21,7 @@
 #include <string.h>
 #include <sys/mman.h>
 
-#include "vfio_test.h"
+#include "vfio_dev.h"
 
 #define V1_STATE	0x00
 #define V1_PENDING	0x08

@@ -33,7 +33,7 @@
 #include <linux/pci_regs.h>
 
 #include "edu_test.h"
-#include "vfio_test.h"
+#include "vfio_dev.h"
 #include "vfio_harness.h"
 
 #define EDU_ID_VALUE		0x010000ed

@@ -27,7 +27,7 @@
 #include <time.h>
 #include <linux/pci_regs.h>
 
-#include "vfio_test.h"
+#include "vfio_dev.h"
 
 /* The 82576 VF's RX queue 0 (its datasheet's register map). */
 #define RDBAL		0x2800

@@ -34,7 +34,7 @@
 #include <unistd.h>
 
 #include "edu_test.h"
-#include "vfio_test.h"
+#include "vfio_dev.h"
 #include "vfio_harness.h"
 
 #define SAFE_ARG	5

@@ -15,7 +15,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "vfio_test.h"
+#include "vfio_dev.h"
 
 int main(int argc, char **argv)
 {
