@@ -73,7 +73,7 @@ datapath_rtt() {
 		     }'
 }
 
-# Not to be called in a subshell: the guest must stay known to l2lib.
+# Not to be called in a subshell: the guest must stay known to l2.sh.
 datapath_measure() {
 	local label=$1 echoes=$2 seconds=$3 rtt tx rx med p99 lost
 	local bulk=$VMT_TOP/tools/testing/bench/bulk.py
