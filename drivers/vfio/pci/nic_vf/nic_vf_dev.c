@@ -379,7 +379,8 @@ EXPORT_SYMBOL_GPL(nic_vf_dev_load);
  * @nv: the VF, just restored from a loaded state; caller holds @nv->lock
  * @err: the restore's result
  * @res: the administrator settings it applied (read only if @err is 0)
- * @how: what the guest driver sees next, for the operator
+ * @how: what the guest driver sees next, for the operator (read only if
+ *	 @err is 0)
  */
 void nic_vf_dev_restored(struct nic_vf_dev *nv, int err,
 			 const struct nic_vf_admin_result *res, const char *how)

@@ -115,7 +115,7 @@ fi
 "$VMT_TOP/tools/testing/selftests/vfio-pci/irq-qemu.sh" "$remap"
 
 echo none >"$KNOB"
-failures=$(awk '$1 == "trap_failures" { print $2 }' "$DEBUGFS/edu_remap/$remap")
+failures=$(stats_value "$DEBUGFS/edu_remap/$remap" trap_failures)
 check "edu_remap applied every trap change to the device ($failures failures)" \
 	test "$failures" = 0
 vfio_unbind "$remap"

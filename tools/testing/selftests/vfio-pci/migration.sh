@@ -34,8 +34,10 @@ sed 's/^/# stderr: /' "$WORK/vfio_migration.err"
 # operator's dmesg line names the reason (the documented format).
 checksum=0 identity=0
 for bdf in "${edus[@]:0:2}"; do
-	checksum=$((checksum + $(stats_get "$bdf" migration.rejected_checksum)))
-	identity=$((identity + $(stats_get "$bdf" migration.rejected_identity)))
+	n=$(stats_get "$bdf" migration.rejected_checksum)
+	checksum=$((checksum + ${n:-0}))
+	n=$(stats_get "$bdf" migration.rejected_identity)
+	identity=$((identity + ${n:-0}))
 done
 tap_result "rejected streams are counted by reason (checksum $checksum, another device $identity)" \
 	"$([ "$checksum" -ge 1 ] && [ "$identity" -ge 1 ]; echo $?)"

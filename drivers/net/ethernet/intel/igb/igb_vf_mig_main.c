@@ -278,8 +278,10 @@ static void report_restore(struct igb_vfm_dev *d, int err,
 	char how[192];
 
 	if (err) {
-		snprintf(how, sizeof(how), "failed");
-	} else if (d->m.resumed) {
+		nic_vf_dev_restored(&d->nv, err, res, NULL);
+		return;
+	}
+	if (d->m.resumed) {
 		d->stats.resumed++;
 		snprintf(how, sizeof(how),
 			 "resumed where the source stopped, no reset for the guest driver (%llu messages sent to the PF in its place: %u multicast, %u VLANs, largest frame %u)",
