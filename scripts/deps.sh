@@ -152,3 +152,47 @@ elif [ ! -x "$OUT/qemu10/usr/bin/qemu-system-x86_64" ]; then
 	echo "deps: QEMU 10.0 not unpacked yet; run 'make deps' as root" >&2
 	exit 1
 fi
+
+# libvirt 11.3 from bookworm-backports (the libvirt suite; Debian 12's own
+# is 9.0): the daemon with its QEMU and node-device drivers, and virsh.
+# Each package is pinned to backports by name: "-t bookworm-backports"
+# would take systemd and more from there too.  The packages' scripts would
+# start libvirtd on this machine; nothing here needs it, so a policy-rc.d
+# of our own (when there is none) stops that for the install.
+libvirt_packages=(libvirt-daemon libvirt-daemon-driver-qemu
+	libvirt-daemon-driver-nodedev libvirt-clients libvirt-common libvirt0
+	libvirt-daemon-common libvirt-daemon-log)
+libvirt_missing() {
+	local p v
+	for p in "${libvirt_packages[@]}"; do
+		v=$(dpkg-query -W -f='${Status} ${Version}' "$p" 2>/dev/null || true)
+		case $v in
+		"install ok installed 1"[1-9].*) ;;
+		*) echo "$p/bookworm-backports" ;;
+		esac
+	done
+}
+mapfile -t missing < <(libvirt_missing)
+if [ ${#missing[@]} -gt 0 ]; then
+	if ! is_root; then
+		echo "deps: libvirt 11 from bookworm-backports missing: ${missing[*]}" >&2
+		echo "deps: run 'make deps' as root" >&2
+		exit 1
+	fi
+	apt_update
+	policy=/usr/sbin/policy-rc.d
+	if [ ! -e "$policy" ]; then
+		printf '#!/bin/sh\nexit 101\n' >"$policy"
+		chmod 755 "$policy"
+		trap 'rm -f "$policy"' EXIT
+	fi
+	apt_install "${missing[@]}"
+	[ -z "$(libvirt_missing)" ] || {
+		echo "deps: libvirt 11 from bookworm-backports did not install" >&2
+		exit 1
+	}
+	if [ -n "$(trap -p EXIT)" ]; then
+		rm -f "$policy"
+		trap - EXIT
+	fi
+fi

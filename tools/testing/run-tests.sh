@@ -66,7 +66,7 @@ export OUT=${OUT:-$top/out}
 
 # The suites the second kernel runs in a full run (the first runs them
 # all; unit is kernel independent and runs on the first only).
-SECOND_KERNEL_SUITES=${SECOND_KERNEL_SUITES-"build vm registry passthrough migration migration-v2 fuzz irq qemu-e2e qemu10-e2e multi-device i40e sriov-e2e install"}
+SECOND_KERNEL_SUITES=${SECOND_KERNEL_SUITES-"build vm registry passthrough migration migration-v2 fuzz irq qemu-e2e qemu10-e2e multi-device i40e sriov-e2e libvirt install"}
 
 # Suites in the order they run, and what runs them: a host script, or
 # "<run name> <timeout> <guest script> [run-vm.sh options...]" for a suite
@@ -88,6 +88,7 @@ declare -A suite_cmd=(
 	[multi-device]="multi-device 1800 tools/testing/e2e/multi-device.sh ${IGB_VM_OPTS[*]} --edu 4"
 	[i40e]="i40e 400 tools/testing/selftests/vfio-pci/i40e.sh"
 	[sriov-e2e]="sriov-e2e 1800 tools/testing/e2e/sriov-e2e.sh ${IGB_VM_OPTS[*]}"
+	[libvirt]="libvirt 1500 tools/testing/e2e/libvirt.sh ${LIBVIRT_VM_OPTS[*]}"
 )
 # Host suites on the kernels after the first: the kernel-independent
 # checks (--common) are the first kernel's.
@@ -95,13 +96,13 @@ declare -A suite_cmd_other=(
 	[build]="tools/testing/gates.sh"
 	[install]="tools/testing/install/install.sh"
 )
-order=(build unit install vm registry passthrough migration migration-v2 fuzz irq qemu-e2e qemu10-e2e multi-device i40e sriov-e2e)
+order=(build unit install vm registry passthrough migration migration-v2 fuzz irq qemu-e2e qemu10-e2e multi-device i40e sriov-e2e libvirt)
 # Wall times (seconds) to expect of a job $OUT/timings does not know.
 declare -A suite_est=(
 	[build]=300 [unit]=120 [install]=200 [vm]=90 [registry]=120
 	[passthrough]=150 [migration]=120 [migration-v2]=100 [fuzz]=150 [irq]=160
 	[qemu-e2e]=460 [qemu10-e2e]=230 [multi-device]=420 [i40e]=40
-	[sriov-e2e]=560
+	[sriov-e2e]=560 [libvirt]=500
 )
 
 # Test hooks (tools/testing/unit/test_run_tests.sh), not for users:

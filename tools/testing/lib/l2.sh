@@ -90,11 +90,28 @@ l2_ts_reader() {
 # background with the device <bdf> assigned (see the environment above);
 # <bdf> none: no device assigned.
 l2_start() {
-	local role=$1 ns=$2 bdf=$3 f qemu dev=()
+	local role=$1 ns=$2 bdf=$3 qemu dev=()
 	shift 3
 	[ "$bdf" = none ] ||
 		dev=(-device "vfio-pci,host=$bdf,${L2_VFIO_OPTS:-x-enable-migration=on}")
 	read -ra qemu <<<"$L2QEMU ${L2_QEMU_MORE:-}"
+	l2_fifos "$role"
+	ulimit -l unlimited
+	ip netns exec "$ns" "${qemu[@]}" -name "$role" "${L2ACCEL[@]}" \
+		-m "${L2_MEM:-128M}" -nodefaults -display none -no-reboot \
+		-kernel "${L2_KIMAGE:-${KIMAGE:-/boot/vmlinuz-$KVER}}" -initrd "${L2_INITRD:-$OUT/l2-initramfs.gz}" \
+		-append "${L2_APPEND:-$L2_EDU_APPEND}" \
+		-chardev "pipe,id=ser,path=$L2FIFO/$role-ser" -serial chardev:ser \
+		-chardev "pipe,id=mon,path=$L2FIFO/$role-mon" -mon chardev=mon,mode=readline \
+		"${dev[@]}" "$@" >"$L2DIR/$role-qemu.log" 2>&1 &
+	L2PID[$role]=$!
+	tap_phase "L2 $role: boot started"
+}
+
+# l2_fifos <role>: the role's serial console and monitor FIFO pairs, each
+# output copied to its log in the background.
+l2_fifos() {
+	local role=$1 f
 	mkdir -p "$L2DIR" "$L2FIFO"
 	for f in ser mon; do
 		rm -f "$L2FIFO/$role-$f.in" "$L2FIFO/$role-$f.out"
@@ -110,16 +127,6 @@ l2_start() {
 		sed -u 's/\r$//' "$L2FIFO/$role-ser.out" >>"$L2DIR/$role-serial.log" &
 	fi
 	sed -u 's/\r$//' "$L2FIFO/$role-mon.out" >>"$L2DIR/$role-mon.log" &
-	ulimit -l unlimited
-	ip netns exec "$ns" "${qemu[@]}" -name "$role" "${L2ACCEL[@]}" \
-		-m "${L2_MEM:-128M}" -nodefaults -display none -no-reboot \
-		-kernel "${L2_KIMAGE:-${KIMAGE:-/boot/vmlinuz-$KVER}}" -initrd "${L2_INITRD:-$OUT/l2-initramfs.gz}" \
-		-append "${L2_APPEND:-$L2_EDU_APPEND}" \
-		-chardev "pipe,id=ser,path=$L2FIFO/$role-ser" -serial chardev:ser \
-		-chardev "pipe,id=mon,path=$L2FIFO/$role-mon" -mon chardev=mon,mode=readline \
-		"${dev[@]}" "$@" >"$L2DIR/$role-qemu.log" 2>&1 &
-	L2PID[$role]=$!
-	tap_phase "L2 $role: boot started"
 }
 
 l2_alive() {

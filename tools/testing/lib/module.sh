@@ -12,6 +12,18 @@ module_refcnt() {
 	fi
 }
 
+# References to a loaded module other than its users' (each module that
+# uses its symbols holds one, listed in holders/): what open devices and
+# the like still hold.  "absent" when it is not loaded.
+module_unheld_refs() {
+	local m=${1//-/_} h n=0
+	[ -r "/sys/module/$m/refcnt" ] || { echo absent; return 0; }
+	for h in "/sys/module/$m/holders/"*; do
+		[ -e "$h" ] && n=$((n + 1))
+	done
+	echo $(($(cat "/sys/module/$m/refcnt") - n))
+}
+
 module_loaded() { [ -d "/sys/module/${1//-/_}" ]; }
 
 # Refuse a module by alias for the rest of this boot (modprobe.d blacklist).

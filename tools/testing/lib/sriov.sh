@@ -154,9 +154,12 @@ sriov_stat_now() {
 	stats_get "$(cat "$L2DIR/dev-$1")" "$2"
 }
 
-# "MAC vlan N" of VF n as the PF reports it.
+# "MAC vlan N" of VF n as the PF reports it; sriov_admin_of <n> <netns>
+# <pf>: as another PF reports it, in a network namespace.
 sriov_admin_of() {
-	ip link show "$SRIOV_PF" | awk -v vf="$1" '
+	local ns=()
+	[ -n "${2:-}" ] && ns=(-n "$2")
+	ip "${ns[@]}" link show "${3:-$SRIOV_PF}" | awk -v vf="$1" '
 		$1 == "vf" && $2 == vf {
 			vlan = "none"
 			for (i = 1; i <= NF; i++) {

@@ -16,6 +16,7 @@
 # vCPUs; NOTES.md).
 NESTED_VM_OPTS=(--qemu10 --smp 1)
 
+
 # A test guest with real SR-IOV VFs: level 0 is QEMU 10.0 (QEMU 7.2 has no
 # igb) with an emulated 82576 (igb) behind its own PCIe root port, on a
 # user-mode network that reaches nothing, 3 GiB for the nested guests and
@@ -38,3 +39,17 @@ IGB_VM_OPTS=("${NESTED_VM_OPTS[@]}" --mem 3G --edu 0
 # runs, against hundreds on two vCPUs; NOTES.md); preempt=full at least
 # lets a kernel path be preempted anywhere.
 IRQ_VM_OPTS=(--smp 1 --kernel-arg preempt=full)
+
+# The libvirt suite's test guest: two edu devices and two igb PFs (one for
+# each libvirt host, each on its own user-mode network), one vCPU.  It runs
+# QEMU 7.2 as well as 10.0, and libvirt loads every module of a QEMU it
+# probes: level 0 is 10.0 with its modules found through QEMU_MODULE_DIR,
+# so the host root it exports keeps 7.2's (with NESTED_VM_OPTS' mount,
+# 7.2 aborts on 10.0's modules).
+LIBVIRT_VM_OPTS=(--qemu10-moddir --smp 1 --mem 3G
+	--qemu-arg -device --qemu-arg pcie-root-port,id=rpigb,chassis=9,slot=9
+	--qemu-arg -netdev --qemu-arg user,id=igbnet,restrict=on
+	--qemu-arg -device --qemu-arg igb,netdev=igbnet,bus=rpigb
+	--qemu-arg -device --qemu-arg pcie-root-port,id=rpigb2,chassis=10,slot=10
+	--qemu-arg -netdev --qemu-arg user,id=igbnet2,restrict=on
+	--qemu-arg -device --qemu-arg igb,netdev=igbnet2,bus=rpigb2)

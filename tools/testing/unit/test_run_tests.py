@@ -22,7 +22,7 @@ FIXTURES = os.path.join(HERE, "fixtures/consoles")
 K61, K612 = "6.1.0-91-amd64", "6.12.90+deb13-amd64"
 SUITES = ["build", "unit", "install", "vm", "registry", "passthrough",
           "migration", "migration-v2", "fuzz", "irq", "qemu-e2e", "qemu10-e2e",
-          "multi-device", "i40e", "sriov-e2e"]
+          "multi-device", "i40e", "sriov-e2e", "libvirt"]
 # The second kernel's list, as the runner's default says.
 SECOND = re.search(r'^SECOND_KERNEL_SUITES=\$\{SECOND_KERNEL_SUITES-"([^"]*)"\}',
                    open(RUNNER).read(), re.M).group(1).split()

@@ -19,6 +19,8 @@
 #                  PCIe root port (so a secondary bus reset resets it)
 #   --qemu BIN     level-0 QEMU (default qemu-system-x86_64)
 #   --qemu10       level-0 QEMU is 10.0 from backports (scripts/qemu10.sh)
+#   --qemu10-moddir  the same, the guest seeing the system's QEMU modules
+#                  (qemu10.sh run-moddir)
 #   --qemu-arg A   extra argument for QEMU (repeatable)
 #   --smp N        number of vCPUs (default 2)
 #   --kernel-arg A extra argument for the guest kernel (repeatable)
@@ -63,6 +65,7 @@ while [ $# -gt 0 ]; do
 	--edu) edu=$2; shift 2 ;;
 	--qemu) qemu=("$2"); shift 2 ;;
 	--qemu10) qemu=("$top/scripts/qemu10.sh" run); shift ;;
+	--qemu10-moddir) qemu=("$top/scripts/qemu10.sh" run-moddir); shift ;;
 	--qemu-arg) qemu_args+=("$2"); shift 2 ;;
 	--smp) smp=$2; shift 2 ;;
 	--kernel-arg) kernel_args+=" $2"; shift 2 ;;
