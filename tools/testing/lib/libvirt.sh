@@ -11,7 +11,6 @@
 # A host's configuration and logs are in $L2DIR/lv-<host> (kept on the
 # host), its state in tmpfs.
 
-LV_PORT=16509
 LV_MIG_PORT=49152
 declare -A LV_NS=([a]=l2src [b]=l2dst)
 declare -A LV_IP=([a]=10.99.0.1 [b]=10.99.0.2)
