@@ -158,7 +158,7 @@ fi
 # Each package is pinned to backports by name: "-t bookworm-backports"
 # would take systemd and more from there too.  The packages' scripts would
 # start libvirtd on this machine; nothing here needs it, so a policy-rc.d
-# of our own (when there is none) stops that for the install.
+# of our own (when there is none, removed as this script exits) stops that.
 libvirt_packages=(libvirt-daemon libvirt-daemon-driver-qemu
 	libvirt-daemon-driver-nodedev libvirt-clients libvirt-common libvirt0
 	libvirt-daemon-common libvirt-daemon-log)
@@ -191,8 +191,4 @@ if [ ${#missing[@]} -gt 0 ]; then
 		echo "deps: libvirt 11 from bookworm-backports did not install" >&2
 		exit 1
 	}
-	if [ -n "$(trap -p EXIT)" ]; then
-		rm -f "$policy"
-		trap - EXIT
-	fi
 fi

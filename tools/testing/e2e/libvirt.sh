@@ -101,15 +101,8 @@ lv_src_progress() {
 # The source runs on with a working device after a failed migration: 40
 # more transfers (two progress lines) or 40 more replies (2 s of stream).
 lv_src_runs_on() {
-	local before end
-	[ "$(lv_virsh a domstate "$DOM")" = running ] || return 1
-	before=$(lv_src_progress)
-	end=$((SECONDS + 90))
-	while [ $SECONDS -lt $end ]; do
-		[ "$(lv_src_progress)" -ge $((before + 40)) ] && return 0
-		sleep 0.5	# the guest's next lines
-	done
-	return 1
+	[ "$(lv_virsh a domstate "$DOM")" = running ] &&
+		e2e_progress_grows lv_src_progress 40 90
 }
 
 # lv_tap_released <what> <bdf>=<driver>...: each device back with the
@@ -225,23 +218,14 @@ lv_checks_edu() {
 # multicast group reach it from the PF side, libvirt set the VF up as on
 # the source and our driver only verified it.
 lv_checks_net() {
-	local what=$1 downtime=$2 pfns="ip netns exec ${LV_NS[b]}"
-	local admin restored applied
+	local what=$1 downtime=$2 admin restored applied
 	# While the destination VM runs: the VF's settings and counters go
 	# with the domain.
 	admin=$(lv_vf_admin b)
 	restored=$(lv_stat dst nic_vf.restored)
 	applied=$(lv_stat dst nic_vf.admin_applied)
-	l2_wait "$L2DIR/dst-serial.log" 'seq=' 60 dst
-	sleep "$SRIOV_SETTLE"	# a stretch of the stream from the destination
-	$pfns ping -c 2 -W 3 -s $((SRIOV_MTU - 100)) -M do "$SRIOV_GUEST_IP" \
-		>"$L2DIR/jumbo.log" 2>&1 && l2_record jumbo 1
-	$pfns ping -c 3 -W 3 -I "${LV_PF[b]}.$SRIOV_VLAN" "$SRIOV_GROUP" >"$L2DIR/mcast.log" 2>&1
-	grep -q "from $SRIOV_GUEST_IP" "$L2DIR/mcast.log" && l2_record mcast 1
 	l2_record admin "$admin"
-	sriov_finish_guest dst
-	l2_record gap "$(python3 "$VMT_TOP/tools/testing/e2e/stream-gap.py" \
-		"$L2DIR/src-serial.log" "$L2DIR/dst-serial.log")"
+	sriov_dst_probe "${LV_PF[b]}.$SRIOV_VLAN" "${LV_NS[b]}"
 	sriov_report "$what"
 	tap_result "$what: downtime reported by libvirt (${downtime:-none} ms)" \
 		"$([ -n "$downtime" ]; echo $?)"

@@ -96,6 +96,19 @@ e2e_finish_guest() {
 	fi
 }
 
+# e2e_progress_grows <command> <n> <seconds>: wait until the number the
+# command prints has grown by n (a guest's progress); fails if it did not
+# in time.
+e2e_progress_grows() {
+	local before end=$((SECONDS + $3))
+	before=$("$1")
+	while [ $SECONDS -lt $end ]; do
+		[ "$("$1")" -ge $((before + $2)) ] && return 0
+		sleep 0.5	# the guest's next lines
+	done
+	return 1
+}
+
 # The source's latest EDU-PROGRESS count (its transfers so far).
 e2e_src_progress() {
 	grep -a '^EDU-PROGRESS ' "$L2DIR/src-serial.log" | tail -n1 | awk '{ print $2 + 0 }'
@@ -225,12 +238,7 @@ e2e_migrate() {
 		if [ "${E2E_KEEP_SRC:-0}" = 1 ] && l2_alive src; then
 			# Its program goes on: two more progress lines (40
 			# transfers), then the next run takes it over.
-			before=$(e2e_src_progress)
-			for ((i = 0; i < 120; i++)); do
-				[ "$(e2e_src_progress)" -ge $((before + 40)) ] && break
-				sleep 0.5
-			done
-			if [ "$(e2e_src_progress)" -ge $((before + 40)) ]; then
+			if e2e_progress_grows e2e_src_progress 40 60; then
 				l2_record src_on 1
 			else
 				l2_record src_on 0

@@ -378,26 +378,35 @@ sriov_migrate_once() {
 		return 0
 	fi
 
-	# The stream goes on from the destination.
-	l2_wait "$L2DIR/dst-serial.log" 'seq=' 60 dst
-	sleep "$SRIOV_SETTLE"
-	# The guest's own settings, seen from the PF side: a frame larger
-	# than the default needs the guest's largest-frame setting, a ping to
-	# the group needs its multicast list.
-	ping -c 2 -W 3 -s $((SRIOV_MTU - 100)) -M do "$SRIOV_GUEST_IP" >"$L2DIR/jumbo.log" 2>&1 &&
-		l2_record jumbo 1
-	ping -c 3 -W 3 -I "$SRIOV_PF.$SRIOV_VLAN" "$SRIOV_GROUP" >"$L2DIR/mcast.log" 2>&1
-	grep -q "from $SRIOV_GUEST_IP" "$L2DIR/mcast.log" && l2_record mcast 1
 	l2_record admin "$(sriov_admin_of 1)"
-	sriov_finish_guest dst
-	l2_record gap "$(python3 "$VMT_TOP/tools/testing/e2e/stream-gap.py" \
-		"$L2DIR/src-serial.log" "$L2DIR/dst-serial.log")"
+	sriov_dst_probe "$SRIOV_PF.$SRIOV_VLAN"
 	[ "$(sriov_stat dst igb.config_verified)" -gt 0 ] && l2_record verified 1
 	[ "$(sriov_stat dst igb.reset_told)" -gt 0 ] && l2_record restored 1
 	[ "$(sriov_stat dst igb.resumed)" -gt 0 ] && l2_record vf_resumed 1
 	l2_stop_all
 	dmesg >"$L2DIR/dmesg.txt"
 	return 0
+}
+
+# sriov_dst_probe <PF side's VLAN interface> [netns]: after a completed
+# migration, the stream from the destination for SRIOV_SETTLE seconds;
+# the guest's own settings seen from the PF side (in that namespace): a
+# frame larger than the default needs the guest's largest-frame setting,
+# a ping to the group needs its multicast list (results jumbo, mcast);
+# then the guest's checks (sriov_finish_guest) and the stream's figures
+# (gap).
+sriov_dst_probe() {
+	local pfside=()
+	[ -n "${2:-}" ] && pfside=(ip netns exec "$2")
+	l2_wait "$L2DIR/dst-serial.log" 'seq=' 60 dst
+	sleep "$SRIOV_SETTLE"
+	"${pfside[@]}" ping -c 2 -W 3 -s $((SRIOV_MTU - 100)) -M do "$SRIOV_GUEST_IP" \
+		>"$L2DIR/jumbo.log" 2>&1 && l2_record jumbo 1
+	"${pfside[@]}" ping -c 3 -W 3 -I "$1" "$SRIOV_GROUP" >"$L2DIR/mcast.log" 2>&1
+	grep -q "from $SRIOV_GUEST_IP" "$L2DIR/mcast.log" && l2_record mcast 1
+	sriov_finish_guest dst
+	l2_record gap "$(python3 "$VMT_TOP/tools/testing/e2e/stream-gap.py" \
+		"$L2DIR/src-serial.log" "$L2DIR/dst-serial.log")"
 }
 
 # sriov_migrate_nodev <v1|v2> <run>: the benchmarks' baseline, the same L2
