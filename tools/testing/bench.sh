@@ -196,8 +196,9 @@ section_migration() {
 # with igb_vf_migration's precise dirty reporting, then one with
 # all_dirty=1 (capped: it may never converge).  On a kernel with PRE_COPY
 # (6.12): BENCH_SRIOV_RUNS migrations by QEMU 10.0 each with the pre-copy
-# part, without it, and of the same VM without any device, taking turns.
-# Figures are medians.
+# part, without it, with the guest told of a reset, of the same VM without
+# any device, and of the same VM and stream on an emulated NIC (virtio-net)
+# instead of the VF, taking turns.  Figures are medians.
 section_sriov() {
 	local runs=${BENCH_SRIOV_RUNS:-3} cap=${BENCH_SRIOV_CAP:-120} raw
 	raw=$results/sriov.raw

@@ -15,6 +15,9 @@
 #     v2-reset   the destination tells the guest's driver of a VF reset
 #                instead of resuming the VF (igb_vf_migration.guest_reset=1)
 #     v2-nodev   the same L2 guest without any device: the baseline
+#     v2-emul    the same L2 guest and stream on an emulated NIC
+#                (virtio-net) instead of the VF: the gap a guest feels
+#                when no VF is involved at all
 # Prints one raw line per run on stdout:
 #   run <label> <status> <total-ms> <downtime-ms> <gap-ms> <guest-ok>
 # and for each v2 run "part <label> yes|no <restore-ms>" (the destination
@@ -42,7 +45,7 @@ if [ -z "$modes" ]; then
 	modes=v1
 	guest_v2_env | grep -qx VFIO_TEST_PRECOPY=1 && modes=v2
 fi
-trap 'l2_stop_all; l2_netns_teardown' EXIT
+trap 'l2_stop_all; sriov_emul_net_teardown; l2_netns_teardown' EXIT
 
 raw() {
 	echo "run $1 $(l2_result status | tr " " _) $(l2_result total_ms -) $(l2_result downtime_ms -) $(sriov_gap gap_ms | grep . || echo -) $(l2_result guest_ok 0)"
@@ -75,8 +78,11 @@ if [ "$modes" = v2 ]; then
 		echo "# sriov bench: no function graph tracer, no driver figures"
 	# Both QEMU 10.0 ends log their downtime checkpoints.
 	export L2_QEMU_MORE=$QEMU_CHECKPOINTS
-	v2_modes=(v2 v2-reset v2-nodev)
-	guest_v2_env | grep -qx VFIO_TEST_PRECOPY=1 && v2_modes=(v2 v2-nopart v2-reset v2-nodev)
+	v2_modes=(v2 v2-reset v2-nodev v2-emul)
+	guest_v2_env | grep -qx VFIO_TEST_PRECOPY=1 &&
+		v2_modes=(v2 v2-nopart v2-reset v2-nodev v2-emul)
+	sriov_emul_net_setup >>"$VMT_DIR/sriov-prepare.log" 2>&1 ||
+		{ echo "# sriov bench: no network for the emulated NIC"; exit 1; }
 	part=/sys/module/vfio_pci/parameters/precopy_part
 	reset=/sys/module/igb_vf_migration/parameters/guest_reset
 	for ((i = 1; i <= runs; i++)); do
@@ -98,6 +104,10 @@ if [ "$modes" = v2 ]; then
 			v2-nodev)
 				sriov_migrate_nodev v2 v2-nodev
 				raw v2-nodev
+				;;
+			v2-emul)
+				sriov_migrate_nodev v2 v2-emul emul
+				raw v2-emul
 				;;
 			esac
 			if grep -q 'migration: pre-copy part loaded' "$L2DIR/dmesg.txt" 2>/dev/null; then

@@ -18,11 +18,14 @@ the outage the guest has, destination work included; "-" if not traced).
 Labels: precise, all-dirty (QEMU 7.2); v2 (QEMU 10.0, with the pre-copy
 part), v2-nopart (the part turned off), v2-reset (the destination tells
 the guest's driver of a reset instead of resuming its VF, guest_reset=1),
-v2-nodev (the same VM without any device: the baseline).
+v2-nodev (the same VM without any device: the baseline), v2-emul (the
+same VM and stream on an emulated NIC instead of the VF).
 
 The longest gap in the guest's ping stream is what the guest feels; its
 excess over QEMU's downtime (median of per-run differences) is what the
-device's way back costs on top of the migration itself.
+device's way back costs on top of the migration itself.  v2-emul's
+excess is what a guest feels with no VF at all (the emulator's and the
+guest's share); the VF's own share is the difference of the two.
 """
 import statistics
 import sys
@@ -32,7 +35,8 @@ import stop_to_start
 # label, figure suffix, a run must complete for the section to pass
 MODES = (("precise", "", True), ("all-dirty", "-all-dirty", False),
          ("v2", "", True), ("v2-nopart", "-no-precopy", True),
-         ("v2-reset", "-guest-reset", True), ("v2-nodev", "-no-device", True))
+         ("v2-reset", "-guest-reset", True), ("v2-nodev", "-no-device", True),
+         ("v2-emul", "-emulated-nic", True))
 
 
 def figures(runs, label):
@@ -43,6 +47,13 @@ def figures(runs, label):
         vals = [float(r[i]) for r in done if r[i] != "-"]
         return statistics.median(vals) if vals else None
     return done, med(1), med(2), med(3)
+
+
+def gap_over_downtime(done):
+    """Median of the completed runs' gap minus downtime, or None."""
+    over = [float(r[3]) - float(r[2]) for r in done
+            if r[3] != "-" and r[2] != "-"]
+    return statistics.median(over) if over else None
 
 
 def main():
@@ -86,11 +97,10 @@ def main():
         print("bench: %smigration-total-s%s %.1f s" % (prefix, suffix, total / 1000))
         if gap is not None:
             print("bench: %spacket-gap-ms%s %.0f ms" % (prefix, suffix, gap))
-            over = [float(r[3]) - float(r[2]) for r in done
-                    if r[3] != "-" and r[2] != "-"]
-            if over:
+            over = gap_over_downtime(done)
+            if over is not None:
                 print("bench: %spacket-gap-over-downtime-ms%s %.0f ms" %
-                      (prefix, suffix, statistics.median(over)))
+                      (prefix, suffix, over))
     p = figures(runs, "precise")
     a = figures(runs, "all-dirty")
     if p[0] and a[0] and p[2] and a[2]:
@@ -135,6 +145,13 @@ def main():
         print("# sriov: downtime %.0f ms with the VF, %.0f ms without any device (medians)"
               % (v2[2], nodev[2]))
         print("bench: sriov-downtime-device-share-ms %.0f ms" % (v2[2] - nodev[2]))
+    emul = figures(runs, "v2-emul")
+    vf_over, emul_over = gap_over_downtime(v2[0]), gap_over_downtime(emul[0])
+    if vf_over is not None and emul_over is not None:
+        # What the VF's way back adds to the gap a guest has anyway.
+        print("# sriov: gap over downtime %.0f ms with the VF, %.0f ms on an emulated NIC (medians)"
+              % (vf_over, emul_over))
+        print("bench: sriov-packet-gap-vf-share-ms %.0f ms" % (vf_over - emul_over))
     stop_to_start.summarise(outage, "sriov-", "sriov")
     return failed
 

@@ -219,6 +219,7 @@ lv_checks_edu() {
 # the source and our driver only verified it.
 lv_checks_net() {
 	local what=$1 downtime=$2 admin restored applied
+	sriov_dst_stream
 	# While the destination VM runs: the VF's settings and counters go
 	# with the domain.
 	admin=$(lv_vf_admin b)

@@ -108,6 +108,20 @@ l2_start() {
 	tap_phase "L2 $role: boot started"
 }
 
+# l2_yield_cpu on|off: while on, this script and whatever it starts from
+# then on run at a low CPU priority (nice 10: about a tenth of the CPU
+# against one busy QEMU thread, so its waits still move).  On the one-CPU
+# test guest a migration's switch-over and the guest's first moments on
+# the destination are what the runs time; the script's own polling (a few
+# processes a second, ~15 ms each under TCG) must not take the CPU from
+# them.  The L2 QEMUs and the FIFO readers, started before, keep theirs.
+l2_yield_cpu() {
+	local nice=0
+	[ "$1" = on ] && nice=10
+	# An absolute value: newer util-linux reads -n as an increment.
+	renice --priority "$nice" -p "$BASHPID" >/dev/null
+}
+
 # l2_fifos <role>: the role's serial console and monitor FIFO pairs, each
 # output copied to its log in the background.
 l2_fifos() {

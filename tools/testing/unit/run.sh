@@ -41,13 +41,15 @@ python3 "$top/tools/testing/unit/test_corrupt_proxy.py" ||
 
 # The test bed's own logic, without a guest: the failure classifier on
 # constructed consoles, the harness-to-TAP filter, the counter helpers,
-# and the test runner with stand-in jobs (seconds).
+# the L2 runs' CPU priority, and the test runner with stand-in jobs (seconds).
 "$top/tools/testing/unit/test_classify.sh" ||
 	tap_not_ok "classify: test program exited cleanly"
 "$top/tools/testing/unit/test_tap.sh" ||
 	tap_not_ok "tap: test program exited cleanly"
 "$top/tools/testing/unit/test_stats.sh" ||
 	tap_not_ok "stats: test program exited cleanly"
+"$top/tools/testing/unit/test_l2_yield.sh" ||
+	tap_not_ok "l2_yield: test program exited cleanly"
 python3 "$top/tools/testing/unit/test_run_tests.py" ||
 	tap_not_ok "run_tests: test program exited cleanly"
 # The benchmarks' summaries of their raw figures.

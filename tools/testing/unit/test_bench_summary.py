@@ -96,7 +96,19 @@ for down, nopart, nodev, rst, rst0, drv, drv0, out, out0, outn in (
               "run v2-nodev completed 4000 %d - 1" % nodev,
               "part v2-nodev no -", "driver v2-nodev - -",
               "stop-to-start v2-nodev %s" % outn]
+# The emulated NIC's runs: gap over downtime 1000, 830, 1100.
+emul = ["run v2-emul completed 4000 %d %d 1" % dg
+        for dg in ((150, 1150), (170, 1000), (160, 1260))]
 rc, fig = summary("sriov.py", sriov)
+check(rc == 0 and "sriov-packet-gap-vf-share-ms" not in fig,
+      "sriov: no VF share of the gap without the emulated NIC's runs")
+sriov += emul
+rc, fig = summary("sriov.py", sriov)
+check(fig.get("sriov-v2-packet-gap-over-downtime-ms-emulated-nic") == "1000" and
+      fig.get("sriov-packet-gap-vf-share-ms") == "1770",
+      "sriov: the emulated NIC's gap over downtime 1000 and the VF's share 2770-1000 (%s, %s)" %
+      (fig.get("sriov-v2-packet-gap-over-downtime-ms-emulated-nic"),
+       fig.get("sriov-packet-gap-vf-share-ms")))
 check(rc == 0 and fig.get("sriov-downtime-precopy-ratio") == "0.77",
       "sriov: pre-copy ratio of the medians 230/300 (%s)" %
       fig.get("sriov-downtime-precopy-ratio"))
