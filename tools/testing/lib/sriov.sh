@@ -236,7 +236,9 @@ sriov_finish_guest() {
 # sriov_migrate <v1|v2> <run> [monitor commands before migrating...]
 # sriov_migrate_once, and once more if the source guest reset itself
 # before the migration completed: its QEMU exited by itself with status 0
-# (-no-reboot) and its console names no panic or oops.  Nested SVM under
+# (-no-reboot), its console names no panic or oops, and its program had
+# not finished (a source told GO after a failure prints NET-DONE and
+# powers off by itself too).  Nested SVM under
 # TCG does that now and then as the source's dirty logging starts or ends
 # (NOTES.md); a guest that fails for a reason of its own says so on its
 # console first, and is not given a second chance.  The result src_resets
@@ -265,7 +267,7 @@ sriov_migrate() {
 # Did the last run's source guest reset itself (see sriov_migrate)?
 sriov_source_reset_itself() {
 	[[ " ${L2_GONE:-} " == *" src:0 "* ]] &&
-		! grep -aqE 'Kernel panic|BUG:|Oops|general protection|double fault' \
+		! grep -aqE 'Kernel panic|BUG:|Oops|general protection|double fault|NET-DONE' \
 			"$L2DIR/src-serial.log"
 }
 

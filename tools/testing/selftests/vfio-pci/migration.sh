@@ -125,5 +125,20 @@ while read -r params want1 want starts_want what; do
 	vfio_unbind "${edus[0]}"
 	rmmod $TESTMOD
 done <<<"$PIN_CASES"
+# A device write over many pages is reported page by page, through type1:
+# more pages than vfio-pci keeps room for on its stack (4), and than one
+# pin batch (512).  Exactly those pages, not the next one mapped.
+for pages in 5 600; do
+	insmod "$(modinfo -n $TESTMOD)" mig_pin=1 mig_pin_pages=$pages
+	vfio_bind "${edus[0]}"
+	out=$("$BIN/vfio_mig_sync" "${edus[0]}" dirty $((pages + 1)))
+	rc=$?
+	tap_result "a mark of $pages pages reports each of them and no other (client exit $rc, $out)" \
+		"$([ "$rc" = 0 ] &&
+		   [ "$out" = "dirty: $pages of $((pages + 1)) pages, first 0, last $((pages - 1))" ]
+		   echo $?)"
+	vfio_unbind "${edus[0]}"
+	rmmod $TESTMOD
+done
 tap_check "vfio-pci unloads after the device is released" modprobe -r vfio-pci
 exit 0

@@ -57,6 +57,10 @@ static bool mig_pin;
 module_param(mig_pin, bool, 0444);
 MODULE_PARM_DESC(mig_pin, "As mig_log, and start_saving marks IOVA 0 dirty through the container (it must be mapped)");
 
+static uint mig_pin_pages = 1;
+module_param(mig_pin_pages, uint, 0444);
+MODULE_PARM_DESC(mig_pin_pages, "Pages mig_pin marks from IOVA 0 (default 1; more than 4, and than one pin batch of 512, take other paths)");
+
 static bool mig_pin_late;
 module_param(mig_pin_late, bool, 0444);
 MODULE_PARM_DESC(mig_pin_late, "As mig_log, and stop_saving marks IOVA 0 dirty through the container, as a device write racing the end of a save does");
@@ -149,7 +153,11 @@ static int test_mig_nop(struct vfio_device *vdev)
 
 static int test_mig_start_saving(struct vfio_device *vdev)
 {
-	int ret = mig_pin ? vfio_pci_dirty_mark(vdev, 0, PAGE_SIZE) : 0;
+	int ret = 0;
+
+	if (mig_pin)
+		ret = vfio_pci_dirty_mark(vdev, 0,
+					  (size_t)mig_pin_pages * PAGE_SIZE);
 
 	if (atomic_inc_return(&start_calls) == mig_fail_start)
 		ret = -EIO;
@@ -220,6 +228,8 @@ static struct vfio_pci_vendor_driver_ops test_vendor_ops = {
 
 static int __init test_vendor_init(void)
 {
+	if (!mig_pin_pages)
+		return -EINVAL;
 	test_vendor_ops.name = vname;
 	if (incomplete)
 		test_vendor_ops.remove = NULL;
