@@ -238,10 +238,10 @@ sriov_finish_guest() {
 # before the migration completed: its QEMU exited by itself with status 0
 # (-no-reboot), its console names no panic or oops, and its program had
 # not finished (a source told GO after a failure prints NET-DONE and
-# powers off by itself too).  Nested SVM under
-# TCG does that now and then as the source's dirty logging starts or ends
-# (NOTES.md); a guest that fails for a reason of its own says so on its
-# console first, and is not given a second chance.  The result src_resets
+# powers off by itself too).  Nested SVM under TCG does that now and then
+# as the source's dirty logging starts or ends (NOTES.md); a guest that
+# fails for a reason of its own says so on its console first, and is not
+# given a second chance.  The result src_resets
 # counts the resets; the first attempt's logs stay in <logs>.attempt1.
 # SRIOV_RESET_SOURCE=1 resets the source guest from its monitor as the
 # first attempt's migration starts (the test of this retry).
