@@ -59,7 +59,7 @@ MODULE_PARM_DESC(mig_pin, "As mig_log, and start_saving marks IOVA 0 dirty throu
 
 static uint mig_pin_pages = 1;
 module_param(mig_pin_pages, uint, 0444);
-MODULE_PARM_DESC(mig_pin_pages, "Pages mig_pin marks from IOVA 0 (default 1; more than 4, and than one pin batch of 512, take other paths)");
+MODULE_PARM_DESC(mig_pin_pages, "Pages mig_pin marks from IOVA 0 (default 1; more than 4, and than one pin batch of 512, take other paths; 0 makes start_saving fail)");
 
 static bool mig_pin_late;
 module_param(mig_pin_late, bool, 0444);
@@ -228,8 +228,6 @@ static struct vfio_pci_vendor_driver_ops test_vendor_ops = {
 
 static int __init test_vendor_init(void)
 {
-	if (!mig_pin_pages)
-		return -EINVAL;
 	test_vendor_ops.name = vname;
 	if (incomplete)
 		test_vendor_ops.remove = NULL;
