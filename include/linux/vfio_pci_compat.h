@@ -67,6 +67,18 @@ vfio_pci_compat_has_iommufd_ops(const struct vfio_device_ops *ops)
 }
 
 /*
+ * 6.12: vfio-pci fills a BAR mapping page by page from its fault handler
+ * and tears mappings down with unmap_mapping_range() on the device's own
+ * inode.  Before, the first fault filled the whole mapping and core tore
+ * down each mapping it had recorded (6.1).
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 12, 0)
+#define VFIO_PCI_COMPAT_BAR_FAULT_PER_PAGE	1
+#else
+#define VFIO_PCI_COMPAT_BAR_FAULT_PER_PAGE	0
+#endif
+
+/*
  * 6.7: the iova_bitmap that device DMA logging reports through moved into
  * iommufd (symbol namespace IOMMUFD), built only with
  * CONFIG_IOMMUFD_DRIVER.  Without it core fails every DMA_LOGGING_REPORT,

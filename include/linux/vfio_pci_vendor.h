@@ -135,6 +135,11 @@ int vfio_pci_vendor_bar_write(struct vfio_device *vdev, int bar, u64 offset,
 int vfio_pci_vendor_bar_read(struct vfio_device *vdev, int bar, u64 offset,
 			     u64 *val, unsigned int size);
 
+/* A BAR page swapped for memory while the vendor must see its writes. */
+int vfio_pci_shadow_reserve(struct vfio_device *vdev, unsigned int index,
+			    u32 offset);
+int vfio_pci_shadow_swap(struct vfio_device *vdev, struct page *page);
+
 /* Default device operations, for a vendor's vfio_device_ops. */
 int vfio_pci_vendor_init_dev(struct vfio_device *vdev);
 void vfio_pci_vendor_release_dev(struct vfio_device *vdev);

@@ -79,6 +79,7 @@ int vfio_pci_vendor_init_dev(struct vfio_device *vdev)
 	struct vfio_pci_device *vpdev = to_vfio_pci(vdev);
 
 	mutex_init(&vpdev->barmap_lock);
+	vfio_pci_shadow_init(vpdev);
 	vfio_pci_mig_init(vpdev);
 	vfio_pci_dirty_init(vpdev);
 	vfio_pci_irq_init(vpdev);
@@ -156,6 +157,7 @@ void vfio_pci_vendor_close_device(struct vfio_device *vdev)
 	vfio_pci_dirty_release_all(vpdev, 0, U64_MAX);
 	vfio_pci_irq_close(vpdev);
 	vfio_pci_remap_close(vpdev);
+	vfio_pci_shadow_close(vpdev);
 	vfio_pci_mig_own_reset(vpdev, true);
 	vfio_pci_core_close_device(vdev);
 	vfio_pci_mig_own_reset(vpdev, false);
@@ -343,15 +345,22 @@ EXPORT_SYMBOL_GPL(vfio_pci_vendor_reset_function);
  * @vdev: the device
  * @vma: the mapping userspace asks for
  *
- * Refuses ranges a vendor has trapped (vfio_pci_remap_set_traps()).
+ * Refuses ranges a vendor has trapped (vfio_pci_remap_set_traps()); a
+ * mapping of a page the vendor reserved (vfio_pci_shadow_reserve()) follows
+ * its swaps.
  *
- * Return: 0 or a negative errno (-EINVAL for a region that cannot be mapped).
+ * Return: 0 or a negative errno (-EINVAL for a region that cannot be
+ * mapped, -ENOMEM).
  */
 int vfio_pci_vendor_mmap(struct vfio_device *vdev, struct vm_area_struct *vma)
 {
-	int ret = vfio_pci_remap_check_mmap(to_vfio_pci(vdev), vma);
+	struct vfio_pci_device *vpdev = to_vfio_pci(vdev);
+	int ret = vfio_pci_remap_check_mmap(vpdev, vma);
 
-	return ret ? ret : vfio_pci_core_mmap(vdev, vma);
+	if (!ret)
+		ret = vfio_pci_core_mmap(vdev, vma);
+	/* Nothing is mapped before the first fault: a refusal leaves none. */
+	return ret ? ret : vfio_pci_shadow_mmap(vpdev, vma);
 }
 EXPORT_SYMBOL_GPL(vfio_pci_vendor_mmap);
 

@@ -156,6 +156,26 @@ struct vfio_pci_remap {
 };
 
 /**
+ * struct vfio_pci_shadow - a BAR page the kernel may swap for memory
+ * @index: the BAR
+ * @offset: the page's offset in it
+ * @reserved: the vendor reserved the page for this open
+ * @untracked: 6.1: a copied mapping could not be recorded; no swap then
+ * @page: the memory mapped in the device's place, or NULL
+ * @vmas: 6.1: the user mappings of the page (core fills whole mappings)
+ */
+struct vfio_pci_shadow {
+	/** @lock: orders swaps against faults; protects the rest */
+	struct rw_semaphore lock;
+	unsigned int index;
+	u32 offset;
+	bool reserved;
+	bool untracked;
+	struct page *page;
+	struct list_head vmas;
+};
+
+/**
  * struct vfio_pci_device - one device bound to vfio-pci
  * @core: vfio_pci_core's device; must stay first (vfio_alloc_device)
  * @vendor: vendor driver that owns the device, or NULL
@@ -186,6 +206,8 @@ struct vfio_pci_device {
 	struct eventfd_ctx *irq_ctx[VFIO_PCI_MAX_VENDOR_IRQS];
 	/** @remap: trapped ranges and handshake state */
 	struct vfio_pci_remap remap;
+	/** @shadow: the swappable BAR page (vfio_pci_shadow.c) */
+	struct vfio_pci_shadow shadow;
 	/** @debugfs: this device's directory (vfio_pci_debugfs.c) */
 	struct dentry *debugfs;
 };
@@ -288,6 +310,12 @@ int vfio_pci_remap_feature(struct vfio_pci_device *vpdev, u32 flags,
 void vfio_pci_remap_close(struct vfio_pci_device *vpdev);
 void vfio_pci_remap_opted_in(struct vfio_pci_remap *remap,
 			     struct eventfd_ctx *ctx);
+
+/* vfio_pci_shadow.c */
+void vfio_pci_shadow_init(struct vfio_pci_device *vpdev);
+int vfio_pci_shadow_mmap(struct vfio_pci_device *vpdev,
+			 struct vm_area_struct *vma);
+void vfio_pci_shadow_close(struct vfio_pci_device *vpdev);
 
 /* vfio_pci_device.c */
 extern const struct vfio_device_ops vfio_pci_default_ops;

@@ -16,15 +16,35 @@
 #ifndef _LINUX_NIC_VF_DEV_H
 #define _LINUX_NIC_VF_DEV_H
 
+#include <linux/hrtimer.h>
 #include <linux/mutex.h>
 #include <linux/vfio.h>
+#include <linux/workqueue.h>
 #include <linux/vfio_pci_vendor.h>
 
 #include <linux/nic_vf/host.h>
+#include <linux/nic_vf/shadow.h>
 #include <linux/nic_vf/state.h>
 #include <linux/nic_vf/trap.h>
 
 struct nic_vf_dev;
+
+/**
+ * struct nic_vf_shadow - a VF's register page swapped for memory while
+ * saving (nic_vf_dev_shadow.c)
+ * @page: mapped in the device's place, or NULL
+ * @regs: its followed registers, and what the device holds
+ * @timer: looks for changes while @page is mapped
+ * @work: passes them on (it may sleep: the logic reads guest memory)
+ * @swaps: times the page was swapped for memory, since probe
+ */
+struct nic_vf_shadow {
+	struct page *page;
+	struct nic_vf_shadow_regs regs;
+	struct hrtimer timer;
+	struct work_struct work;
+	unsigned long swaps;
+};
 
 /**
  * struct nic_vf_dev_desc - a NIC VF migration driver, as the library sees it
@@ -46,6 +66,11 @@ struct nic_vf_dev;
  * @reg_written: optional; the device took that write
  * @reg_read: the device answered @val for one of @read_regs; return what
  *            the guest reads
+ * @shadow_page: offset of the page swapped for memory while saving
+ *               (<linux/nic_vf/shadow.h>); used with @nr_shadow_regs
+ * @shadow_regs: the registers of that page the logic follows, in the order
+ *               their changes are passed on
+ * @nr_shadow_regs: entries in @shadow_regs (0: no page is swapped)
  *
  * Every hook but @traps runs under the VF's lock.
  */
@@ -62,6 +87,9 @@ struct nic_vf_dev_desc {
 	void (*reg_write)(struct nic_vf_dev *nv, u32 off, u32 val);
 	void (*reg_written)(struct nic_vf_dev *nv, u32 off);
 	u32 (*reg_read)(struct nic_vf_dev *nv, u32 off, u32 val);
+	u32 shadow_page;
+	const u32 *shadow_regs;
+	unsigned int nr_shadow_regs;
 };
 
 /**
@@ -71,6 +99,7 @@ struct nic_vf_dev_desc {
  * @st: the VF's device state (the driver's logic owns it)
  * @resuming: a stream is being loaded; the driver's start() applies it
  * @admin_checked: this stream's administrator settings matched the VF's
+ * @shadow: the swapped page, while saving
  */
 struct nic_vf_dev {
 	struct nic_vf_host host;
@@ -80,6 +109,7 @@ struct nic_vf_dev {
 	struct nic_vf_state *st;
 	bool resuming;
 	bool admin_checked;
+	struct nic_vf_shadow shadow;
 };
 
 /**
@@ -98,6 +128,9 @@ int nic_vf_dev_probe(struct nic_vf_dev *nv, struct pci_dev *pdev,
 		     struct nic_vf_seam *seam);
 void nic_vf_dev_remove(struct nic_vf_dev *nv);
 s64 nic_vf_dev_set_traps(struct nic_vf_dev *nv, bool saving);
+int nic_vf_dev_shadow_begin(struct nic_vf_dev *nv);
+void nic_vf_dev_shadow_flush(struct nic_vf_dev *nv);
+void nic_vf_dev_shadow_end(struct nic_vf_dev *nv);
 
 /* Device ops (struct vfio_device_ops). */
 int nic_vf_dev_open(struct vfio_device *vdev);
@@ -113,6 +146,13 @@ size_t nic_vf_dev_pending_bytes(struct vfio_device *vdev);
 ssize_t nic_vf_dev_save(struct vfio_device *vdev, void *buf, size_t len);
 int nic_vf_dev_load(struct vfio_device *vdev, const void *buf, size_t len,
 		    u32 version);
+
+/* Inside the library: the swapped page (nic_vf_dev_shadow.c). */
+int nic_vf_dev_write_locked(struct nic_vf_dev *nv, u32 off, u32 val);
+void nic_vf_shadow_init(struct nic_vf_dev *nv);
+bool nic_vf_shadow_active(struct nic_vf_dev *nv);
+void nic_vf_dev_shadow_written(struct nic_vf_dev *nv, u32 off, u32 val);
+void nic_vf_shadow_close(struct nic_vf_dev *nv);
 
 /* What happened to the VF: dmesg and debugfs (vfio-pci/<bdf>/stats). */
 void nic_vf_dev_restored(struct nic_vf_dev *nv, int err,

@@ -173,6 +173,8 @@ void nic_vf_ring_quiesced(struct nic_vf_ring *ring, u32 head, u32 tail);
 int nic_vf_tracker_flush(struct nic_vf_tracker *t);
 void nic_vf_tracker_disable_all(struct nic_vf_tracker *t);
 void nic_vf_tracker_end(struct nic_vf_tracker *t);
+void nic_vf_tracker_lose(struct nic_vf_tracker *t, int err);
+void nic_vf_ring_tail_from_device(struct nic_vf_ring *ring, u32 tail);
 int nic_vf_tracker_mark(struct nic_vf_tracker *t, u64 iova, size_t len);
 
 #endif /* _LINUX_NIC_VF_RING_H */

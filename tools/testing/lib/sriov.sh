@@ -342,6 +342,10 @@ sriov_migrate_once() {
 	for st in "$@"; do
 		l2_hmp src "$st"
 	done
+	# Tail writes the driver saw while the stream ran and nothing was
+	# saved: the RX queue page is the device's then.
+	l2_record idle_tail_writes "$(sriov_stat src igb.tail_writes)"
+	l2_record idle_replies "$(sriov_replies src)"
 	tap_phase "$run: migration started (attempt ${SRIOV_ATTEMPT:-1})"
 	l2_yield_cpu on
 	l2_hmp src "migrate -d tcp:10.99.0.2:$port"
@@ -366,6 +370,8 @@ sriov_migrate_once() {
 		return 0
 	fi
 	[ "${SRIOV_DST_CHECKS:-1}" = 0 ] || sriov_dst_stream
+	l2_record saving_tail_writes \
+		"$(($(sriov_stat src igb.tail_writes) - $(l2_result idle_tail_writes)))"
 	l2_mig_figures
 	l2_record downtime_ms "$L2_DOWNTIME_MS"
 	l2_record total_ms "$L2_TOTAL_MS"

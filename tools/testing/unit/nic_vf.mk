@@ -13,3 +13,6 @@ NIC_VF_SRCS := $(addprefix $(NIC_VF_DIR)/,nic_vf_admin.c nic_vf_ring.c \
 
 UNIT_TESTS += test_nic_vf
 test_nic_vf_SRCS := vf_sim.c $(NIC_VF_SRCS)
+
+UNIT_TESTS += test_nic_vf_shadow
+test_nic_vf_shadow_SRCS := $(NIC_VF_DIR)/nic_vf_shadow.c

@@ -29,7 +29,8 @@
  * After this, the driver sets up its logic and points @nv->st at its
  * device state; its probe returns @nv to vfio-pci.
  *
- * Return: 0, or -ENODEV when the device is not one to take.
+ * Return: 0, -ENODEV when the device is not one to take, or -EINVAL for
+ * a driver following too many registers of its swapped page.
  */
 int nic_vf_dev_probe(struct nic_vf_dev *nv, struct pci_dev *pdev,
 		     const struct nic_vf_dev_desc *desc,
@@ -37,12 +38,15 @@ int nic_vf_dev_probe(struct nic_vf_dev *nv, struct pci_dev *pdev,
 {
 	int ret;
 
+	if (desc->nr_shadow_regs > NIC_VF_SHADOW_MAX_REGS)
+		return -EINVAL;
 	ret = nic_vf_host_probe(&nv->host, pdev, desc->pf_driver, desc->bar,
 				desc->bar_len);
 	if (ret)
 		return ret;
 	nv->desc = desc;
 	mutex_init(&nv->lock);
+	nic_vf_shadow_init(nv);
 	nic_vf_host_seam(&nv->host, seam);
 	return 0;
 }
@@ -101,6 +105,9 @@ int nic_vf_dev_open(struct vfio_device *vdev)
 		nv->admin_checked = false;
 		nv->desc->opened(nv);
 		gen = nic_vf_dev_set_traps(nv, false);
+		if (gen >= 0 && nv->desc->nr_shadow_regs)
+			gen = vfio_pci_shadow_reserve(vdev, nv->desc->bar,
+						      nv->desc->shadow_page);
 		if (gen < 0) {
 			ret = gen;
 			nic_vf_host_close(&nv->host);
@@ -125,7 +132,12 @@ void nic_vf_dev_close(struct vfio_device *vdev)
 	struct nic_vf_dev *nv = nic_vf_dev_get(vdev);
 	struct nic_vf_capture *cap = nv->st->cap;
 
+	/* Saving normally ended it already; the page is freed either way. */
+	mutex_lock(&nv->lock);
+	nic_vf_dev_shadow_end(nv);
+	mutex_unlock(&nv->lock);
 	vfio_pci_vendor_close_device(vdev);
+	nic_vf_shadow_close(nv);
 	mutex_lock(&nv->lock);
 	if (cap->verify_pending && cap->verified)
 		pci_warn(nv->host.pdev, "guest never sent again the configuration it had on the source (differences 0x%x)\n",
@@ -167,6 +179,16 @@ static bool read_followed(const struct nic_vf_dev *nv, u32 off)
 	return false;
 }
 
+/* A trapped access: the guest's earlier writes to the swapped page first. */
+static void flush_before_access(struct nic_vf_dev *nv)
+{
+	if (!nic_vf_shadow_active(nv))
+		return;
+	mutex_lock(&nv->lock);
+	nic_vf_dev_shadow_flush(nv);
+	mutex_unlock(&nv->lock);
+}
+
 /**
  * nic_vf_dev_read() - device op: read, the logic's registers adjusted
  * @vdev: the device
@@ -185,7 +207,10 @@ ssize_t nic_vf_dev_read(struct vfio_device *vdev, char __user *buf,
 	u64 val;
 	u32 off;
 
-	if (!nv->desc->reg_read || !in_regs(nv, *ppos))
+	if (!in_regs(nv, *ppos))
+		return vfio_pci_vendor_read(vdev, buf, count, ppos);
+	flush_before_access(nv);
+	if (!nv->desc->reg_read)
 		return vfio_pci_vendor_read(vdev, buf, count, ppos);
 	if (count == 8 && reg_at(nv, *ppos, &off) &&
 	    reg_at(nv, *ppos + 4, &off)) {
@@ -213,18 +238,40 @@ ssize_t nic_vf_dev_read(struct vfio_device *vdev, char __user *buf,
 }
 EXPORT_SYMBOL_GPL(nic_vf_dev_read);
 
-/* One register: seen by the logic first, then written exactly as seen. */
-static int write_reg(struct nic_vf_dev *nv, struct vfio_device *vdev,
-		     u32 off, u32 val)
+/**
+ * nic_vf_dev_write_locked() - one register: seen by the logic first, then
+ * written exactly as seen
+ * @nv: the VF, open; the caller holds its lock
+ * @off: the register
+ * @val: the value
+ *
+ * Return: 0 or vfio-pci's error.
+ */
+int nic_vf_dev_write_locked(struct nic_vf_dev *nv, u32 off, u32 val)
+{
+	int ret;
+
+	lockdep_assert_held(&nv->lock);
+	nv->desc->reg_write(nv, off, val);
+	ret = vfio_pci_vendor_bar_write(nv->host.vdev, nv->desc->bar, off,
+					val, sizeof(val));
+	if (ret)
+		return ret;
+	if (nv->desc->reg_written)
+		nv->desc->reg_written(nv, off);
+	return 0;
+}
+
+static int write_reg(struct nic_vf_dev *nv, u32 off, u32 val)
 {
 	int ret;
 
 	mutex_lock(&nv->lock);
-	nv->desc->reg_write(nv, off, val);
-	ret = vfio_pci_vendor_bar_write(vdev, nv->desc->bar, off, val,
-					sizeof(val));
-	if (!ret && nv->desc->reg_written)
-		nv->desc->reg_written(nv, off);
+	/* Writes to the swapped page came first: they go first. */
+	nic_vf_dev_shadow_flush(nv);
+	ret = nic_vf_dev_write_locked(nv, off, val);
+	if (!ret)
+		nic_vf_dev_shadow_written(nv, off, val);
 	mutex_unlock(&nv->lock);
 	return ret;
 }
@@ -262,7 +309,7 @@ ssize_t nic_vf_dev_write(struct vfio_device *vdev, const char __user *buf,
 	if (copy_from_user(raw, buf, count))
 		return -EFAULT;
 	for (i = 0; i < count / 4; i++) {
-		ret = write_reg(nv, vdev, off[i], le32_to_cpu(raw[i]));
+		ret = write_reg(nv, off[i], le32_to_cpu(raw[i]));
 		if (ret)
 			break;
 	}
@@ -420,6 +467,10 @@ void nic_vf_dev_show_stats(struct vfio_device *vdev, struct seq_file *m)
 	seq_printf(m, "nic_vf.admin_applied 0x%x\n", st->admin_applied);
 	seq_printf(m, "nic_vf.admin_differs %u\n", st->admin_differs);
 	seq_printf(m, "nic_vf.admin_refused %u\n", st->admin_refused);
+	seq_printf(m, "nic_vf.shadow_swaps %lu\n", nv->shadow.swaps);
+	seq_printf(m, "nic_vf.shadow_forwarded %lu\n",
+		   nv->shadow.regs.forwarded);
+	seq_printf(m, "nic_vf.shadow_flushes %lu\n", nv->shadow.regs.flushes);
 	mutex_unlock(&nv->lock);
 }
 EXPORT_SYMBOL_GPL(nic_vf_dev_show_stats);

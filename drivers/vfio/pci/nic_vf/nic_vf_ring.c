@@ -488,6 +488,24 @@ int nic_vf_tracker_precise(struct nic_vf_tracker *t)
 EXPORT_SYMBOL_GPL(nic_vf_tracker_precise);
 
 /**
+ * nic_vf_ring_tail_from_device() - the ring's tail, read from the device
+ * @ring: the ring
+ * @tail: the device's tail register
+ *
+ * For a driver that sees every tail write from now on (it read @tail after
+ * making sure of that): later writes are walked from @tail instead of
+ * scanning the whole ring again.  A tail beyond the ring is ignored.
+ */
+void nic_vf_ring_tail_from_device(struct nic_vf_ring *ring, u32 tail)
+{
+	if (!ring->len || tail >= ring->len)
+		return;
+	ring->tail = tail;
+	ring->tail_known = true;
+}
+EXPORT_SYMBOL_GPL(nic_vf_ring_tail_from_device);
+
+/**
  * nic_vf_ring_quiesced() - the device's head and tail of a stopped ring
  * @ring: the ring; its device no longer writes
  * @head: the device's head register: the next descriptor it would use
@@ -585,6 +603,18 @@ void nic_vf_tracker_end(struct nic_vf_tracker *t)
 	t->mode = NIC_VF_TRACK_OFF;
 }
 EXPORT_SYMBOL_GPL(nic_vf_tracker_end);
+
+/**
+ * nic_vf_tracker_lose() - the driver cannot see every post while saving
+ * @t: the tracker, saving
+ * @err: why (a negative errno); the save then fails with it
+ */
+void nic_vf_tracker_lose(struct nic_vf_tracker *t, int err)
+{
+	if (t->mode != NIC_VF_TRACK_OFF && !t->lost)
+		t->lost = err;
+}
+EXPORT_SYMBOL_GPL(nic_vf_tracker_lose);
 
 /**
  * nic_vf_tracker_mark() - report memory the device has already written

@@ -27,34 +27,13 @@
 #include <time.h>
 #include <linux/pci_regs.h>
 
-#include "vfio_dev.h"
+#include "igb_vf_test.h"
 
-/* The 82576 VF's RX queue 0 (its datasheet's register map). */
-#define RDBAL		0x2800
-#define RDBAH		0x2804
-#define RDLEN		0x2808
-#define SRRCTL		0x280c
-#define RDH		0x2810
-#define RDT		0x2818
-#define RXDCTL		0x2828
-#define QUEUE_ENABLE	0x02000000U
-#define SRRCTL_4K	0x02000004U	/* 4 KiB, one buffer, advanced */
-#define DESC_SIZE	16
 #define RING_MAX	65535
-
-/* v1 migration region: the state register. */
-#define V1_STATE	0x00
-#define V1_RUNNING	1
-#define V1_SAVING	2
 
 #define PAGE		4096ULL
 #define RING_IOVA	0x10000000ULL
 #define POOL_IOVA	0x20000000ULL
-
-static int v1_state(struct vfio_dev *d, int index, uint32_t state)
-{
-	return vfio_region_write(d, index, V1_STATE, &state, sizeof(state));
-}
 
 static uint64_t now_ns(void)
 {
@@ -62,27 +41,6 @@ static uint64_t now_ns(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
-}
-
-static int setup_queue(struct vfio_dev *d, uint32_t ring)
-{
-	static const struct { uint32_t reg, val; } steps[] = {
-		{ RXDCTL, 0 },
-		{ RDBAL, (uint32_t)RING_IOVA },
-		{ RDBAH, RING_IOVA >> 32 },
-		{ RDLEN, 0 },		/* filled in below */
-		{ SRRCTL, SRRCTL_4K },
-		{ RDH, 0 },
-		{ RDT, 0 },
-		{ RXDCTL, QUEUE_ENABLE },
-	};
-	unsigned int i;
-	int ret = 0;
-
-	for (i = 0; !ret && i < ARRAY_SIZE(steps); i++)
-		ret = vfio_write32(d, 0, steps[i].reg, steps[i].reg == RDLEN ?
-				   ring * DESC_SIZE : steps[i].val);
-	return ret;
 }
 
 /* Post @n descriptors after @tail; returns the new tail. */
@@ -94,8 +52,8 @@ static uint32_t post(uint8_t *ring_mem, uint32_t ring, uint32_t pool,
 	for (i = 0; i < n; i++, tail = (tail + 1) % ring) {
 		uint64_t buf = POOL_IOVA + (*gen)++ % pool * PAGE;
 
-		memcpy(ring_mem + (size_t)tail * DESC_SIZE, &buf, 8);
-		memset(ring_mem + (size_t)tail * DESC_SIZE + 8, 0, 8);
+		memcpy(ring_mem + (size_t)tail * IGB_DESC_SIZE, &buf, 8);
+		memset(ring_mem + (size_t)tail * IGB_DESC_SIZE + 8, 0, 8);
 	}
 	return tail;
 }
@@ -122,7 +80,7 @@ int main(int argc, char **argv)
 			argv[0], RING_MAX);
 		return 2;
 	}
-	ring_len = ((uint64_t)ring * DESC_SIZE + PAGE - 1) / PAGE * PAGE;
+	ring_len = ((uint64_t)ring * IGB_DESC_SIZE + PAGE - 1) / PAGE * PAGE;
 	ring_mem = mmap(NULL, ring_len, PROT_READ | PROT_WRITE,
 			MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	pool_mem = mmap(NULL, pool * PAGE, PROT_READ | PROT_WRITE,
@@ -137,9 +95,9 @@ int main(int argc, char **argv)
 	ret = ret ?: vfio_dma_map(&d, pool_mem, POOL_IOVA, pool * PAGE);
 	ret = ret ?: vfio_pci_command_set(&d, PCI_COMMAND_MEMORY |
 					  PCI_COMMAND_MASTER);
-	ret = ret ?: setup_queue(&d, ring);
-	ret = ret ?: vfio_read32(&d, 0, RXDCTL, &dctl);
-	if (!ret && !(dctl & QUEUE_ENABLE)) {
+	ret = ret ?: igb_rx_setup(&d, RING_IOVA, ring, IGB_SRRCTL_4K);
+	ret = ret ?: vfio_read32(&d, 0, IGB_RXDCTL, &dctl);
+	if (!ret && !(dctl & IGB_QUEUE_ENABLE)) {
 		fprintf(stderr, "%s: RX queue 0 did not enable (RXDCTL %#x)\n",
 			argv[0], dctl);
 		ret = -EIO;
@@ -157,7 +115,7 @@ int main(int argc, char **argv)
 
 			tail = post(ring_mem, ring, pool, tail, n, &gen);
 			t0 = now_ns();
-			ret = vfio_write32(&d, 0, RDT, tail);
+			ret = vfio_write32(&d, 0, IGB_RDT, tail);
 			if (!ret)
 				printf("post %u %llu\n", n,
 				       (unsigned long long)(now_ns() - t0));
@@ -168,7 +126,7 @@ int main(int argc, char **argv)
 			vfio_errname(ret));
 	if (index >= 0)
 		v1_state(&d, index, V1_RUNNING);
-	vfio_write32(&d, 0, RXDCTL, 0);
+	vfio_write32(&d, 0, IGB_RXDCTL, 0);
 	vfio_dev_close(&d);
 	return ret ? 1 : 0;
 }

@@ -133,8 +133,8 @@ struct igb_vfm_stats {
 /**
  * struct igb_vfm - the migration logic of one VF
  * @seam: the VF's seam
- * @tails_trapped: the RX queue page is trapped for the device's whole life
- *                 (every tail write is seen, so tracking can be precise)
+ * @precise: while saving, every RX tail write reaches the logic (the RX
+ *           queue page is swapped for memory), so tracking can be precise
  * @trk: dirty tracking of @rings
  * @rings: see IGB_VFM_RING_*
  * @rxq: per RX queue, what one descriptor gives the device
@@ -164,7 +164,7 @@ struct igb_vfm_stats {
  */
 struct igb_vfm {
 	struct nic_vf_seam seam;
-	bool tails_trapped;
+	bool precise;
 	struct nic_vf_tracker trk;
 	struct nic_vf_ring rings[IGB_VFM_NR_RINGS];
 	struct igb_vfm_rxq rxq[IGB_VFM_QUEUES];
@@ -200,9 +200,9 @@ static inline void igb_vfm_wr(struct igb_vfm *m, u32 off, u32 val)
 
 /* igb_vf_mig_state.c */
 int igb_vfm_init(struct igb_vfm *m, const struct nic_vf_seam *seam,
-		 bool tails_trapped);
+		 bool precise);
 void igb_vfm_destroy(struct igb_vfm *m);
-unsigned int igb_vfm_traps(bool tails_trapped, struct nic_vf_trap *traps);
+unsigned int igb_vfm_traps(struct nic_vf_trap *traps);
 void igb_vfm_sync_tx(struct igb_vfm *m);
 void igb_vfm_vf_was_reset(struct igb_vfm *m);
 u32 igb_vfm_bar0_write(struct igb_vfm *m, u32 offset, u32 value);

@@ -152,7 +152,7 @@ static void igb_vfm_closed(struct nic_vf_dev *nv)
 static unsigned int igb_vfm_dev_traps(struct nic_vf_dev *nv, bool saving,
 				      struct nic_vf_trap *traps)
 {
-	return igb_vfm_traps(!all_dirty, traps);
+	return igb_vfm_traps(traps);
 }
 
 static void igb_vfm_reg_write(struct nic_vf_dev *nv, u32 off, u32 val)
@@ -180,6 +180,16 @@ static u32 igb_vfm_reg_read(struct nic_vf_dev *nv, u32 off, u32 val)
 /* Only the mailbox registers may read differently after a restore. */
 static const u32 igb_vfm_read_regs[] = { IGB_VFM_MBX_CTL, IGB_VFM_MBX_MEM(0) };
 
+/* The RX queue page while saving: a queue's set-up before its enable, its
+ * tail last (posted buffers only count on an enabled queue).
+ */
+static const u32 igb_vfm_shadow_regs[] = {
+	IGB_VFM_RDBAL(0), IGB_VFM_RDBAH(0), IGB_VFM_RDLEN(0),
+	IGB_VFM_SRRCTL(0), IGB_VFM_RDH(0), IGB_VFM_RXDCTL(0), IGB_VFM_RDT(0),
+	IGB_VFM_RDBAL(1), IGB_VFM_RDBAH(1), IGB_VFM_RDLEN(1),
+	IGB_VFM_SRRCTL(1), IGB_VFM_RDH(1), IGB_VFM_RXDCTL(1), IGB_VFM_RDT(1),
+};
+
 static const struct nic_vf_dev_desc igb_vfm_desc = {
 	.pf_driver	= PF_DRIVER,
 	.bar		= IGB_VFM_BAR,
@@ -192,6 +202,9 @@ static const struct nic_vf_dev_desc igb_vfm_desc = {
 	.reg_write	= igb_vfm_reg_write,
 	.reg_written	= igb_vfm_reg_written,
 	.reg_read	= igb_vfm_reg_read,
+	.shadow_page	= IGB_VFM_PAGE_RXQ,
+	.shadow_regs	= igb_vfm_shadow_regs,
+	.nr_shadow_regs	= ARRAY_SIZE(igb_vfm_shadow_regs),
 };
 
 /* The kick writes the BAR that vfio-pci's close unmaps: stop it first. */
@@ -232,7 +245,14 @@ static int mig_start_saving(struct vfio_device *vdev)
 
 	mutex_lock(&d->nv.lock);
 	d->saving = true;
-	ret = igb_vfm_saving_begin(&d->m);
+	/* Swapped first: the ring scan must see everything posted before. */
+	ret = all_dirty ? 0 : nic_vf_dev_shadow_begin(&d->nv);
+	if (ret) {
+		igb_vfm_saving_begin(&d->m);
+		nic_vf_tracker_lose(&d->m.trk, ret);
+	} else {
+		ret = igb_vfm_saving_begin(&d->m);
+	}
 	if (ret)
 		pci_warn(d->nv.host.pdev, "dirty tracking failed (%pe): this migration will fail rather than lose guest memory\n",
 			 ERR_PTR(ret));
@@ -253,6 +273,8 @@ static void mig_stop_saving(struct vfio_device *vdev)
 		pci_info(d->nv.host.pdev, "dirty tracking ended (totals): %llu descriptors posted, %llu buffers reported, %llu holds, %llu tail writes, %llu unusable addresses\n",
 			 t->posted, t->marks, t->holds,
 			 d->m.stats.tail_writes, t->bad_addr);
+	/* Its last writes are passed on while still tracked. */
+	nic_vf_dev_shadow_end(&d->nv);
 	igb_vfm_saving_end(&d->m);
 	d->saving = false;
 	mutex_unlock(&d->nv.lock);
@@ -264,6 +286,7 @@ static int mig_stop(struct vfio_device *vdev)
 
 	mutex_lock(&d->nv.lock);
 	if (!d->stopped && !d->nv.resuming) {
+		nic_vf_dev_shadow_flush(&d->nv);
 		igb_vfm_stop(&d->m);
 		d->stopped = true;
 	}
@@ -544,6 +567,7 @@ static void igb_vfm_show_stats(struct vfio_device *vdev, struct seq_file *m)
 	seq_printf(m, "igb.reset_told %u\n", d->stats.reset_told);
 	seq_printf(m, "igb.config_verified %u\n", d->stats.config_verified);
 	seq_printf(m, "igb.restarted %u\n", d->stats.restarted);
+	seq_printf(m, "igb.tail_writes %llu\n", d->m.stats.tail_writes);
 	mutex_unlock(&d->nv.lock);
 }
 

@@ -3,15 +3,15 @@
  * The 82576 VF's migration state: trapped register accesses, the queues
  * and their dirty tracking, quiescing, and the device state in the stream.
  *
- * Traps: the mailbox page always (the capture); with precise tracking also
- * the RX queue page, from the moment the device is opened, before the VMM
- * maps BAR0.  A stock VMM (QEMU 7.2, 10.0) maps BAR0 once, when it
- * realizes the device, and knows nothing of remap requests, so pages it
- * has mapped can never be trapped later: trapping the tails only while
- * saving (the i40e driver's policy, for VMMs that speak the remap
- * protocol) would leave such a VMM with all guest memory dirty.  The
- * interrupt page is never trapped: the guest's interrupt handlers write it
- * on every interrupt.
+ * Traps: the mailbox page, for the device's whole life.  With precise
+ * tracking, the RX queue page is also swapped for memory while saving
+ * (<linux/nic_vf/shadow.h>): the guest's writes to it then reach the
+ * device only through igb_vfm_bar0_write(), and outside saving the page is
+ * the device's, at full speed.  A stock VMM (QEMU 7.2, 10.0) maps BAR0
+ * once and knows nothing of remap requests, so the page could not be
+ * trapped only while saving; trapping it from open cost every RX refill a
+ * trip through the VMM.  The interrupt page is never trapped: the guest's
+ * interrupt handlers write it on every interrupt.
  *
  * Only RX needs its tail: the device overwrites an RX descriptor's buffer
  * address when it writes the frame back, so the buffers must be read when
@@ -155,12 +155,12 @@ static const struct nic_vf_state_desc vfm_state = {
  * igb_vfm_init() - set up the migration logic of one VF
  * @m: the VF's state, zeroed by the caller
  * @seam: its seam (copied)
- * @tails_trapped: the RX queue page is trapped from open (precise tracking)
+ * @precise: RX tail writes reach the logic while saving (precise tracking)
  *
  * Return: 0, -EINVAL if the register table is inconsistent, -ENOMEM.
  */
 int igb_vfm_init(struct igb_vfm *m, const struct nic_vf_seam *seam,
-		 bool tails_trapped)
+		 bool precise)
 {
 	int q;
 
@@ -169,15 +169,13 @@ int igb_vfm_init(struct igb_vfm *m, const struct nic_vf_seam *seam,
 		return -EINVAL;
 	memset(m, 0, sizeof(*m));
 	m->seam = *seam;
-	m->tails_trapped = tails_trapped;
+	m->precise = precise;
 	for (q = 0; q < IGB_VFM_QUEUES; q++) {
 		nic_vf_ring_init(&m->rings[IGB_VFM_RING_RX(q)],
 				 &igb_vfm_rx_ring, &m->rxq[q]);
 		nic_vf_ring_init(&m->rings[IGB_VFM_RING_TX(q)],
 				 &igb_vfm_tx_ring, NULL);
 	}
-	for (q = 0; q < IGB_VFM_QUEUES; q++)
-		m->rings[IGB_VFM_RING_RX(q)].tail_always_seen = tails_trapped;
 	nic_vf_tracker_init(&m->trk, &m->seam, m->rings, IGB_VFM_NR_RINGS);
 	nic_vf_state_init(&m->st, &vfm_state, &m->seam, &m->trk, &m->cap,
 			  m->regs);
@@ -198,22 +196,15 @@ void igb_vfm_destroy(struct igb_vfm *m)
 
 /**
  * igb_vfm_traps() - the BAR0 pages to trap, for the device's whole life
- * @tails_trapped: precise tracking: the RX queue page too
  * @traps: filled in, at most NIC_VF_MAX_TRAPS entries
  *
  * Return: entries filled.
  */
-unsigned int igb_vfm_traps(bool tails_trapped, struct nic_vf_trap *traps)
+unsigned int igb_vfm_traps(struct nic_vf_trap *traps)
 {
-	unsigned int n = 0;
-
-	traps[n].offset = IGB_VFM_PAGE_MBX;
-	traps[n++].len = NIC_VF_TRAP_PAGE;
-	if (!tails_trapped)
-		return n;
-	traps[n].offset = IGB_VFM_PAGE_RXQ;
-	traps[n++].len = NIC_VF_TRAP_PAGE;
-	return n;
+	traps[0].offset = IGB_VFM_PAGE_MBX;
+	traps[0].len = NIC_VF_TRAP_PAGE;
+	return 1;
 }
 
 /**
@@ -303,7 +294,7 @@ static void queue_sync(struct igb_vfm *m, int q, bool rx)
 	}
 	/* The device keeps its tail across a reconfiguration: so do we. */
 	tail = igb_vfm_rd(m, blk + IGB_VFM_Q_TAIL) & IGB_VFM_TAIL_MASK;
-	if (m->tails_trapped && tail < len)
+	if (m->precise && tail < len)
 		ring->tail = tail;
 }
 
@@ -320,7 +311,7 @@ void igb_vfm_sync_tx(struct igb_vfm *m)
 {
 	int q;
 
-	if (!m->tails_trapped)
+	if (!m->precise)
 		return;
 	for (q = 0; q < IGB_VFM_QUEUES; q++)
 		if (!m->stopped_tx[q])
@@ -437,28 +428,35 @@ u32 igb_vfm_bar0_read(struct igb_vfm *m, u32 offset, u32 value)
  * igb_vfm_saving_begin() - device writes must be reported from now on
  * @m: the VF
  *
- * With the RX queue page trapped since open, every RX tail write was seen:
- * tracking is precise at once (every ring's memory and every posted buffer
- * held).  Without, nothing is reported and the IOMMU keeps reporting all
- * guest memory dirty.
+ * With precise tracking, the caller has swapped the RX queue page, so
+ * every RX tail write from now on is seen: tracking is precise at once
+ * (every ring's memory and every posted buffer held, found by a scan of
+ * each ring).  Without, nothing is reported and the IOMMU keeps reporting
+ * all guest memory dirty.
  *
  * Return: 0, or the error that makes precise tracking incomplete (the save
  * then fails).
  */
 int igb_vfm_saving_begin(struct igb_vfm *m)
 {
-	int q;
+	int q, ret;
 
 	m->st.save_step = 0;
 	nic_vf_tracker_begin(&m->trk);
-	if (!m->tails_trapped)
+	if (!m->precise)
 		return 0;
 	/* The device's view, in case a reset changed it behind our back. */
 	for (q = 0; q < IGB_VFM_QUEUES; q++) {
 		queue_sync(m, q, true);
 		queue_sync(m, q, false);
 	}
-	return nic_vf_tracker_precise(&m->trk);
+	ret = nic_vf_tracker_precise(&m->trk);
+	/* Every RX tail write is seen from here on. */
+	for (q = 0; q < IGB_VFM_QUEUES; q++)
+		nic_vf_ring_tail_from_device(&m->rings[IGB_VFM_RING_RX(q)],
+					     igb_vfm_rd(m, IGB_VFM_RDT(q)) &
+					     IGB_VFM_TAIL_MASK);
+	return ret;
 }
 
 /**
