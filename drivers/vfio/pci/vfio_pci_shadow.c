@@ -146,6 +146,7 @@ static unsigned long mapped_pfn(struct vm_area_struct *vma, unsigned long addr)
 
 	if (follow_pte(vma->vm_mm, addr, &ptep, &ptl))
 		return 0;
+	__acquire(ptl);		/* follow_pte() returned with it held */
 	if (pte_present(*ptep))
 		pfn = pte_pfn(*ptep);
 	pte_unmap_unlock(ptep, ptl);
