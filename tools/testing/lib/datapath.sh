@@ -7,8 +7,9 @@
 #
 # datapath_setup <label>: unload everything, then load and bind VF 0 for
 #   stock*     Debian's in-tree vfio-pci
-#   ours       our vfio-pci with igb_vf_migration (RX queue page trapped)
-#   all-dirty  the same with all_dirty=1 (only the mailbox page trapped)
+#   ours       our vfio-pci with igb_vf_migration (the mailbox page
+#              trapped; the RX queue page swapped only while saving)
+#   all-dirty  the same with all_dirty=1 (the RX page never swapped)
 #   and fail unless that driver owns VF 0.
 # datapath_measure <label> <echoes> <seconds>: boot the L2 guest (QEMU
 #   10.0) on VF 0 and measure from this side of the PF:
