@@ -27,11 +27,12 @@
 
 /**
  * struct nic_vf_shadow_ops - how the pure half reaches the device
- * @read: the device's register @off
+ * @read: the device's register @off into @val; non-zero if it cannot be
+ *        read now (that register is then left as it is)
  * @write: the guest wrote @val to @off: to the logic, then the device
  */
 struct nic_vf_shadow_ops {
-	u32 (*read)(void *ctx, u32 off);
+	int (*read)(void *ctx, u32 off, u32 *val);
 	int (*write)(void *ctx, u32 off, u32 val);
 };
 
@@ -61,7 +62,7 @@ void nic_vf_shadow_fill(struct nic_vf_shadow_regs *r);
 bool nic_vf_shadow_changed(const struct nic_vf_shadow_regs *r);
 unsigned int nic_vf_shadow_pass_on(struct nic_vf_shadow_regs *r);
 void nic_vf_shadow_read_back(struct nic_vf_shadow_regs *r);
-void nic_vf_shadow_written(struct nic_vf_shadow_regs *r, u32 off, u32 val);
+bool nic_vf_shadow_written(struct nic_vf_shadow_regs *r, u32 off, u32 val);
 unsigned int nic_vf_shadow_drain(struct nic_vf_shadow_regs *r);
 
 #endif /* _LINUX_NIC_VF_SHADOW_H */

@@ -16,6 +16,7 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include <linux/errno.h>
 #include <linux/kernel.h>
 
 #include <linux/nic_vf/shadow.h>
@@ -34,13 +35,19 @@ struct dev {
 	u32 log_off[32];	/* writes it got, in order */
 	u32 log_val[32];
 	unsigned int writes;
+	bool unreadable;	/* reads fail (memory off, a reset) */
 	u32 page[1024];		/* the swapped page */
 	struct nic_vf_shadow_regs r;
 };
 
-static u32 dev_read(void *ctx, u32 off)
+static int dev_read(void *ctx, u32 off, u32 *val)
 {
-	return ((struct dev *)ctx)->reg[off / 4];
+	struct dev *d = ctx;
+
+	if (d->unreadable)
+		return -EIO;
+	*val = d->reg[off / 4];
+	return 0;
 }
 
 static int dev_write(void *ctx, u32 off, u32 val)
@@ -172,13 +179,13 @@ static void test_written_elsewhere(void **state)
 	 * it does not go on again.
 	 */
 	d->reg[TAIL / 4] = 20;
-	nic_vf_shadow_written(&d->r, TAIL, 20);
+	assert_true(nic_vf_shadow_written(&d->r, TAIL, 20));
 	assert_int_equal(*guest(d, TAIL), 20);
 	assert_false(nic_vf_shadow_changed(&d->r));
 	assert_int_equal(nic_vf_shadow_pass_on(&d->r), 0);
 	assert_int_equal(d->writes, 0);
 	/* A register not followed changes nothing. */
-	nic_vf_shadow_written(&d->r, 0x3818, 5);
+	assert_false(nic_vf_shadow_written(&d->r, 0x3818, 5));
 	assert_false(nic_vf_shadow_changed(&d->r));
 }
 
@@ -202,6 +209,27 @@ static void test_drain(void **state)
 	assert_int_equal(d->writes, 1);
 }
 
+static void test_unreadable(void **state)
+{
+	struct dev *d = *state;
+
+	/* A device that cannot be read says nothing: the page keeps what
+	 * it shows, and nothing is drained on a guess.
+	 */
+	d->unreadable = true;
+	d->reg[HEAD / 4] = 40;
+	*guest(d, TAIL) = 12;
+	assert_int_equal(nic_vf_shadow_pass_on(&d->r), 1);
+	assert_int_equal(*guest(d, HEAD), 3);
+	*guest(d, TAIL) = 13;
+	assert_int_equal(nic_vf_shadow_drain(&d->r), 0);
+	assert_int_equal(d->reg[TAIL / 4], 12);
+	/* Readable again: the head the device moved shows. */
+	d->unreadable = false;
+	nic_vf_shadow_read_back(&d->r);
+	assert_int_equal(*guest(d, HEAD), 40);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -213,6 +241,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_written_elsewhere, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_drain, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_unreadable, setup,
+						teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -46,15 +46,17 @@ static ktime_t poll_interval(void)
 	return ns_to_ktime((u64)READ_ONCE(shadow_poll_us) * NSEC_PER_USEC);
 }
 
-static u32 dev_read(void *ctx, u32 off)
+static int dev_read(void *ctx, u32 off, u32 *val)
 {
 	struct nic_vf_dev *nv = ctx;
-	u64 val = 0;
+	u64 v;
+	int ret;
 
-	if (vfio_pci_vendor_bar_read(nv->host.vdev, nv->desc->bar, off, &val,
-				     sizeof(u32)))
-		return 0;
-	return val;
+	ret = vfio_pci_vendor_bar_read(nv->host.vdev, nv->desc->bar, off, &v,
+				       sizeof(u32));
+	if (!ret)
+		*val = v;
+	return ret;
 }
 
 static int dev_write(void *ctx, u32 off, u32 val)
@@ -186,18 +188,9 @@ EXPORT_SYMBOL_GPL(nic_vf_dev_shadow_flush);
  */
 void nic_vf_dev_shadow_written(struct nic_vf_dev *nv, u32 off, u32 val)
 {
-	struct nic_vf_shadow_regs *r = &nv->shadow.regs;
-	unsigned int i;
-
-	if (!nv->shadow.page)
-		return;
-	for (i = 0; i < r->nr; i++) {
-		if (r->regs[i] == off) {
-			nic_vf_shadow_written(r, off, val);
-			return;
-		}
-	}
-	nic_vf_shadow_read_back(r);
+	if (nv->shadow.page &&
+	    !nic_vf_shadow_written(&nv->shadow.regs, off, val))
+		nic_vf_shadow_read_back(&nv->shadow.regs);
 }
 
 /**

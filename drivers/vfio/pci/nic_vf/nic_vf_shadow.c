@@ -34,7 +34,8 @@ void nic_vf_shadow_fill(struct nic_vf_shadow_regs *r)
 	unsigned int i;
 
 	for (i = 0; i < r->nr; i++) {
-		r->last[i] = r->ops->read(r->ctx, r->regs[i]);
+		if (r->ops->read(r->ctx, r->regs[i], &r->last[i]))
+			r->last[i] = 0;
 		WRITE_ONCE(*word(r, r->regs[i]), r->last[i]);
 	}
 }
@@ -68,8 +69,10 @@ void nic_vf_shadow_read_back(struct nic_vf_shadow_regs *r)
 	unsigned int i;
 
 	for (i = 0; i < r->nr; i++) {
-		u32 dev = r->ops->read(r->ctx, r->regs[i]);
+		u32 dev;
 
+		if (r->ops->read(r->ctx, r->regs[i], &dev))
+			continue;
 		if (dev != r->last[i] &&
 		    cmpxchg(word(r, r->regs[i]), r->last[i], dev) == r->last[i])
 			r->last[i] = dev;
@@ -112,8 +115,10 @@ EXPORT_SYMBOL_GPL(nic_vf_shadow_pass_on);
  * @val: what the device got
  *
  * The newest value: the page shows it, and it is not passed on again.
+ *
+ * Return: true if @off is one of the followed registers.
  */
-void nic_vf_shadow_written(struct nic_vf_shadow_regs *r, u32 off, u32 val)
+bool nic_vf_shadow_written(struct nic_vf_shadow_regs *r, u32 off, u32 val)
 {
 	unsigned int i;
 
@@ -122,7 +127,9 @@ void nic_vf_shadow_written(struct nic_vf_shadow_regs *r, u32 off, u32 val)
 			continue;
 		WRITE_ONCE(*word(r, off), val);
 		WRITE_ONCE(r->last[i], val);
+		return true;
 	}
+	return false;
 }
 EXPORT_SYMBOL_GPL(nic_vf_shadow_written);
 
@@ -133,7 +140,7 @@ EXPORT_SYMBOL_GPL(nic_vf_shadow_written);
  * What the guest wrote to the page before the swap back and was not
  * passed on goes on now, except where the device no longer holds what was
  * last passed on: the guest has written the device itself since, and
- * that write is newer.
+ * that write is newer, or the device cannot be read to tell.
  *
  * Return: registers passed on.
  */
@@ -142,10 +149,10 @@ unsigned int nic_vf_shadow_drain(struct nic_vf_shadow_regs *r)
 	unsigned int i, n = 0;
 
 	for (i = 0; i < r->nr; i++) {
-		u32 val = READ_ONCE(*word(r, r->regs[i]));
+		u32 val = READ_ONCE(*word(r, r->regs[i])), dev;
 
 		if (val == r->last[i] ||
-		    r->ops->read(r->ctx, r->regs[i]) != r->last[i])
+		    r->ops->read(r->ctx, r->regs[i], &dev) || dev != r->last[i])
 			continue;
 		r->ops->write(r->ctx, r->regs[i], val);
 		r->last[i] = val;
