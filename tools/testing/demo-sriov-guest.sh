@@ -52,13 +52,17 @@ for label in stock ours; do
 	l2_stop_all
 	fig[$label]=$DATAPATH_ROUND
 	read -r med p99 tx rx lost <<<"$DATAPATH_ROUND"
-	echo "demo: data path, $label vfio-pci$([ "$label" = ours ] && echo " with igb_vf_migration"): $ECHOES echoes, RTT median $med us, p99 $p99 us, $lost lost; TCP ${SECONDS_EACH}s each way, guest sends $((tx / 1000)) kB/s, receives $((rx / 1000)) kB/s"
+	echo "demo: data path, $label vfio-pci$([ "$label" = ours ] && echo " with igb_vf_migration"): $ECHOES echoes, RTT median $med us, p99 $p99 us, $lost lost; TCP ${SECONDS_EACH}s each way, guest sends $(datapath_kbs "$tx"), receives $(datapath_kbs "$rx")${DATAPATH_STALLED:+ (stalled: $DATAPATH_STALLED)}"
 done
 datapath_teardown >/dev/null 2>&1
-awk -v s="${fig[stock]}" -v o="${fig[ours]}" 'BEGIN {
-	split(s, a); split(o, b)
-	printf "demo: data path, ours / stock: RTT %.2f, tx %.2f, rx %.2f (one round each; make bench gives the spread)\n", b[1] / a[1], b[3] / a[3], b[4] / a[4]
-}'
+# A stalled transfer has no figure, so no ratio.
+awk -v s="${fig[stock]}" -v o="${fig[ours]}" 'function r(i) {
+		return (a[i] == "-" || b[i] == "-") ? "n/a" : sprintf("%.2f", b[i] / a[i])
+	}
+	BEGIN {
+		split(s, a); split(o, b)
+		printf "demo: data path, ours / stock: RTT %s, tx %s, rx %s (one round each; make bench gives the spread)\n", r(1), r(3), r(4)
+	}'
 
 echo "demo: SR-IOV migration $mig"
 [ "$mig" = ok ] || fail "the SR-IOV migration did not pass every check"

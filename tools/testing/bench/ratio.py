@@ -3,9 +3,10 @@
 """Paired throughput ratios with a stratified bootstrap interval.
 
 Reads round results, one per line: "<boot> <cycle> <label> <value>...",
-where the values are columns (ops counted in equal-length rounds).  For a
-comparison of label A against label B on column k, the rounds of A and B
-in the same boot and cycle form a pair.  The ratio is sum(A) / sum(B) over
+where the values are columns (ops counted in equal-length rounds); a
+value "-" was not measured (a transfer that stalled).  For a comparison
+of label A against label B on column k, the rounds of A and B in the same
+boot and cycle form a pair when both have column k.  The ratio is sum(A) / sum(B) over
 all pairs; its 95% interval comes from resampling pairs with replacement
 within each boot (boots are kept as strata), percentile method.
 
@@ -27,7 +28,8 @@ def load(paths):
                 if len(fields) < 4:
                     continue
                 boot, cycle, label = fields[0], int(fields[1]), fields[2]
-                rounds[(boot, cycle)][label] = [float(v) for v in fields[3:]]
+                rounds[(boot, cycle)][label] = [
+                    None if v == '-' else float(v) for v in fields[3:]]
     return rounds
 
 
@@ -35,7 +37,9 @@ def pairs_by_boot(rounds, col, a, b):
     boots = defaultdict(list)
     for (boot, _cycle), labels in sorted(rounds.items()):
         if a in labels and b in labels:
-            boots[boot].append((labels[a][col], labels[b][col]))
+            x, y = labels[a][col], labels[b][col]
+            if x is not None and y is not None:
+                boots[boot].append((x, y))
     return boots
 
 

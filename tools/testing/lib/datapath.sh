@@ -12,14 +12,20 @@
 #   all-dirty  the same with all_dirty=1 (the RX page never swapped)
 #   and fail unless that driver owns VF 0.
 # datapath_measure <label> <echoes> <seconds>: boot the L2 guest (QEMU
-#   10.0) on VF 0 and measure from this side of the PF:
+#   10.0, its memory on huge pages) on VF 0 and measure from this side of
+#   the PF:
 #   - the round trip of <echoes> pings every 5 ms to the guest (iputils
 #     ping), median and 99th percentile;
 #   - the TCP throughput the guest sends (tx) and receives (rx), <seconds>
 #     each (bench/bulk.py here, l2_bulk in the guest).
 #   Sets DATAPATH_ROUND="<rtt median us> <rtt p99 us> <tx B/s> <rx B/s>
-#   <lost echoes>"; the guest runs on until l2_stop_all.  Logs in
-#   $VMT_DIR/l2-datapath-<label>.
+#   <lost echoes>"; a transfer that failed (it stalled: see
+#   l2_hugepages_reserve) is "-" there and said in DATAPATH_STALLED
+#   ("tx: <why>; ..."), the round trip still counts.  DATAPATH_PAGES says
+#   what the guest's memory was on: "2M", or "4K" when the huge pages
+#   could not be had.  Fails only without a guest or an echo reply.  The
+#   guest runs on until l2_stop_all.  Logs in $VMT_DIR/l2-datapath-<label>.
+# datapath_kbs <B/s or ->: "<n> kB/s", or "stalled".
 # datapath_teardown: both VFs unbound, the modules unloaded.
 
 DATAPATH_SINK=5001
@@ -76,16 +82,19 @@ datapath_rtt() {
 
 # Not to be called in a subshell: the guest must stay known to l2.sh.
 datapath_measure() {
-	local label=$1 echoes=$2 seconds=$3 rtt tx rx med p99 lost
+	local label=$1 echoes=$2 seconds=$3 rtt tx rx med p99 lost huge=1
 	local bulk=$VMT_TOP/tools/testing/bench/bulk.py
 	DATAPATH_ROUND=
+	DATAPATH_STALLED=
 	L2DIR=$VMT_DIR/l2-datapath-$label
 	rm -rf "$L2DIR"
+	DATAPATH_PAGES=2M
+	l2_hugepages_reserve || { DATAPATH_PAGES=4K; huge=0; }
 	# The guest sends no stream; it serves the bulk transfers instead.
 	SRIOV_INTERVAL=0 sriov_client v2
 	L2_APPEND="$L2_APPEND l2bulk=$DATAPATH_SINK,$DATAPATH_SOURCE"
 	[ -n "$DATAPATH_VFIO_OPTS" ] && L2_VFIO_OPTS=$DATAPATH_VFIO_OPTS
-	l2_start src l2src "${SRIOV_VFS[0]}"
+	L2_HUGEPAGES=$huge l2_start src l2src "${SRIOV_VFS[0]}"
 	if ! l2_wait "$L2DIR/src-serial.log" 'NET-READY|NET-FAIL' 240 src ||
 		grep -aq NET-FAIL "$L2DIR/src-serial.log" ||
 		! l2_wait "$L2DIR/src-serial.log" 'L2-BULK' 30 src; then
@@ -96,9 +105,17 @@ datapath_measure() {
 	rtt=$(datapath_rtt "$L2DIR/ping.log" "$echoes") ||
 		{ echo "no echo reply"; return 1; }
 	tx=$(python3 "$bulk" tx "$SRIOV_GUEST_IP" "$DATAPATH_SOURCE" "$seconds" 2>&1) ||
-		{ echo "$tx"; return 1; }
+		{ DATAPATH_STALLED="tx: $tx"; tx=-; }
 	rx=$(python3 "$bulk" rx "$SRIOV_GUEST_IP" "$DATAPATH_SINK" "$seconds" 2>&1) ||
-		{ echo "$rx"; return 1; }
+		{ DATAPATH_STALLED="${DATAPATH_STALLED:+$DATAPATH_STALLED; }rx: $rx"; rx=-; }
 	read -r med p99 lost <<<"$rtt"
 	DATAPATH_ROUND="$med $p99 ${tx##* } ${rx##* } $lost"
+}
+
+datapath_kbs() {
+	if [ "$1" = - ]; then
+		echo stalled
+	else
+		echo "$(($1 / 1000)) kB/s"
+	fi
 }

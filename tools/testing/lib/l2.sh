@@ -20,6 +20,8 @@
 #                 arrived ($EPOCHREALTIME, seconds), for timing the guest
 #   L2_QEMU_MORE  more QEMU options for both ends (words split), e.g.
 #                 the benchmarks' trace of QEMU's downtime checkpoints
+#   L2_HUGEPAGES  1: guest memory on 2 MiB huge pages, which the caller
+#                 reserved first (l2_hugepages_reserve)
 
 L2DIR=${L2DIR:-${VMT_DIR:-/tmp}/l2}
 L2FIFO=${L2FIFO:-/tmp/l2fifo}
@@ -90,10 +92,13 @@ l2_ts_reader() {
 # background with the device <bdf> assigned (see the environment above);
 # <bdf> none: no device assigned.
 l2_start() {
-	local role=$1 ns=$2 bdf=$3 qemu dev=()
+	local role=$1 ns=$2 bdf=$3 qemu dev=() mem=()
 	shift 3
 	[ "$bdf" = none ] ||
 		dev=(-device "vfio-pci,host=$bdf,${L2_VFIO_OPTS:-x-enable-migration=on}")
+	[ "${L2_HUGEPAGES:-0}" = 1 ] &&
+		mem=(-object "memory-backend-memfd,id=l2mem,size=${L2_MEM:-128M},hugetlb=on,hugetlbsize=2M"
+		     -machine memory-backend=l2mem)
 	read -ra qemu <<<"$L2QEMU ${L2_QEMU_MORE:-}"
 	l2_fifos "$role"
 	ulimit -l unlimited
@@ -103,9 +108,28 @@ l2_start() {
 		-append "${L2_APPEND:-$L2_EDU_APPEND}" \
 		-chardev "pipe,id=ser,path=$L2FIFO/$role-ser" -serial chardev:ser \
 		-chardev "pipe,id=mon,path=$L2FIFO/$role-mon" -mon chardev=mon,mode=readline \
-		"${dev[@]}" "$@" >"$L2DIR/$role-qemu.log" 2>&1 &
+		"${mem[@]}" "${dev[@]}" "$@" >"$L2DIR/$role-qemu.log" 2>&1 &
 	L2PID[$role]=$!
 	tap_phase "L2 $role: boot started"
+}
+
+# l2_hugepages_reserve [MiB]: at least enough free 2 MiB huge pages for
+# an L2 guest of L2_MEM (or MiB) beside those already in use; fails when
+# the kernel could not find them (memory too fragmented).  A data path
+# measured on an igb VF needs them: QEMU's emulated 82576 drops a frame
+# whose transmit buffer spans two 4 KiB pages that the test guest's IOMMU
+# maps to memory that is not contiguous, and TCP then resends that frame
+# for ever (the igb_vf_migration guide, its measured costs).
+l2_hugepages_reserve() {
+	local mib=${1:-${L2_MEM:-128M}} sys=/proc/sys/vm/nr_hugepages need have
+	mib=${mib%M}
+	need=$(( (mib + 1) / 2 ))
+	have=$(awk '/^HugePages_Free/ { print $2 }' /proc/meminfo)
+	[ "$have" -ge "$need" ] && return 0
+	echo $(($(cat "$sys") + need - have)) >"$sys"
+	have=$(awk '/^HugePages_Free/ { print $2 }' /proc/meminfo)
+	[ "$have" -ge "$need" ] ||
+		{ echo "l2_hugepages_reserve: $have of $need huge pages free"; return 1; }
 }
 
 # l2_yield_cpu on|off: while on, this script and whatever it starts from

@@ -184,6 +184,19 @@ check(fig.get("rx", [None])[0] == "1.0000" and fig["rx"][3] == "1",
 lo, hi = float(fig["rtt"][1]), float(fig["rtt"][2])
 check(lo <= 1.25 <= hi and lo >= 1.0 and hi <= 1.5,
       "ratio: the interval holds the ratio within the pairs' range (%s-%s)" % (lo, hi))
+# A transfer that stalled ("-") leaves its pair out of that column only.
+stalled = [l.replace("1 2 ours 2000 5000 800", "1 2 ours 2000 5000 -")
+           for l in datapath]
+rc, fig = ratios(stalled, "rtt:0:ours:stock", "tx:2:ours:stock")
+check(rc == 0 and fig.get("rtt", [None])[0] == "1.2500" and
+      fig["rtt"][3] == "2" and fig.get("tx", [None])[0] == "0.7000" and
+      fig["tx"][3] == "1",
+      "ratio: a stalled transfer's pair is left out of its column only "
+      "(rtt %s, tx %s)" % (fig.get("rtt"), fig.get("tx")))
+rc, fig = ratios([l.replace(" 1000 8000", " - 8000") for l in stalled],
+                 "tx:2:ours:stock")
+check(rc != 0 and fig.get("tx", [None])[0] == "nan",
+      "ratio: a column with no pair left gives nan and fails (%s)" % fig.get("tx"))
 rc, fig = ratios(datapath, "none:0:stock2:stock")
 check(rc != 0 and fig.get("none", [None])[0] == "nan",
       "ratio: a label that never ran gives nan and fails")

@@ -103,4 +103,7 @@ check "rtt: one reply is its own median and percentile ($out)" \
 echo "2000 packets transmitted, 0 received, 100% packet loss" >"$work/none.log"
 datapath_rtt "$work/none.log" 2000 >/dev/null
 check "rtt: no reply at all fails" "$([ $? != 0 ]; echo $?)"
+out="$(datapath_kbs 123456), $(datapath_kbs -)"
+check "kbs: a transfer's rate in kB/s, a stalled one said so ($out)" \
+	"$([ "$out" = "123 kB/s, stalled" ]; echo $?)"
 exit "$failed"
