@@ -139,6 +139,7 @@ int vfio_pci_vendor_bar_read(struct vfio_device *vdev, int bar, u64 offset,
 int vfio_pci_shadow_reserve(struct vfio_device *vdev, unsigned int index,
 			    u32 offset);
 int vfio_pci_shadow_swap(struct vfio_device *vdev, struct page *page);
+bool vfio_pci_shadow_exposed(struct vfio_device *vdev);
 
 /* Default device operations, for a vendor's vfio_device_ops. */
 int vfio_pci_vendor_init_dev(struct vfio_device *vdev);

@@ -182,6 +182,8 @@ void vfio_pci_mig_show_stats(struct vfio_pci_device *vpdev, struct seq_file *m)
 	seq_printf(m, "migration.reporting_lost %llu\n", st->reporting_lost);
 	seq_printf(m, "migration.precopy_entered %llu\n", st->precopy_entered);
 	seq_printf(m, "migration.logging_started %llu\n", st->logging_started);
+	/* Why device writes are reported now: MIG_REPORT_* bits, 0 for none. */
+	seq_printf(m, "migration.reporting 0x%x\n", READ_ONCE(mig->reporting));
 	mutex_unlock(&mig->lock);
 }
 

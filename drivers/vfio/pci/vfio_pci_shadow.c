@@ -158,9 +158,12 @@ static unsigned long mapped_pfn(struct vm_area_struct *vma, unsigned long addr)
  * entry is left empty: core has torn the mapping down (or is about to
  * fill it) and the next fault comes back here.  Caller holds the mmap
  * lock and the shadow lock; core's vma_lock keeps core's teardown out.
+ * After a fault (@refill), a device entry while swapped was core's fill,
+ * which another thread may have used before we got here: say so.
  */
 static vm_fault_t fix_entry(struct vfio_pci_device *vpdev,
-			    struct vm_area_struct *vma, unsigned long addr)
+			    struct vm_area_struct *vma, unsigned long addr,
+			    bool refill)
 {
 	struct vfio_pci_shadow *sh = &vpdev->shadow;
 	unsigned long want, cur;
@@ -170,6 +173,8 @@ static vm_fault_t fix_entry(struct vfio_pci_device *vpdev,
 	mutex_lock(&vpdev->core.vma_lock);
 	cur = mapped_pfn(vma, addr);
 	if (cur && cur != want) {
+		if (refill && sh->page)
+			WRITE_ONCE(sh->exposed, true);
 		zap_vma_ptes(vma, addr, PAGE_SIZE);
 		ret = vmf_insert_pfn(vma, addr, want);
 	}
@@ -188,7 +193,7 @@ static vm_fault_t shadow_fault(struct vm_fault *vmf)
 		return ret;
 	down_read(&sh->lock);
 	addr = shadow_addr(vpdev, vmf->vma);
-	if (addr && (fix_entry(vpdev, vmf->vma, addr) & VM_FAULT_ERROR))
+	if (addr && (fix_entry(vpdev, vmf->vma, addr, true) & VM_FAULT_ERROR))
 		ret = VM_FAULT_SIGBUS;
 	up_read(&sh->lock);
 	return ret;
@@ -261,7 +266,7 @@ static void swap_mappings(struct vfio_pci_device *vpdev)
 				again = true;
 				continue;
 			}
-			fix_entry(vpdev, vma, addr);
+			fix_entry(vpdev, vma, addr, false);
 			mmap_read_unlock(vma->vm_mm);
 		}
 		if (again) {
@@ -379,12 +384,34 @@ int vfio_pci_shadow_swap(struct vfio_device *vdev, struct page *page)
 		ret = -ENOMEM;
 	if (!ret && sh->page != page) {
 		sh->page = page;
+		sh->exposed = false;
 		swap_mappings(to_vfio_pci(vdev));
 	}
 	up_write(&sh->lock);
 	return ret;
 }
 EXPORT_SYMBOL_GPL(vfio_pci_shadow_swap);
+
+/**
+ * vfio_pci_shadow_exposed() - did a user reach the device's page while
+ * swapped?
+ * @vdev: the device, open, with a reserved page
+ *
+ * 6.1's core refills a whole mapping at once after tearing it down (a
+ * reset, memory turned off and on); until vfio-pci swaps the page back
+ * in, microseconds later, another thread of the user can access the
+ * device's page, and a write it makes then is not in the swapped page.
+ * 6.12's core fills page by page and never maps the device's page while
+ * swapped.
+ *
+ * Return: true if that happened since the last swap to memory.  Lockless:
+ * the answer may be out of date by one fault in flight.
+ */
+bool vfio_pci_shadow_exposed(struct vfio_device *vdev)
+{
+	return READ_ONCE(to_vfio_pci(vdev)->shadow.exposed);
+}
+EXPORT_SYMBOL_GPL(vfio_pci_shadow_exposed);
 
 /* The device is closed: no user mapping is left. */
 void vfio_pci_shadow_close(struct vfio_pci_device *vpdev)
@@ -396,5 +423,6 @@ void vfio_pci_shadow_close(struct vfio_pci_device *vpdev)
 	sh->page = NULL;
 	sh->reserved = false;
 	sh->untracked = false;
+	sh->exposed = false;
 	up_write(&sh->lock);
 }

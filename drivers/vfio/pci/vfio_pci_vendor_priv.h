@@ -161,6 +161,9 @@ struct vfio_pci_remap {
  * @offset: the page's offset in it
  * @reserved: the vendor reserved the page for this open
  * @untracked: 6.1: a copied mapping could not be recorded; no swap then
+ * @exposed: 6.1: since the swap to @page, core refilled a mapping and the
+ *           device's page was mapped until our fault handler replaced it
+ *           (set under the lock held for reading: WRITE_ONCE)
  * @page: the memory mapped in the device's place, or NULL
  * @vmas: 6.1: the user mappings of the page (core fills whole mappings)
  */
@@ -171,6 +174,7 @@ struct vfio_pci_shadow {
 	u32 offset;
 	bool reserved;
 	bool untracked;
+	bool exposed;
 	struct page *page;
 	struct list_head vmas;
 };

@@ -36,14 +36,19 @@ struct nic_vf_dev;
  * @regs: its followed registers, and what the device holds
  * @timer: looks for changes while @page is mapped
  * @work: passes them on (it may sleep: the logic reads guest memory)
+ * @exposed: this save found the device's page reached while swapped
+ *           (vfio_pci_shadow_exposed()) and gave its tracking up
  * @swaps: times the page was swapped for memory, since probe
+ * @exposures: saves that found it, since probe
  */
 struct nic_vf_shadow {
 	struct page *page;
 	struct nic_vf_shadow_regs regs;
 	struct hrtimer timer;
 	struct work_struct work;
+	bool exposed;
 	unsigned long swaps;
+	unsigned long exposures;
 };
 
 /**

@@ -48,10 +48,11 @@ tap_result "a guest's FLR through the config region brings VF 1 back to RUNNING 
 	"$([ "$got" = "$want" ]; echo $?)"
 # The RX queue page through a mapping, as a guest writes it: the device's
 # outside saving, passed on by igb_vf_migration while saving (from its
-# timer, before a trapped access, at the stop).
+# timer, before a trapped access, at the stop); a save during which core
+# refilled the mapping fails where the device's page was reachable (6.1).
 got=$("$BIN/vfio_shadow" "${SRIOV_VFS[1]}" 2>&1)
 rc=$?
-tap_result "VF 1's RX tail written through the BAR mapping: seen by the driver only while saving, always reaching the device ($(tr '\n' ';' <<<"$got"))" "$rc"
+tap_result "VF 1's RX tail written through the BAR mapping: seen by the driver only while saving, always reaching the device; a save whose mapping was refilled fails on 6.1 (whole refill), goes on on 6.12 ($(tr '\n' ';' <<<"$got"))" "$rc"
 tap_result "VF 1 starts without the administrator's settings ($(sriov_admin_of 1))" \
 	"$([ "$(sriov_admin_of 1)" != "$SRIOV_MAC vlan $SRIOV_VLAN" ]; echo $?)"
 

@@ -471,6 +471,7 @@ void nic_vf_dev_show_stats(struct vfio_device *vdev, struct seq_file *m)
 	seq_printf(m, "nic_vf.shadow_forwarded %lu\n",
 		   nv->shadow.regs.forwarded);
 	seq_printf(m, "nic_vf.shadow_flushes %lu\n", nv->shadow.regs.flushes);
+	seq_printf(m, "nic_vf.shadow_exposures %lu\n", nv->shadow.exposures);
 	mutex_unlock(&nv->lock);
 }
 EXPORT_SYMBOL_GPL(nic_vf_dev_show_stats);

@@ -12,6 +12,7 @@
 #include <linux/vfio_pci_vendor.h>
 
 #include <linux/nic_vf/dev.h>
+#include <linux/nic_vf/ring.h>
 
 #define POLL_US_MIN	50
 #define POLL_US_MAX	100000
@@ -156,24 +157,45 @@ int nic_vf_dev_shadow_begin(struct nic_vf_dev *nv)
 	}
 	WRITE_ONCE(sh->page, page);
 	sh->swaps++;
+	sh->exposed = false;
 	nic_vf_shadow_read_back(&sh->regs);
 	hrtimer_start(&sh->timer, poll_interval(), HRTIMER_MODE_REL);
 	return 0;
 }
 EXPORT_SYMBOL_GPL(nic_vf_dev_shadow_begin);
 
+/*
+ * A write the guest made to the device's page while it should have been
+ * swapped (6.1: core refilled a mapping) was not seen by the logic, and
+ * the buffers it posted may go unreported: the save must fail instead.
+ */
+static void check_exposed(struct nic_vf_dev *nv)
+{
+	struct nic_vf_shadow *sh = &nv->shadow;
+
+	if (sh->exposed || !vfio_pci_shadow_exposed(nv->host.vdev))
+		return;
+	sh->exposed = true;
+	sh->exposures++;
+	nic_vf_tracker_lose(nv->st->trk, -EIO);
+	pci_warn(nv->host.pdev, "the guest could reach the swapped register page on the device (its mapping was refilled while saving): this migration will fail rather than lose guest memory\n");
+}
+
 /**
  * nic_vf_dev_shadow_flush() - pass the guest's writes to the page on
  * @nv: the VF; the caller holds its lock
  *
  * Each changed register goes to the logic, then to the device, in the
- * driver's order.  Nothing to do while the page is the device's.
+ * driver's order.  Nothing to do while the page is the device's.  If the
+ * device's page was reachable meanwhile, the save's tracking is lost.
  */
 void nic_vf_dev_shadow_flush(struct nic_vf_dev *nv)
 {
 	lockdep_assert_held(&nv->lock);
-	if (nv->shadow.page)
-		nic_vf_shadow_pass_on(&nv->shadow.regs);
+	if (!nv->shadow.page)
+		return;
+	nic_vf_shadow_pass_on(&nv->shadow.regs);
+	check_exposed(nv);
 }
 EXPORT_SYMBOL_GPL(nic_vf_dev_shadow_flush);
 
@@ -209,6 +231,7 @@ void nic_vf_dev_shadow_end(struct nic_vf_dev *nv)
 	if (!page)
 		return;
 	nic_vf_shadow_pass_on(&sh->regs);
+	check_exposed(nv);
 	hrtimer_cancel(&sh->timer);
 	WRITE_ONCE(sh->page, NULL);
 	if (nv->host.vdev && vfio_pci_shadow_swap(nv->host.vdev, NULL))

@@ -26,6 +26,7 @@
 #define IGB_DESC_SIZE		16
 
 #define V1_STATE		0x00
+#define V1_PENDING		0x08
 #define V1_RUNNING		1
 #define V1_SAVING		2
 

@@ -15,9 +15,21 @@
  *   saving, timer: device tail <t> (wrote <w>), driver saw <n> after <ms> ms
  *   saving, trapped read: device tail <t> (wrote <w>), driver saw <n>
  *   stopped: device tail <t> (wrote <w>), driver saw <n>
- *   done: device tail <t> (wrote <w>), driver saw <n>
+ *   done: device tail <t> (wrote <w>), driver saw <n>, reporting <mask>
+ *   refilled: device tail <t> (wrote <w>), driver saw <n>, <e> exposed,
+ *             save <errno or 0>
+ *   reset after the failed save: device state <s>   (6.1 only)
  * Saving is a v1 save (RUNNING|SAVING), then STOP_COPY (SAVING), which
- * must pass on a write the timer has not; "done" is back to RUNNING.
+ * must pass on a write the timer has not; "done" is back to RUNNING, where
+ * the page is the device's again unless vfio-pci keeps the driver
+ * reporting (migration.reporting: the save pinned pages through type1),
+ * in which case a trapped read still passes the write on.
+ * "refilled" is a second save during which memory is turned off and on,
+ * so core tears the mapping down and refills it: on 6.1, where core
+ * refills a whole mapping at once, the device's page was reachable for a
+ * moment, and that save must fail with EIO (the device then stays in the
+ * error state until VFIO_DEVICE_RESET); on 6.12 nothing was exposed and
+ * the save goes on.
  *
  * usage: vfio_shadow <domain:bus:slot.fn>
  * Exit status: 0 if every step behaved, 1 if not, 2 on bad usage.
@@ -26,7 +38,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/utsname.h>
 #include <time.h>
 #include <unistd.h>
 #include <linux/pci_regs.h>
@@ -44,20 +58,47 @@
 
 static char stats_path[256];
 
-/* igb.tail_writes from the stats, or -1. */
-static long driver_tail_writes(void)
+/* The counter @name from the device's stats (decimal or 0x), or -1. */
+static long stat_value(const char *name)
 {
 	char line[128];
+	size_t len = strlen(name);
 	long n = -1;
 	FILE *f = fopen(stats_path, "r");
 
 	if (!f)
 		return -1;
 	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "igb.tail_writes %ld", &n) == 1)
+		if (!strncmp(line, name, len) && line[len] == ' ' &&
+		    sscanf(line + len, "%li", &n) == 1)
 			break;
 	fclose(f);
 	return n;
+}
+
+static long driver_tail_writes(void)
+{
+	return stat_value("igb.tail_writes");
+}
+
+/* Does this kernel's vfio-pci core refill a whole BAR mapping at once? */
+static int core_refills_whole(void)
+{
+	struct utsname u;
+	int major = 0, minor = 0;
+
+	if (uname(&u) || sscanf(u.release, "%d.%d", &major, &minor) != 2)
+		return -1;
+	return major < 6 || (major == 6 && minor < 12);
+}
+
+/* Reading pending_bytes makes the driver save: 0 or its errno. */
+static int v1_pending(struct vfio_dev *d, int index)
+{
+	uint64_t pending;
+
+	return vfio_region_read(d, index, V1_PENDING, &pending,
+				sizeof(pending));
 }
 
 static int write_param(const char *path, const char *val)
@@ -118,11 +159,70 @@ static void report(struct ctx *c, const char *step, long want_seen,
 		c->bad = 1;
 }
 
+/* Wait for the driver to have seen @want tail writes in all. */
+static void wait_seen(struct ctx *c, long want)
+{
+	uint64_t t0 = now_ms();
+
+	while (driver_tail_writes() - c->seen0 < want &&
+	       now_ms() - t0 < WAIT_MS)
+		usleep(1000);
+}
+
+/*
+ * A save during which core tears the mapping down and refills it (memory
+ * off and on, as a reset does).  The tail write after it faults the
+ * mapping in; the timer passes it on in both kernels.
+ */
+static int refilled(struct ctx *c, int index)
+{
+	long exposed0 = stat_value("nic_vf.shadow_exposures"), exposed;
+	long seen = driver_tail_writes() - c->seen0;
+	int whole = core_refills_whole(), ret, save;
+	uint32_t state;
+	char extra[64];
+
+	if (exposed0 < 0 || whole < 0) {
+		fprintf(stderr, "no nic_vf.shadow_exposures, or no kernel release\n");
+		return -ENOENT;
+	}
+	if (write_param(POLL_PARAM, "500"))
+		c->bad = 1;
+	ret = v1_state(&c->d, index, V1_SAVING | V1_RUNNING);
+	ret = ret ?: vfio_pci_command_clear(&c->d, PCI_COMMAND_MEMORY);
+	ret = ret ?: vfio_pci_command_set(&c->d, PCI_COMMAND_MEMORY);
+	if (ret)
+		return ret;
+	post(c, 4);
+	wait_seen(c, seen + 1);
+	save = v1_state(&c->d, index, V1_SAVING);
+	save = save ?: v1_pending(&c->d, index);
+	exposed = stat_value("nic_vf.shadow_exposures") - exposed0;
+	snprintf(extra, sizeof(extra), ", %ld exposed, save %s", exposed,
+		 save ? vfio_errname(save) : "0");
+	report(c, "refilled", seen + 1, extra);
+	if (whole ? exposed != 1 || save != -EIO : exposed || save)
+		c->bad = 1;
+	if (!save)
+		return v1_state(&c->d, index, V1_RUNNING);
+	/* A failed save leaves the error state, which only a reset leaves. */
+	if (v1_state(&c->d, index, V1_RUNNING) != -EINVAL)
+		c->bad = 1;
+	if (ioctl(c->d.fd, VFIO_DEVICE_RESET))
+		return -errno;
+	ret = vfio_region_read(&c->d, index, V1_STATE, &state, sizeof(state));
+	printf("reset after the failed save: device state %u\n", ret ? 0 : state);
+	if (ret || state != V1_RUNNING)
+		c->bad = 1;
+	return ret;
+}
+
 int main(int argc, char **argv)
 {
 	struct vfio_region_info info;
 	char extra[64], old_poll[32] = "500";
 	struct ctx c = {};
+	long reporting;
 	uint32_t status;
 	uint8_t *pool;
 	void *bar;
@@ -222,12 +322,22 @@ int main(int argc, char **argv)
 		goto out;
 	report(&c, "stopped", 3, "");
 
-	/* Running again: the device's page once more. */
+	/* Running again: the device's page once more, unless the engine
+	 * keeps the driver reporting (the save pinned pages through type1);
+	 * then a trapped read passes the write on, as while saving.
+	 */
 	ret = v1_state(&c.d, index, V1_RUNNING);
 	if (ret)
 		goto out;
 	post(&c, 4);
-	report(&c, "done", 3, "");
+	reporting = stat_value("migration.reporting");
+	vfio_read32(&c.d, 0, IGB_STATUS, &status);
+	snprintf(extra, sizeof(extra), ", reporting %#lx", reporting);
+	report(&c, "done", reporting ? 4 : 3, extra);
+	if (reporting < 0)
+		c.bad = 1;
+
+	ret = refilled(&c, index);
 out:
 	write_param(POLL_PARAM, old_poll);
 	if (ret)
