@@ -404,8 +404,9 @@ EXPORT_SYMBOL_GPL(vfio_pci_shadow_swap);
  * 6.12's core fills page by page and never maps the device's page while
  * swapped.
  *
- * Return: true if that happened since the last swap to memory.  Lockless:
- * the answer may be out of date by one fault in flight.
+ * Return: true if that happened since the page was last swapped for
+ * memory; false again once the page is swapped back.  Lockless: the
+ * answer may be out of date by one fault in flight.
  */
 bool vfio_pci_shadow_exposed(struct vfio_device *vdev)
 {
