@@ -384,7 +384,7 @@ int vfio_pci_shadow_swap(struct vfio_device *vdev, struct page *page)
 		ret = -ENOMEM;
 	if (!ret && sh->page != page) {
 		sh->page = page;
-		sh->exposed = false;
+		WRITE_ONCE(sh->exposed, false);
 		swap_mappings(to_vfio_pci(vdev));
 	}
 	up_write(&sh->lock);
@@ -424,6 +424,6 @@ void vfio_pci_shadow_close(struct vfio_pci_device *vpdev)
 	sh->page = NULL;
 	sh->reserved = false;
 	sh->untracked = false;
-	sh->exposed = false;
+	WRITE_ONCE(sh->exposed, false);
 	up_write(&sh->lock);
 }

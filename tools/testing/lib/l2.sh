@@ -113,16 +113,20 @@ l2_start() {
 	tap_phase "L2 $role: boot started"
 }
 
-# l2_hugepages_reserve [MiB]: at least enough free 2 MiB huge pages for
-# an L2 guest of L2_MEM (or MiB) beside those already in use; fails when
-# the kernel could not find them (memory too fragmented).  A data path
+# l2_hugepages_reserve [size]: at least enough free 2 MiB huge pages for
+# an L2 guest of L2_MEM or <size> (MiB, or with an M or G suffix) beside
+# those already in use; fails when the kernel could not find them (memory
+# too fragmented).  A data path
 # measured on an igb VF needs them: QEMU's emulated 82576 drops a frame
 # whose transmit buffer spans two 4 KiB pages that the test guest's IOMMU
 # maps to memory that is not contiguous, and TCP then resends that frame
 # for ever (the igb_vf_migration guide, its measured costs).
 l2_hugepages_reserve() {
 	local mib=${1:-${L2_MEM:-128M}} sys=/proc/sys/vm/nr_hugepages need have
-	mib=${mib%M}
+	case $mib in
+	*G) mib=$((${mib%G} * 1024)) ;;
+	*M) mib=${mib%M} ;;
+	esac
 	need=$(( (mib + 1) / 2 ))
 	have=$(awk '/^HugePages_Free/ { print $2 }' /proc/meminfo)
 	[ "$have" -ge "$need" ] && return 0

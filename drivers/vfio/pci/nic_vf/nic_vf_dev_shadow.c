@@ -122,8 +122,9 @@ bool nic_vf_shadow_active(struct nic_vf_dev *nv)
 
 /**
  * nic_vf_dev_shadow_begin() - swap the driver's register page for memory
- * @nv: the VF, open, its driver with @shadow_regs; the caller holds its
- *      lock
+ * @nv: the VF, open, its driver with @shadow_regs and a device state
+ *      (whose tracking a swap that fails to hold is given up); the caller
+ *      holds its lock
  *
  * From the return on, the guest's writes to the followed registers reach
  * the device only through the logic.  The page holds the device's
@@ -131,7 +132,8 @@ bool nic_vf_shadow_active(struct nic_vf_dev *nv)
  * again from the device.
  *
  * Return: 0 (also when already swapped), -EINVAL if the driver follows no
- * page, -ENOMEM, or vfio-pci's error (nothing is swapped then).
+ * page or has no device state, -ENOMEM, or vfio-pci's error (nothing is
+ * swapped then).
  */
 int nic_vf_dev_shadow_begin(struct nic_vf_dev *nv)
 {
@@ -140,7 +142,7 @@ int nic_vf_dev_shadow_begin(struct nic_vf_dev *nv)
 	int ret;
 
 	lockdep_assert_held(&nv->lock);
-	if (!nv->desc->nr_shadow_regs || !nv->host.vdev)
+	if (!nv->desc->nr_shadow_regs || !nv->host.vdev || !nv->st)
 		return -EINVAL;
 	if (sh->page)
 		return 0;
